@@ -1,0 +1,1 @@
+"""Headless subcommands of the ``rnnviz`` command line (no Qt)."""

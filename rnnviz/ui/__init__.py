@@ -1,0 +1,1 @@
+"""Qt views of rnnviz. Everything Qt lives under this package (and training/worker.py)."""
