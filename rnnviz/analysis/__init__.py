@@ -1,0 +1,1 @@
+"""NumPy-only analysis helpers for the views (no Qt imports)."""

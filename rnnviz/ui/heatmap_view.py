@@ -1,0 +1,291 @@
+"""Heatmap of a per-step, per-unit quantity (hidden state h, cell state c, a gate, ...)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from rnnviz.ui import theme
+from rnnviz.ui.token_axis import TokenAxis
+
+KINDS = ("diverging", "sequential", "free")
+
+_TOOLTIPS = {
+    "diverging": (
+        "Each column is one time step (its token is on the bottom axis); each row is one unit.\n"
+        "Colour: blue = negative, near-white = 0, red = positive (scale -1..1).\n"
+        "Hover to read a value; click a row to select that unit."
+    ),
+    "sequential": (
+        "Each column is one time step (its token is on the bottom axis); each row is one unit.\n"
+        "Colour: dark purple = 0 (gate closed) .. yellow = 1 (gate open).\n"
+        "Hover to read a value; click a row to select that unit."
+    ),
+    "free": (
+        "Each column is one time step (its token is on the bottom axis); each row is one unit.\n"
+        "Colour: dark purple = smallest value shown .. yellow = largest (see the colour bar).\n"
+        "Hover to read a value; click a row to select that unit."
+    ),
+}
+EMPTY_HINT = "type some text"
+
+
+class HeatmapView(QWidget):
+    """Units x time-steps heatmap with token labels, colour bar, time cursor and hover readout.
+
+    ``set_data(values (T, H), tokens, kind)``: the image shows ``values.T`` (rows = units,
+    columns = time steps); pixel (u, t) covers x in [t, t+1), y in [u, u+1); unit 0 is on top.
+    """
+
+    hovered = Signal(int, int, float)  # step, unit, value
+    step_hovered = Signal(int)
+    unit_clicked = Signal(int)
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme.configure_pyqtgraph()
+        self._tokens: list[str] = []
+        self._kind = "diverging"
+        self._cursor: int | None = None
+        self._selected: int | None = None
+        self._readout = ""
+
+        self._time_axis = TokenAxis("bottom", offset=0.5)
+        self._unit_axis = TokenAxis("left", offset=0.5)
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
+        self.plot_widget.setMinimumSize(240, 160)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setLabel("bottom", "token (time step)")
+        self.plot.setLabel("left", "unit")
+        self.plot.invertY(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.getViewBox().setDefaultPadding(0.0)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAutoDownsample(True)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(
+            values=theme.levels_for("diverging"), colorMap=theme.diverging_map(),
+            interactive=False, width=14,
+        )
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+
+        accent = theme.accent_color()
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(accent, width=2))
+        self.cursor_line.setZValue(20)
+        self.cursor_line.hide()
+        self.plot.addItem(self.cursor_line, ignoreBounds=True)
+
+        band = QColor(accent)
+        band.setAlpha(50)
+        self.unit_band = pg.LinearRegionItem(
+            values=(0, 1), orientation="horizontal", movable=False,
+            brush=pg.mkBrush(band), pen=pg.mkPen(accent, width=1.5),
+        )
+        self.unit_band.setZValue(15)
+        self.unit_band.hide()
+        self.plot.addItem(self.unit_band, ignoreBounds=True)
+
+        self.hint = pg.TextItem(EMPTY_HINT, color=theme.foreground_color(), anchor=(0.5, 0.5))
+        self.hint.hide()
+        self.plot.addItem(self.hint, ignoreBounds=True)
+
+        self.readout_label = QLabel(" ")
+        self.readout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.plot_widget, 1)
+        lay.addWidget(self.readout_label)
+
+        scene = self.plot_widget.scene()
+        scene.sigMouseMoved.connect(self.hover_at_scene)
+        scene.sigMouseClicked.connect(self._on_scene_click)
+
+        self.set_title(title)
+        self.set_data(np.zeros((0, 0)), [], "diverging")
+
+    # -- data -------------------------------------------------------------------------------
+    def set_title(self, title: str | None) -> None:
+        """Title shown above the plot."""
+        self._title = title or ""
+        self.plot.setTitle(self._title or None)
+
+    def title(self) -> str:
+        return self._title
+
+    def set_data(self, values: np.ndarray, tokens: list[str], kind: str = "diverging",
+                 title: str | None = None) -> None:
+        """Show ``values`` (T, H) for the given ``tokens`` (length T).
+
+        ``kind``: "diverging" (levels -1..1, centred on 0; for h and c), "sequential"
+        (levels 0..1; for gates) or "free" (levels = data range).
+        """
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 2:
+            raise ValueError(f"values must be a 2-D array (T, H), got shape {values.shape}")
+        tokens = list(tokens)
+        if len(tokens) != values.shape[0]:
+            raise ValueError(
+                f"tokens must have one entry per time step: got {len(tokens)} tokens for "
+                f"values of shape {values.shape}")
+        if title is not None:
+            self.set_title(title)
+        T, H = values.shape
+        self._tokens = tokens
+        self._kind = kind
+        data = np.ascontiguousarray(values.T)  # (H, T)
+        levels = theme.levels_for(kind, data)
+        self.colorbar.setColorMap(theme.colormap_for(kind))
+        self.colorbar.setLevels(levels)
+        self._time_axis.set_tokens(tokens)
+        self._unit_axis.set_count(H)
+        self.setToolTip(_TOOLTIPS[kind])
+        self.plot_widget.setToolTip(_TOOLTIPS[kind])
+        vb = self.plot.getViewBox()
+        if T == 0 or H == 0:
+            self._empty = data
+            self.image.clear()
+            self.image.setRect(0, 0, 1, 1)
+            vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
+            vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.hint.setPos(0.5, 0.5)
+            self.hint.show()
+        else:
+            self._empty = None
+            self.hint.hide()
+            self.image.setImage(data, levels=levels, autoLevels=False)
+            self.image.setRect(0, 0, T, H)
+            vb.setLimits(xMin=0, xMax=T, yMin=0, yMax=H, minXRange=min(T, 1), minYRange=min(H, 1))
+            vb.setRange(xRange=(0, T), yRange=(0, H), padding=0)
+        if self._selected is not None and self._selected >= H:
+            self._selected = None
+        self.set_selected_unit(self._selected)
+        if self._cursor is not None and self._cursor >= T:
+            self._cursor = None
+        self.set_cursor(self._cursor)
+        self._set_readout("")
+
+    def image_data(self) -> np.ndarray:
+        """The (H, T) array the ImageItem displays (rows = units, columns = time steps)."""
+        if self.image.image is None:
+            return self._empty if self._empty is not None else np.zeros((0, 0))
+        return self.image.image
+
+    def tokens(self) -> list[str]:
+        return list(self._tokens)
+
+    def kind(self) -> str:
+        return self._kind
+
+    def levels(self) -> tuple[float, float]:
+        """Current colour levels (low, high)."""
+        lo, hi = self.colorbar.levels()
+        return float(lo), float(hi)
+
+    def shape(self) -> tuple[int, int]:
+        """(T, H) of the data shown."""
+        h, t = self.image_data().shape
+        return t, h
+
+    def hint_text(self) -> str:
+        """The empty-state hint when visible, else ''."""
+        return self.hint.toPlainText() if self.hint.isVisible() else ""
+
+    def time_ticks(self) -> list[tuple[float, str]]:
+        """(position, label) of the time-axis ticks for the current view range and width."""
+        vb = self.plot.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        width = max(1.0, float(self._time_axis.geometry().width() or self.plot_widget.width()))
+        _, pos = self._time_axis.token_ticks(x0, x1, width)
+        return list(zip(pos, self._time_axis.tickStrings(pos, 1.0, 1.0)))
+
+    # -- cursor and selection ---------------------------------------------------------------
+    def set_cursor(self, step: int | None) -> None:
+        """Draw the time cursor at ``step`` (None hides it)."""
+        T = self.shape()[0]
+        if step is None or T == 0 or not (0 <= int(step) < T):
+            self._cursor = None
+            self.cursor_line.hide()
+            return
+        self._cursor = int(step)
+        self.cursor_line.setPos(self._cursor + 0.5)
+        self.cursor_line.show()
+
+    def cursor(self) -> int | None:
+        return self._cursor
+
+    def set_selected_unit(self, unit: int | None) -> None:
+        """Highlight row ``unit`` with a band (None removes it)."""
+        H = self.shape()[1]
+        if unit is None or not (0 <= int(unit) < H):
+            self._selected = None
+            self.unit_band.hide()
+            return
+        self._selected = int(unit)
+        self.unit_band.setRegion((self._selected, self._selected + 1))
+        self.unit_band.show()
+
+    def selected_unit(self) -> int | None:
+        return self._selected
+
+    # -- hover and click ----------------------------------------------------------------------
+    def cell_at_scene(self, pos: QPointF) -> tuple[int, int] | None:
+        """(step, unit) under scene position ``pos``, or None outside the image."""
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            return None
+        p = vb.mapSceneToView(pos)
+        T, H = self.shape()
+        x, y = p.x(), p.y()
+        if not (0 <= x < T and 0 <= y < H):
+            return None
+        return int(x), int(y)
+
+    def scene_pos_of(self, step: int, unit: int) -> QPointF:
+        """Scene position of the centre of cell (step, unit) (helper for tests and tours)."""
+        return self.plot.getViewBox().mapViewToScene(QPointF(step + 0.5, unit + 0.5))
+
+    def hover_at_scene(self, pos) -> None:
+        """Slot for the scene's sigMouseMoved: update the readout and emit the hover signals."""
+        cell = self.cell_at_scene(QPointF(pos))
+        if cell is None:
+            return
+        self.hover_cell(*cell)
+
+    def hover_cell(self, step: int, unit: int) -> None:
+        """Show the readout for (step, unit) and emit ``hovered`` and ``step_hovered``."""
+        data = self.image_data()
+        value = float(data[unit, step])
+        tok = theme.visible_token(self._tokens[step]) if step < len(self._tokens) else "?"
+        fmt = "{:+.3f}" if self._kind != "free" else "{:.4g}"
+        self._set_readout(f"token '{tok}' \u00b7 step {step} \u00b7 unit {unit} \u00b7 value {fmt.format(value)}")
+        self.hovered.emit(step, unit, value)
+        self.step_hovered.emit(step)
+
+    def readout_text(self) -> str:
+        """The hover readout ("token 'x' · step t · unit u · value v"), '' before any hover."""
+        return self._readout
+
+    def _set_readout(self, text: str) -> None:
+        self._readout = text
+        self.readout_label.setText(text or "hover over the heatmap to read a value")
+
+    def _on_scene_click(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        cell = self.cell_at_scene(ev.scenePos())
+        if cell is None:
+            return
+        self.click_unit(cell[1])
+
+    def click_unit(self, unit: int) -> None:
+        """Select ``unit`` and emit ``unit_clicked`` (what a left click on its row does)."""
+        self.set_selected_unit(unit)
+        self.unit_clicked.emit(int(unit))

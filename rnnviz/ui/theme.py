@@ -1,0 +1,114 @@
+"""Shared look of rnnviz plots: pyqtgraph options, colour maps, light/dark awareness.
+
+Call :func:`configure_pyqtgraph` once after the ``QApplication`` exists (the widgets call it
+themselves too; it is idempotent).  Colour maps are colour-blind safe:
+
+* diverging (h, c; values -1..1, centred on 0): CET-D1A (blue - grey/white - red);
+* sequential (gates; values 0..1): viridis.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+DIVERGING_NAME = "CET-D1A"
+SEQUENTIAL_NAME = "viridis"
+
+#: colour levels used per kind of data
+LEVELS = {"diverging": (-1.0, 1.0), "sequential": (0.0, 1.0)}
+
+_configured_for: tuple[str, str] | None = None
+
+
+def is_dark() -> bool:
+    """True when the application's palette has a dark window colour (dark system theme)."""
+    app = QApplication.instance()
+    if app is None:
+        return False
+    window = app.palette().color(QPalette.ColorRole.Window)
+    return window.lightnessF() < 0.5
+
+
+def background_color() -> QColor:
+    """Plot background following the application palette (Base role)."""
+    app = QApplication.instance()
+    if app is None:
+        return QColor("white")
+    return QColor(app.palette().color(QPalette.ColorRole.Base))
+
+
+def foreground_color() -> QColor:
+    """Plot foreground (axes, text) following the application palette (Text role)."""
+    app = QApplication.instance()
+    if app is None:
+        return QColor("black")
+    return QColor(app.palette().color(QPalette.ColorRole.Text))
+
+
+def accent_color() -> QColor:
+    """Colour of cursors and highlights; visible on both light and dark backgrounds."""
+    return QColor(255, 140, 0) if is_dark() else QColor(200, 90, 0)
+
+
+def configure_pyqtgraph() -> None:
+    """Set global pyqtgraph options: row-major images, antialiasing, palette-driven colours."""
+    global _configured_for
+    bg, fg = background_color(), foreground_color()
+    key = (bg.name(), fg.name())
+    if _configured_for == key:
+        return
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True, background=bg, foreground=fg)
+    _configured_for = key
+
+
+def diverging_map() -> pg.ColorMap:
+    """Colour-blind-safe diverging map (blue = negative, neutral = 0, red = positive)."""
+    return pg.colormap.get(DIVERGING_NAME)
+
+
+def sequential_map() -> pg.ColorMap:
+    """Colour-blind-safe sequential map (dark purple = 0 .. yellow = 1)."""
+    return pg.colormap.get(SEQUENTIAL_NAME)
+
+
+def colormap_for(kind: str) -> pg.ColorMap:
+    """The map for a data kind: "diverging", "sequential" or "free" (free uses sequential)."""
+    if kind == "diverging":
+        return diverging_map()
+    if kind in ("sequential", "free"):
+        return sequential_map()
+    raise ValueError(f"kind must be 'diverging', 'sequential' or 'free', got {kind!r}")
+
+
+def levels_for(kind: str, values: np.ndarray | None = None) -> tuple[float, float]:
+    """Colour levels: fixed for diverging (-1..1) and sequential (0..1); data range for free."""
+    if kind in LEVELS:
+        return LEVELS[kind]
+    if kind != "free":
+        raise ValueError(f"kind must be 'diverging', 'sequential' or 'free', got {kind!r}")
+    if values is None or values.size == 0:
+        return (0.0, 1.0)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi <= lo:
+        hi = lo + 1.0
+    return (lo, hi)
+
+
+def value_color(value: float, kind: str, levels: tuple[float, float] | None = None) -> QColor:
+    """The QColor the map of ``kind`` gives ``value`` (clipped to the kind's levels)."""
+    lo, hi = levels if levels is not None else levels_for(kind)
+    if not np.isfinite(value):
+        return QColor(128, 128, 128)
+    t = (float(value) - lo) / (hi - lo) if hi > lo else 0.5
+    t = min(1.0, max(0.0, t))
+    return colormap_for(kind).map(t, mode="qcolor")
+
+
+def visible_token(tok: str) -> str:
+    """Make whitespace visible: space -> '␣', newline -> '⏎', tab -> '⇥'."""
+    return tok.replace(" ", "\u2423").replace("\n", "\u23ce").replace("\t", "\u21e5").replace("\r", "")

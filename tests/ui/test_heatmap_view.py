@@ -1,0 +1,200 @@
+"""HeatmapView: data held, colour levels, token ticks, hover readout, unit click, cursor."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from rnnviz.ui.heatmap_view import HeatmapView
+from rnnviz.ui.token_axis import MAX_LABELS, nice_step
+
+
+@pytest.fixture
+def view(qtbot):
+    w = HeatmapView("hidden state h")
+    qtbot.addWidget(w)
+    w.resize(800, 400)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _data(T=12, H=5, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.tanh(rng.normal(size=(T, H)))
+
+
+def test_image_data_is_input_transposed(view):
+    values = _data()
+    toks = list("hello world!")
+    view.set_data(values, toks, "diverging")
+    img = view.image_data()
+    assert img.shape == (5, 12)
+    np.testing.assert_array_equal(img, values.T)
+    assert view.image.image is img
+    assert view.shape() == (12, 5)
+
+
+@pytest.mark.parametrize("kind,levels", [("diverging", (-1.0, 1.0)), ("sequential", (0.0, 1.0))])
+def test_levels_per_kind(view, kind, levels):
+    view.set_data(np.abs(_data()) * 0.5, list("hello world!"), kind)
+    assert view.levels() == levels
+    assert tuple(view.image.getLevels()) == levels
+    assert view.kind() == kind
+
+
+def test_free_levels_follow_data(view):
+    values = np.arange(12 * 5, dtype=float).reshape(12, 5) * 3.0
+    view.set_data(values, list("hello world!"), "free")
+    assert view.levels() == (0.0, values.max())
+
+
+def test_colormap_differs_between_kinds(view):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    div = view.colorbar.colorMap().map(0.0, mode="qcolor").name()
+    view.set_data(_data(), list("hello world!"), "sequential")
+    seq = view.colorbar.colorMap().map(0.0, mode="qcolor").name()
+    assert div != seq
+
+
+def test_bad_input_raises(view):
+    with pytest.raises(ValueError, match="tokens"):
+        view.set_data(_data(), list("short"), "diverging")
+    with pytest.raises(ValueError, match="kind"):
+        view.set_data(_data(), list("hello world!"), "rainbow")
+    with pytest.raises(ValueError, match="2-D"):
+        view.set_data(np.zeros(3), list("abc"), "diverging")
+
+
+def test_tooltip_explains_colours(view):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    assert "blue" in view.toolTip() and "red" in view.toolTip()
+    view.set_data(_data(), list("hello world!"), "sequential")
+    assert "0" in view.toolTip() and "1" in view.toolTip()
+
+
+def test_short_text_labels_every_token(view):
+    toks = list("the cat sat")
+    view.set_data(_data(len(toks)), toks, "diverging")
+    ticks = view.time_ticks()
+    assert [lab for _, lab in ticks] == ["t", "h", "e", "\u2423", "c", "a", "t", "\u2423", "s", "a", "t"]
+    assert [p for p, _ in ticks] == [i + 0.5 for i in range(len(toks))]
+
+
+def test_long_text_ticks_are_thinned(view):
+    toks = [f"w{i}" for i in range(300)]
+    view.set_data(_data(300, 4), toks, "diverging")
+    ticks = view.time_ticks()
+    assert 2 <= len(ticks) <= MAX_LABELS
+    steps = np.diff([p for p, _ in ticks])
+    assert np.all(steps == steps[0]) and steps[0] > 1
+    # labels are the tokens at those positions
+    for p, lab in ticks:
+        assert lab == toks[int(p - 0.5)]
+
+
+def test_zoom_reveals_more_labels(view):
+    toks = [f"w{i}" for i in range(300)]
+    view.set_data(_data(300, 4), toks, "diverging")
+    view.plot.getViewBox().setXRange(100, 110, padding=0)
+    labels = [lab for _, lab in view.time_ticks()]
+    assert labels == [f"w{i}" for i in range(100, 110)]
+
+
+def test_nice_step():
+    assert nice_step(10, 60) == 1
+    assert nice_step(61, 60) == 2
+    assert nice_step(20000, 60) == 500
+    assert nice_step(20000, 10) == 2000
+
+
+def test_20000_steps_few_ticks(view, qtbot):
+    T, H = 20000, 32
+    values = np.random.default_rng(1).uniform(size=(T, H))
+    view.set_data(values, [f"t{i}" for i in range(T)], "sequential")
+    view.grab()  # paint once
+    assert len(view.time_ticks()) <= 100
+    assert len(view._time_axis.last_ticks) <= 100
+    np.testing.assert_array_equal(view.image_data(), values.T)
+
+
+def test_empty_input_shows_hint(view):
+    view.set_data(np.zeros((0, 16)), [], "diverging")
+    assert view.image_data().shape == (16, 0)
+    assert view.hint_text() == "type some text"
+    assert view.time_ticks() == []
+    view.set_cursor(0)
+    assert view.cursor() is None
+    view.grab()
+    view.set_data(_data(), list("hello world!"), "diverging")
+    assert view.hint_text() == ""
+
+
+def test_hover_readout_via_slot(view):
+    toks = list("hello world!")
+    values = _data()
+    view.set_data(values, toks, "diverging")
+    seen = []
+    view.hovered.connect(lambda s, u, v: seen.append((s, u, v)))
+    view.hover_at_scene(view.scene_pos_of(5, 2))
+    assert seen == [(5, 2, pytest.approx(values[5, 2]))]
+    assert view.readout_text() == f"token '\u2423' \u00b7 step 5 \u00b7 unit 2 \u00b7 value {values[5, 2]:+.3f}"
+
+
+def test_hover_with_real_mouse_move(view, qtbot):
+    toks = list("hello world!")
+    values = _data()
+    view.set_data(values, toks, "diverging")
+    view.grab()
+    scene_pos = view.scene_pos_of(1, 3)
+    vp = view.plot_widget.viewport()
+    widget_pos = view.plot_widget.mapFromScene(scene_pos)
+    with qtbot.waitSignal(view.step_hovered, timeout=1000) as blocker:
+        qtbot.mouseMove(vp, widget_pos)
+        qtbot.mouseMove(vp, widget_pos + QPoint(1, 0))
+    assert blocker.args == [1]
+    assert view.readout_text().startswith("token 'e' \u00b7 step 1 \u00b7 unit 3")
+
+
+def test_hover_outside_image_keeps_readout(view):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    view.hover_at_scene(QPointF(-100, -100))
+    assert view.readout_text() == ""
+
+
+def test_unit_click_emits_and_selects(view, qtbot):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    view.grab()
+    pos = view.plot_widget.mapFromScene(view.scene_pos_of(4, 3))
+    with qtbot.waitSignal(view.unit_clicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [3]
+    assert view.selected_unit() == 3
+    assert view.unit_band.isVisible()
+    assert tuple(view.unit_band.getRegion()) == (3, 4)
+
+
+def test_cursor_line(view):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    view.set_cursor(7)
+    assert view.cursor() == 7
+    assert view.cursor_line.isVisible() and view.cursor_line.value() == 7.5
+    view.set_cursor(None)
+    assert not view.cursor_line.isVisible()
+    view.set_cursor(99)
+    assert view.cursor() is None
+
+
+def test_selection_dropped_when_units_shrink(view):
+    view.set_data(_data(H=8), list("hello world!"), "diverging")
+    view.set_selected_unit(6)
+    view.set_data(_data(H=4), list("hello world!"), "diverging")
+    assert view.selected_unit() is None
+
+
+def test_render_png(view, tmp_path):
+    toks = list("the cat sat on the mat")
+    view.set_data(_data(len(toks), 16), toks, "diverging")
+    view.set_cursor(3)
+    view.set_selected_unit(2)
+    path = tmp_path / "heatmap.png"
+    assert view.grab().save(str(path))
+    assert path.stat().st_size > 1000
