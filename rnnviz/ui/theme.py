@@ -109,6 +109,19 @@ def value_color(value: float, kind: str, levels: tuple[float, float] | None = No
     return colormap_for(kind).map(t, mode="qcolor")
 
 
+def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | None = None) -> list[QColor]:
+    """Vectorised :func:`value_color` for a 1-D array (non-finite values are grey)."""
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    lo, hi = levels if levels is not None else levels_for(kind, v)
+    t = (v - lo) / (hi - lo) if hi > lo else np.full_like(v, 0.5)
+    finite = np.isfinite(t)
+    rgba = colormap_for(kind).map(np.clip(np.where(finite, t, 0.0), 0.0, 1.0), mode="byte")
+    out = [QColor(int(r), int(g), int(b), int(a)) for r, g, b, a in rgba.tolist()]
+    for i in np.flatnonzero(~finite):
+        out[i] = QColor(128, 128, 128)
+    return out
+
+
 def visible_token(tok: str) -> str:
     """Make whitespace visible: space -> '␣', newline -> '⏎', tab -> '⇥'."""
     return tok.replace(" ", "\u2423").replace("\n", "\u23ce").replace("\t", "\u21e5").replace("\r", "")

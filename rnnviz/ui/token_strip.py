@@ -1,0 +1,348 @@
+"""The typed text as a strip of token boxes, each coloured by a value (activation or connectivity)."""
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
+
+from rnnviz.ui import theme
+
+UNKNOWN_TIP = "not in the model's vocabulary"
+EMPTY_HINT = "type some text"
+
+_TOOLTIPS = {
+    None: "The text as the model reads it, one box per token.\n"
+          "A dashed, struck-through box with a red bar underneath marks a token that is " + UNKNOWN_TIP + ".",
+    "diverging": "The text as the model reads it, one box per token, coloured by the selected unit's "
+                 "value at that step:\nblue = negative, near-white = 0, red = positive (-1..1).\n"
+                 "A dashed, struck-through box with a red bar underneath marks a token that is " + UNKNOWN_TIP + ".",
+    "sequential": "The text as the model reads it, one box per token, coloured by a value 0..1:\n"
+                  "dark purple = 0 .. yellow = 1.\n"
+                  "A dashed, struck-through box with a red bar underneath marks a token that is " + UNKNOWN_TIP + ".",
+    "free": "The text as the model reads it, one box per token, coloured by a value:\n"
+            "dark purple = smallest .. yellow = largest.\n"
+            "A dashed, struck-through box with a red bar underneath marks a token that is " + UNKNOWN_TIP + ".",
+    "shading": "The text as the model reads it. The stronger a token's highlight, the more it "
+               "influences the selected step (0 = none, 1 = most).\n"
+               "A dashed, struck-through box with a red bar underneath marks a token that is " + UNKNOWN_TIP + ".",
+}
+
+_PAD_X, _PAD_Y, _GAP, _LINE_GAP, _MARGIN = 3, 2, 2, 5, 4
+UNKNOWN_COLOR = QColor(213, 0, 0)
+
+
+def _contrast_text(bg: QColor, base: QColor, text: QColor) -> QColor:
+    """Black or white text, whichever reads better on ``bg`` (alpha-blended over ``base``)."""
+    a = bg.alphaF()
+    r = bg.redF() * a + base.redF() * (1 - a)
+    g = bg.greenF() * a + base.greenF() * (1 - a)
+    b = bg.blueF() * a + base.blueF() * (1 - a)
+    if a < 0.05:
+        return text
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return QColor("black") if lum > 0.5 else QColor("white")
+
+
+class _Canvas(QWidget):
+    """Paints token boxes in wrapped lines; only the visible rows are painted."""
+
+    def __init__(self, strip: "TokenStrip") -> None:
+        super().__init__()
+        self._strip = strip
+        self.rects: list[QRect] = []
+        self._row_tops: list[int] = []
+        self._row_first: list[int] = []
+        self.setMouseTracking(True)
+        self._height = 0
+
+    def relayout(self, width: int) -> None:
+        s = self._strip
+        fm = QFontMetrics(self.font())
+        h = fm.height() + 2 * _PAD_Y
+        x, y = _MARGIN, _MARGIN
+        rects: list[QRect] = []
+        row_tops, row_first = [y], [0]
+        width = max(width, 60)
+        widths: dict[str, int] = {}
+        space = fm.horizontalAdvance(" ")
+        for i, label in enumerate(s._labels):
+            w = widths.get(label)
+            if w is None:
+                w = widths[label] = fm.horizontalAdvance(label) + 2 * _PAD_X
+            gap = s._gaps[i]
+            if gap == "\n" and i > 0:
+                x, y = _MARGIN, y + h + _LINE_GAP
+                row_tops.append(y)
+                row_first.append(i)
+            elif gap == " " and i > 0:
+                x += space
+            if x + w > width - _MARGIN and x > _MARGIN:
+                x, y = _MARGIN, y + h + _LINE_GAP
+                row_tops.append(y)
+                row_first.append(i)
+            rects.append(QRect(x, y, w, h))
+            x += w + _GAP
+            if s._tokens[i] == "\n":
+                x, y = _MARGIN, y + h + _LINE_GAP
+                row_tops.append(y)
+                row_first.append(i + 1)
+        self.rects = rects
+        self._row_tops, self._row_first = row_tops, row_first
+        self._height = (y + h + _MARGIN) if rects else 3 * h
+        self.setMinimumHeight(self._height)
+        self.resize(width, self._height)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(300, self._height or 40)
+
+    def index_at(self, pos: QPoint) -> int | None:
+        if not self.rects:
+            return None
+        row = bisect.bisect_right(self._row_tops, pos.y()) - 1
+        if row < 0:
+            return None
+        start = self._row_first[row]
+        end = self._row_first[row + 1] if row + 1 < len(self._row_first) else len(self.rects)
+        for i in range(start, min(end, len(self.rects))):
+            if self.rects[i].contains(pos):
+                return i
+        return None
+
+    def paintEvent(self, ev) -> None:  # noqa: N802
+        s = self._strip
+        p = QPainter(self)
+        pal = self.palette()
+        base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
+        p.fillRect(ev.rect(), base)
+        if not self.rects:
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+            p.drawText(self.rect().adjusted(_MARGIN, _MARGIN, 0, 0),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, EMPTY_HINT)
+            return
+        top, bottom = ev.rect().top(), ev.rect().bottom()
+        r0 = max(0, bisect.bisect_right(self._row_tops, top - 40) - 1)
+        r1 = bisect.bisect_right(self._row_tops, bottom)
+        i0 = self._row_first[r0]
+        i1 = self._row_first[r1] if r1 < len(self._row_first) else len(self.rects)
+        for i in range(i0, min(i1, len(self.rects))):
+            r = self.rects[i]
+            bg = s._colors[i]
+            if bg.alpha() > 0:
+                p.fillRect(r, bg)
+            p.setPen(_contrast_text(bg, base, text))
+            font = p.font()
+            font.setStrikeOut(bool(s._unknown[i]))
+            p.setFont(font)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, s._labels[i])
+            if s._unknown[i]:
+                # dashed box in the text colour (visible on any fill) + red bar below the box
+                p.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(r.adjusted(0, 0, -1, -1))
+                p.fillRect(QRect(r.left(), r.bottom() + 1, r.width(), 3), UNKNOWN_COLOR)
+            if s._cursor == i:
+                p.setPen(QPen(text, 2))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(r.adjusted(1, 1, -1, -1))
+        font = p.font()
+        font.setStrikeOut(False)
+        p.setFont(font)
+
+    def mouseMoveEvent(self, ev) -> None:  # noqa: N802
+        i = self.index_at(ev.position().toPoint())
+        if i is not None:
+            self._strip.step_hovered.emit(i)
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802
+        i = self.index_at(ev.position().toPoint())
+        if i is not None and ev.button() == Qt.MouseButton.LeftButton:
+            self._strip.step_clicked.emit(i)
+
+    def event(self, ev) -> bool:
+        if ev.type() == ev.Type.ToolTip:
+            i = self.index_at(ev.pos())
+            if i is None:
+                QToolTip.hideText()
+                ev.ignore()
+                return True
+            QToolTip.showText(ev.globalPos(), self._strip.token_tooltip(i), self)
+            return True
+        return super().event(ev)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+
+
+class TokenStrip(QWidget):
+    """Shows the tokens of a text as boxes, wrapped like text, each with a background colour.
+
+    * ``set_values(values (T,), kind)`` colours each box by a value through the kind's map
+      (diverging -1..1 for an activation, sequential 0..1 for a gate);
+    * ``set_shading(values (T,))`` highlights boxes with an accent colour whose opacity is the
+      value (0..1), e.g. for connectivity / saliency;
+    * unknown tokens stay in place, drawn struck through in a dashed box with a red bar below.
+    """
+
+    step_hovered = Signal(int)
+    step_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tokens: list[str] = []
+        self._labels: list[str] = []
+        self._gaps: list[str] = []
+        self._unknown: list[bool] = []
+        self._colors: list[QColor] = []
+        self._values: np.ndarray | None = None
+        self._mode: str | None = None
+        self._cursor: int | None = None
+        self._spans = None
+
+        self.canvas = _Canvas(self)
+        self.scroll = QScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setWidgetResizable(False)
+        self.scroll.setBackgroundRole(QPalette.ColorRole.Base)
+        self.scroll.viewport().setAutoFillBackground(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.scroll)
+        self.setMinimumHeight(48)
+        self.setToolTip(_TOOLTIPS[None])
+        self._relayout()
+
+    # -- data -------------------------------------------------------------------------------
+    def set_tokens(self, tokens: list[str], spans: list[tuple[int, int]] | None = None,
+                   unknown: list[bool] | None = None, text: str | None = None) -> None:
+        """Show ``tokens``. ``spans`` (start, end) character offsets into the original ``text``
+        let the strip reproduce spaces and line breaks between word tokens; ``unknown[i]`` marks
+        token i as not in the model's vocabulary. Clears any values or shading."""
+        tokens = [str(t) for t in tokens]
+        n = len(tokens)
+        if spans is not None and len(spans) != n:
+            raise ValueError(f"spans must have one (start, end) per token: {len(spans)} for {n} tokens")
+        if unknown is not None and len(unknown) != n:
+            raise ValueError(f"unknown must have one flag per token: {len(unknown)} for {n} tokens")
+        self._tokens = tokens
+        self._labels = [theme.visible_token(t) or "\u2205" for t in tokens]
+        self._unknown = [bool(u) for u in unknown] if unknown is not None else [False] * n
+        self._spans = [tuple(map(int, s)) for s in spans] if spans is not None else None
+        gaps = [""] * n
+        if self._spans is not None:
+            for i in range(1, n):
+                a, b = self._spans[i - 1][1], self._spans[i][0]
+                if b > a:
+                    between = text[a:b] if text is not None else " "
+                    gaps[i] = "\n" if "\n" in between else " "
+        self._gaps = gaps
+        self._values = None
+        self._mode = None
+        if self._cursor is not None and self._cursor >= n:
+            self._cursor = None
+        self._colors = [QColor(0, 0, 0, 0) for _ in range(n)]
+        self.setToolTip(_TOOLTIPS[None])
+        self._relayout()
+
+    def set_values(self, values: np.ndarray | None, kind: str = "diverging") -> None:
+        """Colour each token by ``values[i]`` through the colour map of ``kind``
+        ("diverging" -1..1, "sequential" 0..1, "free" data range). None clears the colours."""
+        if values is None:
+            self._clear_colors()
+            return
+        v = self._check(values, "values")
+        levels = theme.levels_for(kind, v)
+        self._values, self._mode = v, kind
+        self._colors = theme.value_colors(v, kind, levels)
+        self.setToolTip(_TOOLTIPS[kind])
+        self.canvas.update()
+
+    def set_shading(self, values: np.ndarray | None) -> None:
+        """Highlight each token with the accent colour at opacity ``values[i]`` (clipped to 0..1)."""
+        if values is None:
+            self._clear_colors()
+            return
+        v = self._check(values, "values")
+        self._values, self._mode = v, "shading"
+        base = theme.accent_color()
+        cols = []
+        for x in v:
+            c = QColor(base)
+            c.setAlphaF(float(np.clip(x, 0.0, 1.0)) if np.isfinite(x) else 0.0)
+            cols.append(c)
+        self._colors = cols
+        self.setToolTip(_TOOLTIPS["shading"])
+        self.canvas.update()
+
+    def set_cursor(self, step: int | None) -> None:
+        """Outline token ``step`` (the linked time cursor); None removes the outline."""
+        self._cursor = int(step) if step is not None and 0 <= int(step) < len(self._tokens) else None
+        if self._cursor is not None and self.canvas.rects:
+            self.scroll.ensureVisible(self.canvas.rects[self._cursor].center().x(),
+                                      self.canvas.rects[self._cursor].center().y(), 10, 10)
+        self.canvas.update()
+
+    # -- accessors --------------------------------------------------------------------------
+    def tokens(self) -> list[str]:
+        return list(self._tokens)
+
+    def token_colors(self) -> list[QColor]:
+        """Background colour of each token box (transparent when no values are shown)."""
+        return [QColor(c) for c in self._colors]
+
+    def unknown_flags(self) -> list[bool]:
+        return list(self._unknown)
+
+    def values(self) -> np.ndarray | None:
+        return None if self._values is None else self._values.copy()
+
+    def mode(self) -> str | None:
+        """"diverging" / "sequential" / "free" (set_values), "shading", or None."""
+        return self._mode
+
+    def cursor(self) -> int | None:
+        return self._cursor
+
+    def token_rect(self, i: int) -> QRect:
+        """Rectangle of token i in canvas coordinates (for tests)."""
+        return QRect(self.canvas.rects[i])
+
+    def token_tooltip(self, i: int) -> str:
+        """Tooltip of token i: the token, its step, its value and whether it is unknown."""
+        parts = [f"token '{self._labels[i]}' \u00b7 step {i}"]
+        if self._values is not None:
+            parts.append(f"value {self._values[i]:+.3f}")
+        text = " \u00b7 ".join(parts)
+        if self._unknown[i]:
+            text += "\n" + UNKNOWN_TIP
+        return text
+
+    # -- internals ----------------------------------------------------------------------------
+    def _check(self, values, name: str) -> np.ndarray:
+        v = np.asarray(values, dtype=np.float64).reshape(-1) if np.ndim(values) <= 1 else None
+        if v is None or v.shape[0] != len(self._tokens):
+            raise ValueError(
+                f"{name} must be a 1-D array with one value per token ({len(self._tokens)}), "
+                f"got shape {np.shape(values)}")
+        return v
+
+    def _clear_colors(self) -> None:
+        self._values, self._mode = None, None
+        self._colors = [QColor(0, 0, 0, 0) for _ in self._tokens]
+        self.setToolTip(_TOOLTIPS[None])
+        self.canvas.update()
+
+    def _relayout(self) -> None:
+        self.canvas.relayout(self.scroll.viewport().width())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self._relayout()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(400, 90)

@@ -1,0 +1,123 @@
+"""TokenStrip: per-token colours follow values, unknown tokens marked not dropped."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.ui import theme
+from rnnviz.ui.token_strip import UNKNOWN_TIP, TokenStrip
+
+
+@pytest.fixture
+def strip(qtbot):
+    w = TokenStrip()
+    qtbot.addWidget(w)
+    w.resize(400, 120)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_colors_follow_values(strip):
+    strip.set_tokens(list("abc"))
+    assert all(c.alpha() == 0 for c in strip.token_colors())
+    strip.set_values(np.array([-1.0, 0.0, 1.0]), "diverging")
+    cols = strip.token_colors()
+    assert [c.name() for c in cols] == [theme.value_color(v, "diverging").name() for v in (-1, 0, 1)]
+    assert len({c.name() for c in cols}) == 3
+    # negative is bluish, positive reddish
+    assert cols[0].blue() > cols[0].red() and cols[2].red() > cols[2].blue()
+    strip.set_values(np.array([1.0, 0.0, -1.0]), "diverging")
+    assert [c.name() for c in strip.token_colors()] == [cols[2].name(), cols[1].name(), cols[0].name()]
+    assert strip.mode() == "diverging"
+
+
+def test_sequential_values_and_clear(strip):
+    strip.set_tokens(list("ab"))
+    strip.set_values([0.0, 1.0], "sequential")
+    cols = strip.token_colors()
+    assert cols[0].name() == theme.sequential_map().map(0.0, mode="qcolor").name()
+    strip.set_values(None)
+    assert all(c.alpha() == 0 for c in strip.token_colors())
+    assert strip.mode() is None
+
+
+def test_shading_alpha(strip):
+    strip.set_tokens(list("abcd"))
+    strip.set_shading(np.array([0.0, 0.25, 1.0, 2.0]))
+    alphas = [c.alphaF() for c in strip.token_colors()]
+    assert alphas == pytest.approx([0.0, 0.25, 1.0, 1.0], abs=0.01)
+    assert strip.mode() == "shading"
+
+
+def test_unknown_tokens_marked_not_dropped(strip):
+    toks = ["the", "zorblax", "cat"]
+    strip.set_tokens(toks, unknown=[False, True, False])
+    assert strip.tokens() == toks
+    assert strip.unknown_flags() == [False, True, False]
+    assert UNKNOWN_TIP in strip.token_tooltip(1)
+    assert UNKNOWN_TIP not in strip.token_tooltip(0)
+    # the unknown token still has a box and the strip renders
+    assert strip.token_rect(1).width() > 0
+    img = strip.grab().toImage()
+    r = strip.token_rect(1)
+    below = strip.canvas.mapTo(strip, r.bottomLeft()) 
+    c = img.pixelColor(below.x() + 3, below.y() + 2)
+    assert c.red() > 150 and c.green() < 80  # red bar under the unknown token
+
+
+def test_spans_reproduce_line_breaks(strip):
+    text = "the cat\nsat"
+    spans = [(0, 3), (4, 7), (8, 11)]
+    strip.set_tokens(["the", "cat", "sat"], spans=spans, text=text)
+    r0, r1, r2 = (strip.token_rect(i) for i in range(3))
+    assert r0.top() == r1.top()
+    assert r2.top() > r1.top()
+    assert r1.left() > r0.right() + 2  # a space gap
+
+
+def test_newline_token_breaks_line(strip):
+    strip.set_tokens(list("ab\ncd"))
+    assert strip.token_rect(3).top() > strip.token_rect(1).top()
+
+
+def test_bad_lengths_raise(strip):
+    strip.set_tokens(list("abc"))
+    with pytest.raises(ValueError, match="one value per token"):
+        strip.set_values(np.zeros(4))
+    with pytest.raises(ValueError, match="unknown"):
+        strip.set_tokens(list("abc"), unknown=[True])
+
+
+def test_click_and_hover_signals(strip, qtbot):
+    strip.set_tokens(list("hello"))
+    strip.grab()
+    r = strip.token_rect(2)
+    with qtbot.waitSignal(strip.step_clicked, timeout=1000) as blocker:
+        qtbot.mouseClick(strip.canvas, Qt.MouseButton.LeftButton, pos=r.center())
+    assert blocker.args == [2]
+
+
+def test_cursor(strip):
+    strip.set_tokens(list("hello"))
+    strip.set_cursor(4)
+    assert strip.cursor() == 4
+    strip.set_tokens(list("hi"))
+    assert strip.cursor() is None
+
+
+def test_empty_and_large(strip):
+    strip.set_tokens([])
+    strip.set_values(np.zeros(0))
+    assert strip.token_colors() == []
+    strip.grab()
+    T = 20000
+    strip.set_tokens(list("abcd " * (T // 5)))
+    strip.set_values(np.linspace(-1, 1, T))
+    assert len(strip.token_colors()) == T
+    strip.grab()
+
+
+def test_render_png(strip, tmp_path):
+    strip.set_tokens(["the", "zorblax", "sat", "\n", "on"], unknown=[False, True, False, False, False])
+    strip.set_values(np.array([-0.9, 0.1, 0.5, 0.0, 0.9]))
+    assert strip.grab().save(str(tmp_path / "strip.png"))
