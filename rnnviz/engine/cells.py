@@ -206,17 +206,20 @@ def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
     for s in range(T - 1, -1, -1):
         G = dh[s]
         G += dh_next
-        np.multiply(G, K[s], out=dc)
-        dc += dc_next
-        P3 = P[s].reshape(B, 4, H)
         padded = any_drop is not None and any_drop[s]
         if padded:
+            # a padded step only carries h and c through: no path via this step's cell
             np.multiply(G, drop[s], out=carry_h)
-            np.multiply(dc, drop[s], out=carry_c)
-            dc *= keep[s]
-            P3[:, 3] *= keep[s]
+            np.multiply(dc_next, drop[s], out=carry_c)
+            dc_next *= keep[s]
+            Geff = G * keep[s]
+        else:
+            Geff = G
+        np.multiply(Geff, K[s], out=dc)
+        dc += dc_next
+        P3 = P[s].reshape(B, 4, H)
         P3[:, :3] *= dc[:, None, :]
-        P3[:, 3] *= G
+        P3[:, 3] *= Geff
         np.multiply(dc, f[s], out=dc_next)
         np.matmul(P[s], whh, out=dh_next)
         if padded:
