@@ -34,9 +34,10 @@ Padding: with a mask ``m_t`` (B, 1) (True where step t is inside row b's length)
 state is ``h_t = m_t ⊙ cell(x_t, h_{t-1}) + (1 - m_t) ⊙ h_{t-1}`` (and the same for c), which
 is PyTorch's packed-sequence semantics for both directions.
 
-Speed: σ(x) = ½ tanh(x/2) + ½, so the caller scales the sigmoid rows of the weights by ½
-once, and each step applies a single ``tanh`` to the whole gate block followed by a per-gate
-affine map. Backward uses the factorisation that, given the forward values, every gate
+Speed: σ(x) = 1 / (1 + exp(-x)) and tanh(x) = 2 σ(2x) - 1, so the caller scales the weight
+rows once (by -1 for sigmoid gates, -2 for the LSTM's tanh gate) and each step applies one
+``exp`` (SIMD-vectorised in NumPy, unlike ``tanh``), ``+1`` and a reciprocal to the whole gate
+block; only the tanh rows then need ``2σ - 1``. exp overflow to inf gives the exact limits 0/-1. Backward uses the factorisation that, given the forward values, every gate
 gradient is the incoming ``dL/dh_t`` (and ``dL/dc_t``) times a factor that can be computed for
 all steps at once outside the loop.
 """
@@ -54,15 +55,16 @@ N_GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 
 
 def sigmoid_row_scale(cell: str, hidden: int, dtype) -> np.ndarray:
-    """Per-row factor applied to the stacked weights so that one tanh gives every gate.
+    """Per-row factor applied to the stacked weights so that one exp gives every gate.
 
-    Shape (G*H,): ½ for sigmoid rows, 1 for tanh rows (LSTM g, GRU n, RNN).
+    Shape (G*H,): -1 for sigmoid rows, -2 for the LSTM's g rows, 1 for rows left to tanh
+    (GRU n, RNN).
     """
     if cell == "lstm":
-        s = np.full(4 * hidden, 0.5, dtype=dtype)
-        s[2 * hidden:3 * hidden] = 1.0
+        s = np.full(4 * hidden, -1.0, dtype=dtype)
+        s[2 * hidden:3 * hidden] = -2.0
     elif cell == "gru":
-        s = np.full(3 * hidden, 0.5, dtype=dtype)
+        s = np.full(3 * hidden, -1.0, dtype=dtype)
         s[2 * hidden:] = 1.0
     else:
         s = np.ones(hidden, dtype=dtype)
@@ -138,17 +140,13 @@ def rnn_backward(a, h, whh, h0, mask, dh, relu: bool, truncate):
 def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
     """Forward scan of an LSTM.
 
-    gates: (T, B, 4H) holding the ½-scaled x̃_t + b_hh on entry, the activations
-    [i, f, g, o] on exit. h, c, tc: (T, B, H) outputs h_t, c_t, tanh(c_t).
+    gates: (T, B, 4H) holding the scaled (see :func:`sigmoid_row_scale`) x̃_t + b_hh on entry,
+    the activations [i, f, g, o] on exit. h, c, tc: (T, B, H) outputs h_t, c_t, tanh(c_t).
     whh_t_scaled: (H, 4H) = (diag(s) W_hh)ᵀ. h0, c0: (B, H).
     """
     T, B, G4 = gates.shape
     H = G4 // 4
     dtype = gates.dtype
-    post_mul = np.full(G4, 0.5, dtype=dtype)
-    post_mul[2 * H:3 * H] = 1.0
-    post_add = np.full(G4, 0.5, dtype=dtype)
-    post_add[2 * H:3 * H] = 0.0
     tmp = np.empty((B, G4), dtype=dtype)
     ig = np.empty((B, H), dtype=dtype)
     _, drop, any_drop = _mask_views(mask)
@@ -157,9 +155,13 @@ def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
         g = gates[s]
         np.matmul(h_prev, whh_t_scaled, out=tmp)
         g += tmp
-        np.tanh(g, out=g)
-        g *= post_mul
-        g += post_add
+        with np.errstate(over="ignore"):
+            np.exp(g, out=g)
+        g += 1
+        np.reciprocal(g, out=g)
+        gg = g[:, 2 * H:3 * H]
+        gg *= 2
+        gg -= 1
         ct = c[s]
         np.multiply(g[:, H:2 * H], c_prev, out=ct)
         np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ig)
@@ -235,7 +237,7 @@ def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
 def gru_scan(gates, h, hn, whh_t_scaled, b_hn, h0, mask) -> None:
     """Forward scan of a GRU.
 
-    gates: (T, B, 3H) holding [½(x̃_r + b_hr), ½(x̃_z + b_hz), x̃_n] on entry and the
+    gates: (T, B, 3H) holding [-(x̃_r + b_hr), -(x̃_z + b_hz), x̃_n] on entry and the
     activations [r, z, n] on exit. hn: (T, B, H) output W_hn h_{t-1} + b_hn (needed by
     backward and shown as nothing else). whh_t_scaled: (H, 3H). b_hn: (H,).
     """
@@ -250,9 +252,10 @@ def gru_scan(gates, h, hn, whh_t_scaled, b_hn, h0, mask) -> None:
         np.matmul(h_prev, whh_t_scaled, out=tmp)
         rz = g[:, :2 * H]
         rz += tmp[:, :2 * H]
-        np.tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5
+        with np.errstate(over="ignore"):
+            np.exp(rz, out=rz)
+        rz += 1
+        np.reciprocal(rz, out=rz)
         np.add(tmp[:, 2 * H:], b_hn, out=hn[s])
         n = g[:, 2 * H:]
         np.multiply(g[:, :H], hn[s], out=rh)
