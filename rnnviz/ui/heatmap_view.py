@@ -74,16 +74,23 @@ class HeatmapView(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
 
         accent = theme.accent_color()
+        halo = QColor(theme.background_color())
+        halo.setAlpha(200)
+        # the cursor is a magenta line over a wider halo in the background colour, so it stays
+        # visible on dark and light cells alike
+        self.cursor_halo = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(halo, width=5))
+        self.cursor_halo.setZValue(19)
+        self.cursor_halo.hide()
+        self.plot.addItem(self.cursor_halo, ignoreBounds=True)
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(accent, width=2))
         self.cursor_line.setZValue(20)
         self.cursor_line.hide()
         self.plot.addItem(self.cursor_line, ignoreBounds=True)
 
-        band = QColor(accent)
-        band.setAlpha(50)
+        # selected unit: outlined row (no fill, so the row's colours stay readable)
         self.unit_band = pg.LinearRegionItem(
             values=(0, 1), orientation="horizontal", movable=False,
-            brush=pg.mkBrush(band), pen=pg.mkPen(accent, width=1.5),
+            brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(accent, width=2),
         )
         self.unit_band.setZValue(15)
         self.unit_band.hide()
@@ -213,10 +220,13 @@ class HeatmapView(QWidget):
         if step is None or T == 0 or not (0 <= int(step) < T):
             self._cursor = None
             self.cursor_line.hide()
+            self.cursor_halo.hide()
             return
         self._cursor = int(step)
         self.cursor_line.setPos(self._cursor + 0.5)
+        self.cursor_halo.setPos(self._cursor + 0.5)
         self.cursor_line.show()
+        self.cursor_halo.show()
 
     def cursor(self) -> int | None:
         return self._cursor

@@ -48,8 +48,9 @@ def foreground_color() -> QColor:
 
 
 def accent_color() -> QColor:
-    """Colour of cursors and highlights; visible on both light and dark backgrounds."""
-    return QColor(255, 140, 0) if is_dark() else QColor(200, 90, 0)
+    """Colour of cursors and highlights (magenta: distinct from the blue/red diverging map,
+    from viridis and from the first Okabe-Ito line colours); lighter on a dark palette."""
+    return QColor(255, 110, 230) if is_dark() else QColor(200, 0, 160)
 
 
 def configure_pyqtgraph() -> None:

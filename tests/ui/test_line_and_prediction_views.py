@@ -1,0 +1,141 @@
+"""UnitLineView, TopKView and ClassProbabilityView hold the data they were given."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.ui.line_view import UnitLineView
+from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.token_axis import MAX_LABELS
+
+
+def _show(qtbot, w, size=(700, 300)):
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+# -- UnitLineView ------------------------------------------------------------------------------
+def test_line_series_and_curve(qtbot):
+    w = _show(qtbot, UnitLineView())
+    toks = list("hello")
+    v = np.array([0.1, -0.5, 0.9, 0.0, -1.0])
+    w.set_series(v, toks, "h unit 3")
+    np.testing.assert_array_equal(w.series(), v)
+    x, y = w.curve.getOriginalDataset()
+    np.testing.assert_array_equal(x, np.arange(5))
+    np.testing.assert_array_equal(y, v)
+    assert w.title() == "h unit 3"
+    assert [lab for _, lab in w.time_ticks()] == toks
+    assert w.toolTip()
+
+
+def test_line_cursor_and_hover(qtbot):
+    w = _show(qtbot, UnitLineView())
+    w.set_series(np.array([0.1, -0.5, 0.9]), list("abc"), "u")
+    w.set_cursor(2)
+    assert w.cursor() == 2 and w.cursor_line.value() == 2
+    w.set_cursor(5)
+    assert w.cursor() is None and not w.cursor_line.isVisible()
+    with qtbot.waitSignal(w.step_hovered) as blocker:
+        w.hover_at_scene(w.scene_pos_of(1, 0.0))
+    assert blocker.args == [1]
+    assert w.readout_text() == "token 'b' \u00b7 step 1 \u00b7 value -0.500"
+
+
+def test_line_click_emits_step(qtbot):
+    w = _show(qtbot, UnitLineView())
+    w.set_series(np.array([0.1, -0.5, 0.9]), list("abc"), "u")
+    w.grab()
+    pos = w.plot_widget.mapFromScene(w.scene_pos_of(2, 0.0))
+    with qtbot.waitSignal(w.step_clicked) as blocker:
+        qtbot.mouseClick(w.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [2]
+
+
+def test_line_empty_and_long(qtbot):
+    w = _show(qtbot, UnitLineView())
+    w.set_series(np.zeros(0), [], "")
+    assert w.series().shape == (0,)
+    assert w.hint.isVisible()
+    w.grab()
+    T = 20000
+    w.set_series(np.sin(np.arange(T) / 30.0), [f"t{i}" for i in range(T)], "long")
+    w.grab()
+    assert not w.hint.isVisible()
+    assert len(w.time_ticks()) <= MAX_LABELS
+    assert len(w.time_axis.last_ticks) <= MAX_LABELS
+
+
+def test_line_bad_input(qtbot):
+    w = _show(qtbot, UnitLineView())
+    with pytest.raises(ValueError, match="tokens"):
+        w.set_series(np.zeros(3), list("ab"))
+    with pytest.raises(ValueError, match="1-D"):
+        w.set_series(np.zeros((3, 2)), list("abc"))
+
+
+# -- TopKView ---------------------------------------------------------------------------------
+def test_topk_sorted_and_correct(qtbot):
+    w = _show(qtbot, TopKView(), (350, 220))
+    vocab = ["a", "b", " ", "\n", "c", "d", "e"]
+    probs = np.array([0.05, 0.3, 0.25, 0.2, 0.1, 0.07, 0.03])
+    w.set_distribution(probs, vocab, step=4, token="x")
+    assert w.entries() == [("b", 0.3), (" ", 0.25), ("\n", 0.2), ("c", 0.1), ("d", 0.07)]
+    assert w.display_labels() == ["b", "\u2423", "\u23ce", "c", "d"]
+    assert w.step() == 4
+    assert "step 4" in w.heading_text() and "'x'" in w.heading_text()
+    assert w.toolTip()
+    w.grab()
+
+
+def test_topk_small_vocab_and_errors(qtbot):
+    w = _show(qtbot, TopKView(k=5), (350, 220))
+    w.set_distribution(np.array([0.4, 0.6]), ["p", "q"], 0, "p")
+    assert w.entries() == [("q", 0.6), ("p", 0.4)]
+    with pytest.raises(ValueError, match="vocab"):
+        w.set_distribution(np.array([0.4, 0.6]), ["p"], 0, "p")
+    w.clear()
+    assert w.entries() == []
+    w.grab()
+
+
+# -- ClassProbabilityView ----------------------------------------------------------------------
+def test_class_probabilities(qtbot):
+    w = _show(qtbot, ClassProbabilityView())
+    toks = "this was not good".split()
+    p = np.array([[0.5, 0.5], [0.4, 0.6], [0.7, 0.3], [0.9, 0.1]])
+    w.set_probabilities(p, toks, ["neg", "pos"])
+    np.testing.assert_array_equal(w.series(), p)
+    assert len(w._curves) == 2
+    for j, c in enumerate(w._curves):
+        np.testing.assert_array_equal(c.getOriginalDataset()[1], p[:, j])
+    assert w.guide.value() == 0.5
+    assert [lab for _, lab in w.time_ticks()] == toks
+    w.set_cursor(2)
+    assert w.cursor() == 2
+    w.hover_step(3)
+    assert w.readout_text() == "token 'good' \u00b7 step 3 \u00b7 P(neg) 0.900 \u00b7 P(pos) 0.100"
+    # replacing the data replaces the curves
+    w.set_probabilities(p[:2, :1], toks[:2], ["only"])
+    assert len(w._curves) == 1 and w.class_names() == ["only"]
+    assert w.cursor() is None
+
+
+def test_class_probabilities_empty_and_errors(qtbot):
+    w = _show(qtbot, ClassProbabilityView())
+    w.set_probabilities(np.zeros((0, 2)), [], ["a", "b"])
+    assert w.series().shape == (0, 2)
+    w.grab()
+    with pytest.raises(ValueError, match="class_names"):
+        w.set_probabilities(np.zeros((2, 2)), ["a", "b"], ["x"])
+
+
+def test_render_pngs(qtbot, tmp_path):
+    w = _show(qtbot, ClassProbabilityView())
+    w.set_probabilities(np.array([[0.2, 0.8], [0.6, 0.4]]), ["good", "bad"], ["neg", "pos"])
+    assert w.grab().save(str(tmp_path / "classes.png"))
+    t = _show(qtbot, TopKView(), (350, 220))
+    t.set_distribution(np.array([0.2, 0.8]), ["a", "b"], 0, "a")
+    assert t.grab().save(str(tmp_path / "topk.png"))
