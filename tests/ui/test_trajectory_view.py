@@ -1,0 +1,151 @@
+"""pca_2d (NumPy) and TrajectoryView."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.analysis.pca import pca_2d, pca_2d_with_variance
+from rnnviz.ui.trajectory_view import MAX_POINT_LABELS, TrajectoryView
+
+
+# -- pca_2d -------------------------------------------------------------------------------------
+def test_pca_of_points_on_a_line_is_collinear():
+    t = np.linspace(-1, 2, 15)
+    direction = np.array([1.0, -2.0, 0.5, 3.0])
+    h = 0.3 + np.outer(t, direction)
+    pts, ratio = pca_2d_with_variance(h)
+    assert pts.shape == (15, 2)
+    np.testing.assert_allclose(pts[:, 1], 0.0, atol=1e-9)
+    # PC1 coordinate is the signed distance along the line from the mean
+    expected = (t - t.mean()) * np.linalg.norm(direction)
+    assert np.allclose(pts[:, 0], expected) or np.allclose(pts[:, 0], -expected)
+    assert ratio[0] == pytest.approx(1.0) and ratio[1] == 0.0
+
+
+def test_pca_matches_svd_reference():
+    rng = np.random.default_rng(3)
+    h = rng.normal(size=(40, 6)) @ np.diag([5, 3, 1, 0.5, 0.2, 0.1])
+    pts = pca_2d(h)
+    x = h - h.mean(0)
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    ref = u[:, :2] * s[:2]
+    for k in range(2):  # equal up to sign per component
+        assert np.allclose(pts[:, k], ref[:, k]) or np.allclose(pts[:, k], -ref[:, k])
+    # variance explained equals the squared singular values' share
+    _, ratio = pca_2d_with_variance(h)
+    np.testing.assert_allclose(ratio, s[:2] ** 2 / np.sum(s**2))
+
+
+def test_pca_is_deterministic_in_sign():
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(20, 5))
+    np.testing.assert_array_equal(pca_2d(h), pca_2d(h.copy()))
+    np.testing.assert_allclose(pca_2d(h + 10.0), pca_2d(h), atol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (1, 4), (5, 1), (0, 0)])
+def test_pca_degenerate_shapes(shape):
+    pts = pca_2d(np.ones(shape))
+    assert pts.shape == (shape[0], 2)
+    assert np.all(pts == 0) or shape == (5, 1)
+
+
+def test_pca_bad_input():
+    with pytest.raises(ValueError, match="2-D"):
+        pca_2d(np.zeros(3))
+    with pytest.raises(ValueError, match="finite"):
+        pca_2d(np.array([[0.0, np.nan], [1.0, 2.0]]))
+
+
+def test_pca_module_has_no_qt():
+    import subprocess
+    import sys
+    code = ("import sys, rnnviz.analysis.pca; "
+            "assert 'PySide6' not in sys.modules and 'pyqtgraph' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- TrajectoryView -------------------------------------------------------------------------------
+@pytest.fixture
+def view(qtbot):
+    w = TrajectoryView()
+    qtbot.addWidget(w)
+    w.resize(600, 450)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _h(T=20, H=8, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.tanh(np.cumsum(rng.normal(size=(T, H)), axis=0) * 0.3)
+
+
+def test_points_are_pca_of_states(view):
+    h = _h()
+    toks = [f"t{i}" for i in range(20)]
+    view.set_states(h, toks)
+    np.testing.assert_allclose(view.points(), pca_2d(h))
+    x, y = view.path.getOriginalDataset()
+    np.testing.assert_allclose(np.c_[x, y], pca_2d(h))
+    spots = view.markers.data
+    assert len(spots) == 20
+    assert view.explained_variance()[0] > 0
+    assert "variance" in view.plot.getAxis("bottom").labelText
+
+
+def test_markers_coloured_by_time(view):
+    view.set_states(_h(), [f"t{i}" for i in range(20)])
+    brushes = [view.markers.data["brush"][i].color().name() for i in (0, 19)]
+    assert brushes[0] != brushes[1]
+    assert view.colorbar.levels() == (0, 19)
+
+
+def test_cursor_ring(view):
+    view.set_states(_h(), [f"t{i}" for i in range(20)])
+    view.set_cursor(7)
+    assert view.cursor() == 7
+    x, y = view.cursor_marker.getData()
+    np.testing.assert_allclose([x[0], y[0]], view.points()[7])
+    view.set_cursor(None)
+    assert len(view.cursor_marker.getData()[0]) == 0
+
+
+def test_hover_and_click_nearest_point(view, qtbot):
+    view.set_states(_h(), [f"t{i}" for i in range(20)])
+    view.grab()
+    with qtbot.waitSignal(view.step_hovered) as blocker:
+        view.hover_at_scene(view.scene_pos_of(4))
+    assert blocker.args == [4]
+    assert view.readout_text().startswith("token 't4' \u00b7 step 4")
+    pos = view.plot_widget.mapFromScene(view.scene_pos_of(9))
+    with qtbot.waitSignal(view.step_clicked) as blocker:
+        qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [9]
+
+
+def test_labels_thinned_for_long_input(view):
+    T = 20000
+    h = _h(T, 16, seed=1) * 0.2
+    view.set_states(h, [f"w{i}" for i in range(T)])
+    assert view.points().shape == (T, 2)
+    assert 2 <= len(view.label_steps()) <= MAX_POINT_LABELS
+    assert T - 1 in view.label_steps()  # the newest token is always labelled
+    view.grab()
+
+
+def test_empty_and_errors(view):
+    view.set_states(np.zeros((0, 8)), [])
+    assert view.points().shape == (0, 2)
+    assert view.hint.isVisible()
+    view.set_cursor(0)
+    assert view.cursor() is None
+    view.grab()
+    with pytest.raises(ValueError, match="tokens"):
+        view.set_states(_h(3), ["a"])
+
+
+def test_render_png(view, tmp_path):
+    toks = list("the cat sat on the mat")
+    view.set_states(_h(len(toks), 16), toks)
+    view.set_cursor(5)
+    assert view.grab().save(str(tmp_path / "trajectory.png"))
