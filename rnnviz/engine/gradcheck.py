@@ -37,7 +37,7 @@ class GradcheckResult:
         return max(self.per_key, key=self.per_key.get) if self.per_key else None
 
 
-def numeric_gradient(loss_fn: Callable[[], float], array: np.ndarray, eps: float = 1e-6,
+def numeric_gradient(loss_fn: Callable[[], float], array: np.ndarray, eps: float = 1e-5,
                      indices=None) -> np.ndarray:
     """Central differences (f(a+ε) - f(a-ε)) / 2ε for the entries of ``array`` (float64, in place).
 
@@ -63,7 +63,7 @@ def numeric_gradient(loss_fn: Callable[[], float], array: np.ndarray, eps: float
 
 
 def gradcheck(loss_fn: Callable[[], float], arrays: dict[str, np.ndarray], analytic: dict[str, np.ndarray],
-              eps: float = 1e-6, max_entries: int | None = None, seed: int = 0) -> GradcheckResult:
+              eps: float = 1e-5, max_entries: int | None = None, seed: int = 0) -> GradcheckResult:
     """Compare ``analytic`` gradients with central differences of ``loss_fn`` w.r.t. ``arrays``.
 
     arrays: name -> float64 array read by ``loss_fn`` (perturbed in place, restored after).
