@@ -179,7 +179,7 @@ class Recurrent:
             bias = bih.copy()
             bias[:2 * H] += bhh[:2 * H]
         # input projections for all steps in one product: (T*B, D) @ (D, G*H)
-        gates = np.matmul(x.reshape(T * B, D), (wih * s[:, None]).T).reshape(T, B, -1)
+        gates = np.matmul(x.reshape(T * B, D), (wih * s[:, None]).T).reshape(T, B, wih.shape[0])
         gates += bias * s
         h = np.empty((T, B, H), dtype=self.dtype)
         whh_t = np.ascontiguousarray((whh * s[:, None]).T)

@@ -1,0 +1,221 @@
+"""Model files and PyTorch-compatible weights, without pickle.
+
+Model file (``.npz``, format ``rnnviz-model`` version 1): a zip of ``.npy`` arrays, one per
+parameter (the keys of ``model.params``), plus ``__rnnviz__.npy``, a uint8 array holding the
+UTF-8 JSON header ``{"format": "rnnviz-model", "version": 1, "config": {...}}``.
+
+Loading is defensive: the file must be a zip whose members are all ``.npy``; member sizes are
+checked *before* anything is decompressed (a zip bomb is refused), arrays are read with
+``allow_pickle=False`` (an object array is refused and no code runs), the header's format
+and version are checked, and every array must match the architecture's names and shapes.
+Writing is atomic: a temporary file beside the target, then ``os.replace``, so a failed
+save (disk full, permission) leaves the previous file intact.
+
+Weights: :func:`save_safetensors` / :func:`load_safetensors` read and write PyTorch's
+``safetensors`` format (``safetensors.numpy``), so ``torch.nn.LSTM(...).state_dict()`` saved
+with ``safetensors.torch.save_file`` loads by name.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from rnnviz.errors import RnnvizError
+
+FORMAT = "rnnviz-model"
+VERSION = 1
+HEADER_KEY = "__rnnviz__"
+MAX_MEMBER_BYTES = 1 << 30        # 1 GiB per array, uncompressed
+MAX_TOTAL_BYTES = 2 << 30         # 2 GiB per file, uncompressed
+MAX_MEMBERS = 10_000
+MAX_RATIO = 1000                  # uncompressed / compressed per member
+
+
+def atomic_write(path, write_fn) -> None:
+    """Call ``write_fn(file_object)`` on a temporary file beside ``path`` and move it into place.
+
+    On any error the temporary file is removed and the previous ``path`` is untouched.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write_fn(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _silent_remove(tmp)
+        raise RnnvizError(f"cannot save {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        _silent_remove(tmp)
+        raise
+
+
+def _silent_remove(p) -> None:
+    try:
+        os.remove(p)
+    except OSError:
+        pass
+
+
+def save_model(model, path) -> None:
+    """Save ``model`` (SequenceModel or EncoderDecoder) atomically to ``path`` (.npz)."""
+    header = {"format": FORMAT, "version": VERSION, "config": model.to_config()}
+    arrays = {k: np.ascontiguousarray(v) for k, v in model.params.items()}
+    arrays[HEADER_KEY] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    atomic_write(path, lambda fh: np.savez_compressed(fh, **arrays))
+
+
+def read_npz_safely(path) -> dict[str, np.ndarray]:
+    """All arrays of an ``.npz`` file, refusing anything unsafe; errors name the file."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise RnnvizError(f"{name}: file not found")
+    if path.is_dir():
+        raise RnnvizError(f"{name}: is a folder, not a file")
+    try:
+        zf = zipfile.ZipFile(path)
+    except PermissionError:
+        raise RnnvizError(f"{name}: permission denied") from None
+    except zipfile.BadZipFile:
+        raise RnnvizError(f"{name}: not an rnnviz model file (not a zip archive; truncated or another format)") from None
+    except OSError as exc:
+        raise RnnvizError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    out = {}
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise RnnvizError(f"{name}: too many entries ({len(infos)}) for a model file")
+        total = 0
+        for info in infos:
+            if not info.filename.endswith(".npy") or "/" in info.filename or "\\" in info.filename:
+                raise RnnvizError(f"{name}: unexpected entry {info.filename!r}; a model file holds only .npy arrays")
+            total += info.file_size
+            if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                raise RnnvizError(f"{name}: entry {info.filename!r} is too large when unpacked "
+                                  f"({info.file_size} bytes); refusing to decompress")
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > (1 << 20):
+                raise RnnvizError(f"{name}: entry {info.filename!r} is compressed {info.file_size // info.compress_size}x;"
+                                  " refusing a possible zip bomb")
+        for info in infos:
+            key = info.filename[:-4]
+            try:
+                with zf.open(info) as fh:
+                    arr = np.lib.format.read_array(fh, allow_pickle=False)
+            except ValueError as exc:
+                if "pickle" in str(exc).lower() or "object" in str(exc).lower():
+                    raise RnnvizError(f"{name}: entry {key!r} holds Python objects (pickle); refused, nothing was run") from None
+                raise RnnvizError(f"{name}: entry {key!r} is not a valid array ({exc})") from None
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise RnnvizError(f"{name}: entry {key!r} is damaged or truncated ({exc})") from None
+            except Exception as exc:  # zlib.error and friends from a corrupt stream
+                raise RnnvizError(f"{name}: entry {key!r} is damaged ({type(exc).__name__})") from None
+            out[key] = arr
+    return out
+
+
+def read_header(arrays: dict, name: str) -> dict:
+    """The JSON header of a model file, with format and version checked."""
+    raw = arrays.get(HEADER_KEY)
+    if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
+        raise RnnvizError(f"{name}: not an rnnviz model file (no rnnviz header)")
+    try:
+        header = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RnnvizError(f"{name}: the model header is not valid JSON") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise RnnvizError(f"{name}: not an rnnviz model file (format {header.get('format') if isinstance(header, dict) else None!r})")
+    version = header.get("version")
+    if not isinstance(version, int) or version > VERSION or version < 1:
+        raise RnnvizError(f"{name}: model format version {version!r} is not supported "
+                          f"(this rnnviz reads version {VERSION}); update rnnviz or re-export the model")
+    if not isinstance(header.get("config"), dict):
+        raise RnnvizError(f"{name}: the model header has no config")
+    return header
+
+
+def load_model(path):
+    """Load a model file written by :func:`save_model`; RnnvizError names the file and problem."""
+    from rnnviz.engine.model import model_from_config
+
+    name = str(path)
+    arrays = read_npz_safely(path)
+    header = read_header(arrays, name)
+    try:
+        model = model_from_config(header["config"])
+    except RnnvizError as exc:
+        raise RnnvizError(f"{name}: {exc}") from None
+    state = {k: v for k, v in arrays.items() if k != HEADER_KEY}
+    try:
+        model.load_state_dict(state)
+    except RnnvizError as exc:
+        raise RnnvizError(f"{name}: {exc}") from None
+    return model
+
+
+# ------------------------------------------------------------------ safetensors
+def save_safetensors(path, state: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> None:
+    """Write ``state`` as PyTorch-compatible ``.safetensors`` atomically."""
+    from safetensors.numpy import save
+
+    blob = save({k: np.ascontiguousarray(v) for k, v in state.items()}, metadata=metadata)
+    atomic_write(path, lambda fh: fh.write(blob))
+
+
+def load_safetensors(path) -> dict[str, np.ndarray]:
+    """Read a ``.safetensors`` file into NumPy arrays; RnnvizError names the file and problem."""
+    from safetensors.numpy import load
+
+    name = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise RnnvizError(f"{name}: file not found")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise RnnvizError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return {k: np.array(v) for k, v in load(data).items()}
+    except Exception as exc:  # safetensors raises its own error types for bad headers
+        raise RnnvizError(f"{name}: not a valid .safetensors file ({exc})") from None
+
+
+def recurrent_state_from(tensors: dict[str, np.ndarray], net) -> dict[str, np.ndarray]:
+    """Pick the recurrent weights for ``net`` out of ``tensors``: plain PyTorch names
+    (``weight_ih_l0``) or with one module prefix (``rnn.weight_ih_l0``, ``lstm.weight_ih_l0``)."""
+    want = set(net.params)
+    if want <= set(tensors):
+        return {k: tensors[k] for k in want}
+    prefixes = {k.rsplit(".", 1)[0] for k in tensors if "." in k and k.rsplit(".", 1)[1] in want}
+    for prefix in sorted(prefixes):
+        if all(f"{prefix}.{k}" in tensors for k in want):
+            return {k: tensors[f"{prefix}.{k}"] for k in want}
+    missing = sorted(want - set(tensors))
+    raise RnnvizError(f"weights do not fit this {net.cell} network: missing {missing[0]!r}"
+                      f" (found {len(tensors)} tensors)")
+
+
+def import_recurrent_weights(path, net) -> None:
+    """Load ``nn.RNN/LSTM/GRU`` weights from a ``.safetensors`` file into ``net`` (strict shapes)."""
+    tensors = load_safetensors(path)
+    try:
+        net.load_state_dict({k: v.astype(net.dtype) for k, v in recurrent_state_from(tensors, net).items()})
+    except RnnvizError as exc:
+        raise RnnvizError(f"{path}: {exc}") from None
+
+
+def export_weights(model, path) -> None:
+    """Write a model's (or a Recurrent's) weights as PyTorch-compatible ``.safetensors``."""
+    params = model.params
+    save_safetensors(path, params, metadata={"format": "rnnviz-weights", "config": json.dumps(
+        model.to_config() if hasattr(model, "to_config") else model.config())})
