@@ -101,13 +101,8 @@ def levels_for(kind: str, values: np.ndarray | None = None) -> tuple[float, floa
 
 
 def value_color(value: float, kind: str, levels: tuple[float, float] | None = None) -> QColor:
-    """The QColor the map of ``kind`` gives ``value`` (clipped to the kind's levels)."""
-    lo, hi = levels if levels is not None else levels_for(kind)
-    if not np.isfinite(value):
-        return QColor(128, 128, 128)
-    t = (float(value) - lo) / (hi - lo) if hi > lo else 0.5
-    t = min(1.0, max(0.0, t))
-    return colormap_for(kind).map(t, mode="qcolor")
+    """The QColor the map of ``kind`` gives ``value`` (clipped to the levels; NaN is grey)."""
+    return value_colors(np.array([value], dtype=np.float64), kind, levels)[0]
 
 
 def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | None = None) -> list[QColor]:

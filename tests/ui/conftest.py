@@ -6,7 +6,8 @@ so a long test session (or a long app run) eventually aborts with
 "Fatal Python error: none_dealloc: deallocating None". From CPython 3.12 ``None`` is immortal and
 6.11.x does not have the bug. The real fix is to avoid that PySide6 release (pin
 ``PySide6-Essentials != 6.12.0`` or use Python >= 3.12); until then, give ``None`` a large reserve of
-references so the UI tests can run in one process.
+references so the UI tests can run in one process. ``True``/``False`` are affected the same way
+(seen as "bool_dealloc" at interpreter shut-down), so they get a reserve too.
 """
 import ctypes
 import sys
@@ -19,4 +20,5 @@ def _pyside_drops_none_refs() -> bool:
 
 
 if _pyside_drops_none_refs():  # pragma: no cover - depends on the installed binding
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    for _singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40

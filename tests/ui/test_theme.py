@@ -1,0 +1,93 @@
+"""theme: pyqtgraph options, colour maps, light/dark palette awareness, tooltips everywhere."""
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui import theme
+from rnnviz.ui.heatmap_view import HeatmapView
+from rnnviz.ui.line_view import UnitLineView
+from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.token_strip import TokenStrip
+from rnnviz.ui.trajectory_view import TrajectoryView
+
+
+@pytest.fixture
+def dark_palette(qapp):
+    old = QPalette(qapp.palette())
+    pal = QPalette()
+    pal.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
+    pal.setColor(QPalette.ColorRole.Base, QColor(20, 20, 20))
+    pal.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(230, 230, 230))
+    qapp.setPalette(pal)
+    yield pal
+    qapp.setPalette(old)
+    theme.configure_pyqtgraph()
+
+
+def test_configure_sets_row_major(qapp):
+    theme.configure_pyqtgraph()
+    assert pg.getConfigOption("imageAxisOrder") == "row-major"
+
+
+def test_light_palette_gives_light_background(qapp):
+    theme.configure_pyqtgraph()
+    assert not theme.is_dark() or QApplication.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5
+    bg = pg.mkColor(pg.getConfigOption("background"))
+    assert bg.name() == theme.background_color().name()
+
+
+def test_dark_palette_followed(dark_palette):
+    assert theme.is_dark()
+    theme.configure_pyqtgraph()
+    assert pg.mkColor(pg.getConfigOption("background")).lightnessF() < 0.3
+    assert pg.mkColor(pg.getConfigOption("foreground")).lightnessF() > 0.7
+    assert theme.accent_color().lightnessF() > 0.5
+
+
+def test_dark_heatmap_renders(qtbot, dark_palette, tmp_path):
+    w = HeatmapView("h")
+    qtbot.addWidget(w)
+    w.resize(600, 300)
+    w.set_data(np.tanh(np.random.default_rng(0).normal(size=(10, 8))), list("0123456789"), "diverging")
+    img = w.grab().toImage()
+    # the plot background (a corner of the plot widget) is dark
+    assert img.pixelColor(3, 3).lightnessF() < 0.3
+    img.save(str(tmp_path / "dark.png"))
+
+
+def test_maps_are_colour_blind_safe_choices():
+    assert theme.DIVERGING_NAME == "CET-D1A"
+    assert theme.SEQUENTIAL_NAME == "viridis"
+    d = theme.diverging_map()
+    mid = d.map(0.5, mode="qcolor")
+    assert mid.lightnessF() > 0.85  # 0 maps to a near-neutral light colour
+    assert theme.value_color(-1, "diverging").blue() > theme.value_color(-1, "diverging").red()
+    assert theme.value_color(1, "diverging").red() > theme.value_color(1, "diverging").blue()
+
+
+def test_levels_and_value_colors():
+    assert theme.levels_for("diverging") == (-1.0, 1.0)
+    assert theme.levels_for("sequential") == (0.0, 1.0)
+    assert theme.levels_for("free", np.array([2.0, 5.0])) == (2.0, 5.0)
+    assert theme.levels_for("free", np.array([3.0, 3.0])) == (3.0, 4.0)
+    with pytest.raises(ValueError):
+        theme.levels_for("jet")
+    vals = np.array([-2.0, -0.5, 0.0, 0.7, np.nan])
+    many = theme.value_colors(vals, "diverging")
+    one = [theme.value_color(v, "diverging") for v in vals]
+    assert [c.name() for c in many] == [c.name() for c in one]
+
+
+def test_visible_token():
+    assert theme.visible_token("a b\n\t") == "a\u2423b\u23ce\u21e5"
+
+
+@pytest.mark.parametrize("cls", [HeatmapView, TokenStrip, UnitLineView, TopKView,
+                                 ClassProbabilityView, TrajectoryView])
+def test_every_widget_has_a_tooltip(qtbot, cls):
+    w = cls()
+    qtbot.addWidget(w)
+    assert len(w.toolTip()) > 40
