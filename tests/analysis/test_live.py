@@ -1,0 +1,118 @@
+"""LiveRunner: incremental updates equal a full forward pass; connectivity is the true gradient."""
+import numpy as np
+import pytest
+
+from rnnviz.analysis.live import LiveRunner
+from rnnviz.data.tokenize import CharTokenizer, WordTokenizer
+from rnnviz.engine.losses import softmax
+from rnnviz.engine.model import SequenceModel
+from rnnviz.errors import RnnvizError
+
+TEXT = "the (quick) brown \"fox\" jumps"
+
+
+def _lm(cell="lstm", bidir=False, layers=2, dtype=np.float64):
+    tok = CharTokenizer.from_text(TEXT)
+    return SequenceModel(cell, len(tok.vocab), [6] * layers, len(tok.vocab), bidirectional=bidir,
+                         target="classification_each", encoding="embedding", embedding_dim=5,
+                         tokenizer=tok, dtype=dtype, seed=0)
+
+
+def _full(model, text):
+    ids = model.tokenizer.encode(text)[:, None]
+    trace = model.net.forward(model.encode(ids))
+    return trace, softmax(model.step_outputs(trace)[:, 0].astype(np.float64), axis=-1)
+
+
+@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm", "gru"])
+@pytest.mark.parametrize("bidir", [False, True])
+def test_typing_char_by_char_equals_full_forward(cell, bidir):
+    m = _lm(cell, bidir)
+    r = LiveRunner(m)
+    for k in range(1, len(TEXT) + 1):
+        res = r.update(TEXT[:k])
+        if not bidir and k > 1:
+            assert res.recomputed_from == k - 1  # only the new token was run
+    trace, probs = _full(m, TEXT)
+    for layer in range(2):
+        for d in range(2 if bidir else 1):
+            st = r.states(layer, d)
+            for key, arr in trace.states(layer, d).items():
+                np.testing.assert_allclose(st[key], arr[:, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(r.probabilities(), probs, rtol=1e-10)
+
+
+def test_edit_in_the_middle_and_deletion():
+    m = _lm("gru")
+    r = LiveRunner(m)
+    r.update(TEXT)
+    edited = TEXT[:5] + "x" + TEXT[6:]
+    res = r.update(edited)
+    assert res.recomputed_from == 5
+    trace, _ = _full(m, edited)
+    np.testing.assert_allclose(r.states(1)["h"], trace.states(1)["h"][:, 0], rtol=1e-12)
+    res = r.update(edited[:10])
+    assert r.steps == 10 and res.recomputed_from == 10
+    np.testing.assert_allclose(r.states(0)["z"], trace.states(0)["z"][:10, 0], rtol=1e-12)
+    res = r.update("")
+    assert r.steps == 0 and r.states(0)["h"].shape == (0, 6) and r.probabilities().shape[0] == 0
+
+
+def test_unknown_characters_are_kept_and_flagged():
+    m = _lm()
+    res = LiveRunner(m).update("the ☃ fox")
+    assert res.tokens[4] == "☃" and res.unknown[4] and res.unknown.sum() == 1
+    assert len(res.tokens) == len("the ☃ fox")
+
+
+def test_word_model_many_to_one_class_probability_per_token():
+    tok = WordTokenizer.from_text("the food was terrible but the service was amazing")
+    m = SequenceModel("lstm", len(tok.vocab), 8, 2, target="classification_last", encoding="embedding",
+                      embedding_dim=4, tokenizer=tok, dtype=np.float64)
+    r = LiveRunner(m)
+    res = r.update("The food was terrible")
+    assert res.tokens == ["the", "food", "was", "terrible"]
+    p = r.probabilities()
+    assert p.shape == (4, 2)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    _, whole = m.predict_proba(tok.encode("The food was terrible")[:, None])
+    np.testing.assert_allclose(p[-1], whole[0], rtol=1e-10)
+
+
+@pytest.mark.parametrize("bidir", [False, True])
+def test_connectivity_is_the_gradient_of_the_log_probability(bidir):
+    m = _lm("lstm", bidir, layers=1)
+    r = LiveRunner(m)
+    r.update(TEXT[:12])
+    step = 8
+    conn = r.connectivity(step)
+    ids = m.tokenizer.encode(TEXT[:12])[:, None]
+    x = m.encode(ids).copy()
+    end = 12 if bidir else step + 1
+    _, probs = _full(m, TEXT[:12])
+    c = int(np.argmax(probs[step]))
+
+    def logp(xx):
+        tr = m.net.forward(xx[:end])
+        return float(np.log(softmax(m.step_outputs(tr)[step, 0])[c]))
+
+    eps = 1e-6
+    num = np.zeros((end, x.shape[2]))
+    for t in range(end):
+        for j in range(x.shape[2]):
+            xp, xm = x.copy(), x.copy()
+            xp[t, 0, j] += eps
+            xm[t, 0, j] -= eps
+            num[t, j] = (logp(xp) - logp(xm)) / (2 * eps)
+    np.testing.assert_allclose(conn, np.linalg.norm(num, axis=1), rtol=1e-5, atol=1e-9)
+    if not bidir:
+        assert conn.shape == (step + 1,)
+
+
+def test_runner_validates():
+    with pytest.raises(RnnvizError, match="token model"):
+        LiveRunner(SequenceModel("lstm", 2, 3, 1, target="regression_each"))
+    r = LiveRunner(_lm())
+    r.update("the")
+    with pytest.raises(RnnvizError, match="step"):
+        r.connectivity(5)
