@@ -45,6 +45,7 @@ class Batch:
         tokens: per-sequence list of T surface tokens (time-axis labels), else None.
         decoder_input: int64 ``(T_out, B)`` teacher-forcing decoder input (seq2seq), else None.
         info: small JSON-serialisable facts about the task (vocabulary size, start token, ...).
+        lengths: int64 ``(B,)`` valid steps per sequence of a padded batch, else None.
     """
 
     x: np.ndarray
@@ -56,6 +57,7 @@ class Batch:
     tokens: list[list[str]] | None = None
     decoder_input: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    lengths: np.ndarray | None = None
 
     @property
     def T(self) -> int:

@@ -220,7 +220,8 @@ class SequenceModel:
         if batch.kind != self.target:
             raise RnnvizError(f"this model predicts {self.target!r} but the batch is {batch.kind!r}")
         x = batch.ids if (self.encoding != "raw" and batch.ids is not None) else batch.x
-        return self.loss_and_grads(x, batch.y, mask=batch.mask, truncate=truncate, compute_grads=compute_grads)
+        return self.loss_and_grads(x, batch.y, mask=batch.mask, lengths=getattr(batch, "lengths", None),
+                                   truncate=truncate, compute_grads=compute_grads)
 
     def evaluate_batch(self, batch) -> StepResult:
         return self.loss_on_batch(batch, compute_grads=False)
