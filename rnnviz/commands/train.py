@@ -1,0 +1,180 @@
+"""``rnnviz train``: train a model headless with the same loop the GUI runs.
+
+Example (the adding problem, Hochreiter & Schmidhuber 1997)::
+
+    rnnviz train --task adding --length 50 --cell lstm --hidden 64 --batch 64 \\
+        --optimizer adam --lr 1e-3 --clip 1.0 --steps 4000 --seed 0 --json --out lstm.npz
+
+Prints a progress line every ``--log-every`` steps; with ``--json`` every line is one JSON
+object and the last one holds the final ``step``, ``train_loss``, ``val_loss``,
+``val_accuracy`` (classification tasks) and ``step_grad_norms`` (mean ||dL/dh_t|| per time
+step of the top layer on the validation batch). Bad arguments print one line on stderr naming
+the field and exit with status 2. Exit status 1: training stopped on NaN/Inf (the last good
+weights are kept and still saved with ``--out``) or the model could not be saved.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rnnviz.training.config import CELLS, INITS, ON_NAN, OPTIMIZERS, TASK_NAMES
+
+_DEFAULTS = None
+
+
+def _defaults():
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        from rnnviz.training.config import TrainConfig
+
+        _DEFAULTS = TrainConfig()
+    return _DEFAULTS
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(p) for p in text.replace(" ", "").split(",") if p != "")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or a comma-separated list like 64,32, got {text!r}")
+    if not sizes:
+        raise argparse.ArgumentTypeError(f"expected an integer or a comma-separated list like 64,32, got {text!r}")
+    return sizes
+
+
+def _optional_float(text: str):
+    if text.lower() in ("none", "off", "0"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}")
+
+
+def _optional_int(text: str):
+    if text.lower() in ("none", "off", "0"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``rnnviz train``'s options on ``parser``."""
+    d = _defaults()
+    parser.error = _one_line_error(parser)  # one line on stderr, exit 2, no usage dump
+    a = parser.add_argument
+    g = parser.add_argument_group("task")
+    g.add_argument("--task", choices=TASK_NAMES, default=d.task, help="built-in task (default %(default)s)")
+    g.add_argument("--length", type=int, default=d.length, help="sequence length T (default %(default)s)")
+    g.add_argument("--lag", type=int, default=d.lag, help="delayed_recall: steps to remember (default %(default)s)")
+    g.add_argument("--symbols", dest="n_symbols", type=int, default=d.n_symbols,
+                   help="alphabet size for delayed_recall / reversal (default %(default)s)")
+    g.add_argument("--max-depth", type=int, default=d.max_depth, help="bracket_depth: deepest nesting")
+    g.add_argument("--sines", dest="n_sines", type=int, default=d.n_sines, help="sine: number of sines summed")
+    g.add_argument("--noise", type=float, default=d.noise, help="sine: noise standard deviation")
+    g = parser.add_argument_group("model")
+    g.add_argument("--cell", choices=CELLS, default=d.cell, help="recurrent cell (default %(default)s)")
+    g.add_argument("--hidden", type=_hidden, default=d.hidden,
+                   help="hidden size, or one per layer: 64 or 64,32 (default 64)")
+    g.add_argument("--layers", type=int, default=d.layers, help="number of layers (default %(default)s)")
+    g.add_argument("--bidirectional", action="store_true", help="bidirectional layers")
+    g.add_argument("--init", choices=INITS, default=d.init, help="initialiser (default %(default)s)")
+    g.add_argument("--forget-bias", type=float, default=None, help="LSTM forget-gate bias (e.g. 1.0)")
+    g.add_argument("--recurrent-scale", type=float, default=d.recurrent_scale,
+                   help="multiply every W_hh by this after initialisation")
+    g.add_argument("--float64", action="store_true", help="compute in float64 (default float32)")
+    g = parser.add_argument_group("optimisation")
+    g.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer, help="(default %(default)s)")
+    g.add_argument("--lr", type=float, default=d.lr, help="learning rate (default %(default)s)")
+    g.add_argument("--batch", type=int, default=d.batch, help="batch size (default %(default)s)")
+    g.add_argument("--clip", type=_optional_float, default=d.clip,
+                   help="clip the global gradient norm to this; 'none' for no clipping (default %(default)s)")
+    g.add_argument("--truncate", type=_optional_int, default=None,
+                   help="truncated BPTT window in steps (default: full BPTT)")
+    g.add_argument("--steps", type=int, default=d.steps, help="optimiser steps (default %(default)s)")
+    g.add_argument("--seed", type=int, default=d.seed, help="seed for weights and data (default %(default)s)")
+    g.add_argument("--on-nan", choices=[c for c in ON_NAN if c != "pause"], default="stop",
+                   help="on NaN/Inf: restore the last good weights and stop, or continue (default stop)")
+    g = parser.add_argument_group("output")
+    g.add_argument("--log-every", type=int, default=d.log_every, help="progress line every N steps")
+    g.add_argument("--val-every", type=int, default=d.val_every, help="validate every N steps")
+    g.add_argument("--val-batch", type=int, default=d.val_batch, help="rows in the fixed validation batch")
+    g.add_argument("--json", action="store_true", help="every output line is a JSON object")
+    g.add_argument("--out", metavar="PATH", help="save the trained model to PATH (.npz)")
+    a("--threads", type=int, default=1,
+      help="BLAS threads (default 1: small matrices run fastest on one thread)")
+
+
+def _one_line_error(parser):
+    def error(message: str):
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
+    return error
+
+
+def _limit_threads(n: int) -> None:
+    """Set the BLAS thread count if NumPy is not imported yet (environment read at load)."""
+    if "numpy" in sys.modules:
+        return
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, str(n))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the config from ``args``, train, print, save. Returns the exit status."""
+    prog = "rnnviz train"
+    if args.threads is not None and args.threads >= 1:
+        _limit_threads(args.threads)
+    elif args.threads is not None:
+        print(f"{prog}: error: threads: expected an integer >= 1, got {args.threads}", file=sys.stderr)
+        return 2
+    from rnnviz.errors import RnnvizError
+    from rnnviz.training.config import TrainConfig
+    from rnnviz.training.loop import headless_train
+
+    try:
+        config = TrainConfig(
+            task=args.task, length=args.length, lag=args.lag, n_symbols=args.n_symbols,
+            max_depth=args.max_depth, n_sines=args.n_sines, noise=args.noise, cell=args.cell,
+            hidden=tuple(args.hidden), layers=args.layers, bidirectional=args.bidirectional,
+            init=args.init, forget_bias=args.forget_bias, recurrent_scale=args.recurrent_scale,
+            optimizer=args.optimizer, lr=args.lr, batch=args.batch, clip=args.clip,
+            truncate=args.truncate, steps=args.steps, seed=args.seed, val_every=args.val_every,
+            val_batch=args.val_batch, log_every=args.log_every, on_nan=args.on_nan,
+            dtype="float64" if args.float64 else "float32")
+        config.validate()
+        if args.out is not None:
+            folder = os.path.dirname(os.path.abspath(args.out))
+            if not os.path.isdir(folder):
+                raise RnnvizError(f"out: folder {folder} does not exist")
+    except RnnvizError as exc:
+        print(f"{prog}: error: {_flag_name(str(exc))}", file=sys.stderr)
+        return 2
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        final = headless_train(config, out=args.out, json=args.json, print_fn=emit)
+    except RnnvizError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    if final.get("event") == "nan":
+        print(f"{prog}: {final.get('message', 'stopped on NaN/Inf')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+_FLAG = {"n_symbols": "--symbols", "n_sines": "--sines", "dtype": "--float64"}
+
+
+def _flag_name(message: str) -> str:
+    """'lr: expected ...' -> '--lr: expected ...' (the name the user typed)."""
+    field, sep, rest = message.partition(":")
+    if sep and field.isidentifier():
+        return f"{_FLAG.get(field, '--' + field.replace('_', '-'))}:{rest}"
+    return message

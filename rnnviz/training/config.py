@@ -1,0 +1,203 @@
+"""Everything one training run needs, as one validated, JSON-able dataclass.
+
+``TrainConfig.validate()`` raises :class:`rnnviz.errors.RnnvizError` whose message starts with
+the offending field's name (``"lr: expected a finite number > 0, got 0.0"``), so the command
+line and the GUI can show it as is.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from numbers import Integral, Real
+
+from rnnviz.errors import RnnvizError
+
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal")
+OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
+INITS = ("default", "xavier", "orthogonal", "identity")
+ON_NAN = ("pause", "stop", "continue")
+
+_LIMITS = {"length": 100_000, "hidden": 8192, "batch": 1 << 16, "val_batch": 1 << 16,
+           "steps": 10**9, "layers": 16, "n_symbols": 10_000, "max_depth": 1000, "n_sines": 100}
+
+
+@dataclass
+class TrainConfig:
+    """A training run: task, architecture, optimisation, schedule.
+
+    Task: ``task`` (one of :data:`TASK_NAMES`), ``length`` (T), ``lag`` (delayed_recall),
+    ``n_symbols`` (delayed_recall, reversal), ``max_depth`` (bracket_depth), ``n_sines``,
+    ``noise`` (sine).
+    Architecture: ``cell``, ``hidden`` (one size per layer, or one size repeated ``layers``
+    times), ``layers``, ``bidirectional``, ``init``, ``forget_bias`` (LSTM), ``recurrent_scale``.
+    Optimisation: ``optimizer``, ``lr``, ``batch``, ``clip`` (global-norm bound, None = off),
+    ``truncate`` (truncated BPTT window, None = full), ``steps``, ``seed``.
+    Schedule: ``val_every`` (validation on a fixed batch of ``val_batch`` rows), ``log_every``
+    (headless progress lines), ``metrics_every`` (spectra, Jacobians, saturation),
+    ``on_nan`` ("pause": restore and pause — stops when nothing can resume it; "stop";
+    "continue": restore and go on), ``snapshot_weights`` (copy the weights into snapshots at
+    metric steps), ``jacobian_k`` / ``jacobian_rows`` (singular values / batch rows used).
+    """
+
+    task: str = "adding"
+    length: int = 50
+    lag: int = 5
+    n_symbols: int = 8
+    max_depth: int = 4
+    n_sines: int = 1
+    noise: float = 0.0
+    cell: str = "lstm"
+    hidden: tuple[int, ...] = (64,)
+    layers: int = 1
+    bidirectional: bool = False
+    init: str = "default"
+    forget_bias: float | None = None
+    recurrent_scale: float = 1.0
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    batch: int = 64
+    clip: float | None = 1.0
+    truncate: int | None = None
+    steps: int = 4000
+    seed: int = 0
+    val_every: int = 100
+    val_batch: int = 256
+    log_every: int = 100
+    metrics_every: int = 25
+    on_nan: str = "pause"
+    snapshot_weights: bool = False
+    jacobian_k: int = 5
+    jacobian_rows: int = 8
+    dtype: str = "float32"
+
+    def __post_init__(self):
+        if isinstance(self.hidden, (list, tuple)):
+            self.hidden = tuple(self.hidden)
+        elif isinstance(self.hidden, Integral) and not isinstance(self.hidden, bool):
+            self.hidden = (int(self.hidden),)
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def hidden_sizes(self) -> list[int]:
+        """One hidden size per layer."""
+        if len(self.hidden) == 1:
+            return [int(self.hidden[0])] * int(self.layers)
+        return [int(h) for h in self.hidden]
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.hidden_sizes)
+
+    def replace(self, **changes) -> "TrainConfig":
+        """A validated copy with ``changes`` applied."""
+        cfg = replace(self, **changes)
+        cfg.validate()
+        return cfg
+
+    # ------------------------------------------------------------------ validation
+    def validate(self) -> "TrainConfig":
+        """Check every field; raise RnnvizError naming the first bad one. Returns self."""
+        _choice("task", self.task, TASK_NAMES)
+        _int("length", self.length, 2 if self.task == "adding" else 1, _LIMITS["length"])
+        _int("lag", self.lag, 0, _LIMITS["length"])
+        if self.task == "delayed_recall" and self.lag >= self.length:
+            raise RnnvizError(f"lag: expected an integer < length={self.length}, got {self.lag}")
+        _int("n_symbols", self.n_symbols, 2, _LIMITS["n_symbols"])
+        _int("max_depth", self.max_depth, 1, _LIMITS["max_depth"])
+        _int("n_sines", self.n_sines, 1, _LIMITS["n_sines"])
+        _float("noise", self.noise, minimum=0.0)
+        _choice("cell", self.cell, CELLS)
+        if not isinstance(self.hidden, tuple) or not self.hidden:
+            raise RnnvizError(f"hidden: expected a positive integer or a list of them, got {self.hidden!r}")
+        for h in self.hidden:
+            _int("hidden", h, 1, _LIMITS["hidden"])
+        _int("layers", self.layers, 1, _LIMITS["layers"])
+        if len(self.hidden) > 1 and self.layers not in (1, len(self.hidden)):
+            raise RnnvizError(f"layers: {self.layers} disagrees with {len(self.hidden)} hidden sizes "
+                              f"{list(self.hidden)}")
+        if len(self.hidden_sizes) > _LIMITS["layers"]:
+            raise RnnvizError(f"hidden: at most {_LIMITS['layers']} layers, got {len(self.hidden_sizes)}")
+        _bool("bidirectional", self.bidirectional)
+        if self.task == "reversal" and self.bidirectional:
+            raise RnnvizError("bidirectional: the reversal task uses an encoder-decoder, which is unidirectional")
+        _choice("init", self.init, INITS)
+        if self.forget_bias is not None:
+            _float("forget_bias", self.forget_bias)
+            if self.cell != "lstm":
+                raise RnnvizError(f"forget_bias: only an LSTM has a forget gate, cell is {self.cell!r}")
+        _float("recurrent_scale", self.recurrent_scale)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _float("lr", self.lr, positive=True)
+        _int("batch", self.batch, 1, _LIMITS["batch"])
+        if self.clip is not None:
+            _float("clip", self.clip, positive=True)
+        if self.truncate is not None:
+            _int("truncate", self.truncate, 1, _LIMITS["length"])
+        _int("steps", self.steps, 1, _LIMITS["steps"])
+        _int("seed", self.seed, 0, 2**63 - 1)
+        _int("val_every", self.val_every, 1, _LIMITS["steps"])
+        _int("val_batch", self.val_batch, 1, _LIMITS["val_batch"])
+        _int("log_every", self.log_every, 1, _LIMITS["steps"])
+        _int("metrics_every", self.metrics_every, 1, _LIMITS["steps"])
+        _choice("on_nan", self.on_nan, ON_NAN)
+        _bool("snapshot_weights", self.snapshot_weights)
+        _int("jacobian_k", self.jacobian_k, 1, 1024)
+        _int("jacobian_rows", self.jacobian_rows, 1, 4096)
+        _choice("dtype", self.dtype, ("float32", "float64"))
+        if self.length * max(self.batch, self.val_batch) * max(self.hidden_sizes) > 2e7:
+            raise RnnvizError(f"length: length x batch x hidden = {self.length} x "
+                              f"{max(self.batch, self.val_batch)} x {max(self.hidden_sizes)} is too large "
+                              "for memory; make one of them smaller")
+        return self
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict:
+        """A JSON-serialisable dict (tuples become lists)."""
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, d) -> "TrainConfig":
+        """Build and validate from a dict; unknown keys raise RnnvizError naming the key."""
+        if not isinstance(d, dict):
+            raise RnnvizError(f"config: expected a JSON object, got {type(d).__name__}")
+        known = {f.name for f in fields(cls)}
+        for key in d:
+            if key not in known:
+                raise RnnvizError(f"{key}: not a training setting (expected some of {sorted(known)})")
+        data = dict(d)
+        if "hidden" in data and isinstance(data["hidden"], list):
+            data["hidden"] = tuple(data["hidden"])
+        cfg = cls(**data)
+        cfg.validate()
+        return cfg
+
+
+def _choice(name, value, options):
+    if not isinstance(value, str) or value not in options:
+        raise RnnvizError(f"{name}: expected one of {', '.join(options)}, got {value!r}")
+
+
+def _int(name, value, minimum, maximum):
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise RnnvizError(f"{name}: expected an integer, got {value!r}")
+    if value < minimum:
+        raise RnnvizError(f"{name}: expected an integer >= {minimum}, got {value}")
+    if value > maximum:
+        raise RnnvizError(f"{name}: expected an integer <= {maximum}, got {value}")
+
+
+def _float(name, value, positive=False, minimum=None):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    if positive and value <= 0:
+        raise RnnvizError(f"{name}: expected a finite number > 0, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise RnnvizError(f"{name}: expected a number >= {minimum}, got {value!r}")
+
+
+def _bool(name, value):
+    if not isinstance(value, bool):
+        raise RnnvizError(f"{name}: expected true or false, got {value!r}")
