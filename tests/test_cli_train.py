@@ -1,0 +1,79 @@
+"""``rnnviz train`` end to end: JSON lines, final keys, saved model, one-line errors with exit 2."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnviz.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args, timeout=60):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "rnnviz", "train", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_json_run_every_line_parses_and_last_has_final_keys(tmp_path):
+    out = tmp_path / "adding.npz"
+    p = _run("--task", "adding", "--length", "10", "--cell", "lstm", "--hidden", "8", "--batch", "16",
+             "--optimizer", "adam", "--lr", "1e-3", "--clip", "1.0", "--steps", "30", "--seed", "0",
+             "--log-every", "10", "--val-every", "10", "--json", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    lines = p.stdout.strip().splitlines()
+    recs = [json.loads(line) for line in lines]
+    assert [r["step"] for r in recs] == [10, 20, 30, 30]
+    last = recs[-1]
+    assert {"step", "train_loss", "val_loss", "step_grad_norms"} <= set(last)
+    assert "val_accuracy" not in last  # regression: accuracy does not apply
+    assert last["step"] == 30 and len(last["step_grad_norms"]) == 10
+    assert all(isinstance(v, float) and v >= 0 for v in last["step_grad_norms"])
+    assert out.exists()
+    from rnnviz.engine.model import load_model
+
+    assert load_model(out).net.cell == "lstm"
+
+
+def test_classification_task_reports_val_accuracy(capsys):
+    rc = main(["train", "--task", "delayed_recall", "--length", "6", "--lag", "2", "--cell", "gru",
+               "--hidden", "8", "--steps", "4", "--log-every", "2", "--json", "--bidirectional",
+               "--layers", "2"])
+    assert rc == 0
+    recs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert 0.0 <= recs[-1]["val_accuracy"] <= 1.0 and recs[-1]["step"] == 4
+
+
+def test_text_progress(capsys):
+    rc = main(["train", "--length", "5", "--hidden", "4,3", "--steps", "4", "--log-every", "2",
+               "--cell", "rnn_tanh", "--truncate", "2", "--init", "orthogonal"])
+    assert rc == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("step 2/4") and out[-1].startswith("final: step 4")
+    assert "||dL/dh_1||" in out[-1]
+
+
+@pytest.mark.parametrize("args,field", [
+    (["--lr", "0"], "--lr"), (["--lr", "abc"], "--lr"), (["--hidden", "0"], "--hidden"),
+    (["--length", "0"], "--length"), (["--batch", "0"], "--batch"), (["--steps", "-3"], "--steps"),
+    (["--cell", "transformer"], "--cell"), (["--task", "delayed_recall", "--lag", "80"], "--lag"),
+    (["--forget-bias", "1", "--cell", "gru"], "--forget-bias"), (["--frobnicate"], "--frobnicate"),
+    (["--out", "/no/such/folder/m.npz"], "--out"), (["--hidden", "a,b"], "--hidden"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, field, capsys):
+    with pytest.raises(SystemExit) as exc_info:
+        rc = main(["train", *args])
+        raise SystemExit(rc)
+    assert exc_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and field in err and "Traceback" not in err
+
+
+def test_bad_argument_in_a_real_process_has_no_traceback():
+    p = _run("--lr", "-1")
+    assert p.returncode == 2
+    assert p.stdout == "" and p.stderr.strip().count("\n") == 0 and "--lr" in p.stderr
