@@ -71,6 +71,17 @@ def sigmoid_row_scale(cell: str, hidden: int, dtype) -> np.ndarray:
     return s
 
 
+def _quiet_overflow(fn):
+    """exp(-x) may overflow to inf for large |x|; 1/(1+inf) = 0 is the exact limit, so no warning."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore"):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
 def _mask_views(mask):
     """(keep, drop, any_drop) for a processing-order bool mask (T, B, 1), or Nones."""
     if mask is None:
@@ -137,6 +148,7 @@ def rnn_backward(a, h, whh, h0, mask, dh, relu: bool, truncate):
 
 
 # ----------------------------------------------------------------------------- LSTM
+@_quiet_overflow
 def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
     """Forward scan of an LSTM.
 
@@ -155,8 +167,7 @@ def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
         g = gates[s]
         np.matmul(h_prev, whh_t_scaled, out=tmp)
         g += tmp
-        with np.errstate(over="ignore"):
-            np.exp(g, out=g)
+        np.exp(g, out=g)
         g += 1
         np.reciprocal(g, out=g)
         gg = g[:, 2 * H:3 * H]
@@ -234,6 +245,7 @@ def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
 
 
 # ----------------------------------------------------------------------------- GRU
+@_quiet_overflow
 def gru_scan(gates, h, hn, whh_t_scaled, b_hn, h0, mask) -> None:
     """Forward scan of a GRU.
 
@@ -252,8 +264,7 @@ def gru_scan(gates, h, hn, whh_t_scaled, b_hn, h0, mask) -> None:
         np.matmul(h_prev, whh_t_scaled, out=tmp)
         rz = g[:, :2 * H]
         rz += tmp[:, :2 * H]
-        with np.errstate(over="ignore"):
-            np.exp(rz, out=rz)
+        np.exp(rz, out=rz)
         rz += 1
         np.reciprocal(rz, out=rz)
         np.add(tmp[:, 2 * H:], b_hn, out=hn[s])
