@@ -127,7 +127,29 @@ class Controls:
         with self._cv:
             self._changes[key] = value
 
+    def reset(self, paused: bool = True) -> None:
+        """Back to a fresh state: not stopped, no pending steps or changes."""
+        with self._cv:
+            self._paused = bool(paused)
+            self._stopped = False
+            self._tokens = 0
+            self._changes = {}
+            self._cv.notify_all()
+
     # -- loop side
+    def try_acquire(self) -> bool | None:
+        """Non-blocking :meth:`wait`: True (run a step, consuming a single-step grant if paused),
+        False (paused), None (stopped)."""
+        with self._cv:
+            if self._stopped:
+                return None
+            if not self._paused:
+                return True
+            if self._tokens > 0:
+                self._tokens -= 1
+                return True
+            return False
+
     def take_changes(self) -> dict:
         """Pop the hyperparameter changes made since the last call."""
         with self._cv:
