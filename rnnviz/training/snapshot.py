@@ -17,7 +17,10 @@ __all__ = ["Snapshot", "frozen_array", "frozen_mapping"]
 
 
 def frozen_array(a, dtype=None) -> np.ndarray:
-    """A read-only copy of ``a``."""
+    """A read-only copy of ``a`` (an array this function already froze is returned as is)."""
+    if (isinstance(a, np.ndarray) and not a.flags.writeable and a.base is None and a.flags.owndata
+            and (dtype is None or a.dtype == np.dtype(dtype))):
+        return a
     out = np.array(a, dtype=dtype, copy=True)
     out.setflags(write=False)
     return out

@@ -272,3 +272,15 @@ def test_core_imports_without_qt():
             "rnnviz.training.config, rnnviz.commands.train; "
             "assert 'PySide6' not in sys.modules and 'pyqtgraph' not in sys.modules, 'Qt imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_frozen_array_copies_views_and_reuses_frozen_copies():
+    from rnnviz.training.snapshot import frozen_array
+
+    live = np.arange(4.0)
+    a = frozen_array(live)
+    assert not np.shares_memory(a, live) and not a.flags.writeable
+    assert frozen_array(a) is a
+    view = live[:2]
+    view.setflags(write=False)
+    assert not np.shares_memory(frozen_array(view), live)
