@@ -6,8 +6,14 @@ import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Start the GUI described by parsed command-line ``args``; returns the exit code."""
-    if args.screenshot:
+    """Start the GUI described by parsed command-line ``args``; returns the exit code.
+
+    ``args.screenshot``: render the window offscreen to this PNG and exit; ``args.text``: text
+    typed at start; ``args.model``: model name (in resources/models) or file; ``args.lesson``:
+    a lesson id (lessons arrive with issue 6; until then a status-bar message says so).
+    """
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,16 +22,25 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("rnnviz")
     app.setOrganizationName("rnnviz")
-    from rnnviz.ui.main_window import MainWindow
+    from rnnviz.ui.main_window import MainWindow, render_to_png
 
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.show()
-    if args.screenshot:
-        app.processEvents()
-        ok = window.grab().save(args.screenshot)
+    window = MainWindow(model=getattr(args, "model", None), text=getattr(args, "text", None),
+                        restore=not screenshot)
+    lesson = getattr(args, "lesson", None)
+    if lesson:
+        open_lesson = getattr(window, "open_lesson", None)
+        if open_lesson is None:
+            window.show_message(f"Lessons are not available in this build (asked for '{lesson}').")
+        else:
+            open_lesson(lesson)
+    if screenshot:
+        window.resize(1400, 900)
+        ok = render_to_png(window, screenshot)
         window.close()
+        if not ok:
+            print(f"rnnviz: could not write the screenshot {screenshot}", file=sys.stderr)
         return 0 if ok else 1
+    window.show()
     return app.exec()
 
 

@@ -1,13 +1,420 @@
-"""The rnnviz main window."""
+"""The rnnviz main window: type a sentence, watch the memory.
+
+Layout: a toolbar (model, layer, direction, compare mode), the text box (focused at start),
+then either the live panel (:class:`~rnnviz.ui.live_view.LiveView`) or, in compare mode, the
+RNN/GRU/LSTM columns (:class:`~rnnviz.ui.compare_view.CompareView`). Every keystroke goes to
+the visible panel, which coalesces bursts into one run and one redraw.
+
+All actions come from :mod:`rnnviz.ui.actions` (ids like ``"file.quit"``, ``"view.compare"``,
+``"examples.2"``). Errors (a bad model file, a missing model) go to the status bar; the
+previous state is kept.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
+    QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from rnnviz import resources
+from rnnviz.errors import RnnvizError
+from rnnviz.ui import settings
+from rnnviz.ui.actions import ActionRegistry
+from rnnviz.ui.compare_view import CompareView
+from rnnviz.ui.examples import EXAMPLES, Example
+from rnnviz.ui.live_view import LiveView, direction_name
+
+TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
+                "changed token and updates every view below.")
+NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
+             "resources/models/NAME.npz' or open a model file with File \u25b8 Open model\u2026")
 
 
 class MainWindow(QMainWindow):
-    """Top-level window titled "rnnviz"."""
+    """Top-level window titled "rnnviz".
 
-    def __init__(self) -> None:
+    Args:
+        models_dir: folder of ``*.npz`` models for the model selector (default: the shipped
+            ``resources/models``).
+        model: name (in ``models_dir``) or path of the model to open; default
+            :data:`rnnviz.resources.DEFAULT_MODEL` when present, else the first model found.
+        text: text to put in the text box at start.
+    """
+
+    def __init__(self, models_dir: str | os.PathLike | None = None, model: str | None = None,
+                 text: str | None = None, restore: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("rnnviz")
-        self.setCentralWidget(QLabel("rnnviz"))
+        self.models_dir = Path(models_dir) if models_dir is not None else resources.models_dir()
+        self.model = None
+        self.model_name = ""
+        self.model_path: Path | None = None
+        self._compare_loaded = False
+
+        # -- central widgets ----------------------------------------------------------------------
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText("Type a sentence here\u2026 (or pick one from the Examples menu)")
+        self.text_edit.setToolTip(TEXT_TOOLTIP)
+        self.text_edit.setTabChangesFocus(True)
+        fm = self.text_edit.fontMetrics()
+        self.text_edit.setFixedHeight(int(fm.lineSpacing() * 3.2 + 12))
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.hide()
+        self.live = LiveView()
+        self.compare = CompareView()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.live)
+        self.stack.addWidget(self.compare)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        lay.addWidget(self.text_edit)
+        lay.addWidget(self.hint_label)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        # -- selectors ------------------------------------------------------------------------------
+        self.model_combo = QComboBox()
+        self.model_combo.setToolTip("The model that reads the text (files in resources/models)")
+        self.model_combo.setMinimumContentsLength(14)
+        self.layer_combo = QComboBox()
+        self.layer_combo.setToolTip("Which layer of a stacked network the heatmaps show")
+        self.direction_combo = QComboBox()
+        self.direction_combo.setToolTip("Which direction of a bidirectional network the heatmaps show")
+
+        self.actions = ActionRegistry(self)
+        self._create_actions()
+        self._create_menus_and_toolbar()
+
+        self.text_edit.textChanged.connect(self._on_text_changed)
+        self.model_combo.activated.connect(self._on_model_combo)
+        self.layer_combo.activated.connect(self._on_layer_direction)
+        self.direction_combo.activated.connect(self._on_layer_direction)
+        self.live.message.connect(self.show_message)
+        self.compare.message.connect(self.show_message)
+
+        self.resize(1400, 900)
+        if restore:
+            settings.restore_window(self)
+        self._populate_models()
+        self._open_initial_model(model)
+        if text is not None:
+            self.text_edit.setPlainText(text)
+        self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------------ actions
+    def _create_actions(self) -> None:
+        a = self.actions
+        a.add("file.open", "&Open model\u2026", shortcut=QKeySequence.StandardKey.Open,
+              slot=self.open_model_dialog, tip="Open a model file (.npz) saved by rnnviz")
+        a.add("file.quit", "&Quit", shortcut=QKeySequence.StandardKey.Quit, slot=self.close,
+              tip="Quit rnnviz")
+        a.add("edit.clear", "&Clear text", shortcut="Ctrl+Shift+L", slot=self.text_edit.clear,
+              tip="Empty the text box")
+        a.add("view.compare", "&Compare RNN / GRU / LSTM", shortcut="Ctrl+M", checkable=True,
+              toggled=self.set_compare_mode,
+              tip="Show a plain RNN, a GRU and an LSTM side by side on the same text")
+        a.add("view.next_layer", "Next &layer", shortcut="Ctrl+]", slot=lambda: self._step_layer(1),
+              tip="Show the next layer of a stacked network")
+        a.add("view.previous_layer", "&Previous layer", shortcut="Ctrl+[",
+              slot=lambda: self._step_layer(-1), tip="Show the previous layer of a stacked network")
+        a.add("view.toggle_direction", "Switch &direction", shortcut="Ctrl+D",
+              slot=self._toggle_direction, tip="Forward / backward direction of a bidirectional network")
+        a.add("view.connectivity", "Connectivity at &cursor", shortcut="Ctrl+G",
+              slot=self._connectivity_at_cursor,
+              tip="Shade the tokens by how much each influences the output at the cursor step")
+        for n, ex in enumerate(EXAMPLES):
+            a.add(f"examples.{n}", ex.title, slot=lambda e=ex: self.load_example(e), tip=ex.hint)
+        a.add("help.about", "&About rnnviz", slot=self._about, tip="Versions and what rnnviz is")
+
+    def _create_menus_and_toolbar(self) -> None:
+        a = self.actions
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addAction(a["file.open"])
+        m.addSeparator()
+        m.addAction(a["file.quit"])
+        m = mb.addMenu("&Edit")
+        m.addAction(a["edit.clear"])
+        m = mb.addMenu("&View")
+        for i in ("view.compare", "view.next_layer", "view.previous_layer", "view.toggle_direction",
+                  "view.connectivity"):
+            m.addAction(a[i])
+        m = mb.addMenu("E&xamples")
+        for i in a.ids("examples."):
+            m.addAction(a[i])
+        m = mb.addMenu("&Help")
+        m.addAction(a["help.about"])
+
+        tb = QToolBar("Main")
+        tb.setObjectName("toolbar.main")
+        tb.setMovable(False)
+        tb.addWidget(QLabel(" Model "))
+        tb.addWidget(self.model_combo)
+        tb.addAction(a["file.open"])
+        tb.addSeparator()
+        self._layer_label = QLabel(" Layer ")
+        tb.addWidget(self._layer_label)
+        tb.addWidget(self.layer_combo)
+        self._direction_label = QLabel(" Direction ")
+        tb.addWidget(self._direction_label)
+        tb.addWidget(self.direction_combo)
+        tb.addSeparator()
+        tb.addAction(a["view.compare"])
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    # ------------------------------------------------------------------ models
+    def _populate_models(self) -> None:
+        self.model_combo.clear()
+        for name, path in resources.list_models(self.models_dir).items():
+            self.model_combo.addItem(name, str(path))
+
+    def _open_initial_model(self, model: str | None) -> None:
+        if model:
+            path = resources.find_model(model, self.models_dir)
+            if path is None:
+                self.show_message(f"No model '{model}' in {self.models_dir} and no such file.")
+            elif self.load_model_file(path):
+                return
+        available = resources.list_models(self.models_dir)
+        if not available:
+            self.show_message(NO_MODELS.format(folder=self.models_dir))
+            self._update_layer_direction_combos()
+            return
+        for name, path in available.items():  # the default comes first
+            if self.load_model_file(path):
+                return
+        self.show_message(f"None of the models in {self.models_dir} could be opened.")
+
+    def load_model_file(self, path: str | os.PathLike) -> bool:
+        """Open the model at ``path`` in the live panel; on failure say why, keep the old one."""
+        from rnnviz.engine.model import load_model
+
+        path = Path(path)
+        try:
+            model = load_model(path)
+            self.live.set_model(model, path.stem)
+        except (RnnvizError, OSError) as exc:
+            self.show_message(f"Cannot open {path.name}: {exc}")
+            return False
+        self.model, self.model_name, self.model_path = model, path.stem, path
+        idx = self.model_combo.findData(str(path))
+        if idx < 0:
+            self.model_combo.addItem(path.stem, str(path))
+            idx = self.model_combo.count() - 1
+        self.model_combo.setCurrentIndex(idx)
+        self._update_layer_direction_combos()
+        self.live.set_text(self.text_edit.toPlainText())
+        self.live.flush()
+        self.show_message(self._describe_model())
+        return True
+
+    def _describe_model(self) -> str:
+        m = self.model
+        net = m.net
+        kind = ("language model (predicts the next token)" if m.target == "classification_each"
+                and m.output_size == len(m.tokenizer.vocab) else
+                "classifier (" + ", ".join(m.class_names or []) + ")" if m.is_classifier else "regression model")
+        unit = "characters" if m.tokenizer.kind == "char" else "words"
+        bi = "bidirectional " if net.num_directions == 2 else ""
+        return (f"{self.model_name}: {bi}{net.cell.upper()} {kind}, reads {unit}, "
+                f"{net.num_layers} layer(s) of {', '.join(map(str, net.hidden_sizes))} units, "
+                f"vocabulary of {len(m.tokenizer.vocab)}")
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", str(self.models_dir),
+                                              "rnnviz models (*.npz)")
+        if path:
+            self.load_model_file(path)
+
+    def _on_model_combo(self, index: int) -> None:
+        path = self.model_combo.itemData(index)
+        if path and Path(path) != self.model_path:
+            if not self.load_model_file(path):
+                self._select_current_in_combo()
+
+    def _select_current_in_combo(self) -> None:
+        if self.model_path is not None:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(str(self.model_path)))
+
+    def select_model(self, name: str) -> bool:
+        """Switch to the model called ``name`` in the selector."""
+        idx = self.model_combo.findText(name)
+        if idx < 0:
+            self.show_message(f"No model '{name}' in {self.models_dir}")
+            return False
+        return self.load_model_file(self.model_combo.itemData(idx))
+
+    # ------------------------------------------------------------------ layers
+    def _update_layer_direction_combos(self) -> None:
+        self.layer_combo.clear()
+        self.direction_combo.clear()
+        if self.model is None:
+            for w in (self.layer_combo, self.direction_combo):
+                w.setEnabled(False)
+            return
+        net = self.model.net
+        for k in range(net.num_layers):
+            self.layer_combo.addItem(f"{k + 1} of {net.num_layers}" + (" (bottom)" if k == 0 and net.num_layers > 1 else ""))
+        for d in range(net.num_directions):
+            self.direction_combo.addItem(direction_name(d, 2) if net.num_directions == 2 else "forward")
+        self.layer_combo.setEnabled(net.num_layers > 1 and not self.compare_mode)
+        self.direction_combo.setEnabled(net.num_directions > 1 and not self.compare_mode)
+        self.layer_combo.setCurrentIndex(self.live.layer)
+        self.direction_combo.setCurrentIndex(self.live.direction)
+
+    def set_layer_direction(self, layer: int, direction: int = 0) -> None:
+        self.layer_combo.setCurrentIndex(layer)
+        self.direction_combo.setCurrentIndex(direction)
+        self._on_layer_direction()
+
+    def _on_layer_direction(self, *_):
+        if self.model is None:
+            return
+        try:
+            self.live.set_layer_direction(max(0, self.layer_combo.currentIndex()),
+                                          max(0, self.direction_combo.currentIndex()))
+        except RnnvizError as exc:
+            self.show_message(str(exc))
+
+    def _step_layer(self, delta: int) -> None:
+        if self.model is None or self.compare_mode:
+            return
+        n = self.model.net.num_layers
+        self.set_layer_direction((self.live.layer + delta) % n, self.live.direction)
+
+    def _toggle_direction(self) -> None:
+        if self.model is None or self.compare_mode or self.model.net.num_directions == 1:
+            return
+        self.set_layer_direction(self.live.layer, 1 - self.live.direction)
+
+    def _connectivity_at_cursor(self) -> None:
+        if self.compare_mode:
+            return
+        c = self.live.cursor()
+        if c is not None:
+            self.live.show_connectivity(c)
+
+    # ------------------------------------------------------------------ text
+    def _on_text_changed(self) -> None:
+        text = self.text_edit.toPlainText()
+        if self.compare_mode:
+            self.compare.set_text(text)
+            self.live._text, self.live._pending = text, True  # catches up when shown again
+        else:
+            self.live.set_text(text)
+            if self._compare_loaded:
+                self.compare._text, self.compare._pending = text, True
+
+    def set_text(self, text: str) -> None:
+        """Replace the text (as a paste would) and apply it at once."""
+        self.text_edit.setPlainText(text)
+        self.flush()
+
+    def flush(self) -> None:
+        """Apply any pending text to the visible panel now."""
+        (self.compare if self.compare_mode else self.live).flush()
+
+    def load_example(self, example: Example) -> None:
+        if example.model and not self.compare_mode and example.model != self.model_name:
+            if self.model_combo.findText(example.model) >= 0:
+                self.select_model(example.model)
+            else:
+                self.show_message(f"This example is meant for the model '{example.model}', "
+                                  f"which is not in {self.models_dir}; showing it with the current model.")
+        self.text_edit.setPlainText(example.text)
+        self.text_edit.moveCursor(self.text_edit.textCursor().MoveOperation.End)
+        self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
+        self.hint_label.show()
+        self.flush()
+
+    # ------------------------------------------------------------------ compare
+    @property
+    def compare_mode(self) -> bool:
+        return self.stack.currentWidget() is self.compare
+
+    def set_compare_mode(self, on: bool) -> None:
+        act = self.actions["view.compare"]
+        if on and not self._compare_loaded and not self._load_compare_models():
+            act.blockSignals(True)
+            act.setChecked(False)
+            act.blockSignals(False)
+            return
+        if act.isChecked() != on:
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
+        self.stack.setCurrentWidget(self.compare if on else self.live)
+        for w in (self.model_combo, self.actions["file.open"]):
+            w.setEnabled(not on)
+        self._update_layer_direction_combos()
+        text = self.text_edit.toPlainText()
+        panel = self.compare if on else self.live
+        panel.set_text(text)
+        panel.flush()
+        if on:
+            self.show_message("Compare mode: " + ", ".join(p.name for p in self.compare.panels)
+                              + " on the same text; hover any heatmap to move the shared cursor.")
+        elif self.model is not None:
+            self.show_message(self._describe_model())
+
+    def _load_compare_models(self) -> bool:
+        from rnnviz.engine.model import load_model
+
+        found = resources.compare_models(self.models_dir)
+        if len(found) < 2:
+            missing = [n for n in resources.COMPARE_MODELS if n not in found]
+            self.show_message(f"Compare mode needs {', '.join(resources.COMPARE_MODELS)} in "
+                              f"{self.models_dir}; missing: {', '.join(missing)}.")
+            return False
+        try:
+            models = [(name, load_model(path)) for name, path in found.items()]
+            self.compare.set_models(models)
+        except (RnnvizError, OSError) as exc:
+            self.show_message(f"Cannot open the compare models: {exc}")
+            return False
+        self._compare_loaded = True
+        return True
+
+    # ------------------------------------------------------------------ misc
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def status_text(self) -> str:
+        return self.statusBar().currentMessage()
+
+    def _about(self) -> None:
+        import numpy
+        import pyqtgraph
+        import PySide6
+
+        from rnnviz import __version__
+
+        QMessageBox.about(self, "About rnnviz",
+                          f"<b>rnnviz {__version__}</b> \u2014 see inside recurrent neural networks while they run "
+                          f"and train.<br>PySide6 {PySide6.__version__}, pyqtgraph "
+                          f"{pyqtgraph.__version__}, NumPy {numpy.__version__}")
+
+    def closeEvent(self, ev) -> None:  # noqa: N802
+        settings.save_window(self)
+        super().closeEvent(ev)
+
+
+def render_to_png(window: QMainWindow, path: str) -> bool:
+    """Lay out and paint ``window`` offscreen and save it as a PNG."""
+    app = QApplication.instance()
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    if hasattr(window, "flush"):
+        window.flush()
+    app.processEvents()
+    return window.grab().save(str(path), "PNG")

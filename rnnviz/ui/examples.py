@@ -1,0 +1,54 @@
+"""Example texts for the Examples menu: each shows one behaviour of a shipped model.
+
+``model`` names the model the example is meant for (None: keep the current model). Examples
+are plain data (no Qt) so lessons, tests and the command line can share them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rnnviz.resources import DEFAULT_MODEL, SENTIMENT_MODEL
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str        # menu entry
+    text: str         # what is typed into the text box
+    model: str | None  # preferred model name, or None for the current one
+    hint: str         # one sentence: what to look at
+
+    @property
+    def action_id(self) -> str:
+        return f"examples.{EXAMPLES.index(self)}"
+
+
+EXAMPLES: list[Example] = [
+    Example("Memory: 'The bank was steep…'", "The bank was steep, so I slid down it.", None,
+            "Hover the steps after 'bank': which units of h keep a trace of it until 'slid down'?"),
+    Example("Prediction: 'I love eating'", "I love eating", None,
+            "Hover the last token: the top-5 panel shows what the model expects next."),
+    Example("Sentiment swing: food / service",
+            "The food was terrible but the service was amazing", SENTIMENT_MODEL,
+            "P(positive) drops at 'terrible' and climbs again at 'amazing'."),
+    Example("Sentiment: negative then positive", "The plot was dull and slow but I loved the ending",
+            SENTIMENT_MODEL, "Watch P(positive) change direction after 'but'."),
+    Example("Sentiment: positive then negative", "The room was lovely but the staff were rude",
+            SENTIMENT_MODEL, "Watch P(positive) fall after 'but'."),
+    Example("Brackets: nested", "f(a, (b + c) * [d - (e / 2)]) + g([x, (y)])", DEFAULT_MODEL,
+            "Click a unit of h or c that changes at each '(' and ')': it counts the nesting depth."),
+    Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
+            "Some units of c step up at every opening bracket and down at every closing one."),
+    Example("Quotes", 'say("hello (world)") and print("a [b] c") then "x"', DEFAULT_MODEL,
+            "A unit that is on only between quotes tracks 'inside a string'; "
+            "brackets inside quotes do not count."),
+    Example("Unclosed bracket", "call(a, [b, c", DEFAULT_MODEL,
+            "At the end the top-5 panel should expect a closing ']' first."),
+]
+
+
+def example_by_id(action_id: str) -> Example:
+    """The example of an action id ``examples.<n>``."""
+    prefix = "examples."
+    if not action_id.startswith(prefix) or not action_id[len(prefix):].isdigit():
+        raise KeyError(action_id)
+    return EXAMPLES[int(action_id[len(prefix):])]

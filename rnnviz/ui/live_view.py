@@ -1,0 +1,475 @@
+"""The live "memory" panel: one model, one text, every state and gate per time step.
+
+``LiveView`` owns a :class:`~rnnviz.analysis.live.LiveRunner` and the views that show what it
+computed: the text as tokens (coloured by a unit or shaded by connectivity), a heatmap per
+state and gate of the chosen layer and direction, the selected unit as a line, the model's
+output per step (top-5 next tokens or P(class)) and the PCA trajectory of h.
+
+Updates are coalesced: :meth:`set_text` only stores the text and starts a 0-ms single-shot
+timer, so a burst of key events (or a paste) costs one run and one redraw. While the panel is
+hidden (compare mode) nothing is run; it catches up when shown. :meth:`flush` applies a pending
+text at once (tests, benchmarks, screenshots).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from rnnviz.analysis.live import LiveResult, LiveRunner
+from rnnviz.errors import RnnvizError
+from rnnviz.ui import theme
+from rnnviz.ui.heatmap_view import HeatmapView
+from rnnviz.ui.line_view import UnitLineView
+from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.token_strip import TokenStrip
+from rnnviz.ui.trajectory_view import TrajectoryView
+
+#: per cell type: (key, title, colour kind), in grid order (two columns)
+PANELS: dict[str, list[tuple[str, str, str]]] = {
+    "lstm": [("h", "hidden state h", "diverging"), ("c", "cell state c", "diverging"),
+             ("i", "input gate i", "sequential"), ("f", "forget gate f", "sequential"),
+             ("g", "candidate g", "diverging"), ("o", "output gate o", "sequential")],
+    "gru": [("h", "hidden state h", "diverging"), ("r", "reset gate r", "sequential"),
+            ("z", "update gate z", "sequential"), ("n", "candidate n", "diverging")],
+    "rnn": [("h", "hidden state h", "diverging"),
+            ("a", "pre-activation a = W x + U h + b", "free")],
+}
+#: the connectivity of texts longer than this is computed after typing pauses
+CONNECTIVITY_DEBOUNCE_MS = 150
+
+
+def cell_family(cell: str) -> str:
+    """"lstm", "gru" or "rnn" (for rnn_tanh / rnn_relu)."""
+    return cell if cell in ("lstm", "gru") else "rnn"
+
+
+def is_language_model(model) -> bool:
+    """True when the model predicts the next token: per-step classes = its vocabulary."""
+    tok = getattr(model, "tokenizer", None)
+    return (getattr(model, "target", "") == "classification_each" and tok is not None
+            and model.output_size == len(tok.vocab))
+
+
+def direction_name(d: int, num_directions: int) -> str:
+    return "" if num_directions == 1 else ("forward" if d == 0 else "backward")
+
+
+class LiveView(QWidget):
+    """All live views of one model on one text, linked by a shared time cursor."""
+
+    message = Signal(str)        # for the status bar
+    cursor_changed = Signal(int)
+    rendered = Signal()          # emitted after every redraw with new data
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme.configure_pyqtgraph()
+        self.model = None
+        self.model_name = ""
+        self.runner: LiveRunner | None = None
+        self.result: LiveResult | None = None
+        self.layer = 0
+        self.direction = 0
+        self.render_count = 0
+        self._text = ""
+        self._pending = False
+        self._cursor: int | None = None
+        self._follow_end = True
+        self._selected: tuple[str, int] | None = None
+        self._auto_selected = False
+        self._strip_mode = "unit"   # "unit" (paint the selected unit) or "connectivity"
+        self._conn_step: int | None = None
+        self._conn_follow_end = False
+        self._conn_values: np.ndarray | None = None
+        self._strip_tokens_key = None
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_timer)
+        self._conn_timer = QTimer(self)
+        self._conn_timer.setSingleShot(True)
+        self._conn_timer.setInterval(CONNECTIVITY_DEBOUNCE_MS)
+        self._conn_timer.timeout.connect(self._update_connectivity)
+
+        # -- widgets ---------------------------------------------------------------------------
+        self.strip_label = QLabel()
+        self.strip_label.setWordWrap(True)
+        self.strip = TokenStrip()
+        self.strip.step_hovered.connect(self.set_cursor)
+        self.strip.step_clicked.connect(self.show_connectivity)
+
+        self.heatmap_area = QWidget()
+        self._grid = QGridLayout(self.heatmap_area)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(6)
+        self._heatmaps: dict[str, HeatmapView] = {}
+        self._kinds: dict[str, str] = {}
+        self._titles: dict[str, str] = {}
+
+        self.unit_line = UnitLineView()
+        self.unit_line.step_hovered.connect(self.set_cursor)
+
+        self.topk = TopKView(k=5)
+        self.class_view = ClassProbabilityView()
+        self.class_view.step_hovered.connect(self.set_cursor)
+        self.class_view.step_clicked.connect(self.show_connectivity)
+        self.no_output = QLabel("This model predicts numbers, not tokens: no output panel.")
+        self.no_output.setWordWrap(True)
+        self.output_stack = QStackedWidget()
+        for w in (self.topk, self.class_view, self.no_output):
+            self.output_stack.addWidget(w)
+
+        self.trajectory = TrajectoryView()
+        self.trajectory.step_hovered.connect(self.set_cursor)
+        self.trajectory.step_clicked.connect(self.show_connectivity)
+
+        strip_box = QWidget()
+        sl = QVBoxLayout(strip_box)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.setSpacing(2)
+        sl.addWidget(self.strip_label)
+        sl.addWidget(self.strip, 1)
+
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(strip_box)
+        self.left.addWidget(self.heatmap_area)
+        self.left.addWidget(self.unit_line)
+        self.left.setStretchFactor(0, 1)
+        self.left.setStretchFactor(1, 6)
+        self.left.setStretchFactor(2, 2)
+        self.left.setSizes([110, 560, 170])
+
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.output_stack)
+        self.right.addWidget(self.trajectory)
+        self.right.setSizes([300, 500])
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1000, 380])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+        self._update_strip_label()
+
+    # ------------------------------------------------------------------ model
+    def set_model(self, model, name: str = "") -> None:
+        """Show ``model`` (a token SequenceModel); raises RnnvizError if it cannot run live."""
+        runner = LiveRunner(model)  # raises for models without a tokenizer
+        self.model, self.model_name, self.runner = model, name, runner
+        self.result = None
+        self.layer, self.direction = 0, 0
+        self._selected = None
+        self._auto_selected = False
+        self._strip_mode = "unit"
+        self._conn_step, self._conn_values = None, None
+        self._strip_tokens_key = None
+        self._build_heatmaps()
+        if is_language_model(model):
+            self.output_stack.setCurrentWidget(self.topk)
+        elif model.is_classifier:
+            self.output_stack.setCurrentWidget(self.class_view)
+        else:
+            self.output_stack.setCurrentWidget(self.no_output)
+        self._pending = True
+        self.flush()
+
+    def _build_heatmaps(self) -> None:
+        for hm in self._heatmaps.values():
+            self._grid.removeWidget(hm)
+            hm.setParent(None)
+            hm.deleteLater()
+        self._heatmaps.clear()
+        panels = PANELS[cell_family(self.model.net.cell)]
+        for n, (key, title, kind) in enumerate(panels):
+            hm = HeatmapView(title)
+            hm.step_hovered.connect(self.set_cursor)
+            hm.unit_clicked.connect(lambda u, k=key: self.select_unit(k, u))
+            self._grid.addWidget(hm, n // 2, n % 2)
+            self._heatmaps[key] = hm
+            self._kinds[key] = kind
+            self._titles[key] = title
+        rows = (len(panels) + 1) // 2
+        for r in range(3):
+            self._grid.setRowStretch(r, 1 if r < rows else 0)
+
+    @property
+    def num_layers(self) -> int:
+        return self.model.net.num_layers if self.model is not None else 0
+
+    @property
+    def num_directions(self) -> int:
+        return self.model.net.num_directions if self.model is not None else 0
+
+    def set_layer_direction(self, layer: int, direction: int) -> None:
+        """Show layer ``layer`` (0-based) and direction ``direction`` (0 forward, 1 backward)."""
+        if self.model is None:
+            return
+        if not (0 <= layer < self.num_layers and 0 <= direction < self.num_directions):
+            raise RnnvizError(f"no layer {layer} / direction {direction} in this model")
+        if (layer, direction) == (self.layer, self.direction):
+            return
+        self.layer, self.direction = int(layer), int(direction)
+        if self._selected is not None and self._selected[1] >= self.model.net.hidden_sizes[layer]:
+            self._selected, self._auto_selected = None, False
+        self._render()
+
+    # ------------------------------------------------------------------ text
+    def set_text(self, text: str) -> None:
+        """Schedule a run on ``text`` (coalesced: one run per event-loop turn)."""
+        self._text = text
+        self._pending = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def text(self) -> str:
+        return self._text
+
+    def flush(self) -> None:
+        """Apply a pending text now, even when hidden."""
+        self._timer.stop()
+        if self._pending:
+            self._apply()
+
+    def _on_timer(self) -> None:
+        if self.isVisible():
+            self._apply()
+        # else: stays pending until showEvent
+
+    def showEvent(self, ev) -> None:  # noqa: N802
+        super().showEvent(ev)
+        if self._pending and not self._timer.isActive():
+            self._timer.start()
+
+    def _apply(self) -> None:
+        self._pending = False
+        if self.runner is None:
+            return
+        old_T = self.result.steps if self.result is not None else 0
+        try:
+            self.result = self.runner.update(self._text)
+        except RnnvizError as exc:
+            self.message.emit(str(exc))
+            return
+        T = self.result.steps
+        if self._follow_end or self._cursor is None or self._cursor >= T:
+            self._cursor = T - 1 if T else None
+        if self._strip_mode == "connectivity":
+            if self._conn_follow_end or (self._conn_step is not None and self._conn_step >= T):
+                self._conn_step = T - 1 if T else None
+            if self.result.recomputed_from <= (self._conn_step or 0) or old_T != T:
+                self._conn_timer.start(0 if T <= 300 else CONNECTIVITY_DEBOUNCE_MS)
+        self._render()
+
+    # ------------------------------------------------------------------ drawing
+    def states(self) -> dict[str, np.ndarray]:
+        """The (T, H) arrays of the shown layer and direction."""
+        return self.runner.states(self.layer, self.direction)
+
+    def _render(self) -> None:
+        if self.runner is None or self.result is None:
+            return
+        res = self.result
+        tokens = res.tokens
+        T = res.steps
+        states = self.states()
+        suffix = self._layer_suffix()
+        if (self._selected is None or self._auto_selected) and T >= 2:
+            # until the user picks one, show the unit of h that varies most over the text
+            h = states["h"][-2000:]
+            self._selected = ("h", int(np.argmax(h.std(axis=0))))
+            self._auto_selected = True
+        for key, hm in self._heatmaps.items():
+            hm.set_data(states[key], tokens, self._kinds[key], title=self._titles[key] + suffix)
+        sel_unit = self._selected[1] if self._selected else None
+        for hm in self._heatmaps.values():
+            hm.set_selected_unit(sel_unit)
+            hm.set_cursor(self._cursor)
+
+        # the text strip: re-layout only when the tokens changed
+        key = (res.text, id(res))
+        if self._strip_tokens_key != key:
+            self.strip.set_tokens(tokens, res.spans, res.unknown.tolist(), res.text)
+            self._strip_tokens_key = key
+        self._paint_strip(states)
+        self.strip.set_cursor(self._cursor)
+
+        # selected unit as a line
+        if self._selected is not None and T:
+            k, u = self._selected
+            self.unit_line.set_series(states[k][:, u], tokens, self._unit_label(),
+                                      y_range=None if self._kinds[k] == "free" else
+                                      ((0.0, 1.0) if self._kinds[k] == "sequential" else (-1.0, 1.0)))
+        else:
+            self.unit_line.set_series(np.zeros(T), tokens, "click a heatmap row to plot a unit")
+        self.unit_line.set_cursor(self._cursor)
+
+        # outputs
+        current = self.output_stack.currentWidget()
+        if current is self.topk:
+            self._update_topk()
+        elif current is self.class_view:
+            names = self.model.class_names or [f"class {j}" for j in range(self.model.output_size)]
+            self.class_view.set_probabilities(self.runner.probabilities(), tokens, names)
+            self.class_view.set_cursor(self._cursor)
+
+        self.trajectory.set_states(states["h"], tokens)
+        self.trajectory.set_cursor(self._cursor)
+        self.render_count += 1
+        self.rendered.emit()
+
+    def _layer_suffix(self) -> str:
+        parts = []
+        if self.num_layers > 1:
+            parts.append(f"layer {self.layer + 1}/{self.num_layers}")
+        if self.num_directions > 1:
+            parts.append(direction_name(self.direction, 2))
+        return f" ({', '.join(parts)})" if parts else ""
+
+    def _unit_label(self) -> str:
+        if self._selected is None:
+            return ""
+        k, u = self._selected
+        label = f"{k} unit {u}{self._layer_suffix()}"
+        if self._auto_selected:
+            label += " \u2014 the most variable unit; click a heatmap row to pick another"
+        return label
+
+    def _paint_strip(self, states=None) -> None:
+        T = self.result.steps if self.result is not None else 0
+        if T == 0:
+            self._update_strip_label()
+            return
+        if self._strip_mode == "connectivity" and self._conn_step is not None:
+            v = self._conn_values
+            if v is None:
+                v = np.zeros(T)
+            elif v.shape[0] != T:
+                v = np.pad(v[:T], (0, max(0, T - v.shape[0])))
+            self.strip.set_shading(v)
+        elif self._selected is not None:
+            states = states if states is not None else self.states()
+            k, u = self._selected
+            kind = self._kinds[k]
+            self.strip.set_values(states[k][:, u], kind)
+        else:
+            self.strip.set_values(None)
+        self._update_strip_label()
+
+    def _update_strip_label(self) -> None:
+        T = self.result.steps if self.result is not None else 0
+        if T == 0:
+            text = "The text as the model reads it, one box per token (type in the box above)."
+        elif self._strip_mode == "connectivity" and self._conn_step is not None:
+            tok = theme.visible_token(self.result.tokens[self._conn_step])
+            text = (f"<b>Connectivity</b>: the stronger the highlight, the more each token "
+                    f"influences the output at step {self._conn_step} ('{tok}') "
+                    f"(size of the gradient, scaled to the largest). Click a heatmap row to colour "
+                    f"by a unit instead.")
+        elif self._selected is not None:
+            k, u = self._selected
+            scale = {"diverging": "blue = negative, white = 0, red = positive",
+                     "sequential": "dark = 0 (closed) .. yellow = 1 (open)",
+                     "free": "dark = lowest .. yellow = highest"}[self._kinds[k]]
+            text = (f"Each token coloured by <b>{k} unit {u}</b> after reading it ({scale}). "
+                    f"Click a token to see which earlier tokens influence its output.")
+        else:
+            text = "Click a heatmap row to colour the text by that unit; click a token for connectivity."
+        self.strip_label.setText(text)
+
+    def _update_topk(self) -> None:
+        if self.result is None or self.result.steps == 0 or self._cursor is None:
+            self.topk.clear()
+            return
+        probs = self.runner.probabilities()
+        step = self._cursor
+        self.topk.set_distribution(probs[step], self.model.tokenizer.vocab, step, self.result.tokens[step])
+
+    # ------------------------------------------------------------------ interaction
+    def set_cursor(self, step: int | None) -> None:
+        """Move the linked time cursor to ``step`` in every view."""
+        T = self.result.steps if self.result is not None else 0
+        if step is None or not 0 <= int(step) < T:
+            return
+        step = int(step)
+        self._follow_end = step == T - 1
+        if step == self._cursor:
+            return
+        self._cursor = step
+        for hm in self._heatmaps.values():
+            hm.set_cursor(step)
+        self.strip.set_cursor(step)
+        self.unit_line.set_cursor(step)
+        self.class_view.set_cursor(step)
+        self.trajectory.set_cursor(step)
+        if self.output_stack.currentWidget() is self.topk:
+            self._update_topk()
+        self.cursor_changed.emit(step)
+
+    def cursor(self) -> int | None:
+        return self._cursor
+
+    def select_unit(self, key: str, unit: int) -> None:
+        """Colour the text by unit ``unit`` of state/gate ``key`` and plot it as a line."""
+        if key not in self._heatmaps:
+            raise RnnvizError(f"no heatmap {key!r} for this model; have {', '.join(self._heatmaps)}")
+        H = self.model.net.hidden_sizes[self.layer]
+        if not 0 <= unit < H:
+            raise RnnvizError(f"unit must be in [0, {H - 1}], got {unit}")
+        self._selected = (key, int(unit))
+        self._auto_selected = False
+        self._strip_mode = "unit"
+        self._conn_timer.stop()
+        self._render()
+
+    def selected_unit(self) -> tuple[str, int] | None:
+        return self._selected
+
+    def show_connectivity(self, step: int) -> None:
+        """Shade every token by how much it influences the output at ``step`` (backprop)."""
+        T = self.result.steps if self.result is not None else 0
+        if not 0 <= step < T:
+            return
+        self._strip_mode = "connectivity"
+        self._conn_step = int(step)
+        self._conn_follow_end = step == T - 1
+        self._update_connectivity()
+        self.set_cursor(step)
+
+    def strip_mode(self) -> str:
+        return self._strip_mode
+
+    def connectivity_step(self) -> int | None:
+        return self._conn_step if self._strip_mode == "connectivity" else None
+
+    def _update_connectivity(self) -> None:
+        self._conn_timer.stop()
+        if self._pending:
+            self.flush()
+        T = self.result.steps if self.result is not None else 0
+        if self._strip_mode != "connectivity" or self._conn_step is None or T == 0:
+            return
+        try:
+            g = self.runner.connectivity(self._conn_step)
+        except RnnvizError as exc:
+            self.message.emit(str(exc))
+            return
+        full = np.zeros(T)
+        full[: g.shape[0]] = g
+        m = full.max()
+        self._conn_values = full / m if m > 0 else full
+        self._paint_strip()
+
+    def heatmap(self, key: str) -> HeatmapView:
+        return self._heatmaps[key]
+
+    def heatmaps(self) -> dict[str, HeatmapView]:
+        return dict(self._heatmaps)
+
+    def output_widget(self) -> QWidget:
+        return self.output_stack.currentWidget()

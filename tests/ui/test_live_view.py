@@ -1,0 +1,112 @@
+"""LiveView on its own: every cell type, incremental typing, coalesced redraws, outputs."""
+import numpy as np
+import pytest
+
+from rnnviz.errors import RnnvizError
+from rnnviz.ui.live_view import PANELS, LiveView
+from tests.ui._live_models import char_lm, forward_states, word_classifier
+
+
+@pytest.fixture
+def view(qtbot):
+    v = LiveView()
+    qtbot.addWidget(v)
+    v.resize(1200, 800)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+@pytest.mark.parametrize("cell,family", [("lstm", "lstm"), ("gru", "gru"), ("rnn_tanh", "rnn")])
+def test_every_cell_shows_its_states_and_gates(view, cell, family):
+    model = char_lm(cell, (7,))
+    view.set_model(model, cell)
+    text = ""
+    for ch in "f(a, [b])":
+        text += ch
+        view.set_text(text)
+        view.flush()
+    assert list(view.heatmaps()) == [k for k, _, _ in PANELS[family]]
+    want = forward_states(model, text)
+    for key, hm in view.heatmaps().items():
+        np.testing.assert_allclose(hm.image_data(), want[key].T, rtol=1e-5, atol=1e-6)
+    # the recurrent run was incremental: the last update re-ran only the new token
+    assert view.result.recomputed_from == len(text) - 1
+
+
+def test_redraws_are_coalesced(qtbot, view):
+    view.set_model(char_lm("lstm", (6,)), "m")
+    before = view.render_count
+    for k in range(1, 30):
+        view.set_text("(abc)"[: k % 5 + 1] * k)
+    qtbot.waitUntil(lambda: not view._pending)
+    assert view.render_count == before + 1
+    assert view.text() == "(abc)"[: 29 % 5 + 1] * 29
+
+
+def test_hidden_view_defers_work_until_shown(qtbot, view):
+    view.set_model(char_lm("gru", (5,)), "m")
+    view.hide()
+    view.set_text("abc")
+    qtbot.wait(20)
+    assert view._pending and view.heatmap("h").shape()[0] == 0
+    view.show()
+    qtbot.waitUntil(lambda: view.heatmap("h").shape()[0] == 3)
+
+
+def test_classifier_outputs_after_every_token(view):
+    model = word_classifier()
+    view.set_model(model, "sentiment")
+    view.set_text("the food was terrible but the service was amazing")
+    view.flush()
+    ids = model.tokenizer.encode(view.text())[:, None]
+    trace = model.net.forward(model.encode(ids))
+    logits = model.step_outputs(trace)[:, 0].astype(np.float64)
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(view.class_view.series(), p, rtol=1e-5)
+    # the last step equals the many-to-one prediction of the whole sentence
+    _, probs = model.predict_proba(ids)
+    np.testing.assert_allclose(view.class_view.series()[-1], probs[0], rtol=1e-5)
+
+
+def test_auto_selected_unit_then_user_choice(view):
+    view.set_model(char_lm("lstm", (6,)), "m")
+    view.set_text("((a))")
+    view.flush()
+    key, unit = view.selected_unit()
+    assert key == "h" and "most variable" in view.unit_line.label()
+    view.select_unit("o", 4)
+    assert view.selected_unit() == ("o", 4)
+    assert view.unit_line.label().startswith("o unit 4")
+    with pytest.raises(RnnvizError):
+        view.select_unit("o", 99)
+    with pytest.raises(RnnvizError):
+        view.select_unit("r", 0)
+
+
+def test_cursor_follows_the_end_while_typing(view):
+    view.set_model(char_lm("lstm", (6,)), "m")
+    view.set_text("abc")
+    view.flush()
+    assert view.cursor() == 2 and view.topk.step() == 2
+    view.set_cursor(0)
+    view.set_text("abcd")
+    view.flush()
+    assert view.cursor() == 0  # the user's cursor stays where they put it
+    view.set_cursor(3)
+    view.set_text("abcde")
+    view.flush()
+    assert view.cursor() == 4  # back at the end: follows again
+
+
+def test_connectivity_follows_the_end_and_is_recomputed(qtbot, view):
+    view.set_model(char_lm("lstm", (6,)), "m")
+    view.set_text("(ab")
+    view.flush()
+    view.show_connectivity(2)
+    view.set_text("(abc")
+    view.flush()
+    qtbot.waitUntil(lambda: view.connectivity_step() == 3 and not view._conn_timer.isActive())
+    g = view.runner.connectivity(3)
+    np.testing.assert_allclose(view.strip.values(), g / g.max(), rtol=1e-6)

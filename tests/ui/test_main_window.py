@@ -1,0 +1,287 @@
+"""The main window: typing drives every view with the engine's own arrays; selectors; errors."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.engine.model import load_model
+from rnnviz.ui.examples import EXAMPLES
+from rnnviz.ui.main_window import MainWindow
+from tests.ui._live_models import forward_states, make_models_dir
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def models_dir(tmp_path):
+    return make_models_dir(tmp_path / "models")
+
+
+@pytest.fixture
+def window(qtbot, models_dir):
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _type(qtbot, w, text):
+    qtbot.keyClicks(w.text_edit, text)
+    qtbot.waitUntil(lambda: not w.live._pending and w.live.text() == w.text_edit.toPlainText())
+
+
+def _assert_heatmaps_match(w, text, layer=0, direction=0):
+    model = w.model
+    want = forward_states(model, text, layer, direction)
+    T = len(model.tokenizer.tokenize(text))
+    for key, hm in w.live.heatmaps().items():
+        img = hm.image_data()
+        assert img.shape == (model.net.hidden_sizes[layer], T), key
+        np.testing.assert_allclose(img, want[key].T, rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+def test_title_focus_and_default_model(window):
+    assert window.windowTitle() == "rnnviz"
+    assert window.focusWidget() is window.text_edit
+    assert window.model_name == "brackets_lstm"
+    assert window.model_combo.currentText() == "brackets_lstm"
+    assert "brackets_lstm" in window.status_text()
+
+
+def test_typing_updates_heatmaps_with_the_engine_arrays(qtbot, window):
+    _type(qtbot, window, "f(a, [b])")
+    assert set(window.live.heatmaps()) == {"h", "c", "i", "f", "g", "o"}
+    _assert_heatmaps_match(window, "f(a, [b])")
+    _type(qtbot, window, " \"x\"")
+    text = "f(a, [b]) \"x\""
+    _assert_heatmaps_match(window, text)
+    # tokens on every view's time axis
+    toks = list(text)
+    assert window.live.heatmap("h").tokens() == toks
+    assert window.live.strip.tokens() == toks
+    assert window.live.unit_line.tokens() == toks
+    assert window.live.trajectory.points().shape == (len(toks), 2)
+    # gates are shown 0..1, states -1..1
+    assert window.live.heatmap("f").levels() == (0.0, 1.0)
+    assert window.live.heatmap("h").levels() == (-1.0, 1.0)
+
+
+def test_backspace_and_edit_at_start(qtbot, window):
+    _type(qtbot, window, "abc(d)")
+    qtbot.keyClick(window.text_edit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: window.live.text() == "abc(d")
+    window.flush()
+    _assert_heatmaps_match(window, "abc(d")
+    window.text_edit.moveCursor(window.text_edit.textCursor().MoveOperation.Start)
+    qtbot.keyClicks(window.text_edit, "[")
+    window.flush()
+    _assert_heatmaps_match(window, "[abc(d")
+
+
+def test_hover_readout_and_linked_cursor(qtbot, window):
+    _type(qtbot, window, "bank(x)")
+    hm = window.live.heatmap("c")
+    hm.hover_cell(1, 3)
+    value = forward_states(window.model, "bank(x)")["c"][1, 3]
+    text = hm.readout_text()
+    assert "token 'a'" in text and "step 1" in text and "unit 3" in text
+    assert f"{value:+.3f}" in text
+    # every view follows the cursor
+    assert window.live.cursor() == 1
+    for v in window.live.heatmaps().values():
+        assert v.cursor() == 1
+    assert window.live.strip.cursor() == 1
+    assert window.live.unit_line.cursor() == 1
+    assert window.live.trajectory.cursor() == 1
+    # the top-5 panel shows the prediction after the hovered step
+    topk = window.live.topk
+    assert topk.step() == 1
+    probs = window.live.runner.probabilities()[1]
+    best = [window.model.tokenizer.vocab[i] for i in np.argsort(-probs, kind="stable")[:5]]
+    assert [t for t, _ in topk.entries()] == best
+
+
+def test_unit_selection_paints_the_text_and_plots_a_line(qtbot, window):
+    _type(qtbot, window, "(a [b] c)")
+    window.live.heatmap("c").click_unit(5)
+    c5 = forward_states(window.model, "(a [b] c)")["c"][:, 5]
+    strip = window.live.strip
+    assert strip.mode() == "diverging"
+    np.testing.assert_allclose(strip.values(), c5, rtol=1e-5, atol=1e-6)
+    colors = {c.name() for c in strip.token_colors()}
+    assert len(colors) > 1  # painted, one colour per token
+    np.testing.assert_allclose(window.live.unit_line.series(), c5, rtol=1e-5, atol=1e-6)
+    assert window.live.unit_line.label().startswith("c unit 5")
+    for hm in window.live.heatmaps().values():
+        assert hm.selected_unit() == 5
+    # a gate unit is painted with the 0..1 map
+    window.live.heatmap("f").click_unit(2)
+    assert strip.mode() == "sequential"
+    # typing keeps the selection and extends the painting
+    _type(qtbot, window, "x")
+    f2 = forward_states(window.model, "(a [b] c)x")["f"][:, 2]
+    np.testing.assert_allclose(strip.values(), f2, rtol=1e-5, atol=1e-6)
+
+
+def test_layer_and_direction_switches(qtbot, window):
+    _type(qtbot, window, "ab(c)d")
+    assert window.layer_combo.count() == 2 and window.direction_combo.count() == 2
+    assert window.layer_combo.isEnabled() and window.direction_combo.isEnabled()
+    for layer in (0, 1):
+        for d in (0, 1):
+            window.set_layer_direction(layer, d)
+            assert (window.live.layer, window.live.direction) == (layer, d)
+            _assert_heatmaps_match(window, "ab(c)d", layer, d)
+    assert "layer 2/2" in window.live.heatmap("h").title()
+    assert "backward" in window.live.heatmap("h").title()
+    window.actions["view.next_layer"].trigger()
+    assert window.live.layer == 0
+    window.actions["view.toggle_direction"].trigger()
+    assert window.live.direction == 0
+
+
+def test_model_switch_to_word_classifier(qtbot, window):
+    text = "The food was terrible but the service was amazing"
+    _type(qtbot, window, text)
+    assert window.select_model("sentiment_lstm")
+    window.flush()
+    assert window.model_name == "sentiment_lstm"
+    words = text.lower().split()
+    assert window.live.heatmap("h").tokens() == words
+    assert window.live.output_widget() is window.live.class_view
+    probs = window.live.class_view.series()
+    assert probs.shape == (len(words), 2)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-6)
+    assert window.live.class_view.class_names() == ["negative", "positive"]
+    # single-direction, single-layer: selectors disabled
+    assert not window.layer_combo.isEnabled() and not window.direction_combo.isEnabled()
+    _assert_heatmaps_match(window, text)
+
+
+def test_empty_text(qtbot, window):
+    _type(qtbot, window, "ab")
+    window.text_edit.clear()
+    window.flush()
+    for hm in window.live.heatmaps().values():
+        assert hm.shape()[0] == 0
+        assert hm.hint_text()
+    assert window.live.strip.tokens() == []
+    assert window.live.topk.entries() == []
+    assert window.live.trajectory.points().shape == (0, 2)
+
+
+def test_large_paste_stays_responsive(qtbot, window):
+    window.select_model("brackets_lstm")
+    big = ("f(a, [b + (c)]) \"q\" " * 1000)[:20_000]
+    QApplication.clipboard().setText(big)
+    window.text_edit.paste()
+    qtbot.waitUntil(lambda: window.live.result is not None and window.live.result.steps == 20_000,
+                    timeout=60_000)
+    for hm in window.live.heatmaps().values():
+        assert hm.shape()[0] == 20_000
+    assert len(window.live.strip.tokens()) == 20_000
+    assert window.live.trajectory.points().shape == (20_000, 2)
+    # the event loop still runs: a further key is handled
+    qtbot.keyClick(window.text_edit, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: window.live.result.steps == 20_001, timeout=60_000)
+    window.repaint()
+
+
+def test_unknown_characters_are_shown_and_marked(qtbot, window):
+    _type(qtbot, window, "a")
+    window.text_edit.insertPlainText("\u20ac")  # QTest cannot synthesise non-Latin-1 key events
+    _type(qtbot, window, "b~")
+    strip = window.live.strip
+    assert strip.tokens() == ["a", "\u20ac", "b", "~"]
+    assert strip.unknown_flags() == [False, True, False, True]
+    assert window.live.heatmap("h").shape()[0] == 4
+    assert "not in the model's vocabulary" in strip.token_tooltip(1)
+
+
+def test_connectivity_shading_is_the_backprop_gradient(qtbot, window):
+    window.select_model("sentiment_lstm")
+    _type(qtbot, window, "the food was terrible but")
+    window.live.strip.step_clicked.emit(3)
+    strip = window.live.strip
+    assert window.live.strip_mode() == "connectivity" and strip.mode() == "shading"
+    g = window.live.runner.connectivity(3)
+    want = np.zeros(5)
+    want[: g.shape[0]] = g
+    np.testing.assert_allclose(strip.values(), want / want.max(), rtol=1e-6)
+    assert "step 3" in window.live.strip_label.text()
+    window.live.heatmap("h").click_unit(0)
+    assert window.live.strip_mode() == "unit"
+
+
+def test_actions_registry_menus_and_shortcuts(window):
+    a = window.actions
+    for i in ("file.open", "file.quit", "view.compare", "edit.clear", "help.about"):
+        assert i in a
+    assert a["file.quit"].shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert a["file.open"].shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert a.ids("examples.") == [f"examples.{n}" for n in range(len(EXAMPLES))]
+    menu_actions = {act.objectName() for m in window.menuBar().actions() for act in m.menu().actions()}
+    assert set(a.ids()) <= menu_actions | {""}
+    texts = [e.text for e in EXAMPLES]
+    for s in ("The bank was steep, so I slid down it.", "I love eating",
+              "The food was terrible but the service was amazing"):
+        assert s in texts
+
+
+def test_example_switches_to_its_model(qtbot, window):
+    n = next(i for i, e in enumerate(EXAMPLES) if e.text.startswith("The food was terrible"))
+    window.actions[f"examples.{n}"].trigger()
+    assert window.model_name == "sentiment_lstm"
+    assert window.text_edit.toPlainText() == EXAMPLES[n].text
+    assert window.live.class_view.series().shape[0] == 9
+    assert window.hint_label.isVisible()
+
+
+def test_no_models_is_a_clear_message(qtbot, tmp_path):
+    empty = tmp_path / "none"
+    empty.mkdir()
+    w = MainWindow(models_dir=empty)
+    qtbot.addWidget(w)
+    w.show()
+    assert "No models found" in w.status_text() and str(empty) in w.status_text()
+    qtbot.keyClicks(w.text_edit, "hello")
+    w.flush()
+    w.actions["view.compare"].trigger()
+    assert not w.compare_mode and not w.actions["view.compare"].isChecked()
+    assert "Compare mode needs" in w.status_text()
+
+
+def test_bad_model_file_keeps_the_previous_model(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.npz"
+    bad.write_bytes(b"not a zip file")
+    assert not window.load_model_file(bad)
+    assert "broken.npz" in window.status_text()
+    assert window.model_name == "brackets_lstm"
+    _type(qtbot, window, "ok")
+    _assert_heatmaps_match(window, "ok")
+
+
+def test_screenshot_writes_a_png(tmp_path, models_dir):
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RNNVIZ_RESOURCES=str(models_dir.parent))
+    r = subprocess.run([sys.executable, str(REPO / "main.py"), "--screenshot", str(out),
+                        "--text", "f(a, [b])", "--model", "brackets_lstm"],
+                       env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_model_from_file_path(qtbot, window, models_dir):
+    path = models_dir / "compare_gru.npz"
+    assert window.load_model_file(path)
+    assert set(window.live.heatmaps()) == {"h", "r", "z", "n"}
+    assert window.model.net.cell == load_model(path).net.cell
