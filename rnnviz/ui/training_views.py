@@ -1,0 +1,819 @@
+"""Live views of a training run: loss, per-step gradient norms, their history, the gradient
+ratio, the global gradient norm with clipping, spectra and gate saturation.
+
+Every view renders a :class:`TrainingHistory` — plain NumPy records of the frozen
+:class:`rnnviz.training.snapshot.Snapshot` objects the loop produced — and never touches a live
+model. The panel feeds the history with every snapshot and calls ``render(history)`` at most
+~30 times a second::
+
+    history = TrainingHistory()
+    for snap in train(config):
+        history.add(snap)
+    view = StepNormView(); view.render(history)
+    x, y = view.series("layer 1")        # exactly snap.step_norms[0][0] against t = 1..T
+
+Each view keeps the arrays it plotted (``series(name)``, ``image_data()``) so tests can compare
+them with the snapshots.
+"""
+from __future__ import annotations
+
+import math
+import types
+from collections import deque
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from rnnviz.ui import theme
+from rnnviz.ui.prediction_view import OKABE_ITO
+
+__all__ = ["TrainingHistory", "LossView", "StepNormView", "NormHistoryView", "GradRatioView",
+           "GradNormView", "SpectrumView", "SaturationView", "power_of_ten_label", "log10_norms",
+           "CELL_COLORS", "CELL_LABELS", "ALL_VIEWS"]
+
+#: one colour per cell, used wherever cells are compared
+CELL_COLORS = {"rnn_tanh": OKABE_ITO[3], "rnn_relu": OKABE_ITO[7], "gru": OKABE_ITO[2], "lstm": OKABE_ITO[0]}
+CELL_LABELS = {"rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "gru": "GRU", "lstm": "LSTM"}
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_of_ten_label(exponent: float) -> str:
+    """``-3`` -> ``"10⁻³"``; non-integer exponents get one decimal (``"10⁻²·⁵"`` is avoided:
+    they read as ``"3.2e-03"``)."""
+    e = float(exponent)
+    if abs(e - round(e)) < 1e-9:
+        return "10" + str(int(round(e))).translate(_SUPERSCRIPT)
+    return f"{10 ** e:.1e}"
+
+
+def log10_norms(values) -> np.ndarray:
+    """log10 of gradient norms as float64; zero, negative and non-finite norms become NaN."""
+    v = np.asarray(values, dtype=np.float64)
+    out = np.full(v.shape, np.nan)
+    ok = np.isfinite(v) & (v > 0)
+    out[ok] = np.log10(v[ok])
+    return out
+
+
+def _color(i: int) -> QColor:
+    return QColor(OKABE_ITO[i % len(OKABE_ITO)])
+
+
+def _dash(color, width=1.5):
+    return pg.mkPen(color, width=width, style=Qt.PenStyle.DashLine)
+
+
+def _ref_line(plot, value, text, log=False):
+    """A faint dashed horizontal reference line with a label (``value`` in data units)."""
+    fg = QColor(theme.foreground_color())
+    fg.setAlpha(140)
+    line = pg.InfiniteLine(pos=math.log10(value) if log else value, angle=0, movable=False,
+                           pen=_dash(fg, 1), label=text,
+                           labelOpts={"position": 0.02, "color": fg, "anchors": [(0, 1), (0, 1)]})
+    plot.addItem(line, ignoreBounds=True)
+    return line
+
+
+class LogAxis(pg.AxisItem):
+    """A log-mode axis that people can read: powers of ten (10⁻³, 10⁻²) when the range spans
+    decades, plain numbers (0.02, 0.05, 0.1) inside one decade; no SI-prefix scaling."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.enableAutoSIPrefix(False)
+        self._decades = True
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        lo, hi = min(minVal, maxVal), max(minVal, maxVal)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return []
+        max_labels = max(2, int(size / 28))
+        if hi - lo >= 1.0:
+            self._decades = True
+            first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
+            stride = max(1, math.ceil((last - first + 1) / max_labels))
+            majors = [float(v) for v in range(first, last + 1) if v % stride == 0]
+            minors = []
+            if stride == 1 and hi - lo < 5:
+                for v in range(math.floor(lo), math.ceil(hi)):
+                    minors += [v + math.log10(m) for m in range(2, 10) if lo < v + math.log10(m) < hi]
+            return [(float(stride), majors), (None, minors)]
+        self._decades = False
+        for mantissas in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+            vals = [e + math.log10(m) for e in range(math.floor(lo), math.ceil(hi) + 1) for m in mantissas
+                    if lo <= e + math.log10(m) <= hi]
+            if len(vals) >= 2:
+                break
+        if len(vals) > max_labels:
+            vals = vals[::math.ceil(len(vals) / max_labels)]
+        return [(None, vals)]
+
+    def logTickStrings(self, values, scale, spacing):
+        out = []
+        for v in values:
+            if self._decades:
+                out.append(power_of_ten_label(v) if abs(v - round(v)) < 1e-6 else "")
+            else:
+                out.append(f"{10 ** v:.3g}")
+        return out
+
+
+# ----------------------------------------------------------------------------- history
+class TrainingHistory:
+    """What the views plot, accumulated from snapshots (plain arrays, no Qt).
+
+    One record per optimiser step (snapshots with event "nan" or "stopped" repeat the last step
+    and only add an event mark). ``max_rows`` bounds the per-step norm rows kept for the
+    history heatmap (the newest ones: the picture scrolls).
+    """
+
+    def __init__(self, max_rows: int = 600) -> None:
+        self.max_rows = int(max_rows)
+        self.clear()
+
+    def clear(self) -> None:
+        self.latest = None
+        self.steps: list[int] = []
+        self.train_loss: list[float] = []
+        self.train_accuracy: list[float] = []
+        self.grad_norm: list[float] = []
+        self.clipped: list[bool] = []
+        self.grad_ratio: list[float] = []
+        self.val_steps: list[int] = []
+        self.val_loss: list[float] = []
+        self.val_accuracy: list[float] = []
+        self.metric_steps: list[int] = []
+        self.spectra: list[tuple] = []          # spectral_radius per metric step
+        self.norm_steps: deque = deque(maxlen=self.max_rows)
+        self.norm_rows: deque = deque(maxlen=self.max_rows)   # step_norms tuples
+        self.nan_steps: list[int] = []
+        self.events: list[tuple[int, str, str]] = []
+        self.has_accuracy = False
+        self.version = 0
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def add(self, snap) -> None:
+        """Record one Snapshot."""
+        self.latest = snap
+        self.version += 1
+        if snap.event is not None:
+            self.events.append((snap.step, snap.event, snap.message))
+        if snap.event == "nan":
+            self.nan_steps.append(snap.step + 1)
+            return
+        if snap.event == "stopped" or (self.steps and snap.step <= self.steps[-1]) or snap.step < 1:
+            return
+        s = int(snap.step)
+        self.steps.append(s)
+        self.train_loss.append(_f(snap.train_loss))
+        self.train_accuracy.append(_f(snap.train_accuracy))
+        if snap.train_accuracy is not None:
+            self.has_accuracy = True
+        self.grad_norm.append(_f(snap.grad_norm))
+        self.clipped.append(bool(snap.clipped))
+        self.grad_ratio.append(_f(snap.grad_ratio))
+        if snap.val_step is not None and (not self.val_steps or snap.val_step > self.val_steps[-1]):
+            self.val_steps.append(int(snap.val_step))
+            self.val_loss.append(_f(snap.val_loss))
+            self.val_accuracy.append(_f(snap.val_accuracy))
+            if snap.val_accuracy is not None:
+                self.has_accuracy = True
+        if snap.metrics_step is not None and snap.spectral_radius is not None and (
+                not self.metric_steps or snap.metrics_step > self.metric_steps[-1]):
+            self.metric_steps.append(int(snap.metrics_step))
+            self.spectra.append(snap.spectral_radius)
+        if snap.step_norms:
+            self.norm_steps.append(s)
+            self.norm_rows.append(snap.step_norms)
+
+    def extend(self, snaps) -> None:
+        for s in snaps:
+            self.add(s)
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.latest.step_norms) if self.latest is not None and self.latest.step_norms else 0
+
+    @property
+    def num_directions(self) -> int:
+        return len(self.latest.step_norms[0]) if self.num_layers else 0
+
+    def norm_stack(self, layer: int = -1, direction: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (N,), norms (N, T)) of the kept rows for one layer-direction."""
+        rows = [r[layer][direction] for r in self.norm_rows]
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
+        T = rows[-1].shape[0]
+        rows = [r for r in rows if r.shape[0] == T]
+        steps = np.asarray(list(self.norm_steps)[-len(rows):], dtype=np.int64)
+        return steps, np.stack(rows)
+
+
+def _f(v) -> float:
+    return float("nan") if v is None else float(v)
+
+
+# ----------------------------------------------------------------------------- base view
+class _View(QWidget):
+    """A titled pyqtgraph view with a tooltip and a record of what it plotted."""
+
+    TOOLTIP = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        theme.configure_pyqtgraph()
+        self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMinimumSize(260, 170)
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(0, 0, 0, 0)
+        self._lay.setSpacing(2)
+        self._lay.addWidget(self.graphics, 1)
+        self.setToolTip(self.TOOLTIP)
+        self.graphics.setToolTip(self.TOOLTIP)
+
+    def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False):
+        axes = {"left": LogAxis("left")} if log_y else None
+        p = self.graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
+        p.setMenuEnabled(False)
+        p.hideButtons()
+        p.showGrid(x=True, y=True, alpha=0.2)
+        if x_label:
+            p.setLabel("bottom", x_label)
+        if y_label:
+            p.setLabel("left", y_label)
+        if log_y:
+            p.setLogMode(y=True)
+        if legend:
+            p.addLegend(offset=(-8, 8), labelTextSize="8pt", brush=_legend_brush())
+        return p
+
+    def _set(self, curve, name, x, y) -> None:
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        self._series[name] = (x, y)
+        curve.setData(x, y)
+
+    def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the curve ``name`` as last plotted (raw values, before any log axis)."""
+        return self._series[name]
+
+    def series_names(self) -> list[str]:
+        return list(self._series)
+
+    def render(self, history: TrainingHistory) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def save_png(self, path: str) -> None:
+        self.grab().save(path)
+
+
+def _legend_brush():
+    bg = QColor(theme.background_color())
+    bg.setAlpha(200)
+    return pg.mkBrush(bg)
+
+
+def _layer_name(layer: int, direction: int, nd: int) -> str:
+    name = f"layer {layer + 1}"
+    if nd == 2:
+        name += " forward" if direction == 0 else " backward"
+    return name
+
+
+# ----------------------------------------------------------------------------- loss
+class LossView(_View):
+    """Loss (log axis) and accuracy over training steps, training batch and validation."""
+
+    TOOLTIP = (
+        "Loss (top, log axis) and accuracy (bottom, classification tasks only) against the\n"
+        "training step. Thin light line: loss of each training batch; thick line: its moving\n"
+        "average; dots: the fixed validation batch. The dashed line is a baseline that\n"
+        "ignores the input (for the adding problem: always predict 1, MSE 0.167)."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.loss_plot = self._new_plot(0, 0, "loss", "", "loss (log)", log_y=True, legend=True)
+        self.acc_plot = self._new_plot(1, 0, "accuracy", "training step", "accuracy", legend=True)
+        self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.setYRange(0, 1, padding=0.02)
+        c_train, c_val = _color(0), _color(1)
+        light = QColor(c_train)
+        light.setAlpha(90)
+        self.train_curve = self.loss_plot.plot([], [], pen=pg.mkPen(light, width=1), name="train (batch)")
+        self.smooth_curve = self.loss_plot.plot([], [], pen=pg.mkPen(c_train, width=2), name="train (average)")
+        self.val_curve = self.loss_plot.plot([], [], pen=pg.mkPen(c_val, width=2), symbol="o", symbolSize=5,
+                                             symbolBrush=c_val, symbolPen=None, name="validation")
+        for c in (self.train_curve, self.smooth_curve):
+            c.setDownsampling(auto=True, method="mean")
+            c.setClipToView(True)
+        self.train_acc_curve = self.acc_plot.plot([], [], pen=pg.mkPen(c_train, width=1.5), name="train")
+        self.val_acc_curve = self.acc_plot.plot([], [], pen=pg.mkPen(c_val, width=2), symbol="o", symbolSize=5,
+                                                symbolBrush=c_val, symbolPen=None, name="validation")
+        self.train_acc_curve.setDownsampling(auto=True, method="mean")
+        self.baseline_line = None
+        self._acc_visible = True
+        self._show_accuracy(False)
+
+    def set_baseline(self, value: float | None, text: str = "baseline") -> None:
+        """A dashed reference loss (None removes it)."""
+        if self.baseline_line is not None:
+            self.loss_plot.removeItem(self.baseline_line)
+            self.baseline_line = None
+        if value is not None and value > 0:
+            self.baseline_line = _ref_line(self.loss_plot, value, text, log=True)
+
+    def _show_accuracy(self, on: bool) -> None:
+        if on == self._acc_visible:
+            return
+        self._acc_visible = on
+        self.acc_plot.setVisible(on)
+        self.loss_plot.setLabel("bottom", "" if on else "training step")
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2 if on else 0)
+        self.graphics.ci.layout.setRowMaximumHeight(1, 1e6 if on else 0)
+
+    def render(self, history: TrainingHistory) -> None:
+        x = np.asarray(history.steps, dtype=np.float64)
+        loss = np.asarray(history.train_loss, dtype=np.float64)
+        self._set(self.train_curve, "train loss", x, loss)
+        self._set(self.smooth_curve, "train loss (average)", x, _ema(loss))
+        self._set(self.val_curve, "validation loss", history.val_steps, history.val_loss)
+        self._show_accuracy(history.has_accuracy)
+        if history.has_accuracy:
+            self._set(self.train_acc_curve, "train accuracy", x, history.train_accuracy)
+            self._set(self.val_acc_curve, "validation accuracy", history.val_steps, history.val_accuracy)
+
+
+def _ema(y: np.ndarray, alpha: float = 0.05) -> np.ndarray:
+    """Exponential moving average ignoring NaNs (bias-corrected at the start)."""
+    out = np.empty_like(y)
+    m, w = 0.0, 0.0
+    for i, v in enumerate(y):
+        if math.isfinite(v):
+            m = (1 - alpha) * m + alpha * v
+            w = (1 - alpha) * w + alpha
+        out[i] = m / w if w > 0 else np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------- step norms
+class StepNormView(_View):
+    """||dL/dh_t|| against the time step t for the latest training batch, one curve per layer."""
+
+    TOOLTIP = (
+        "How much the loss depends on the hidden state at each time step: ||dL/dh_t|| for the\n"
+        "current training batch (mean over rows), log axis, one colour per layer (dashed:\n"
+        "backward direction). Read it right to left: the loss is computed near the end, so a\n"
+        "curve that falls by powers of ten towards t = 1 is a vanishing gradient - early inputs\n"
+        "barely change what the network learns. A flat curve means gradients survive."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = self._new_plot(0, 0, "||dL/dh\u209c|| per time step (current batch)", "time step t",
+                                   "||dL/dh\u209c|| (log)", log_y=True, legend=True)
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self.step_label = pg.TextItem("", anchor=(0, 0), color=theme.foreground_color())
+        self.step_label.setParentItem(self.plot.getViewBox())
+        self.step_label.setPos(4, 2)
+
+    def _curve(self, name, color, dashed):
+        c = self._curves.get(name)
+        if c is None:
+            pen = _dash(color, 2) if dashed else pg.mkPen(color, width=2)
+            c = self.plot.plot([], [], pen=pen, name=name)
+            self._curves[name] = c
+        return c
+
+    def render(self, history: TrainingHistory) -> None:
+        snap = history.latest
+        if snap is None or not snap.step_norms:
+            return
+        nd = len(snap.step_norms[0])
+        seen = set()
+        for k, row in enumerate(snap.step_norms):
+            for d, norms in enumerate(row):
+                name = _layer_name(k, d, nd)
+                seen.add(name)
+                T = norms.shape[0]
+                self._set(self._curve(name, _color(k), d == 1), name, np.arange(1, T + 1), norms)
+        for name in [n for n in self._curves if n not in seen]:
+            self.plot.removeItem(self._curves.pop(name))
+            self._series.pop(name, None)
+        top = snap.step_norms[-1][0]
+        ratio = snap.grad_ratio
+        txt = f"step {snap.step}"
+        if top.size and math.isfinite(ratio):
+            txt += f"   ||dL/dh\u2081|| / ||dL/dh_T|| = {ratio:.2e}"
+        self.step_label.setText(txt)
+
+
+# ----------------------------------------------------------------------------- norm history
+class _PowerOfTenAxis(pg.AxisItem):
+    """An axis over log10 values labelled 10⁻³, 10⁻², ... at integer exponents."""
+
+    def tickValues(self, minVal, maxVal, size):
+        lo, hi = math.ceil(min(minVal, maxVal) - 1e-9), math.floor(max(minVal, maxVal) + 1e-9)
+        if hi < lo:
+            return [(1.0, [0.5 * (minVal + maxVal)])]
+        n = hi - lo + 1
+        step = max(1, int(math.ceil(n / max(2, int(size / 22)))))
+        return [(float(step), [float(v) for v in range(lo, hi + 1, step)])]
+
+    def tickStrings(self, values, scale, spacing):
+        return [power_of_ten_label(v) for v in values]
+
+
+class NormHistoryView(_View):
+    """Heatmap of log10 ||dL/dh_t||: time step t across, training step up (newest on top)."""
+
+    TOOLTIP = (
+        "The vanishing-gradient picture: each row is one training step (newest at the top, the\n"
+        "picture scrolls as training runs), each column a time step t. Colour = ||dL/dh_t|| on a\n"
+        "log scale (colour bar in powers of ten): yellow = large gradient, dark purple = tiny.\n"
+        "A dark band on the left (early steps) means gradients vanish before they reach the\n"
+        "start of the sequence. Grey = zero (outside the truncated BPTT window)."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Which layer's ||dL/dh_t|| the heatmap shows")
+        self.layer_box.currentIndexChanged.connect(self._layer_changed)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        bar.addWidget(QLabel("layer:"))
+        bar.addWidget(self.layer_box)
+        bar.addStretch(1)
+        self._lay.insertLayout(0, bar)
+        self._layer = (-1, 0)
+        self._history = None
+        self.plot = self._new_plot(0, 0, "log\u2081\u2080 ||dL/dh\u209c|| over training", "time step t",
+                                   "training step")
+        self.plot.showGrid(x=False, y=False)
+        self.plot.getViewBox().setDefaultPadding(0.0)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(-3, 0), colorMap=theme.sequential_map(), interactive=False,
+                                        width=14, label="||dL/dh\u209c||")
+        # label the colour bar in powers of ten (its values are log10 of the norms)
+        axis = self.colorbar.axis
+        axis.tickValues = types.MethodType(_PowerOfTenAxis.tickValues, axis)
+        axis.tickStrings = types.MethodType(_PowerOfTenAxis.tickStrings, axis)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self._data = np.zeros((0, 0))
+        self._steps = np.zeros(0, dtype=np.int64)
+
+    def _layer_changed(self, idx) -> None:
+        data = self.layer_box.itemData(idx)
+        if data is not None:
+            self._layer = tuple(data)
+            if self._history is not None:
+                self.render(self._history)
+
+    def _sync_layers(self, history) -> None:
+        L, nd = history.num_layers, history.num_directions
+        want = [(_layer_name(k, d, nd) + (" (top)" if k == L - 1 else ""), (k, d))
+                for k in range(L - 1, -1, -1) for d in range(nd)]
+        have = [(self.layer_box.itemText(i), tuple(self.layer_box.itemData(i)))
+                for i in range(self.layer_box.count())]
+        if [w[0] for w in want] != [h[0] for h in have]:
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for text, data in want:
+                self.layer_box.addItem(text, list(data))
+            self.layer_box.setCurrentIndex(0)
+            self.layer_box.blockSignals(False)
+            self._layer = want[0][1] if want else (-1, 0)
+        self.layer_box.setVisible(len(want) > 1)
+
+    def render(self, history: TrainingHistory) -> None:
+        self._history = history
+        self._sync_layers(history)
+        if not history.norm_rows:
+            self._data = np.zeros((0, 0))
+            self.image.clear()
+            return
+        k, d = self._layer
+        steps, norms = history.norm_stack(k, d)
+        data = log10_norms(norms)
+        self._data, self._steps = data, steps
+        finite = data[np.isfinite(data)]
+        if finite.size:
+            lo, hi = math.floor(finite.min()), math.ceil(finite.max())
+            if hi <= lo:
+                hi = lo + 1
+        else:
+            lo, hi = -1, 0
+        N, T = data.shape
+        self.image.setImage(data, levels=(lo, hi), autoLevels=False)
+        self.colorbar.setLevels((lo, hi))
+        s0, s1 = float(steps[0]), float(steps[-1])
+        height = s1 - s0 + 1.0
+        self.image.setRect(0.5, s0 - 0.5, T, height)
+        self.plot.getViewBox().setRange(xRange=(0.5, T + 0.5), yRange=(s0 - 0.5, s0 - 0.5 + height), padding=0)
+
+    def image_data(self) -> np.ndarray:
+        """The (training steps, T) array of log10 norms the image shows (oldest row first)."""
+        return self._data
+
+    def image_steps(self) -> np.ndarray:
+        """The training step of each image row."""
+        return self._steps
+
+    def levels(self) -> tuple[float, float]:
+        lo, hi = self.colorbar.levels()
+        return float(lo), float(hi)
+
+    def colorbar_labels(self) -> list[str]:
+        axis = self.colorbar.axis
+        lo, hi = self.levels()
+        vals = axis.tickValues(lo, hi, 200)[0][1]
+        return axis.tickStrings(vals, 1.0, 1.0)
+
+
+# ----------------------------------------------------------------------------- ratio
+class GradRatioView(_View):
+    """||dL/dh_1|| / ||dL/dh_T|| of the top layer over training, log axis."""
+
+    TOOLTIP = (
+        "How much of the gradient reaches the first time step: ||dL/dh\u2081|| / ||dL/dh_T|| of the\n"
+        "top layer for each training batch, log axis. 10\u2070 = 1 (dashed) means no decay;\n"
+        "10\u207b\u2078 means the first input gets a hundred-millionth of the last one's gradient\n"
+        "(a tanh RNN on a long sequence). Above 1: gradients grow backwards in time."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = self._new_plot(0, 0, "||dL/dh\u2081|| / ||dL/dh_T|| over training", "training step",
+                                   "ratio (log)", log_y=True)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen(_color(2), width=2))
+        self.curve.setDownsampling(auto=True, method="mean")
+        self.curve.setClipToView(True)
+        _ref_line(self.plot, 1.0, "1 = no decay", log=True)
+
+    def render(self, history: TrainingHistory) -> None:
+        self._set(self.curve, "ratio", history.steps, history.grad_ratio)
+
+
+# ----------------------------------------------------------------------------- global norm
+class GradNormView(_View):
+    """The global gradient norm (before clipping) over training with clipping events marked."""
+
+    TOOLTIP = (
+        "Global L2 norm of all parameter gradients at each step, before clipping (log axis).\n"
+        "Red crosses: steps whose gradient was clipped to the clip norm (dashed line); the\n"
+        "title counts them. Spikes are exploding gradients. Vertical red lines: NaN/Inf steps\n"
+        "that were undone."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = self._new_plot(0, 0, "gradient norm", "training step", "||\u2207L|| (log)", log_y=True,
+                                   legend=True)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen(_color(0), width=1.5), name="||\u2207L||")
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        red = QColor(OKABE_ITO[3])
+        self.clip_scatter = self.plot.plot([], [], pen=None, symbol="x", symbolSize=8, symbolPen=pg.mkPen(red, width=2),
+                                           symbolBrush=red, name="clipped")
+        self.clip_line = None
+        self._clip_value = None
+        self._nan_lines: list = []
+
+    def render(self, history: TrainingHistory) -> None:
+        x = np.asarray(history.steps, dtype=np.float64)
+        y = np.asarray(history.grad_norm, dtype=np.float64)
+        self._set(self.curve, "grad norm", x, y)
+        m = np.asarray(history.clipped, dtype=bool)
+        self._set(self.clip_scatter, "clipped", x[m], y[m])
+        snap = history.latest
+        clip = None if snap is None else snap.clip
+        if clip != self._clip_value:
+            if self.clip_line is not None:
+                self.plot.removeItem(self.clip_line)
+                self.clip_line = None
+            if clip is not None:
+                self.clip_line = _ref_line(self.plot, clip, f"clip norm {clip:g}", log=True)
+            self._clip_value = clip
+        while len(self._nan_lines) < len(history.nan_steps):
+            s = history.nan_steps[len(self._nan_lines)]
+            line = pg.InfiniteLine(pos=s, angle=90, movable=False, pen=pg.mkPen(OKABE_ITO[3], width=1))
+            self.plot.addItem(line, ignoreBounds=True)
+            self._nan_lines.append(line)
+        while len(self._nan_lines) > len(history.nan_steps):
+            self.plot.removeItem(self._nan_lines.pop())
+        n = int(m.sum()) if snap is None else snap.clip_count
+        title = f"gradient norm \u2014 clipped {n} of {len(x)} steps"
+        if history.nan_steps:
+            title += f", {len(history.nan_steps)} NaN/Inf undone"
+        self.plot.setTitle(title)
+
+
+# ----------------------------------------------------------------------------- spectrum
+class SpectrumView(_View):
+    """Spectral radius of W_hh (blocks) over training, and top singular values of the step
+    Jacobian dh_t/dh_{t-1} at a few time steps (latest metrics step)."""
+
+    TOOLTIP = (
+        "Left: spectral radius \u03c1 (largest |eigenvalue|) of the recurrent weights over training -\n"
+        "W_hh for an RNN, each gate's block for an LSTM/GRU; dashed: ||W_hh||\u2082. Right: the\n"
+        "largest singular values \u03c3\u2081 \u2265 \u03c3\u2082 \u2265 ... of the step Jacobian \u2202h_t/\u2202h_{t-1}\n"
+        "(LSTM: of the (h, c) state) at a few time steps, batch mean, latest metrics step.\n"
+        "Gradients are multiplied by these Jacobians on their way back: values below the dashed\n"
+        "line at 1 shrink them (vanish), values above 1 can make them explode."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Which layer's recurrent weights and Jacobian to show")
+        self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        bar.addWidget(QLabel("layer:"))
+        bar.addWidget(self.layer_box)
+        bar.addStretch(1)
+        self._lay.insertLayout(0, bar)
+        self._history = None
+        self.radius_plot = self._new_plot(0, 0, "spectral radius of W_hh", "training step", "\u03c1", legend=True)
+        self.sv_plot = self._new_plot(1, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
+                                      "\u03c3 (log)", log_y=True, legend=True)
+        _ref_line(self.radius_plot, 1.0, "1")
+        _ref_line(self.sv_plot, 1.0, "1", log=True)
+        self._radius_curves: dict[str, pg.PlotDataItem] = {}
+        self._sv_curves: dict[str, pg.PlotDataItem] = {}
+
+    def _layer(self) -> tuple[int, int]:
+        d = self.layer_box.currentData()
+        return tuple(d) if d is not None else (0, 0)
+
+    def _sync_layers(self, history) -> None:
+        snap = history.latest
+        L = len(snap.spectral_radius) if snap is not None and snap.spectral_radius else 0
+        nd = len(snap.spectral_radius[0]) if L else 0
+        want = [_layer_name(k, d, nd) for k in range(L) for d in range(nd)]
+        if want != [self.layer_box.itemText(i) for i in range(self.layer_box.count())]:
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for k in range(L):
+                for d in range(nd):
+                    self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
+            self.layer_box.blockSignals(False)
+        self.layer_box.setVisible(len(want) > 1)
+
+    def render(self, history: TrainingHistory) -> None:
+        self._history = history
+        self._sync_layers(history)
+        snap = history.latest
+        if snap is None or not history.spectra:
+            return
+        k, d = self._layer()
+        keys = list(history.spectra[-1][k][d].keys())
+        x = np.asarray(history.metric_steps, dtype=np.float64)
+        for i, key in enumerate(keys):
+            name = "||W_hh||\u2082" if key == "norm" else ("\u03c1(W_hh)" if key == "hh" else f"\u03c1(W_h{key})")
+            c = self._radius_curves.get(name)
+            if c is None:
+                color = _color(6) if key == "norm" else _color(i)
+                pen = _dash(color, 1.5) if key == "norm" else pg.mkPen(color, width=2)
+                c = self._radius_curves[name] = self.radius_plot.plot([], [], pen=pen, name=name)
+            y = [s[k][d].get(key, np.nan) for s in history.spectra]
+            self._set(c, name, x, y)
+        if snap.jacobian_sv is not None and snap.jacobian_steps is not None:
+            sv = np.asarray(snap.jacobian_sv[k][d], dtype=np.float64)
+            t = np.asarray(snap.jacobian_steps, dtype=np.float64) + 1
+            for j in range(sv.shape[1] if sv.ndim == 2 else 0):
+                name = "\u03c3" + str(j + 1).translate(str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"))
+                c = self._sv_curves.get(name)
+                if c is None:
+                    col = _color(j)
+                    c = self._sv_curves[name] = self.sv_plot.plot([], [], pen=pg.mkPen(col, width=1.5), symbol="o",
+                                                                  symbolSize=6, symbolBrush=col, symbolPen=None,
+                                                                  name=name)
+                self._set(c, name, t, sv[:, j])
+            self.sv_plot.setTitle(f"singular values of \u2202s_t/\u2202s_(t-1) at step {snap.metrics_step}")
+
+
+# ----------------------------------------------------------------------------- saturation
+class SaturationView(_View):
+    """Gate saturation per unit (fraction of steps < 0.1 / > 0.9) and the mean LSTM forget gate."""
+
+    TOOLTIP = (
+        "Top: for each unit (across) and gate, the fraction of time steps x batch rows where the\n"
+        "gate is nearly closed (< 0.1) or nearly open (> 0.9) (Karpathy, Johnson & Fei-Fei 2015).\n"
+        "Colour 0 (dark purple) .. 1 (yellow). Bottom: the mean forget gate f of each LSTM unit;\n"
+        "values near 1 keep the cell state - and its gradient - alive over many steps.\n"
+        "A plain RNN has no gates, so nothing is shown for it. Latest metrics step."
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Which layer's gates to show")
+        self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        bar.addWidget(QLabel("layer:"))
+        bar.addWidget(self.layer_box)
+        bar.addStretch(1)
+        self._lay.insertLayout(0, bar)
+        self._history = None
+        self.sat_plot = self._new_plot(0, 0, "gate saturation per unit", "unit", "")
+        self.sat_plot.showGrid(x=False, y=False)
+        self.sat_plot.invertY(True)
+        self.sat_plot.getViewBox().setDefaultPadding(0.0)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.sat_plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=theme.sequential_map(), interactive=False, width=12,
+                                        label="fraction of steps")
+        self.colorbar.setImageItem(self.image, insert_in=self.sat_plot)
+        self.sat_plot.getAxis("left").setWidth(56)
+        self.forget_plot = self._new_plot(1, 0, "mean forget gate per unit (LSTM)", "unit", "mean f")
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.forget_plot.setYRange(0, 1, padding=0.02)
+        self.forget_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=_color(0), pen=None)
+        self.forget_plot.addItem(self.forget_bars)
+        self.hint = pg.TextItem("", color=theme.foreground_color(), anchor=(0.5, 0.5))
+        self.sat_plot.addItem(self.hint, ignoreBounds=True)
+        self._rows: list[str] = []
+        self._data = np.zeros((0, 0))
+        self._forget = None
+
+    def _sync_layers(self, history) -> None:
+        snap = history.latest
+        L = len(snap.gate_saturation) if snap is not None and snap.gate_saturation else 0
+        nd = len(snap.gate_saturation[0]) if L else 0
+        want = [_layer_name(k, d, nd) for k in range(L) for d in range(nd)]
+        if want != [self.layer_box.itemText(i) for i in range(self.layer_box.count())]:
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for k in range(L):
+                for d in range(nd):
+                    self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
+            self.layer_box.blockSignals(False)
+        self.layer_box.setVisible(len(want) > 1)
+
+    def render(self, history: TrainingHistory) -> None:
+        self._history = history
+        self._sync_layers(history)
+        snap = history.latest
+        if snap is None or snap.gate_saturation is None:
+            return
+        sel = self.layer_box.currentData()
+        k, d = tuple(sel) if sel is not None else (0, 0)
+        sat = snap.gate_saturation[k][d]
+        rows, data = [], []
+        for gate, arr in sat.items():
+            rows += [f"{gate} < 0.1", f"{gate} > 0.9"]
+            data += [arr[0], arr[1]]
+        self._rows = rows
+        if not data:
+            self._data = np.zeros((0, 0))
+            self.image.clear()
+            self.hint.setText("a plain RNN has no gates")
+            self.sat_plot.getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.hint.setPos(0.5, 0.5)
+            self.hint.show()
+            self.sat_plot.getAxis("left").setTicks([[]])
+        else:
+            self.hint.hide()
+            self._data = np.asarray(data, dtype=np.float64)
+            R, H = self._data.shape
+            self.image.setImage(self._data, levels=(0, 1), autoLevels=False)
+            self.image.setRect(-0.5, 0, H, R)
+            self.sat_plot.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(rows)]])
+            self.sat_plot.getViewBox().setRange(xRange=(-0.5, H - 0.5), yRange=(0, R), padding=0)
+        fm = snap.forget_mean[k][d] if snap.forget_mean is not None else None
+        self._forget = None if fm is None else np.asarray(fm, dtype=np.float64)
+        self.forget_plot.setVisible(self._forget is not None)
+        self.graphics.ci.layout.setRowMaximumHeight(1, 1e6 if self._forget is not None else 0)
+        if self._forget is None:
+            self.forget_bars.setOpts(x=[], height=[])
+        else:
+            self.forget_bars.setOpts(x=np.arange(self._forget.size), height=self._forget, width=0.8)
+            self.forget_plot.setTitle(f"mean forget gate per unit (mean {np.nanmean(self._forget):.2f})")
+            self.forget_plot.setXRange(-0.5, self._forget.size - 0.5, padding=0)
+        self.sat_plot.setTitle(f"gate saturation per unit (step {snap.metrics_step})")
+
+    def image_data(self) -> np.ndarray:
+        """(2 x gates, H): rows ``row_names()``, columns units."""
+        return self._data
+
+    def row_names(self) -> list[str]:
+        return list(self._rows)
+
+    def forget_data(self) -> np.ndarray | None:
+        return self._forget
+
+
+ALL_VIEWS = (LossView, StepNormView, NormHistoryView, GradRatioView, GradNormView, SpectrumView, SaturationView)

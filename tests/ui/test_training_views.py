@@ -1,0 +1,161 @@
+"""Training views: what they plot equals the snapshots the training loop produced."""
+import math
+
+import numpy as np
+import pytest
+
+from rnnviz.training.config import TrainConfig
+from rnnviz.training.loop import train
+from rnnviz.training.snapshot import Snapshot
+from rnnviz.ui.training_views import (ALL_VIEWS, GradNormView, GradRatioView, LogAxis, LossView,
+                                      NormHistoryView, SaturationView, SpectrumView, StepNormView,
+                                      TrainingHistory, log10_norms, power_of_ten_label)
+
+
+def tiny(**kw):
+    base = dict(task="adding", length=6, cell="rnn_tanh", hidden=(4,), batch=4, val_batch=8, steps=12,
+                val_every=4, metrics_every=4)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def rnn_snaps():
+    return list(train(tiny(hidden=(4, 3))))
+
+
+@pytest.fixture(scope="module")
+def lstm_snaps():
+    return list(train(tiny(cell="lstm", task="delayed_recall", lag=2, bidirectional=True)))
+
+
+def history_of(snaps, **kw):
+    h = TrainingHistory(**kw)
+    h.extend(snaps)
+    return h
+
+
+def test_step_norm_curves_equal_snapshot(qtbot, rnn_snaps):
+    v = StepNormView()
+    qtbot.addWidget(v)
+    h = history_of(rnn_snaps)
+    v.render(h)
+    last = rnn_snaps[-1]
+    assert v.series_names() == ["layer 1", "layer 2"]
+    for k in range(2):
+        x, y = v.series(f"layer {k + 1}")
+        np.testing.assert_array_equal(x, np.arange(1, 7))
+        np.testing.assert_array_equal(y, last.step_norms[k][0])
+        # the plotted item holds the same data (before the log axis transform)
+        xd, yd = v._curves[f"layer {k + 1}"].getOriginalDataset()
+        np.testing.assert_array_equal(yd, last.step_norms[k][0])
+    assert v.plot.getAxis("left").logMode
+
+
+def test_bidirectional_curves_per_direction(qtbot, lstm_snaps):
+    v = StepNormView()
+    qtbot.addWidget(v)
+    v.render(history_of(lstm_snaps))
+    assert v.series_names() == ["layer 1 forward", "layer 1 backward"]
+    np.testing.assert_array_equal(v.series("layer 1 backward")[1], lstm_snaps[-1].step_norms[0][1])
+
+
+def test_history_heatmap_is_log10_of_stacked_norms(qtbot, rnn_snaps):
+    v = NormHistoryView()
+    qtbot.addWidget(v)
+    v.render(history_of(rnn_snaps))
+    stacked = np.stack([s.step_norms[-1][0] for s in rnn_snaps])
+    np.testing.assert_allclose(v.image_data(), np.log10(stacked), rtol=0, atol=0)
+    assert v.image.image.shape == (12, 6)
+    np.testing.assert_array_equal(v.image_steps(), np.arange(1, 13))
+    lo, hi = v.levels()
+    assert lo == math.floor(np.log10(stacked).min()) and hi == math.ceil(np.log10(stacked).max())
+    labels = v.colorbar_labels()
+    assert labels and all(s.startswith("10") for s in labels)
+    # the layer selector switches to the first layer
+    v.layer_box.setCurrentIndex(1)
+    np.testing.assert_array_equal(v.image_data(), np.log10(np.stack([s.step_norms[0][0] for s in rnn_snaps])))
+
+
+def test_history_scrolls(qtbot, rnn_snaps):
+    v = NormHistoryView()
+    qtbot.addWidget(v)
+    h = history_of(rnn_snaps, max_rows=5)
+    v.render(h)
+    assert v.image_data().shape == (5, 6)
+    np.testing.assert_array_equal(v.image_steps(), np.arange(8, 13))
+    np.testing.assert_array_equal(v.image_data()[-1], np.log10(rnn_snaps[-1].step_norms[-1][0]))
+
+
+def test_ratio_grad_norm_and_loss(qtbot, rnn_snaps):
+    h = history_of(rnn_snaps)
+    ratio, gnorm, loss = GradRatioView(), GradNormView(), LossView()
+    for w in (ratio, gnorm, loss):
+        qtbot.addWidget(w)
+        w.render(h)
+    np.testing.assert_array_equal(ratio.series("ratio")[1], [s.grad_ratio for s in rnn_snaps])
+    np.testing.assert_array_equal(gnorm.series("grad norm")[1], [s.grad_norm for s in rnn_snaps])
+    clipped = [s.step for s in rnn_snaps if s.clipped]
+    np.testing.assert_array_equal(gnorm.series("clipped")[0], clipped)
+    assert f"clipped {rnn_snaps[-1].clip_count} of 12" in gnorm.plot.titleLabel.text
+    np.testing.assert_array_equal(loss.series("train loss")[1], [s.train_loss for s in rnn_snaps])
+    np.testing.assert_array_equal(loss.series("validation loss")[0], [4, 8, 12])
+    assert not loss.acc_plot.isVisible()  # regression task: no accuracy
+
+
+def test_spectrum_and_saturation_lstm(qtbot, lstm_snaps):
+    h = history_of(lstm_snaps)
+    spec, sat = SpectrumView(), SaturationView()
+    for w in (spec, sat):
+        qtbot.addWidget(w)
+        w.render(h)
+    last = lstm_snaps[-1]
+    np.testing.assert_array_equal(spec.series("\u03c1(W_hf)")[1],
+                                  [s[0][0]["f"] for s in h.spectra])
+    np.testing.assert_array_equal(spec.series("\u03c3\u2081")[1], last.jacobian_sv[0][0][:, 0])
+    assert sat.row_names() == ["i < 0.1", "i > 0.9", "f < 0.1", "f > 0.9", "o < 0.1", "o > 0.9"]
+    np.testing.assert_array_equal(sat.image_data()[2:4], last.gate_saturation[0][0]["f"])
+    np.testing.assert_array_equal(sat.forget_data(), last.forget_mean[0][0])
+    sat.layer_box.setCurrentIndex(1)  # backward direction
+    np.testing.assert_array_equal(sat.forget_data(), last.forget_mean[0][1])
+
+
+def test_saturation_rnn_has_no_gates(qtbot, rnn_snaps):
+    sat = SaturationView()
+    qtbot.addWidget(sat)
+    sat.render(history_of(rnn_snaps))
+    assert sat.image_data().size == 0
+    assert "no gates" in sat.hint.toPlainText()
+    assert sat.forget_data() is None
+
+
+def test_nan_and_stopped_events_do_not_add_steps(rnn_snaps):
+    h = history_of(rnn_snaps[:5])
+    nan = Snapshot.build(step=5, total_steps=12, train_loss=float("nan"), event="nan", message="NaN/Inf at step 6")
+    h.add(nan)
+    assert h.steps == [1, 2, 3, 4, 5] and h.nan_steps == [6]
+    assert h.events[-1] == (5, "nan", "NaN/Inf at step 6")
+
+
+def test_every_view_has_a_tooltip(qtbot):
+    for cls in ALL_VIEWS:
+        w = cls()
+        qtbot.addWidget(w)
+        assert len(w.toolTip()) > 40
+        w.render(TrainingHistory())  # empty history renders without error
+
+
+def test_helpers():
+    assert power_of_ten_label(-3) == "10\u207b\u00b3"
+    assert power_of_ten_label(0) == "10\u2070"
+    out = log10_norms([100.0, 0.0, -1.0, np.inf])
+    assert out[0] == 2.0 and np.isnan(out[1:]).all()
+
+
+def test_log_axis_labels(qtbot):
+    ax = LogAxis("left")
+    ticks = ax.logTickValues(-6.2, -1.1, 300, [])
+    assert [v for v in ticks[0][1]] == [-6.0, -5.0, -4.0, -3.0, -2.0]
+    assert ax.logTickStrings(ticks[0][1], 1, 1)[0] == "10\u207b\u2076"
+    ticks = ax.logTickValues(np.log10(0.03), np.log10(0.2), 300, [])
+    assert ax.logTickStrings(ticks[0][1], 1, 1) == ["0.05", "0.1", "0.2"]
