@@ -419,7 +419,7 @@ def _describe_model(path) -> FileInfo:
 
 
 _RNN_KEY = re.compile(r"^(?:(?P<prefix>.+)\.)?weight_(?P<kind>ih|hh)_l(?P<layer>\d+)(?P<rev>_reverse)?$")
-_GATES = {1: "rnn", 3: "gru", 4: "lstm"}
+_GATES = {1: "rnn_tanh", 3: "gru", 4: "lstm"}  # a ReLU RNN has the same shapes as a tanh one
 
 
 def guess_recurrent(tensors: dict) -> dict | None:
@@ -460,7 +460,7 @@ def _describe_weights(path) -> FileInfo:
     details = {"path": name, "tensors": len(tensors), "parameters": n_params,
                "shapes": dict(list(shapes.items())[:100]), "guess": guess}
     if guess:
-        module = {"rnn": "nn.RNN", "gru": "nn.GRU", "lstm": "nn.LSTM"}[guess["cell"]]
+        module = {"rnn_tanh": "nn.RNN", "gru": "nn.GRU", "lstm": "nn.LSTM"}[guess["cell"]]
         looks = (f"looks like {module}(input_size={guess['input_size']}, hidden_size={guess['hidden_size']}, "
                  f"num_layers={guess['num_layers']}{', bidirectional=True' if guess['bidirectional'] else ''})"
                  + (f" under {guess['prefix']!r}" if guess["prefix"] else ""))
@@ -488,9 +488,9 @@ def _looks_labelled(text: str, suffix: str) -> bool:
         return False
     if _header_columns(rows[0]) is not None:
         return True
-    if any(len(r) != 2 for r in rows):
+    if len(rows) < 2 or any(len(r) != 2 for r in rows):
         return False
-    data = rows[1:] if len(rows) > 1 else rows
+    data = rows[1:]
     first_col_text = sum(not _is_number(r[0], decimal) for r in data)
     second_col_text = sum(not _is_number(r[1], decimal) for r in data)
     return first_col_text * 2 > len(data) and first_col_text >= second_col_text
