@@ -74,6 +74,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--max-depth", type=int, default=d.max_depth, help="bracket_depth: deepest nesting")
     g.add_argument("--sines", dest="n_sines", type=int, default=d.n_sines, help="sine: number of sines summed")
     g.add_argument("--noise", type=float, default=d.noise, help="sine: noise standard deviation")
+    g.add_argument("--corpus", default=d.corpus,
+                   help="text/classify: built-in corpus (brackets, sentiment) or a file (default %(default)s)")
+    g.add_argument("--tokens", choices=("char", "word"), default=d.tokens, help="text/classify: tokeniser")
+    g.add_argument("--embedding", type=_optional_int, default=d.embedding,
+                   help="text/classify: embedding size, or 'none' for one-hot inputs (default %(default)s)")
+    g.add_argument("--max-vocab", type=int, default=None, help="text/classify: vocabulary size cap")
     g = parser.add_argument_group("model")
     g.add_argument("--cell", choices=CELLS, default=d.cell, help="recurrent cell (default %(default)s)")
     g.add_argument("--hidden", type=_hidden, default=d.hidden,
@@ -136,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = TrainConfig(
             task=args.task, length=args.length, lag=args.lag, n_symbols=args.n_symbols,
-            max_depth=args.max_depth, n_sines=args.n_sines, noise=args.noise, cell=args.cell,
+            max_depth=args.max_depth, n_sines=args.n_sines, noise=args.noise, corpus=args.corpus,
+            tokens=args.tokens, embedding=args.embedding, max_vocab=args.max_vocab, cell=args.cell,
             hidden=tuple(args.hidden), layers=args.layers, bidirectional=args.bidirectional,
             init=args.init, forget_bias=args.forget_bias, recurrent_scale=args.recurrent_scale,
             optimizer=args.optimizer, lr=args.lr, batch=args.batch, clip=args.clip,

@@ -13,7 +13,8 @@ from numbers import Integral, Real
 from rnnviz.errors import RnnvizError
 
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
-TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal")
+TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal", "text", "classify")
+TOKEN_KINDS = ("char", "word")
 OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
 INITS = ("default", "xavier", "orthogonal", "identity")
 ON_NAN = ("pause", "stop", "continue")
@@ -28,7 +29,10 @@ class TrainConfig:
 
     Task: ``task`` (one of :data:`TASK_NAMES`), ``length`` (T), ``lag`` (delayed_recall),
     ``n_symbols`` (delayed_recall, reversal), ``max_depth`` (bracket_depth), ``n_sines``,
-    ``noise`` (sine).
+    ``noise`` (sine). Text: "text" is next-token language modelling over ``corpus`` (a
+    built-in corpus name, "brackets", or a text file), "classify" is many-to-one classification
+    of labelled sentences (``corpus`` "sentiment" or a text,label CSV file); ``tokens`` "char" or
+    "word", ``embedding`` (input embedding size, None for one-hot), ``max_vocab``.
     Architecture: ``cell``, ``hidden`` (one size per layer, or one size repeated ``layers``
     times), ``layers``, ``bidirectional``, ``init``, ``forget_bias`` (LSTM), ``recurrent_scale``.
     Optimisation: ``optimizer``, ``lr``, ``batch``, ``clip`` (global-norm bound, None = off),
@@ -47,6 +51,10 @@ class TrainConfig:
     max_depth: int = 4
     n_sines: int = 1
     noise: float = 0.0
+    corpus: str = "brackets"
+    tokens: str = "char"
+    embedding: int | None = 32
+    max_vocab: int | None = None
     cell: str = "lstm"
     hidden: tuple[int, ...] = (64,)
     layers: int = 1
@@ -107,6 +115,13 @@ class TrainConfig:
         _int("max_depth", self.max_depth, 1, _LIMITS["max_depth"])
         _int("n_sines", self.n_sines, 1, _LIMITS["n_sines"])
         _float("noise", self.noise, minimum=0.0)
+        if not isinstance(self.corpus, str) or not self.corpus:
+            raise RnnvizError(f"corpus: expected a built-in corpus name or a file path, got {self.corpus!r}")
+        _choice("tokens", self.tokens, TOKEN_KINDS)
+        if self.embedding is not None:
+            _int("embedding", self.embedding, 1, _LIMITS["hidden"])
+        if self.max_vocab is not None:
+            _int("max_vocab", self.max_vocab, 2, 1_000_000)
         _choice("cell", self.cell, CELLS)
         if not isinstance(self.hidden, tuple) or not self.hidden:
             raise RnnvizError(f"hidden: expected a positive integer or a list of them, got {self.hidden!r}")

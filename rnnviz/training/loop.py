@@ -197,6 +197,10 @@ def build_model(config: TrainConfig):
     if c.task == "bracket_depth":
         return SequenceModel(c.cell, 5, sizes, c.max_depth + 1, target="classification_each",
                              encoding="onehot", **common)
+    if c.task in ("text", "classify"):
+        ds = text_dataset(c)
+        enc = dict(encoding="onehot") if c.embedding is None else dict(encoding="embedding", embedding_dim=c.embedding)
+        return SequenceModel(c.cell, hidden_size=sizes, **ds.model_kwargs(), **enc, **common)
     # reversal
     model = EncoderDecoder(c.cell, c.n_symbols, c.n_symbols, sizes, start_token=c.n_symbols,
                            seed=c.seed, dtype=dtype)
@@ -219,7 +223,66 @@ def make_batch(config: TrainConfig, batch_size: int, rng) -> Batch:
         return make_task("bracket_depth", T=c.length, B=batch_size, max_depth=c.max_depth, rng=rng)
     if c.task == "sine":
         return make_task("sine", T=c.length, B=batch_size, rng=rng, n_sines=c.n_sines, noise=c.noise)
+    if c.task == "text":
+        return text_dataset(c).batch(c.length, batch_size, rng)
+    if c.task == "classify":
+        return text_dataset(c).batch(batch_size, rng)
     return make_task("reversal", T=c.length, n_symbols=c.n_symbols, B=batch_size, rng=rng)
+
+
+_DATASETS: dict = {}
+
+
+def text_dataset(config: TrainConfig):
+    """The (cached) text dataset of a "text" or "classify" config.
+
+    ``corpus`` is a built-in corpus name ("brackets", "sentiment") or a file: a text file for
+    "text", a ``text,label`` CSV for "classify".
+    """
+    from rnnviz.data import text_datasets as td
+
+    c = config
+    key = (c.task, c.corpus, c.tokens, c.max_vocab, c.seed)
+    if key in _DATASETS:
+        return _DATASETS[key]
+    if c.task == "text":
+        text = td.builtin_corpus(c.corpus, c.seed) if c.corpus in td.CORPORA else _read_text(c.corpus)
+        if not isinstance(text, str):
+            raise RnnvizError(f"corpus: {c.corpus!r} is a labelled corpus; use task 'classify'")
+        ds = td.TextLMDataset(text, kind=c.tokens, max_vocab=c.max_vocab)
+    else:
+        if c.corpus in td.CORPORA:
+            pairs = td.builtin_corpus(c.corpus, c.seed)
+            if isinstance(pairs, str):
+                raise RnnvizError(f"corpus: {c.corpus!r} is unlabelled text; use task 'text'")
+            names = ["negative", "positive"] if c.corpus == "sentiment" else None
+        else:
+            pairs, names = _read_labelled(c.corpus)
+        ds = td.LabelledTextDataset(pairs, kind=c.tokens, max_vocab=c.max_vocab, class_names=names, seed=c.seed)
+    if len(_DATASETS) > 8:
+        _DATASETS.clear()
+    _DATASETS[key] = ds
+    return ds
+
+
+def _read_text(path: str) -> str:
+    try:
+        from rnnviz.data.loaders import read_text_file
+    except ImportError:  # pragma: no cover - loaders land separately
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RnnvizError(f"corpus: cannot read {path}: {exc}") from None
+    return read_text_file(path)
+
+
+def _read_labelled(path: str):
+    try:
+        from rnnviz.data.loaders import read_labelled_csv
+    except ImportError:  # pragma: no cover
+        raise RnnvizError(f"corpus: cannot read labelled CSV files in this build ({path})") from None
+    return read_labelled_csv(path)
 
 
 def _seeds(config: TrainConfig):
@@ -229,6 +292,10 @@ def _seeds(config: TrainConfig):
 
 def validation_batch(config: TrainConfig) -> Batch:
     """The fixed validation batch of ``config`` (same seed, same batch, every call)."""
+    if config.task == "text":
+        return text_dataset(config).batch(config.length, config.val_batch, _seeds(config)[1], validation=True)
+    if config.task == "classify":
+        return text_dataset(config).batch(config.val_batch, _seeds(config)[1], validation=True)
     return make_batch(config, config.val_batch, _seeds(config)[1])
 
 

@@ -1,0 +1,45 @@
+"""The training loop on text: language modelling and sentence classification."""
+import numpy as np
+import pytest
+
+from rnnviz.errors import RnnvizError
+from rnnviz.training.config import TrainConfig
+from rnnviz.training.loop import build_model, train, validation_batch
+
+
+def _run(cfg):
+    snaps = list(train(cfg))
+    return snaps[0], snaps[-1]
+
+
+def test_char_language_model_loss_falls_and_model_carries_tokenizer():
+    cfg = TrainConfig(task="text", corpus="brackets", tokens="char", cell="gru", hidden=(24,), length=16,
+                      batch=16, lr=1e-2, steps=80, val_every=40, val_batch=16, metrics_every=40)
+    first, last = _run(cfg)
+    assert last.train_loss < first.train_loss - 0.5
+    m = build_model(cfg)
+    assert m.tokenizer is not None and m.tokenizer.kind == "char" and m.output_size == len(m.tokenizer.vocab)
+    vb = validation_batch(cfg)
+    assert vb.x.shape == (16, 16) and vb.kind == "classification_each"
+
+
+def test_sentiment_classifier_is_many_to_one_with_padding():
+    cfg = TrainConfig(task="classify", corpus="sentiment", tokens="word", cell="lstm", hidden=(16,),
+                      batch=32, lr=1e-2, steps=60, val_every=30, val_batch=64, metrics_every=30)
+    first, last = _run(cfg)
+    assert last.val_accuracy is not None and last.train_loss < first.train_loss
+    m = build_model(cfg)
+    assert m.target == "classification_last" and m.class_names == ["negative", "positive"]
+    assert validation_batch(cfg).lengths is not None
+
+
+def test_text_config_errors_name_the_field(tmp_path):
+    with pytest.raises(RnnvizError, match="^tokens"):
+        TrainConfig(task="text", tokens="bytes").validate()
+    with pytest.raises(RnnvizError, match="use task 'classify'"):
+        build_model(TrainConfig(task="text", corpus="sentiment"))
+    short = tmp_path / "short.txt"
+    short.write_text("abc", encoding="utf-8")
+    cfg = TrainConfig(task="text", corpus=str(short), length=50, steps=2)
+    with pytest.raises(RnnvizError, match="shorter than one training sequence"):
+        list(train(cfg))
