@@ -229,6 +229,7 @@ class _View(QWidget):
         super().__init__(parent)
         theme.configure_pyqtgraph()
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._items: dict[str, pg.PlotDataItem] = {}
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumSize(260, 170)
         self._lay = QVBoxLayout(self)
@@ -258,6 +259,7 @@ class _View(QWidget):
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         self._series[name] = (x, y)
+        self._items[name] = curve
         curve.setData(x, y)
 
     def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -266,6 +268,12 @@ class _View(QWidget):
 
     def series_names(self) -> list[str]:
         return list(self._series)
+
+    def clear(self) -> None:
+        """Empty every curve (a new run starts)."""
+        for item in self._items.values():
+            item.setData([], [])
+        self._series.clear()
 
     def render(self, history: TrainingHistory) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -450,10 +458,13 @@ class NormHistoryView(_View):
         self.layer_box.currentIndexChanged.connect(self._layer_changed)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
-        bar.addWidget(QLabel("layer:"))
+        self.layer_label = QLabel("layer:")
+        bar.addWidget(self.layer_label)
         bar.addWidget(self.layer_box)
         bar.addStretch(1)
         self._lay.insertLayout(0, bar)
+        self.layer_box.hide()
+        self.layer_label.hide()
         self._layer = (-1, 0)
         self._history = None
         self.plot = self._new_plot(0, 0, "log\u2081\u2080 ||dL/dh\u209c|| over training", "time step t",
@@ -494,6 +505,7 @@ class NormHistoryView(_View):
             self.layer_box.blockSignals(False)
             self._layer = want[0][1] if want else (-1, 0)
         self.layer_box.setVisible(len(want) > 1)
+        self.layer_label.setVisible(len(want) > 1)
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
@@ -639,10 +651,13 @@ class SpectrumView(_View):
         self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
-        bar.addWidget(QLabel("layer:"))
+        self.layer_label = QLabel("layer:")
+        bar.addWidget(self.layer_label)
         bar.addWidget(self.layer_box)
         bar.addStretch(1)
         self._lay.insertLayout(0, bar)
+        self.layer_box.hide()
+        self.layer_label.hide()
         self._history = None
         self.radius_plot = self._new_plot(0, 0, "spectral radius of W_hh", "training step", "\u03c1", legend=True)
         self.sv_plot = self._new_plot(1, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
@@ -669,6 +684,7 @@ class SpectrumView(_View):
                     self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
             self.layer_box.blockSignals(False)
         self.layer_box.setVisible(len(want) > 1)
+        self.layer_label.setVisible(len(want) > 1)
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
@@ -722,10 +738,13 @@ class SaturationView(_View):
         self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
-        bar.addWidget(QLabel("layer:"))
+        self.layer_label = QLabel("layer:")
+        bar.addWidget(self.layer_label)
         bar.addWidget(self.layer_box)
         bar.addStretch(1)
         self._lay.insertLayout(0, bar)
+        self.layer_box.hide()
+        self.layer_label.hide()
         self._history = None
         self.sat_plot = self._new_plot(0, 0, "gate saturation per unit", "unit", "")
         self.sat_plot.showGrid(x=False, y=False)
@@ -762,6 +781,7 @@ class SaturationView(_View):
                     self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
             self.layer_box.blockSignals(False)
         self.layer_box.setVisible(len(want) > 1)
+        self.layer_label.setVisible(len(want) > 1)
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
@@ -804,6 +824,14 @@ class SaturationView(_View):
             self.forget_plot.setTitle(f"mean forget gate per unit (mean {np.nanmean(self._forget):.2f})")
             self.forget_plot.setXRange(-0.5, self._forget.size - 0.5, padding=0)
         self.sat_plot.setTitle(f"gate saturation per unit (step {snap.metrics_step})")
+
+    def clear(self) -> None:
+        super().clear()
+        self._data = np.zeros((0, 0))
+        self._forget = None
+        self._rows = []
+        self.image.clear()
+        self.forget_bars.setOpts(x=[], height=[])
 
     def image_data(self) -> np.ndarray:
         """(2 x gates, H): rows ``row_names()``, columns units."""

@@ -1,0 +1,637 @@
+"""The Training panel: choose a task and a network, train it off the GUI thread, and watch the
+loss, the per-step gradient norms, spectra and gates live.
+
+::
+
+    panel = TrainingPanel()
+    window.addDockWidget(..., dock_with(panel))
+    for act in panel.actions():            # "training.start" (Space), "training.step", "training.reset"
+        toolbar.addAction(act)
+    ...
+    panel.shutdown()                       # window closing: stop the worker thread(s)
+
+A run is a :class:`rnnviz.training.worker.TrainingWorker` built from the form when Start (or
+Step) is pressed with no run in progress. While a run exists the task and architecture fields
+are locked (Reset unlocks them); the learning rate, clip norm and truncation length stay
+editable and apply between steps. Snapshots are accumulated in a
+:class:`~rnnviz.ui.training_views.TrainingHistory` and the views are redrawn at most
+``MAX_FPS`` times a second.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QScrollArea, QSizePolicy,
+                               QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+
+from rnnviz.errors import RnnvizError
+from rnnviz.training.config import TrainConfig
+from rnnviz.ui.training_views import (GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
+                                      SpectrumView, StepNormView, TrainingHistory)
+
+__all__ = ["TrainingPanel", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes", "parse_optional_float",
+           "parse_optional_int", "parse_float"]
+
+#: the views are redrawn at most this many times a second
+MAX_FPS = 30
+
+#: (config value, label shown, tooltip)
+TASKS = (
+    ("adding", "adding problem",
+     "Two numbers in a long sequence are marked; the target is their sum (MSE; predicting 1\n"
+     "always gives 0.167). Needs memory over the whole length."),
+    ("delayed_recall", "delayed recall",
+     "Output, at every step, the symbol seen 'lag' steps earlier (distractors from the same\n"
+     "alphabet). Accuracy drops when gradients cannot span the lag."),
+    ("bracket_depth", "bracket depth",
+     "Read brackets and output the current nesting depth at every step (classification)."),
+    ("sine", "noisy sine",
+     "Predict the next value of a (sum of) sine wave(s) at every step (MSE)."),
+    ("reversal", "sequence reversal",
+     "An encoder-decoder reads a symbol sequence and writes it backwards (classification)."),
+)
+CELL_CHOICES = (("rnn_tanh", "tanh RNN"), ("rnn_relu", "ReLU RNN"), ("gru", "GRU"), ("lstm", "LSTM"))
+INIT_CHOICES = (("default", "default (PyTorch uniform)"), ("orthogonal", "orthogonal"),
+                ("identity", "identity (IRNN)"), ("xavier", "Xavier"))
+OPTIMIZER_CHOICES = (("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop"), ("adagrad", "Adagrad"))
+_OFF = ("", "off", "none", "no", "-")
+
+
+# ----------------------------------------------------------------------------- parsing
+def parse_float(field: str, text: str) -> float:
+    try:
+        v = float(text.strip())
+    except ValueError:
+        raise RnnvizError(f"{field}: expected a number, got {text.strip()!r}") from None
+    if not math.isfinite(v):
+        raise RnnvizError(f"{field}: expected a finite number, got {text.strip()!r}")
+    return v
+
+
+def parse_optional_float(field: str, text: str) -> float | None:
+    """``"off"`` / empty -> None, else a number."""
+    return None if text.strip().lower() in _OFF else parse_float(field, text)
+
+
+def parse_optional_int(field: str, text: str) -> int | None:
+    if text.strip().lower() in _OFF:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise RnnvizError(f"{field}: expected a whole number or 'off', got {text.strip()!r}") from None
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``"64"`` or ``"64, 32"`` -> (64,) / (64, 32)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    if not text.strip() or any(not p for p in parts):
+        raise RnnvizError(f"hidden: expected layer sizes such as 64 or 64,32, got {text.strip()!r}")
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise RnnvizError(f"hidden: expected whole numbers such as 64 or 64,32, got {text.strip()!r}") from None
+
+
+def _combo(choices, tip) -> QComboBox:
+    box = QComboBox()
+    for value, label in choices:
+        box.addItem(label, value)
+    box.setToolTip(tip)
+    return box
+
+
+def _spin(lo, hi, value, tip) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(lo, hi)
+    s.setValue(value)
+    s.setToolTip(tip)
+    s.setAccelerated(True)
+    return s
+
+
+def _edit(text, tip) -> QLineEdit:
+    e = QLineEdit(text)
+    e.setToolTip(tip)
+    return e
+
+
+def _fmt_time(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "-"
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+# ----------------------------------------------------------------------------- the panel
+class TrainingPanel(QWidget):
+    """Controls and live views of one training run, plus the compare tab.
+
+    Signals: ``state_changed(str)`` ("idle", "running", "paused", "finished", "stopped",
+    "failed"), ``message(str)`` (what the banner shows; for a status bar).
+    """
+
+    state_changed = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("training_panel")
+        self.worker = None
+        self.history = TrainingHistory()
+        self._state = "idle"
+        self._closed = False
+        self._dirty = False
+        self._since_draw = QElapsedTimer()
+        self._since_draw.start()
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self.redraw_count = 0
+
+        self._make_actions()
+        form = self._make_form()
+        self._make_views()
+
+        # ---- controls column: buttons, progress, banner, form
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(4, 4, 4, 4)
+        buttons = QHBoxLayout()
+        self.start_button = self._button(self._actions["training.start"])
+        self.step_button = self._button(self._actions["training.step"])
+        self.reset_button = self._button(self._actions["training.reset"])
+        for b in (self.start_button, self.step_button, self.reset_button):
+            buttons.addWidget(b)
+        ll.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("not started")
+        self.progress.setToolTip("Training steps done out of the steps asked for")
+        ll.addWidget(self.progress)
+        self.rate_label = QLabel(" ")
+        self.rate_label.setToolTip("Training speed (recent steps per second) and the time left at that speed")
+        ll.addWidget(self.rate_label)
+        self.banner = QLabel("")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setToolTip("Problems with the settings or the run (NaN/Inf, failed steps)")
+        self.banner.hide()
+        ll.addWidget(self.banner)
+        ll.addWidget(form, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(270)
+        scroll.setMaximumWidth(360)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        lay.addWidget(self.tabs, 1)
+        self._on_task_changed()
+        self._on_cell_changed()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ construction
+    def _make_actions(self) -> None:
+        a = {}
+        a["training.start"] = QAction("Start", self)
+        a["training.start"].setShortcut(QKeySequence(Qt.Key.Key_Space))
+        a["training.start"].setToolTip("Start training, or pause / resume it (Space)")
+        a["training.start"].triggered.connect(self.toggle_start)
+        a["training.step"] = QAction("Step", self)
+        a["training.step"].setToolTip("Run exactly one training step, then pause")
+        a["training.step"].triggered.connect(self.single_step)
+        a["training.reset"] = QAction("Reset", self)
+        a["training.reset"].setToolTip("Stop, discard the trained weights and plots, and unlock the settings")
+        a["training.reset"].triggered.connect(self.reset)
+        for key, act in a.items():
+            act.setObjectName(key)
+            act.setStatusTip(act.toolTip())
+            self.addAction(act)
+        self._actions = a
+
+    def actions(self) -> list[QAction]:  # noqa: D401 - Qt's QWidget.actions() returns the same objects
+        """The panel's actions: "training.start", "training.step", "training.reset"."""
+        return [self._actions[k] for k in ("training.start", "training.step", "training.reset")]
+
+    def action(self, action_id: str) -> QAction:
+        return self._actions[action_id]
+
+    def _button(self, act: QAction) -> QToolButton:
+        b = QToolButton()
+        b.setDefaultAction(act)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return b
+
+    def _make_form(self) -> QWidget:
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(0, 0, 0, 0)
+
+        task = QGroupBox("Task")
+        f = QFormLayout(task)
+        self.task_box = QComboBox()
+        for value, label, tip in TASKS:
+            self.task_box.addItem(label, value)
+            self.task_box.setItemData(self.task_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.task_box.setToolTip("The synthetic task to learn")
+        self.task_box.currentIndexChanged.connect(self._on_task_changed)
+        self.length_spin = _spin(1, 100_000, 50, "Sequence length T (time steps per example)")
+        self.lag_spin = _spin(0, 100_000, 10, "Delayed recall: how many steps back the symbol to recall is")
+        f.addRow("task", self.task_box)
+        f.addRow("length T", self.length_spin)
+        f.addRow("lag", self.lag_spin)
+        self.task_hint = QLabel("")
+        self.task_hint.setWordWrap(True)
+        f.addRow(self.task_hint)
+        v.addWidget(task)
+
+        arch = QGroupBox("Network")
+        f = QFormLayout(arch)
+        self.cell_box = _combo(CELL_CHOICES, "The recurrent cell")
+        self.cell_box.setCurrentIndex(0)
+        self.cell_box.currentIndexChanged.connect(self._on_cell_changed)
+        self.hidden_edit = _edit("64", "Hidden units per layer: one size (64) or one per layer (64,32)")
+        self.bidir_check = QCheckBox("bidirectional")
+        self.bidir_check.setToolTip("Run a second network backwards in time and concatenate")
+        self.init_box = _combo(INIT_CHOICES, "How the recurrent weights W_hh start: orthogonal and identity keep\n"
+                                             "gradients from shrinking at the start of training")
+        self.forget_edit = _edit("", "LSTM only: initial forget-gate bias (e.g. 1.0 keeps memories early on);\n"
+                                     "empty = the initialiser's default")
+        self.scale_spin = QDoubleSpinBox()
+        self.scale_spin.setRange(0.0, 100.0)
+        self.scale_spin.setDecimals(2)
+        self.scale_spin.setSingleStep(0.1)
+        self.scale_spin.setValue(1.0)
+        self.scale_spin.setToolTip("Multiply the initial W_hh by this: < 1 makes gradients vanish faster,\n"
+                                   "> 1 makes them explode")
+        f.addRow("cell", self.cell_box)
+        f.addRow("layer sizes", self.hidden_edit)
+        f.addRow("", self.bidir_check)
+        f.addRow("initialiser", self.init_box)
+        f.addRow("forget bias", self.forget_edit)
+        f.addRow("W_hh scale", self.scale_spin)
+        v.addWidget(arch)
+
+        opt = QGroupBox("Optimisation")
+        f = QFormLayout(opt)
+        self.optimizer_box = _combo(OPTIMIZER_CHOICES, "The optimiser")
+        self.lr_edit = _edit("0.001", "Learning rate (can change while training; applies from the next step)")
+        self.batch_spin = _spin(1, 65536, 64, "Sequences per training step")
+        self.clip_edit = _edit("1.0", "Clip the global gradient norm to this ('off' = no clipping);\n"
+                                      "can change while training")
+        self.truncate_edit = _edit("off", "Truncated BPTT: back-propagate at most this many steps ('off' =\n"
+                                          "the whole sequence); can change while training")
+        self.steps_spin = _spin(1, 10**9, 2000, "How many training steps to run")
+        self.seed_spin = _spin(0, 2**31 - 1, 0, "Random seed for the weights and the data")
+        f.addRow("optimiser", self.optimizer_box)
+        f.addRow("learning rate", self.lr_edit)
+        f.addRow("batch size", self.batch_spin)
+        f.addRow("clip norm", self.clip_edit)
+        f.addRow("truncate BPTT", self.truncate_edit)
+        f.addRow("steps", self.steps_spin)
+        f.addRow("seed", self.seed_spin)
+        for e, apply in ((self.lr_edit, self._apply_lr), (self.clip_edit, self._apply_clip),
+                         (self.truncate_edit, self._apply_truncate)):
+            e.editingFinished.connect(apply)
+        v.addWidget(opt)
+        v.addStretch(1)
+        self._locked_fields = [self.task_box, self.length_spin, self.lag_spin, self.cell_box, self.hidden_edit,
+                               self.bidir_check, self.init_box, self.forget_edit, self.scale_spin,
+                               self.optimizer_box, self.batch_spin, self.steps_spin, self.seed_spin]
+        return w
+
+    def _make_views(self) -> None:
+        from rnnviz.ui.compare_training import CompareTrainingWidget
+
+        self.loss_view = LossView()
+        self.step_norm_view = StepNormView()
+        self.history_view = NormHistoryView()
+        self.ratio_view = GradRatioView()
+        self.grad_norm_view = GradNormView()
+        self.spectrum_view = SpectrumView()
+        self.saturation_view = SaturationView()
+        self.views = [self.loss_view, self.step_norm_view, self.history_view, self.ratio_view,
+                      self.grad_norm_view, self.spectrum_view, self.saturation_view]
+        self.tabs = QTabWidget()
+        grads = QWidget()
+        g = QGridLayout(grads)
+        g.setContentsMargins(2, 2, 2, 2)
+        g.addWidget(self.loss_view, 0, 0)
+        g.addWidget(self.step_norm_view, 0, 1)
+        g.addWidget(self.history_view, 0, 2)
+        g.addWidget(self.ratio_view, 1, 0)
+        g.addWidget(self.grad_norm_view, 1, 1)
+        g.addWidget(self.spectrum_view, 1, 2)
+        self.tabs.addTab(grads, "Loss && gradients")
+        gates = QWidget()
+        gl = QHBoxLayout(gates)
+        gl.setContentsMargins(2, 2, 2, 2)
+        gl.addWidget(self.saturation_view)
+        self.tabs.addTab(gates, "Gates")
+        self.compare = CompareTrainingWidget(self.config_from_form)
+        self.tabs.addTab(self.compare, "Compare RNN / GRU / LSTM")
+        self.tabs.setTabToolTip(0, "Loss, per-step gradient norms and their history, the gradient ratio,\n"
+                                   "the global gradient norm and the recurrent spectra of the current run")
+        self.tabs.setTabToolTip(1, "Gate saturation per unit and the mean LSTM forget gate")
+        self.tabs.setTabToolTip(2, "Train a tanh RNN, a GRU and an LSTM on the same task, data and seed at\n"
+                                   "once; sweep the lag or length")
+
+    # ------------------------------------------------------------------ form
+    def _on_task_changed(self) -> None:
+        task = self.task_box.currentData()
+        self.lag_spin.setEnabled(task == "delayed_recall" and self._state not in ("running", "paused"))
+        self.task_hint.setText(dict((t[0], t[2]) for t in TASKS)[task].replace("\n", " "))
+        self.bidir_check.setEnabled(task != "reversal" and self._state not in ("running", "paused"))
+        if task == "reversal":
+            self.bidir_check.setChecked(False)
+        self.loss_view.set_baseline(1 / 6 if task == "adding" else None, "predict 1: MSE 0.167")
+        if getattr(self, "compare", None) is not None:
+            self.compare.update_sweep_label(task)
+
+    def _on_cell_changed(self) -> None:
+        lstm = self.cell_box.currentData() == "lstm"
+        self.forget_edit.setEnabled(lstm and self._state not in ("running", "paused"))
+        self.forget_edit.setPlaceholderText("default" if lstm else "LSTM only")
+
+    def set_config(self, config: TrainConfig) -> None:
+        """Fill the form from ``config`` (for restoring settings or tests)."""
+        def pick(box, value):
+            i = box.findData(value)
+            if i >= 0:
+                box.setCurrentIndex(i)
+        pick(self.task_box, config.task)
+        self.length_spin.setValue(config.length)
+        self.lag_spin.setValue(config.lag)
+        pick(self.cell_box, config.cell)
+        self.hidden_edit.setText(",".join(str(h) for h in config.hidden_sizes) if len(config.hidden) > 1
+                                 or config.layers > 1 else str(config.hidden[0]))
+        self.bidir_check.setChecked(config.bidirectional)
+        pick(self.init_box, config.init)
+        self.forget_edit.setText("" if config.forget_bias is None else f"{config.forget_bias:g}")
+        self.scale_spin.setValue(config.recurrent_scale)
+        pick(self.optimizer_box, config.optimizer)
+        self.lr_edit.setText(f"{config.lr:g}")
+        self.batch_spin.setValue(config.batch)
+        self.clip_edit.setText("off" if config.clip is None else f"{config.clip:g}")
+        self.truncate_edit.setText("off" if config.truncate is None else str(config.truncate))
+        self.steps_spin.setValue(config.steps)
+        self.seed_spin.setValue(config.seed)
+        self._extra = {k: getattr(config, k) for k in ("val_every", "val_batch", "metrics_every",
+                                                       "n_symbols", "max_depth", "n_sines", "noise")}
+
+    def config_from_form(self) -> TrainConfig:
+        """The validated TrainConfig the form describes; raises RnnvizError naming the bad field."""
+        task = self.task_box.currentData()
+        cell = self.cell_box.currentData()
+        steps = self.steps_spin.value()
+        extra = dict(getattr(self, "_extra", {}))
+        extra.setdefault("val_every", max(5, min(100, steps // 40)))
+        extra.setdefault("metrics_every", max(5, min(25, steps // 80)))
+        extra.setdefault("val_batch", max(64, min(256, self.batch_spin.value() * 2)))
+        cfg = TrainConfig(
+            task=task, length=self.length_spin.value(), lag=self.lag_spin.value(), cell=cell,
+            hidden=parse_sizes(self.hidden_edit.text()), bidirectional=self.bidir_check.isChecked(),
+            init=self.init_box.currentData(),
+            forget_bias=parse_optional_float("forget_bias", self.forget_edit.text()) if cell == "lstm" else None,
+            recurrent_scale=float(self.scale_spin.value()), optimizer=self.optimizer_box.currentData(),
+            lr=parse_float("lr", self.lr_edit.text()), batch=self.batch_spin.value(),
+            clip=parse_optional_float("clip", self.clip_edit.text()),
+            truncate=parse_optional_int("truncate", self.truncate_edit.text()),
+            steps=steps, seed=self.seed_spin.value(), **extra)
+        cfg.validate()
+        return cfg
+
+    def _apply_lr(self) -> None:
+        self._apply_live("lr", parse_float, lambda w, v: w.set_lr(v))
+
+    def _apply_clip(self) -> None:
+        self._apply_live("clip", parse_optional_float, lambda w, v: w.set_clip(v))
+
+    def _apply_truncate(self) -> None:
+        self._apply_live("truncate", parse_optional_int, lambda w, v: w.set_truncate(v))
+
+    def _apply_live(self, field, parse, setter) -> None:
+        """A hyperparameter edited during a run goes to the worker (applied between steps)."""
+        if self.worker is None or self._state not in ("running", "paused"):
+            return
+        edit = {"lr": self.lr_edit, "clip": self.clip_edit, "truncate": self.truncate_edit}[field]
+        try:
+            setter(self.worker, parse(field, edit.text()))
+        except RnnvizError as exc:
+            self.show_message(str(exc), error=True)
+        else:
+            self.show_message("")
+
+    # ------------------------------------------------------------------ commands
+    def state(self) -> str:
+        """"idle" (no run), "running", "paused", "finished", "stopped" or "failed"."""
+        return self._state
+
+    def toggle_start(self) -> None:
+        """Start a run (from the form), pause it, or resume it — the Space key."""
+        if self._state == "running":
+            self.worker.pause()
+            return
+        if self.worker is not None and self._state == "paused":
+            self.worker.start()
+            self._set_state("running")
+            return
+        if self._new_run():
+            self.worker.start()
+            self._set_state("running")
+
+    def start(self) -> None:
+        """Start or resume (never pauses)."""
+        if self._state != "running":
+            self.toggle_start()
+
+    def pause(self) -> None:
+        if self.worker is not None and self._state == "running":
+            self.worker.pause()
+
+    def single_step(self) -> None:
+        """Run one step and pause (starting a run from the form if there is none)."""
+        if self.worker is None or self._state not in ("running", "paused", "idle"):
+            if not self._new_run():
+                return
+        self.worker.step()
+        self._set_state("paused")
+
+    def reset(self) -> None:
+        """Stop the run, drop its weights and plots, unlock the settings."""
+        self._drop_worker()
+        self.history.clear()
+        self._clear_views()
+        self.show_message("")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("not started")
+        self.rate_label.setText(" ")
+        self._set_state("idle")
+
+    def _clear_views(self) -> None:
+        for v in self.views:
+            v.clear()
+        self.redraw(force=True)
+
+    def _new_run(self) -> bool:
+        """Build a worker from the form; False (and a message) when the form is invalid."""
+        try:
+            config = self.config_from_form()
+        except RnnvizError as exc:
+            self.show_message(str(exc), error=True)
+            return False
+        from rnnviz.training.worker import TrainingWorker
+
+        self._drop_worker()
+        try:
+            worker = TrainingWorker(config, max_rate=MAX_FPS, parent=self)
+        except RnnvizError as exc:
+            self.show_message(str(exc), error=True)
+            return False
+        self.worker = worker
+        self.history.clear()
+        self._clear_views()
+        worker.snapshots.connect(self._on_snapshots)
+        worker.snapshot.connect(self._on_snapshot)
+        worker.state_changed.connect(self._on_worker_state)
+        worker.failed.connect(lambda msg: self.show_message(msg, error=True))
+        self.progress.setRange(0, config.steps)
+        self.progress.setValue(0)
+        self.progress.setFormat("step %v / %m")
+        self.show_message("")
+        return True
+
+    def _drop_worker(self) -> None:
+        w, self.worker = self.worker, None
+        if w is not None:
+            for sig in (w.snapshots, w.snapshot, w.state_changed, w.failed):
+                try:
+                    sig.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+            w.shutdown()
+            w.deleteLater()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop training (this run and the compare tab) and join every thread. Idempotent."""
+        self._redraw_timer.stop()
+        ok = True
+        w, self.worker = self.worker, None
+        if w is not None:
+            ok = w.shutdown(timeout_ms) and ok
+            self._last_thread = w.training_thread
+        ok = self.compare.shutdown(timeout_ms) and ok
+        if self._state in ("running", "paused"):
+            self._set_state("stopped")
+        return ok
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ snapshots
+    def _on_snapshots(self, snaps) -> None:
+        self.history.extend(snaps)
+        self._schedule_redraw()
+
+    def _on_snapshot(self, snap) -> None:
+        self.show_snapshot(snap, record=False)
+
+    def show_snapshot(self, snap, record: bool = True) -> None:
+        """Show ``snap`` (recording it in the history unless the worker already did)."""
+        if record:
+            self.history.add(snap)
+        total = max(1, int(snap.total_steps))
+        if self.progress.maximum() != total:
+            self.progress.setRange(0, total)
+            self.progress.setFormat("step %v / %m")
+        self.progress.setValue(min(int(snap.step), total))
+        rate = float(snap.steps_per_second)
+        left = (total - snap.step) / rate if rate > 0 else float("nan")
+        self.rate_label.setText(f"{rate:.1f} steps/s \u00b7 {_fmt_time(left)} left \u00b7 "
+                                f"{_fmt_time(snap.elapsed)} elapsed")
+        if snap.event == "nan":
+            self.show_message(snap.message, error=True)
+            if self.worker is not None and self._state == "running":
+                self.worker.pause()
+            self._set_state("paused")
+        elif snap.event == "done":
+            self.show_message(f"Done: {snap.message}.", error=False)
+        self._schedule_redraw(urgent=snap.event is not None)
+
+    def _schedule_redraw(self, urgent: bool = False) -> None:
+        self._dirty = True
+        if self._redraw_timer.isActive():
+            return
+        wait = max(0, int(1000 / MAX_FPS) - self._since_draw.elapsed())
+        self._redraw_timer.start(0 if urgent else wait)
+
+    def redraw(self, force: bool = False) -> None:
+        """Render every view from the history (what the ~30 Hz timer calls)."""
+        if not (self._dirty or force) or self._closed:
+            return
+        self._dirty = False
+        self._since_draw.restart()
+        self.redraw_count += 1
+        for v in self.views:
+            v.render(self.history)
+
+    # ------------------------------------------------------------------ state
+    def _on_worker_state(self, state: str) -> None:
+        if self.sender() is not None and self.sender() is not self.worker:
+            return
+        self._set_state(state)
+
+    def _set_state(self, state: str) -> None:
+        if state == self._state:
+            return
+        self._state = state
+        self._update_buttons()
+        self.state_changed.emit(state)
+
+    def _update_buttons(self) -> None:
+        st = self._state
+        start = self._actions["training.start"]
+        start.setText({"running": "Pause", "paused": "Resume"}.get(st, "Start"))
+        start.setToolTip({"running": "Pause training (Space)", "paused": "Resume training (Space)"}
+                         .get(st, "Start training with these settings (Space)"))
+        active = st in ("running", "paused")
+        for w in self._locked_fields:
+            w.setEnabled(not active)
+        self._on_task_changed()
+        self._on_cell_changed()
+        lock_tip = "Reset to change this setting" if active else ""
+        for w in self._locked_fields:
+            w.setStatusTip(lock_tip)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """Show ``text`` in the banner ("" hides it) and emit ``message``."""
+        if not text:
+            self.banner.hide()
+            self.banner.setText("")
+            return
+        if error:
+            self.banner.setStyleSheet("QLabel { background: #fde2d8; color: #7a1d00; border: 1px solid #D55E00;"
+                                      " border-radius: 3px; padding: 4px; }")
+        else:
+            self.banner.setStyleSheet("QLabel { background: #dff3ea; color: #00402c; border: 1px solid #009E73;"
+                                      " border-radius: 3px; padding: 4px; }")
+        self.banner.setText(text)
+        self.banner.show()
+        self.message.emit(text)
+
+    def banner_text(self) -> str:
+        return self.banner.text() if not self.banner.isHidden() else ""

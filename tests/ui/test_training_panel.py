@@ -1,0 +1,213 @@
+"""TrainingPanel: actions and buttons drive a real worker; invalid settings start nothing; NaN
+pauses with a message; the plots hold the engine's numbers; shutdown joins every thread."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from rnnviz.training.config import TrainConfig
+from rnnviz.training.snapshot import Snapshot
+from rnnviz.ui.compare_training import COMPARE_CELLS, CompareTrainingWidget, sweep_config
+from rnnviz.ui.training_panel import TrainingPanel
+
+TIMEOUT = 30_000
+
+
+def tiny(**kw):
+    base = dict(task="adding", length=5, cell="rnn_tanh", hidden=(4,), batch=4, val_batch=8, steps=50,
+                val_every=5, metrics_every=5)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.resize(1400, 800)
+    p.set_config(tiny())
+    yield p
+    threads = []
+    if p.worker is not None:
+        threads.append(p.worker.training_thread)
+    threads += p.compare.threads()
+    assert p.shutdown(10_000)
+    for t in threads:
+        assert not t.isRunning()
+
+
+def n_steps(p):
+    return len(p.history)
+
+
+def test_actions_have_stable_ids_and_space(panel):
+    ids = [a.objectName() for a in panel.actions()]
+    assert ids == ["training.start", "training.step", "training.reset"]
+    assert panel.action("training.start").shortcut() == QKeySequence(Qt.Key.Key_Space)
+    assert panel.start_button.defaultAction() is panel.action("training.start")
+
+
+def test_step_pause_resume_reset_with_buttons(qtbot, panel):
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: n_steps(panel) == 1, timeout=TIMEOUT)
+    assert panel.state() == "paused"
+    assert panel.worker is not None and not panel.hidden_edit.isEnabled()  # architecture locked
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: n_steps(panel) == 2, timeout=TIMEOUT)
+    assert panel.progress.value() == 2
+    # resume with the Start button, then pause it again
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert panel.state() == "running"
+    assert panel.action("training.start").text() == "Pause"
+    qtbot.waitUntil(lambda: n_steps(panel) >= 4 or panel.state() == "finished", timeout=TIMEOUT)
+    if panel.state() == "running":
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.state() in ("paused", "finished"), timeout=TIMEOUT)
+    assert panel.state() in ("paused", "finished")
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert panel.state() == "idle" and panel.worker is None and n_steps(panel) == 0
+    assert panel.hidden_edit.isEnabled()
+    assert panel.step_norm_view.series_names() == []
+
+
+def test_actions_run_to_the_end_and_plots_equal_snapshots(qtbot, panel):
+    panel.set_config(tiny(steps=12, hidden=(4, 3)))
+    seen = []
+    panel.action("training.start").trigger()
+    panel.worker.snapshots.connect(lambda snaps: seen.extend(snaps))
+    qtbot.waitUntil(lambda: panel.state() == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: n_steps(panel) == 12, timeout=TIMEOUT)
+    panel.redraw(force=True)
+    last = panel.history.latest
+    assert last.step == 12 and last.event == "done"
+    assert "Done" in panel.banner_text()
+    for k in range(2):
+        x, y = panel.step_norm_view.series(f"layer {k + 1}")
+        np.testing.assert_array_equal(y, last.step_norms[k][0])
+        np.testing.assert_array_equal(x, np.arange(1, 6))
+    rows = list(panel.history.norm_rows)
+    assert len(rows) == 12
+    np.testing.assert_array_equal(panel.history_view.image_data(), np.log10(np.stack([r[-1][0] for r in rows])))
+    # what the worker sent is exactly what was plotted
+    if len(seen) == 12:
+        np.testing.assert_array_equal(panel.ratio_view.series("ratio")[1], [s.grad_ratio for s in seen])
+    np.testing.assert_array_equal(panel.loss_view.series("train loss")[1], panel.history.train_loss)
+
+
+@pytest.mark.parametrize("field,widget,text", [
+    ("lr", "lr_edit", "abc"), ("lr", "lr_edit", "0"), ("hidden", "hidden_edit", "64,x"),
+    ("clip", "clip_edit", "-1"), ("truncate", "truncate_edit", "1.5")])
+def test_invalid_setting_shows_message_and_starts_nothing(qtbot, panel, field, widget, text):
+    getattr(panel, widget).setText(text)
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert panel.worker is None and panel.state() == "idle"
+    assert panel.banner_text().startswith(f"{field}:")
+    assert panel.banner.isVisibleTo(panel)
+    panel.action("training.step").trigger()
+    assert panel.worker is None
+
+
+def test_lag_must_be_below_length(qtbot, panel):
+    panel.set_config(tiny(task="delayed_recall", length=5, lag=2))
+    panel.lag_spin.setValue(7)
+    panel.action("training.start").trigger()
+    assert panel.worker is None and panel.banner_text().startswith("lag:")
+
+
+def test_learning_rate_change_applies_between_steps(qtbot, panel):
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: n_steps(panel) == 1, timeout=TIMEOUT)
+    assert panel.lr_edit.isEnabled()
+    panel.lr_edit.setText("0.05")
+    panel.lr_edit.editingFinished.emit()
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: n_steps(panel) == 2, timeout=TIMEOUT)
+    assert panel.history.latest.lr == pytest.approx(0.05)
+
+
+def test_nan_shows_message_and_pauses(qtbot, panel):
+    panel.set_config(tiny(init="identity", recurrent_scale=3.0, lr=1e6, clip=None, optimizer="sgd", steps=40))
+    panel.action("training.start").trigger()
+    qtbot.waitUntil(lambda: panel.history.nan_steps != [], timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.state() == "paused", timeout=TIMEOUT)
+    assert "NaN/Inf" in panel.banner_text()
+    assert panel.action("training.start").text() == "Resume"
+    panel.redraw(force=True)
+    assert "NaN/Inf undone" in panel.grad_norm_view.plot.titleLabel.text
+
+
+def test_injected_nan_snapshot_pauses(qtbot, panel):
+    panel.action("training.start").trigger()
+    snap = Snapshot.build(step=3, total_steps=50, train_loss=float("nan"), event="nan",
+                          message="NaN/Inf at step 4: the loss is inf. Restored the weights from step 3 and paused.")
+    panel.show_snapshot(snap)
+    assert panel.state() == "paused"
+    assert panel.banner_text() == snap.message
+    qtbot.waitUntil(lambda: panel.worker.controls.paused, timeout=TIMEOUT)
+
+
+def test_shutdown_while_training_stops_the_thread(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.set_config(tiny(steps=100_000))
+    p.action("training.start").trigger()
+    qtbot.waitUntil(lambda: n_steps(p) >= 2, timeout=TIMEOUT)
+    thread = p.worker.training_thread
+    assert thread.isRunning()
+    p.close()   # closeEvent -> shutdown
+    assert not thread.isRunning()
+    assert p.worker is None
+    assert p.shutdown()  # idempotent
+
+
+def test_compare_runs_three_cells_and_overlays_three_curves(qtbot):
+    w = CompareTrainingWidget(lambda: tiny(steps=8))
+    qtbot.addWidget(w)
+    try:
+        assert w.start()
+        assert set(w.workers) == set(COMPARE_CELLS)
+        qtbot.waitUntil(lambda: not w.is_running(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: all(len(w.histories[c]) == 8 for c in COMPARE_CELLS), timeout=TIMEOUT)
+        w.redraw()
+        assert w.visible_curves()["loss"] == 3 and w.visible_curves()["norms"] == 3
+        for c in COMPARE_CELLS:
+            np.testing.assert_array_equal(w.series(f"norms {c}")[1], w.histories[c].latest.top_step_norms)
+            assert w.workers[c].config.cell == c and w.workers[c].config.seed == 0
+        names = [item[1].text for item in w.loss_plot.legend.items]
+        assert names == ["tanh RNN", "GRU", "LSTM"]
+    finally:
+        threads = w.threads()
+        assert w.shutdown()
+        assert not any(t.isRunning() for t in threads)
+
+
+def test_sweep_runs_off_thread_and_plots_metric_vs_lag(qtbot):
+    w = CompareTrainingWidget(lambda: tiny(task="delayed_recall", length=6, lag=1, steps=3))
+    qtbot.addWidget(w)
+    try:
+        w.sweep_edit.setText("1, 3")
+        w.sweep_steps.setValue(2)
+        assert w.start_sweep()
+        qtbot.waitUntil(lambda: not w.sweep_running(), timeout=TIMEOUT)
+        assert w.visible_curves()["sweep"] == 3
+        for c in COMPARE_CELLS:
+            x, y = w.series(f"sweep {c}")
+            np.testing.assert_array_equal(x, [1, 3])
+            assert np.all((y >= 0) & (y <= 1))  # accuracies
+        assert "lag" in w.sweep_plot.getAxis("bottom").labelText
+    finally:
+        assert w.shutdown()
+        assert not w.sweep_worker.thread_.isRunning()
+
+
+def test_sweep_config_keeps_lag_below_length():
+    cfg = sweep_config(tiny(task="delayed_recall", length=6, lag=1), "lstm", 20, 5)
+    assert cfg.lag == 20 and cfg.length == 25 and cfg.steps == 5 and cfg.cell == "lstm"
+    cfg = sweep_config(tiny(), "gru", 30, 5)
+    assert cfg.length == 30
+
+
+def test_panel_compare_tab_uses_form(qtbot, panel):
+    panel.hidden_edit.setText("abc")
+    assert not panel.compare.start()
+    assert "hidden:" in panel.compare.status.text()
