@@ -45,9 +45,18 @@ def pca_2d_with_variance(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = h - h.mean(axis=0, keepdims=True)
     if T < 2:
         return out, ratio
-    _, s, vt = np.linalg.svd(x, full_matrices=False)
+    if T > 4 * H:
+        # tall data (a long text): the eigen-decomposition of the H x H scatter matrix gives
+        # the same components ~10x faster than an SVD of the T x H data
+        evals, evecs = np.linalg.eigh(x.T @ x)
+        order = np.argsort(evals)[::-1]
+        s = np.sqrt(np.clip(evals[order], 0.0, None))
+        vt = evecs[:, order].T
+        tol = s[0] * 1e-6  # squaring the data loses half the digits
+    else:
+        _, s, vt = np.linalg.svd(x, full_matrices=False)
+        tol = s[0] * max(T, H) * np.finfo(float).eps if s.size else 0.0
     k = min(2, vt.shape[0])
-    tol = s[0] * max(T, H) * np.finfo(float).eps if s.size else 0.0
     for i in range(k):
         if s[i] <= tol:
             continue

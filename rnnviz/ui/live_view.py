@@ -320,8 +320,22 @@ class LiveView(QWidget):
 
         self.trajectory.set_states(states["h"], tokens)
         self.trajectory.set_cursor(self._cursor)
+        self._settle_view_boxes()
         self.render_count += 1
         self.rendered.emit()
+
+    def _plot_items(self):
+        yield from (hm.plot for hm in self._heatmaps.values())
+        yield self.unit_line.plot
+        yield self.trajectory.plot
+        if self.output_stack.currentWidget() is self.class_view:
+            yield self.class_view.plot
+
+    def _settle_view_boxes(self) -> None:
+        """Apply pending view-range changes now. pyqtgraph otherwise applies them while
+        painting, which moves every item and makes each plot paint a second time."""
+        for plot in self._plot_items():
+            plot.getViewBox().prepareForPaint()
 
     def _layer_suffix(self) -> str:
         parts = []

@@ -59,6 +59,8 @@ class TokenAxis(pg.AxisItem):
     # -- data -------------------------------------------------------------------------------
     def set_count(self, n: int) -> None:
         """Index-only labels 0..n-1."""
+        if self._labels is None and self._count == int(n) and self.picture is not None:
+            return  # unchanged: keep the cached picture
         self._labels = None
         self._count = int(n)
         digits = self._text_width("0" * len(str(max(n - 1, 0))))

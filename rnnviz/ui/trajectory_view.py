@@ -105,9 +105,7 @@ class TrajectoryView(QWidget):
         self._tokens = list(tokens)
         self._ratio = np.zeros(2) if ratio is None else np.asarray(ratio, dtype=float)
         T = pts.shape[0]
-        for item in self._labels:
-            self.plot.removeItem(item)
-        self._labels, self._label_steps = [], []
+        self._label_steps = []
         self.path.setData(pts[:, 0], pts[:, 1]) if T else self.path.setData([], [])
         if T == 0:
             self.markers.setData([], [])
@@ -130,14 +128,21 @@ class TrajectoryView(QWidget):
             self.plot.setLabel("bottom", "PC 1" + pct[0])
             self.plot.setLabel("left", "PC 2" + pct[1])
             self.plot.getViewBox().autoRange(padding=0.12)
-            fg = theme.foreground_color()
-            for i in self._choose_label_steps():
-                item = pg.TextItem(short_label(self._tokens[i]), color=fg, anchor=(-0.15, 1.0))
-                item.setPos(pts[i, 0], pts[i, 1])
-                self.plot.addItem(item)
+            steps = self._choose_label_steps()
+            # label items are pooled: creating pg.TextItems costs ~1 ms each
+            while len(self._labels) < len(steps):
+                item = pg.TextItem("", color=theme.foreground_color(), anchor=(-0.15, 1.0))
+                self.plot.addItem(item, ignoreBounds=True)
                 self._labels.append(item)
+            for item, i in zip(self._labels, steps):
+                text = short_label(self._tokens[i])
+                if item.toPlainText() != text:
+                    item.setText(text)
+                item.setPos(pts[i, 0], pts[i, 1])
+                item.show()
                 self._label_steps.append(i)
-            self.plot.getViewBox().autoRange(padding=0.12)
+        for item in self._labels[len(self._label_steps):]:
+            item.hide()
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)

@@ -1,0 +1,175 @@
+"""Latency of the live window: key event -> every view holds the new data and has repainted.
+
+Drives the real MainWindow (offscreen) with QTest key events on the text box:
+
+* typing at the end of texts of 100, 1,000 and 5,000 tokens (target p95 <= 16 ms);
+* an edit at the start of a 1,000-token text (target p95 <= 50 ms);
+* startup of ``python main.py`` to the first painted window (``--screenshot``; aim < 1.5 s).
+
+One sample = ``QTest.keyClick`` (synchronous key press/release, the text box changes), then
+``processEvents`` until the live panel has redrawn with the new text, then ``window.repaint()``
+(a synchronous repaint of the whole window, an upper bound on what the screen needs). Uses the
+default language model (resources/models/brackets_lstm.npz) or, if that is missing, a stand-in
+LSTM of similar size (said in the output). Prints figures; never fails on time.
+
+    python benchmarks/live.py [--keys 60] [--sizes 100 1000 5000] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from rnnviz.app import limit_blas_threads  # noqa: E402
+
+limit_blas_threads()  # as the app does (before NumPy loads)
+import numpy as np  # noqa: E402
+
+CORPUS = 'f(a, [b + (c * d)]) and "say (x)" then g([1, 2], {k: "v"}) or h((y))\n'
+TYPED = "x(y) [z] \"w\" "
+
+
+def text_of(n_tokens: int, model) -> str:
+    text = (CORPUS * (n_tokens // len(CORPUS) + 2))
+    if model.tokenizer.kind == "char":
+        return text[:n_tokens]
+    words = text.split()
+    return " ".join((words * (n_tokens // max(1, len(words)) + 1))[:n_tokens])
+
+
+def percentile(xs, q):
+    return float(np.percentile(np.asarray(xs) * 1e3, q))
+
+
+def make_window(model_arg):
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    w = MainWindow(model=model_arg, restore=False)
+    w.resize(1400, 900)
+    w.show()
+    for _ in range(5):
+        app.processEvents()
+    if w.model is None:
+        from rnnviz.data.tokenize import CharTokenizer
+        from rnnviz.engine.model import SequenceModel
+
+        tok = CharTokenizer.from_text(CORPUS + TYPED)
+        m = SequenceModel("lstm", len(tok.vocab), [64], len(tok.vocab), target="classification_each",
+                          encoding="embedding", embedding_dim=16, tokenizer=tok)
+        path = Path(tempfile.mkdtemp()) / "standin_lstm.npz"
+        m.save(path)
+        w.load_model_file(path)
+        print("NOTE: no default model found; using a stand-in char LSTM (64 units)")
+    return app, w
+
+
+def one_key(app, w, key_text: str) -> float:
+    from PySide6.QtTest import QTest
+
+    live = w.live
+    n0 = live.render_count
+    t0 = time.perf_counter()
+    if key_text == "\b":
+        from PySide6.QtCore import Qt
+
+        QTest.keyClick(w.text_edit, Qt.Key.Key_Backspace)
+    else:
+        QTest.keyClick(w.text_edit, key_text)
+    while live.render_count == n0:
+        app.processEvents()
+    w.repaint()
+    return time.perf_counter() - t0
+
+
+def bench_end(app, w, n_tokens: int, keys: int) -> list[float]:
+    w.set_text(text_of(n_tokens, w.model))
+    w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.End)
+    app.processEvents()
+    w.repaint()
+    times = []
+    for k in range(keys + 5):
+        dt = one_key(app, w, TYPED[k % len(TYPED)])
+        if k >= 5:  # warm-up
+            times.append(dt)
+    return times
+
+
+def bench_start(app, w, n_tokens: int, keys: int) -> list[float]:
+    w.set_text(text_of(n_tokens, w.model))
+    w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.Start)
+    app.processEvents()
+    times = []
+    for k in range(keys + 4):
+        # type a character at the start, then delete it: every key re-runs the whole text
+        dt = one_key(app, w, "(" if k % 2 == 0 else "\b")
+        if k >= 4:
+            times.append(dt)
+    return times
+
+
+def bench_startup(model_arg, runs: int = 3) -> list[float]:
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            cmd = [sys.executable, str(REPO / "main.py"), "--screenshot", str(Path(tmp) / "s.png")]
+            if model_arg:
+                cmd += ["--model", model_arg]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+def report(label, xs):
+    print(f"{label:44s} p50 {percentile(xs, 50):7.2f} ms   p95 {percentile(xs, 95):7.2f} ms   "
+          f"(n={len(xs)})", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--keys", type=int, default=60, help="key events per measurement")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    ap.add_argument("--model", default=None, help="model name or file (default: the default LM)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the 5,000-token end-typing run")
+    ap.add_argument("--no-startup", action="store_true")
+    args = ap.parse_args()
+
+    app, w = make_window(args.model)
+    net = w.model.net
+    print(f"model: {w.model_name} ({net.cell}, {net.num_layers} layer(s) x {list(net.hidden_sizes)} units, "
+          f"{w.model.tokenizer.kind} tokens); window 1400x900 offscreen")
+    for n in args.sizes:
+        if args.profile and n == max(args.sizes):
+            import cProfile
+            import pstats
+
+            pr = cProfile.Profile()
+            pr.enable()
+            xs = bench_end(app, w, n, args.keys)
+            pr.disable()
+            pstats.Stats(pr).sort_stats("cumulative").print_stats(35)
+        else:
+            xs = bench_end(app, w, n, args.keys)
+        report(f"type at the end, {n:>5} tokens", xs)
+    report("edit at the start, 1000 tokens", bench_start(app, w, 1000, max(20, args.keys // 2)))
+    w.close()
+    if not args.no_startup:
+        xs = bench_startup(args.model)
+        print(f"{'startup to first painted window (--screenshot)':44s} "
+              f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}, incl. PNG save and exit)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
