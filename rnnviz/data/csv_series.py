@@ -196,11 +196,13 @@ class Table:
     def describe(self) -> dict:
         """JSON-serialisable facts: rows, columns, header, delimiter and per-column statistics."""
         d = self.data
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = d.mean(axis=0), d.std(axis=0)
         return {
             "rows": self.n_rows, "columns": list(self.columns), "has_header": self.has_header,
             "delimiter": DELIMITER_NAMES.get(self.delimiter, self.delimiter), "decimal": self.decimal,
             "encoding": self.encoding,
-            "mean": [float(v) for v in d.mean(axis=0)], "std": [float(v) for v in d.std(axis=0)],
+            "mean": [float(v) for v in mean], "std": [float(v) for v in std],
             "min": [float(v) for v in d.min(axis=0)], "max": [float(v) for v in d.max(axis=0)],
         }
 
@@ -286,7 +288,7 @@ def table_from_text(text: str, name: str, encoding: str = "UTF-8", suffix: str =
     line0, cells0 = first
     n_cols = len(cells0)
     has_header = all(not _is_number(c, decimal) for c in cells0) and any(c.strip() for c in cells0)
-    columns = ([c.strip() or f"column {j + 1}" for j, c in enumerate(cells0)] if has_header
+    columns = ([" ".join(c.split())[:80] or f"column {j + 1}" for j, c in enumerate(cells0)] if has_header
                else [f"column {j + 1}" for j in range(n_cols)])
     if has_header and len(set(columns)) != len(columns):
         seen: dict[str, int] = {}
@@ -398,20 +400,29 @@ class SeriesDataset:
                 f"there are {have}; use a window of at most {most} (or more rows, or val_fraction 0)")
         used = sorted(set(self.input_idx) | set(self.target_idx))
         train = table.data[:n_train]
-        if normalise:
-            mean = train[:, used].mean(axis=0)
-            std = train[:, used].std(axis=0)
-            std = np.where(std > 1e-12 * np.maximum(1.0, np.abs(mean)), std, 1.0)
-        else:
-            mean = np.zeros(len(used))
-            std = np.ones(len(used))
-        self._mean = np.zeros(table.n_columns)
-        self._std = np.ones(table.n_columns)
-        self._mean[used] = mean
-        self._std[used] = std
-        scaled_data = (table.data - self._mean) / self._std
-        self._x = scaled_data[:, self.input_idx].astype(np.float32)
-        self._y = scaled_data[:, self.target_idx].astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if normalise:
+                mean = train[:, used].mean(axis=0)
+                std = train[:, used].std(axis=0)
+                std = np.where(std > 1e-12 * np.maximum(1.0, np.abs(mean)), std, 1.0)
+            else:
+                mean = np.zeros(len(used))
+                std = np.ones(len(used))
+            self._mean = np.zeros(table.n_columns)
+            self._std = np.ones(table.n_columns)
+            self._mean[used] = mean
+            self._std[used] = std
+            scaled_data = ((table.data - self._mean) / self._std).astype(np.float32)
+        bad = [j for j in used if not (np.isfinite(scaled_data[:, j]).all() and np.isfinite(self._mean[j])
+                                       and np.isfinite(self._std[j]))]
+        if bad:
+            j = bad[0]
+            raise RnnvizError(
+                f"{name}: column {table.columns[j]!r} holds values too large to train on (largest "
+                f"|value| {np.abs(table.data[:, j]).max():.3g}); rescale the column"
+                + ("" if normalise else " or turn normalisation on"))
+        self._x = scaled_data[:, self.input_idx]
+        self._y = scaled_data[:, self.target_idx]
         self.n_train = n_train
         self.n_val = n - n_train if val_fraction > 0 else n
         self._val_start = n_train if val_fraction > 0 else 0

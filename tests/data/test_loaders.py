@@ -620,3 +620,16 @@ def test_table_column_index():
     t = Table(columns=["a", "b"], data=np.zeros((3, 2)), has_header=True, delimiter=",")
     assert t.column_index("b") == 1 and t.column_index(-1) == 1
     raises("col", t.column_index, 2.0, "col")
+
+
+def test_series_values_too_large_to_train_on(tmp_path):
+    p = write(tmp_path, "huge.csv", "a,b\n" + "\n".join(f"{i},{1e308 if i % 2 else -1e308}" for i in range(20)))
+    t = read_numeric_table(p)
+    assert t.data.shape == (20, 2)
+    raises(p, SeriesDataset, t, window=2, match="column 'b' holds values too large")
+    raises(p, SeriesDataset, t, window=2, normalise=False, match="too large")
+
+
+def test_multiline_header_cell_becomes_one_line_name(tmp_path):
+    p = write(tmp_path, "ml.csv", 'a,"b\nc"\n1,2\n')
+    assert read_numeric_table(p).columns == ["a", "b c"]
