@@ -47,7 +47,8 @@ class UnitLineView(TimePlot):
         T = v.shape[0]
         # markers only while they are distinguishable
         self.curve.setSymbol("o" if T <= 200 else None)
-        self.curve.setData(np.arange(T, dtype=float), v)
+        # thousands of steps: no antialiasing (the peak-downsampled curve looks the same)
+        self.curve.setData(np.arange(T, dtype=float), v, antialias=T <= 1000)
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         self.set_title(label or "selected unit")

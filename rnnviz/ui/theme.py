@@ -105,17 +105,21 @@ def value_color(value: float, kind: str, levels: tuple[float, float] | None = No
     return value_colors(np.array([value], dtype=np.float64), kind, levels)[0]
 
 
-def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | None = None) -> list[QColor]:
-    """Vectorised :func:`value_color` for a 1-D array (non-finite values are grey)."""
+def value_rgba(values: np.ndarray, kind: str, levels: tuple[float, float] | None = None) -> np.ndarray:
+    """(n, 4) uint8 RGBA of the map of ``kind`` for a 1-D array (non-finite values are grey)."""
     v = np.asarray(values, dtype=np.float64).reshape(-1)
     lo, hi = levels if levels is not None else levels_for(kind, v)
     t = (v - lo) / (hi - lo) if hi > lo else np.full_like(v, 0.5)
     finite = np.isfinite(t)
-    rgba = colormap_for(kind).map(np.clip(np.where(finite, t, 0.0), 0.0, 1.0), mode="byte")
-    out = [QColor(int(r), int(g), int(b), int(a)) for r, g, b, a in rgba.tolist()]
-    for i in np.flatnonzero(~finite):
-        out[i] = QColor(128, 128, 128)
-    return out
+    rgba = np.asarray(colormap_for(kind).map(np.clip(np.where(finite, t, 0.0), 0.0, 1.0), mode="byte"),
+                      dtype=np.uint8).reshape(-1, 4).copy()
+    rgba[~finite] = (128, 128, 128, 255)
+    return rgba
+
+
+def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | None = None) -> list[QColor]:
+    """Vectorised :func:`value_color` for a 1-D array (non-finite values are grey)."""
+    return [QColor(r, g, b, a) for r, g, b, a in value_rgba(values, kind, levels).tolist()]
 
 
 def visible_token(tok: str) -> str:

@@ -58,21 +58,36 @@ class _Canvas(QWidget):
         self.setMouseTracking(True)
         self._height = 0
 
-    def relayout(self, width: int) -> None:
+    def relayout(self, width: int, keep_from: int = 0) -> None:
+        """Lay the boxes out for ``width`` pixels. ``keep_from`` > 0: tokens before it are
+        unchanged (text appended), so rows before the one holding token ``keep_from - 1`` are kept."""
         s = self._strip
         fm = QFontMetrics(self.font())
         h = fm.height() + 2 * _PAD_Y
-        x, y = _MARGIN, _MARGIN
-        rects: list[QRect] = []
-        row_tops, row_first = [y], [0]
         width = max(width, 60)
-        widths: dict[str, int] = {}
         space = fm.horizontalAdvance(" ")
-        for i, label in enumerate(s._labels):
+        widths = self._widths if getattr(self, "_widths_key", None) == (fm.height(), space) else {}
+        self._widths, self._widths_key = widths, (fm.height(), space)
+        start = 0
+        if keep_from > 0 and width == getattr(self, "_width", None) and len(self._row_first) > 1:
+            row = bisect.bisect_right(self._row_first, keep_from - 1) - 1
+            row = max(0, row - 1)  # restart one row early: a wrap decision may change
+            start = self._row_first[row]
+        if start > 0:
+            row_tops, row_first = self._row_tops[:row + 1], self._row_first[:row + 1]
+            rects = self.rects[:start]
+            x, y = _MARGIN, row_tops[-1]
+        else:
+            x, y = _MARGIN, _MARGIN
+            rects = []
+            row_tops, row_first = [y], [0]
+        self._width = width
+        for i in range(start, len(s._labels)):
+            label = s._labels[i]
             w = widths.get(label)
             if w is None:
                 w = widths[label] = fm.horizontalAdvance(label) + 2 * _PAD_X
-            gap = s._gaps[i]
+            gap = s._gaps[i] if i != start else ""  # a restart begins at a row start
             if gap == "\n" and i > 0:
                 x, y = _MARGIN, y + h + _LINE_GAP
                 row_tops.append(y)
@@ -92,8 +107,9 @@ class _Canvas(QWidget):
         self.rects = rects
         self._row_tops, self._row_first = row_tops, row_first
         self._height = (y + h + _MARGIN) if rects else 3 * h
-        self.setMinimumHeight(self._height)
-        self.resize(width, self._height)
+        if self.minimumHeight() != self._height or self.width() != width:
+            self.setMinimumHeight(self._height)
+            self.resize(width, self._height)
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -130,7 +146,7 @@ class _Canvas(QWidget):
         i1 = self._row_first[r1] if r1 < len(self._row_first) else len(self.rects)
         for i in range(i0, min(i1, len(self.rects))):
             r = self.rects[i]
-            bg = s._colors[i]
+            bg = QColor(*s._rgba[i].tolist())
             if bg.alpha() > 0:
                 p.fillRect(r, bg)
             p.setPen(_contrast_text(bg, base, text))
@@ -196,7 +212,7 @@ class TokenStrip(QWidget):
         self._labels: list[str] = []
         self._gaps: list[str] = []
         self._unknown: list[bool] = []
-        self._colors: list[QColor] = []
+        self._rgba = np.zeros((0, 4), np.uint8)  # background colour of each token box
         self._values: np.ndarray | None = None
         self._mode: str | None = None
         self._cursor: int | None = None
@@ -225,6 +241,7 @@ class TokenStrip(QWidget):
         token i as not in the model's vocabulary. Clears any values or shading."""
         tokens = [str(t) for t in tokens]
         n = len(tokens)
+        old_n = len(self._tokens)
         if spans is not None and len(spans) != n:
             raise ValueError(f"spans must have one (start, end) per token: {len(spans)} for {n} tokens")
         if unknown is not None and len(unknown) != n:
@@ -240,14 +257,19 @@ class TokenStrip(QWidget):
                 if b > a:
                     between = text[a:b] if text is not None else " "
                     gaps[i] = "\n" if "\n" in between else " "
+        # typing at the end: the boxes of earlier rows do not move, lay out only the last rows
+        keep = 0
+        if (old_n and n >= old_n and self._gaps[:old_n] == gaps[:old_n]
+                and self._tokens[: old_n] == tokens[: old_n]):
+            keep = old_n
         self._gaps = gaps
         self._values = None
         self._mode = None
         if self._cursor is not None and self._cursor >= n:
             self._cursor = None
-        self._colors = [QColor(0, 0, 0, 0) for _ in range(n)]
+        self._rgba = np.zeros((n, 4), np.uint8)
         self.setToolTip(_TOOLTIPS[None])
-        self._relayout()
+        self._relayout(keep_from=keep)
 
     def set_values(self, values: np.ndarray | None, kind: str = "diverging") -> None:
         """Colour each token by ``values[i]`` through the colour map of ``kind``
@@ -258,7 +280,7 @@ class TokenStrip(QWidget):
         v = self._check(values, "values")
         levels = theme.levels_for(kind, v)
         self._values, self._mode = v, kind
-        self._colors = theme.value_colors(v, kind, levels)
+        self._rgba = theme.value_rgba(v, kind, levels)
         self.setToolTip(_TOOLTIPS[kind])
         self.canvas.update()
 
@@ -270,12 +292,11 @@ class TokenStrip(QWidget):
         v = self._check(values, "values")
         self._values, self._mode = v, "shading"
         base = theme.accent_color()
-        cols = []
-        for x in v:
-            c = QColor(base)
-            c.setAlphaF(float(np.clip(x, 0.0, 1.0)) if np.isfinite(x) else 0.0)
-            cols.append(c)
-        self._colors = cols
+        rgba = np.empty((v.shape[0], 4), np.uint8)
+        rgba[:, :3] = (base.red(), base.green(), base.blue())
+        alpha = np.where(np.isfinite(v), np.clip(v, 0.0, 1.0), 0.0)
+        rgba[:, 3] = np.round(alpha * 255).astype(np.uint8)
+        self._rgba = rgba
         self.setToolTip(_TOOLTIPS["shading"])
         self.canvas.update()
 
@@ -293,7 +314,7 @@ class TokenStrip(QWidget):
 
     def token_colors(self) -> list[QColor]:
         """Background colour of each token box (transparent when no values are shown)."""
-        return [QColor(c) for c in self._colors]
+        return [QColor(*c) for c in self._rgba.tolist()]
 
     def unknown_flags(self) -> list[bool]:
         return list(self._unknown)
@@ -333,12 +354,12 @@ class TokenStrip(QWidget):
 
     def _clear_colors(self) -> None:
         self._values, self._mode = None, None
-        self._colors = [QColor(0, 0, 0, 0) for _ in self._tokens]
+        self._rgba = np.zeros((len(self._tokens), 4), np.uint8)
         self.setToolTip(_TOOLTIPS[None])
         self.canvas.update()
 
-    def _relayout(self) -> None:
-        self.canvas.relayout(self.scroll.viewport().width())
+    def _relayout(self, keep_from: int = 0) -> None:
+        self.canvas.relayout(self.scroll.viewport().width(), keep_from)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802
         super().resizeEvent(ev)

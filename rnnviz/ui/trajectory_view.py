@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.analysis.pca import pca_2d_with_variance
@@ -20,7 +20,9 @@ TOOLTIP = (
 #: at most this many token labels are drawn next to points
 MAX_POINT_LABELS = 40
 #: at most this many scatter markers (the path itself always has every step)
-MAX_MARKERS = 3000
+MAX_MARKERS = 600
+#: paths longer than this are drawn thin and without antialiasing
+LONG_PATH = 400
 
 
 class TrajectoryView(QWidget):
@@ -52,7 +54,9 @@ class TrajectoryView(QWidget):
 
         fg = QColor(theme.foreground_color())
         fg.setAlpha(110)
-        self.path = pg.PlotDataItem([], [], pen=pg.mkPen(fg, width=1.2))
+        self._pen = pg.mkPen(fg, width=1.2)
+        self._thin_pen = pg.mkPen(fg, width=0)
+        self.path = pg.PlotDataItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
         self.markers = pg.ScatterPlotItem(size=8, pen=None)
         self.plot.addItem(self.markers)
@@ -106,7 +110,14 @@ class TrajectoryView(QWidget):
         self._ratio = np.zeros(2) if ratio is None else np.asarray(ratio, dtype=float)
         T = pts.shape[0]
         self._label_steps = []
-        self.path.setData(pts[:, 0], pts[:, 1]) if T else self.path.setData([], [])
+        if T:
+            # long paths: no antialiasing and a thin cosmetic pen (antialiased wide lines over
+            # thousands of segments take ~0.5 s to paint in the raster engine)
+            long_path = T > LONG_PATH
+            self.path.setPen(self._thin_pen if long_path else self._pen)
+            self.path.setData(pts[:, 0], pts[:, 1], antialias=not long_path, skipFiniteCheck=True)
+        else:
+            self.path.setData([], [])
         if T == 0:
             self.markers.setData([], [])
             self.hint.setPos(0, 0)
@@ -121,7 +132,7 @@ class TrajectoryView(QWidget):
                 np.linspace(0, T - 1, MAX_MARKERS).round().astype(int))
             t = idx / max(T - 1, 1)
             rgba = theme.sequential_map().map(t, mode="byte")
-            brushes = [pg.mkBrush(*c) for c in rgba.tolist()]
+            brushes = [QBrush(QColor(*c)) for c in rgba.tolist()]
             self.markers.setData(pts[idx, 0], pts[idx, 1], brush=brushes, data=idx)
             self.colorbar.setLevels((0, max(T - 1, 1)))
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]

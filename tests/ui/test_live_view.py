@@ -110,3 +110,23 @@ def test_connectivity_follows_the_end_and_is_recomputed(qtbot, view):
     qtbot.waitUntil(lambda: view.connectivity_step() == 3 and not view._conn_timer.isActive())
     g = view.runner.connectivity(3)
     np.testing.assert_allclose(view.strip.values(), g / g.max(), rtol=1e-6)
+
+
+def test_strip_layout_when_appending_equals_a_fresh_layout(qtbot, view):
+    from rnnviz.ui.token_strip import TokenStrip
+
+    view.set_model(char_lm("lstm", (4,)), "m")
+    text = ""
+    for k in range(12):
+        text += "f(a, [b + c]) \"q\" and more words here " + ("\n" if k % 4 == 3 else "")
+        view.set_text(text)
+        view.flush()
+    fresh = TokenStrip()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.strip.size())
+    fresh.show()
+    res = view.result
+    fresh.set_tokens(res.tokens, res.spans, res.unknown.tolist(), res.text)
+    assert fresh.canvas.width() == view.strip.canvas.width()
+    assert fresh.canvas.rects == view.strip.canvas.rects
+    assert len({r.top() for r in fresh.canvas.rects}) > 3  # it did wrap
