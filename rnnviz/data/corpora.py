@@ -226,10 +226,14 @@ def _sentiment_sentence(rng, label: int) -> str:
     kind = int(rng.integers(6))
     if kind <= 1:
         return _clause(rng, pos)
-    if kind == 2:  # contrast: the label follows the clause after "but"
+    if kind == 2:  # two clauses: the label follows the second one
         n1, n2 = rng.choice(len(NOUNS), size=2, replace=False)
-        sep = _pick(rng, (" but ", " , but "))
-        return _clause(rng, not pos, NOUNS[n1]) + sep + _clause(rng, pos, NOUNS[n2])
+        # Half the "but" sentences contrast, half do not ("... was dirty but the staff was rude"),
+        # so "but" alone does not give the answer away: a model has to read the last clause,
+        # and its prediction visibly swings at the second adjective.
+        first = (not pos) if rng.random() < 0.5 else pos
+        sep = _pick(rng, (" but ", " , but ")) if first != pos or rng.random() < 0.6 else " and "
+        return _clause(rng, first, NOUNS[n1]) + sep + _clause(rng, pos, NOUNS[n2])
     if kind == 3:
         if pos:
             return f"i {_pick(rng, POSITIVE_VERBS)} {_pick(rng, GERUNDS + tuple('the ' + n for n in NOUNS))}"
