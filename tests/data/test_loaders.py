@@ -633,3 +633,17 @@ def test_series_values_too_large_to_train_on(tmp_path):
 def test_multiline_header_cell_becomes_one_line_name(tmp_path):
     p = write(tmp_path, "ml.csv", 'a,"b\nc"\n1,2\n')
     assert read_numeric_table(p).columns == ["a", "b c"]
+
+
+def test_fast_and_slow_csv_paths_agree_across_chunks(tmp_path, monkeypatch):
+    from rnnviz.data import csv_series
+
+    monkeypatch.setattr(csv_series, "_FAST_CHUNK_CHARS", 64)
+    rows = [f"{i},{i / 7:.4f}" for i in range(300)]
+    p = write(tmp_path, "s.csv", "a,b\n" + "\n".join(rows) + "\n   \n")  # a white-space line -> slow path
+    fast = read_numeric_table(write(tmp_path, "f.csv", "a,b\n" + "\n".join(rows) + "\n"))
+    slow = read_numeric_table(p)
+    assert np.array_equal(fast.data, slow.data) and fast.data.shape == (300, 2)
+    rows[250] = "250,oops"
+    p = write(tmp_path, "bad.csv", "a,b\n" + "\n".join(rows) + "\n")
+    raises(p, read_numeric_table, p, match="line 252, column 2 ('b') holds text 'oops'")
