@@ -192,8 +192,8 @@ class CompareTrainingWidget(QWidget):
         self.graphics.setMinimumSize(400, 300)
         self.loss_plot = self._plot(0, 0, "training loss (moving average)", "training step", "loss (log)")
         self.norm_plot = self._plot(0, 1, "||dL/dh\u209c|| per time step (top layer, latest batch)", "time step t",
-                                    "||dL/dh\u209c|| (log)")
-        self.sweep_plot = self._plot(1, 0, "final validation metric vs length", "length", "", log=False)
+                                    "||dL/dh\u209c|| (log)", legend_offset=(-8, -8))
+        self.sweep_plot = self._plot(1, 0, "final validation metric vs length", "length", "", log=False, colspan=2)
         self.graphics.ci.layout.setColumnStretchFactor(0, 1)
         self.graphics.ci.layout.setColumnStretchFactor(1, 1)
         self.loss_curves, self.norm_curves, self.sweep_curves = {}, {}, {}
@@ -219,8 +219,8 @@ class CompareTrainingWidget(QWidget):
         lay.addWidget(self.graphics, 1)
         self._update_buttons()
 
-    def _plot(self, row, col, title, x_label, y_label, log=True):
-        p = self.graphics.addPlot(row=row, col=col, title=title, axisItems={"left": LogAxis("left")} if log else None)
+    def _plot(self, row, col, title, x_label, y_label, log=True, colspan=1, legend_offset=(-8, 8)):
+        p = self.graphics.addPlot(row=row, col=col, colspan=colspan, title=title, axisItems={"left": LogAxis("left")})
         p.setMenuEnabled(False)
         p.hideButtons()
         p.showGrid(x=True, y=True, alpha=0.2)
@@ -229,7 +229,7 @@ class CompareTrainingWidget(QWidget):
             p.setLabel("left", y_label)
         if log:
             p.setLogMode(y=True)
-        p.addLegend(offset=(-8, 8), labelTextSize="8pt", brush=_legend_brush())
+        p.addLegend(offset=legend_offset, labelTextSize="8pt", brush=_legend_brush())
         return p
 
     # ------------------------------------------------------------------ compare runs
@@ -354,9 +354,12 @@ class CompareTrainingWidget(QWidget):
             return False
         if self.sweep_worker is None:
             self.sweep_worker = SweepWorker()
-            self.sweep_worker.result.connect(self._on_sweep_result)
-            self.sweep_worker.progress.connect(lambda d, n: self.sweep_progress.setValue(d))
-            self.sweep_worker.finished.connect(self._on_sweep_finished)
+            # emitted in the sweep thread: queued to this (GUI) thread - never lambdas, which
+            # PySide would call directly in the sweep thread
+            queued = Qt.ConnectionType.QueuedConnection
+            self.sweep_worker.result.connect(self._on_sweep_result, queued)
+            self.sweep_worker.progress.connect(self._on_sweep_progress, queued)
+            self.sweep_worker.finished.connect(self._on_sweep_finished, queued)
         self._sweep_task = base.task
         param = sweep_parameter(base.task)
         attr, label = _metric(base.task)
@@ -374,6 +377,7 @@ class CompareTrainingWidget(QWidget):
         self.sweep_worker.run(runs)
         return True
 
+    @Slot(str, int, float)
     def _on_sweep_result(self, cell: str, value: int, metric: float) -> None:
         self.sweep_results[cell][value] = metric
         xs = sorted(self.sweep_results[cell])
@@ -382,6 +386,11 @@ class CompareTrainingWidget(QWidget):
         self._series[f"sweep {cell}"] = (x, y)
         self.sweep_curves[cell].setData(x, y)
 
+    @Slot(int, int)
+    def _on_sweep_progress(self, done: int, total: int) -> None:
+        self.sweep_progress.setValue(done)
+
+    @Slot(str)
     def _on_sweep_finished(self, text: str) -> None:
         self.sweep_button.setText("Run sweep")
         self.status.setText(text)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
-from rnnviz.ui.training_views import (GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
+from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
                                       SpectrumView, StepNormView, TrainingHistory)
 
 __all__ = ["TrainingPanel", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes", "parse_optional_float",
@@ -38,6 +38,11 @@ __all__ = ["TrainingPanel", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes", "
 
 #: the views are redrawn at most this many times a second
 MAX_FPS = 30
+#: at most this fraction of the GUI thread's time goes to drawing the live views (slower
+#: machines get fewer frames, never a frozen window or a starved training thread)
+GUI_BUDGET = 0.4
+#: ...but redraw at least this often (seconds between frames)
+MAX_INTERVAL = 0.5
 
 #: (config value, label shown, tooltip)
 TASKS = (
@@ -152,7 +157,16 @@ class TrainingPanel(QWidget):
         self._since_draw.start()
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.timeout.connect(self.redraw)
+        self._redraw_timer.timeout.connect(self._start_frame)
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.timeout.connect(self._draw_next)
+        self._frame: list = []
+        self._stale: set = set()
+        self._frame_cost = 0.0
+        self._paint_mark = 0.0
+        self._cost_ema = None
+        self._min_interval = 1.0 / MAX_FPS
         self.redraw_count = 0
 
         self._make_actions()
@@ -342,6 +356,7 @@ class TrainingPanel(QWidget):
         self.tabs.addTab(gates, "Gates")
         self.compare = CompareTrainingWidget(self.config_from_form)
         self.tabs.addTab(self.compare, "Compare RNN / GRU / LSTM")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.tabs.setTabToolTip(0, "Loss, per-step gradient norms and their history, the gradient ratio,\n"
                                    "the global gradient norm and the recurrent spectra of the current run")
         self.tabs.setTabToolTip(1, "Gate saturation per unit and the mean LSTM forget gate")
@@ -528,6 +543,8 @@ class TrainingPanel(QWidget):
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
         self._redraw_timer.stop()
+        self._slice_timer.stop()
+        self._frame = []
         ok = True
         w, self.worker = self.worker, None
         if w is not None:
@@ -574,20 +591,66 @@ class TrainingPanel(QWidget):
 
     def _schedule_redraw(self, urgent: bool = False) -> None:
         self._dirty = True
-        if self._redraw_timer.isActive():
+        if self._redraw_timer.isActive() or self._frame:
             return
-        wait = max(0, int(1000 / MAX_FPS) - self._since_draw.elapsed())
-        self._redraw_timer.start(0 if urgent else wait)
+        wait = max(0.0, self._min_interval - self._since_draw.elapsed() / 1000.0)
+        self._redraw_timer.start(0 if urgent else int(wait * 1000))
 
-    def redraw(self, force: bool = False) -> None:
-        """Render every view from the history (what the ~30 Hz timer calls)."""
-        if not (self._dirty or force) or self._closed:
+    def _start_frame(self) -> None:
+        """Begin a frame: render the visible views one per event-loop turn, so timers, input
+        and painting run in between (no single long stall)."""
+        if not self._dirty or self._closed:
             return
         self._dirty = False
         self._since_draw.restart()
         self.redraw_count += 1
+        self._frame = [v for v in self.views if v.isVisible()] or []
+        self._stale.update(v for v in self.views if not v.isVisible())
+        self._frame_cost = 0.0
+        self._paint_mark = PAINT_SECONDS[0]
+        self._draw_next()
+
+    def _draw_next(self) -> None:
+        if not self._frame:
+            return
+        v = self._frame.pop(0)
+        t0 = time.perf_counter()
+        v.render(self.history)
+        self._stale.discard(v)
+        self._frame_cost += time.perf_counter() - t0
+        if self._frame:
+            self._slice_timer.start(0)
+        else:
+            self._end_frame()
+
+    def _end_frame(self) -> None:
+        # the cost of a frame = rendering + painting (measured when the previous frame painted);
+        # keep the GUI thread's drawing within GUI_BUDGET of the time, and never above MAX_FPS
+        paint = PAINT_SECONDS[0] - self._paint_mark
+        cost = self._frame_cost + max(0.0, paint)
+        self._cost_ema = cost if self._cost_ema is None else 0.7 * self._cost_ema + 0.3 * cost
+        self._min_interval = min(MAX_INTERVAL, max(1.0 / MAX_FPS, self._cost_ema / GUI_BUDGET))
+        if self._dirty:
+            self._schedule_redraw()
+
+    def redraw(self, force: bool = False) -> None:
+        """Render every view from the history now (tests, reset; the live path renders in slices)."""
+        if not (self._dirty or force) or self._closed:
+            return
+        self._dirty = False
+        self._frame = []
+        self._since_draw.restart()
+        self.redraw_count += 1
         for v in self.views:
             v.render(self.history)
+        self._stale.clear()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        """Views skipped while hidden catch up when their tab is shown."""
+        for v in list(self._stale):
+            if v.isVisible():
+                v.render(self.history)
+                self._stale.discard(v)
 
     # ------------------------------------------------------------------ state
     def _on_worker_state(self, state: str) -> None:

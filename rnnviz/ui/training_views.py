@@ -18,6 +18,7 @@ them with the snapshots.
 from __future__ import annotations
 
 import math
+import time
 import types
 from collections import deque
 
@@ -219,6 +220,26 @@ def _f(v) -> float:
     return float("nan") if v is None else float(v)
 
 
+#: seconds spent painting training views so far (the panel budgets its redraw rate with it)
+PAINT_SECONDS = [0.0]
+
+
+class _TimedGraphics(pg.GraphicsLayoutWidget):
+    """A GraphicsLayoutWidget that adds the time of each paint to :data:`PAINT_SECONDS`."""
+
+    def paintEvent(self, ev):  # noqa: N802 - Qt
+        t0 = time.perf_counter()
+        super().paintEvent(ev)
+        PAINT_SECONDS[0] += time.perf_counter() - t0
+
+
+def _title(plot, text: str) -> None:
+    """Set a plot title only when it changes (a new title re-lays out the whole plot)."""
+    if getattr(plot, "_rnnviz_title", None) != text:
+        plot._rnnviz_title = text
+        plot.setTitle(text)
+
+
 # ----------------------------------------------------------------------------- base view
 class _View(QWidget):
     """A titled pyqtgraph view with a tooltip and a record of what it plotted."""
@@ -230,7 +251,7 @@ class _View(QWidget):
         theme.configure_pyqtgraph()
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._items: dict[str, pg.PlotDataItem] = {}
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = _TimedGraphics()
         self.graphics.setMinimumSize(260, 170)
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
@@ -239,7 +260,8 @@ class _View(QWidget):
         self.setToolTip(self.TOOLTIP)
         self.graphics.setToolTip(self.TOOLTIP)
 
-    def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False):
+    def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
+                  legend_offset=(-8, 8)):
         axes = {"left": LogAxis("left")} if log_y else None
         p = self.graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
         p.setMenuEnabled(False)
@@ -252,7 +274,7 @@ class _View(QWidget):
         if log_y:
             p.setLogMode(y=True)
         if legend:
-            p.addLegend(offset=(-8, 8), labelTextSize="8pt", brush=_legend_brush())
+            p.addLegend(offset=legend_offset, labelTextSize="8pt", brush=_legend_brush())
         return p
 
     def _set(self, curve, name, x, y) -> None:
@@ -315,7 +337,8 @@ class LossView(_View):
         c_train, c_val = _color(0), _color(1)
         light = QColor(c_train)
         light.setAlpha(90)
-        self.train_curve = self.loss_plot.plot([], [], pen=pg.mkPen(light, width=1), name="train (batch)")
+        self.train_curve = self.loss_plot.plot([], [], pen=pg.mkPen(light, width=1), name="train (batch)",
+                                               antialias=False)
         self.smooth_curve = self.loss_plot.plot([], [], pen=pg.mkPen(c_train, width=2), name="train (average)")
         self.val_curve = self.loss_plot.plot([], [], pen=pg.mkPen(c_val, width=2), symbol="o", symbolSize=5,
                                              symbolBrush=c_val, symbolPen=None, name="validation")
@@ -387,7 +410,8 @@ class StepNormView(_View):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.plot = self._new_plot(0, 0, "||dL/dh\u209c|| per time step (current batch)", "time step t",
-                                   "||dL/dh\u209c|| (log)", log_y=True, legend=True)
+                                   "||dL/dh\u209c|| (log)", log_y=True, legend=True,
+                                   legend_offset=(-8, -8))
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.step_label = pg.TextItem("", anchor=(0, 0), color=theme.foreground_color())
         self.step_label.setParentItem(self.plot.getViewBox())
@@ -591,7 +615,7 @@ class GradNormView(_View):
         super().__init__(parent)
         self.plot = self._new_plot(0, 0, "gradient norm", "training step", "||\u2207L|| (log)", log_y=True,
                                    legend=True)
-        self.curve = self.plot.plot([], [], pen=pg.mkPen(_color(0), width=1.5), name="||\u2207L||")
+        self.curve = self.plot.plot([], [], pen=pg.mkPen(_color(0), width=1.5), name="||\u2207L||", antialias=False)
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         red = QColor(OKABE_ITO[3])
@@ -627,7 +651,7 @@ class GradNormView(_View):
         title = f"gradient norm \u2014 clipped {n} of {len(x)} steps"
         if history.nan_steps:
             title += f", {len(history.nan_steps)} NaN/Inf undone"
-        self.plot.setTitle(title)
+        _title(self.plot, title)
 
 
 # ----------------------------------------------------------------------------- spectrum
@@ -716,7 +740,7 @@ class SpectrumView(_View):
                                                                   symbolSize=6, symbolBrush=col, symbolPen=None,
                                                                   name=name)
                 self._set(c, name, t, sv[:, j])
-            self.sv_plot.setTitle(f"singular values of \u2202s_t/\u2202s_(t-1) at step {snap.metrics_step}")
+            _title(self.sv_plot, f"singular values of \u2202s_t/\u2202s_(t-1) at step {snap.metrics_step}")
 
 
 # ----------------------------------------------------------------------------- saturation
@@ -821,9 +845,9 @@ class SaturationView(_View):
             self.forget_bars.setOpts(x=[], height=[])
         else:
             self.forget_bars.setOpts(x=np.arange(self._forget.size), height=self._forget, width=0.8)
-            self.forget_plot.setTitle(f"mean forget gate per unit (mean {np.nanmean(self._forget):.2f})")
+            _title(self.forget_plot, f"mean forget gate per unit (mean {np.nanmean(self._forget):.2f})")
             self.forget_plot.setXRange(-0.5, self._forget.size - 0.5, padding=0)
-        self.sat_plot.setTitle(f"gate saturation per unit (step {snap.metrics_step})")
+        _title(self.sat_plot, f"gate saturation per unit (step {snap.metrics_step})")
 
     def clear(self) -> None:
         super().clear()
