@@ -52,6 +52,16 @@ class ActionRegistry:
         self._actions[action_id] = act
         return act
 
+    def register(self, action: QAction) -> QAction:
+        """Adopt an action created elsewhere (e.g. by a panel); its objectName is its id."""
+        action_id = action.objectName()
+        if action_id in self._actions:
+            raise ValueError(f"action id {action_id!r} already exists")
+        if "." not in action_id:
+            raise ValueError(f"action id must look like 'menu.name', got {action_id!r}")
+        self._actions[action_id] = action
+        return action
+
     def __getitem__(self, action_id: str) -> QAction:
         try:
             return self._actions[action_id]

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
-    QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QStackedWidget, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from rnnviz import resources
@@ -78,7 +78,20 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.text_edit)
         lay.addWidget(self.hint_label)
         lay.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.memory_page = central
+        from rnnviz.ui.training_panel import TrainingPanel
+
+        self.training = TrainingPanel()
+        self.training.message.connect(self.show_message)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs.main")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(central, "Memory: type and watch")
+        self.tabs.addTab(self.training, "Training: watch gradients")
+        self.tabs.setTabToolTip(0, "Type text and watch hidden states, cell states and gates per step")
+        self.tabs.setTabToolTip(1, "Train a network on a task and watch ||dL/dh_t|| per time step")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.setCentralWidget(self.tabs)
 
         # -- selectors ------------------------------------------------------------------------------
         self.model_combo = QComboBox()
@@ -133,6 +146,12 @@ class MainWindow(QMainWindow):
         for n, ex in enumerate(EXAMPLES):
             a.add(f"examples.{n}", ex.title, slot=lambda e=ex: self.load_example(e), tip=ex.hint)
         a.add("help.about", "&About rnnviz", slot=self._about, tip="Versions and what rnnviz is")
+        a.add("view.memory", "&Memory (type and watch)", shortcut="Ctrl+1",
+              slot=lambda: self.tabs.setCurrentIndex(0), tip="Show the live memory view")
+        a.add("view.training", "&Training (watch gradients)", shortcut="Ctrl+2",
+              slot=lambda: self.tabs.setCurrentIndex(1), tip="Show the training panel")
+        for act in self.training.actions():
+            a.register(act)
 
     def _create_menus_and_toolbar(self) -> None:
         a = self.actions
@@ -146,6 +165,12 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&View")
         for i in ("view.compare", "view.next_layer", "view.previous_layer", "view.toggle_direction",
                   "view.connectivity"):
+            m.addAction(a[i])
+        m.addSeparator()
+        m.addAction(a["view.memory"])
+        m.addAction(a["view.training"])
+        m = mb.addMenu("&Training")
+        for i in ("training.start", "training.step", "training.reset"):
             m.addAction(a[i])
         m = mb.addMenu("E&xamples")
         for i in a.ids("examples."):
@@ -403,7 +428,12 @@ class MainWindow(QMainWindow):
                           f"and train.<br>PySide6 {PySide6.__version__}, pyqtgraph "
                           f"{pyqtgraph.__version__}, NumPy {numpy.__version__}")
 
+    def _on_tab_changed(self, index: int) -> None:
+        if index == 0:
+            self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def closeEvent(self, ev) -> None:  # noqa: N802
+        self.training.shutdown()
         settings.save_window(self)
         super().closeEvent(ev)
 

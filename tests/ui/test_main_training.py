@@ -1,0 +1,47 @@
+"""The Training tab inside the main window: actions from the menu, Space, and a clean close."""
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz.training.config import TrainConfig
+from rnnviz.ui.main_window import MainWindow
+from tests.ui._live_models import make_models_dir
+
+TINY = TrainConfig(task="adding", length=6, cell="gru", hidden=(4,), batch=4, steps=400, val_every=50,
+                   val_batch=8, metrics_every=50)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(models_dir=make_models_dir(tmp_path / "models"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.training.shutdown()
+
+
+def test_training_actions_are_in_the_registry_and_the_menu(window):
+    titles = {m.title().replace("&", ""): m for m in window.menuBar().findChildren(type(window.menuBar().addMenu("x")))}
+    menu = titles["Training"]
+    ids = [a.objectName() for a in menu.actions()]
+    assert ids == ["training.start", "training.step", "training.reset"]
+    assert window.actions["training.start"] is window.training.action("training.start")
+
+
+def test_space_in_the_text_box_types_a_space_not_start(qtbot, window):
+    qtbot.keyClicks(window.text_edit, "a b")
+    assert window.text_edit.toPlainText() == "a b"
+    assert window.training.state() == "idle"
+
+
+def test_switching_to_training_and_starting_with_space_then_closing_stops_the_thread(qtbot, window):
+    window.actions.trigger("view.training")
+    assert window.tabs.currentWidget() is window.training
+    window.training.set_config(TINY)
+    qtbot.keyClick(window.training, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.training.state() == "running", timeout=5000)
+    thread = window.training.worker.training_thread
+    assert thread.isRunning()
+    window.close()
+    assert window.training.state() != "running"
+    assert window.training.worker is None and not thread.isRunning()
