@@ -51,6 +51,7 @@ def atomic_write(path, write_fn) -> None:
             write_fn(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _default_file_mode(path))  # mkstemp makes 0600; a saved file gets the usual mode
         os.replace(tmp, path)
     except OSError as exc:
         _silent_remove(tmp)
@@ -58,6 +59,16 @@ def atomic_write(path, write_fn) -> None:
     except BaseException:
         _silent_remove(tmp)
         raise
+
+
+def _default_file_mode(path: Path) -> int:
+    """The mode of the file being replaced, else 0666 minus the umask (what open() would give)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _silent_remove(p) -> None:

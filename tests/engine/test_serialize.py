@@ -222,3 +222,11 @@ def test_torch_lstm_state_dict_via_safetensors_gives_same_outputs(tmp_path):
     tr = net.forward(x)
     np.testing.assert_allclose(tr.output, out.detach().numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(tr.final_state[1], c.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_saved_file_gets_the_usual_permissions(model, tmp_path):
+    p = tmp_path / "m.npz"
+    model.save(p)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~umask
