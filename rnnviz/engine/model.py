@@ -22,7 +22,7 @@ from rnnviz.engine.encoding import Embedding, OneHot, RawFloat
 from rnnviz.engine.init import init_recurrent_params
 from rnnviz.engine.linear import Linear
 from rnnviz.engine.losses import accuracy, mse, softmax, softmax_cross_entropy
-from rnnviz.engine.recurrent import Recurrent
+from rnnviz.engine.recurrent import Recurrent, load_params_strict
 from rnnviz.engine.trace import Grads, Trace
 from rnnviz.errors import RnnvizError
 
@@ -60,7 +60,27 @@ def _make_encoder(encoding, input_size, embedding_dim, rng, dtype):
     raise RnnvizError(f"encoding must be one of {', '.join(ENCODINGS)}; got {encoding!r}")
 
 
-class SequenceModel:
+class _ParamsIO:
+    """Weights in and out of a model whose live parameters are the flat dict ``self.params``."""
+
+    params: dict[str, np.ndarray]
+
+    def save(self, path) -> None:
+        """Write the model atomically as one ``.npz`` file (no pickle). See rnnviz.engine.serialize."""
+        from rnnviz.engine.serialize import save_model
+
+        save_model(self, path)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter, by name."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Strict, all-or-nothing copy of ``state`` into the live parameters."""
+        load_params_strict(self.params, state, f"this {self.kind} model")
+
+
+class SequenceModel(_ParamsIO):
     """encoder -> :class:`Recurrent` -> :class:`Linear` head.
 
     Args:
@@ -286,20 +306,9 @@ class SequenceModel:
                    seed=cfg.get("seed", 0), dtype=np.dtype(cfg.get("dtype", "float32")),
                    tokenizer=tok, class_names=cfg.get("class_names"), normalisation=cfg.get("normalisation"))
 
-    def save(self, path) -> None:
-        """Write the model atomically as one ``.npz`` file (no pickle). See rnnviz.engine.serialize."""
-        from rnnviz.engine.serialize import save_model
-
-        save_model(self, path)
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state: dict) -> None:
-        _load_flat(self.params, state)
 
 
-class EncoderDecoder:
+class EncoderDecoder(_ParamsIO):
     """Sequence to sequence with different lengths (Sutskever et al. 2014; Cho et al. 2014).
 
     encoder: one-hot(src ids) -> Recurrent; its final state (h, and c for LSTM) is the
@@ -391,38 +400,6 @@ class EncoderDecoder:
                    start_token=cfg.get("start_token"), seed=cfg.get("seed", 0),
                    dtype=np.dtype(cfg.get("dtype", "float32")))
 
-    def save(self, path) -> None:
-        from rnnviz.engine.serialize import save_model
-
-        save_model(self, path)
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state: dict) -> None:
-        _load_flat(self.params, state)
-
-
-def _load_flat(params: dict, state: dict) -> None:
-    """Strict, all-or-nothing copy of ``state`` into the live ``params``."""
-    missing = [k for k in params if k not in state]
-    unknown = [k for k in state if k not in params]
-    if missing:
-        raise RnnvizError(f"weights are missing {missing[0]!r}")
-    if unknown:
-        raise RnnvizError(f"weights hold an unknown key {unknown[0]!r}")
-    conv = {}
-    for k, v in state.items():
-        a = np.asarray(v)
-        if a.dtype.kind not in "fiu":
-            raise RnnvizError(f"weight {k!r} must be numeric, got dtype {a.dtype}")
-        if a.shape != params[k].shape:
-            raise RnnvizError(f"weight {k!r} has shape {a.shape}, expected {params[k].shape}")
-        if not np.all(np.isfinite(a)):
-            raise RnnvizError(f"weight {k!r} holds NaN or infinite values")
-        conv[k] = a
-    for k, a in conv.items():
-        params[k][...] = a
 
 
 def model_from_config(cfg: dict):

@@ -103,27 +103,7 @@ class Recurrent:
         Raises RnnvizError naming a missing or unknown key, a wrong shape or non-finite values;
         on error nothing is changed.
         """
-        if not isinstance(state, dict):
-            raise RnnvizError(f"state_dict must be a dict of arrays, got {type(state).__name__}")
-        missing = [k for k in self.params if k not in state]
-        unknown = [k for k in state if k not in self.params]
-        if missing:
-            raise RnnvizError(f"state_dict is missing key {missing[0]!r} (expected {len(self.params)} keys)")
-        if unknown:
-            raise RnnvizError(f"state_dict has unknown key {unknown[0]!r} for this {self.cell} network")
-        converted = {}
-        for k, v in state.items():
-            arr = np.asarray(v)
-            if arr.dtype.kind not in "fiu":
-                raise RnnvizError(f"state_dict[{k!r}] must be numeric, got dtype {arr.dtype}")
-            if arr.shape != self.params[k].shape:
-                raise RnnvizError(
-                    f"state_dict[{k!r}] has shape {arr.shape}, expected {self.params[k].shape}")
-            if not np.all(np.isfinite(arr)):
-                raise RnnvizError(f"state_dict[{k!r}] holds NaN or infinite values")
-            converted[k] = arr
-        for k, arr in converted.items():
-            self.params[k][...] = arr
+        load_params_strict(self.params, state, f"this {self.cell} network")
 
     def num_parameters(self) -> int:
         return int(sum(p.size for p in self.params.values()))
@@ -436,6 +416,34 @@ def _outer_sum(d_hid: np.ndarray, h: np.ndarray, h0: np.ndarray, direction: int)
     if T > 1:
         out += np.ascontiguousarray(cur).reshape(-1, G).T @ np.ascontiguousarray(prev).reshape(-1, H)
     return out
+
+
+def load_params_strict(params: dict[str, np.ndarray], state, what: str) -> None:
+    """Copy ``state`` into the live arrays of ``params`` in place, all or nothing.
+
+    Raises RnnvizError naming a missing or unknown key, a non-numeric or wrongly shaped array,
+    or NaN/inf values; nothing is changed unless every entry is valid.
+    """
+    if not isinstance(state, dict):
+        raise RnnvizError(f"state_dict must be a dict of arrays, got {type(state).__name__}")
+    missing = [k for k in params if k not in state]
+    unknown = [k for k in state if k not in params]
+    if missing:
+        raise RnnvizError(f"state_dict is missing key {missing[0]!r} (expected {len(params)} keys)")
+    if unknown:
+        raise RnnvizError(f"state_dict has unknown key {unknown[0]!r} for {what}")
+    converted = {}
+    for k, v in state.items():
+        arr = np.asarray(v)
+        if arr.dtype.kind not in "fiu":
+            raise RnnvizError(f"state_dict[{k!r}] must be numeric, got dtype {arr.dtype}")
+        if arr.shape != params[k].shape:
+            raise RnnvizError(f"state_dict[{k!r}] has shape {arr.shape}, expected {params[k].shape}")
+        if not np.all(np.isfinite(arr)):
+            raise RnnvizError(f"state_dict[{k!r}] holds NaN or infinite values")
+        converted[k] = arr
+    for k, arr in converted.items():
+        params[k][...] = arr
 
 
 def _is_positive_int(v) -> bool:
