@@ -13,7 +13,7 @@ from numbers import Integral, Real
 from rnnviz.errors import RnnvizError
 
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
-TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal", "text", "classify")
+TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal", "text", "classify", "series")
 TOKEN_KINDS = ("char", "word")
 OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
 INITS = ("default", "xavier", "orthogonal", "identity")
@@ -33,6 +33,10 @@ class TrainConfig:
     built-in corpus name, "brackets", or a text file), "classify" is many-to-one classification
     of labelled sentences (``corpus`` "sentiment" or a text,label CSV file); ``tokens`` "char" or
     "word", ``embedding`` (input embedding size, None for one-hot), ``max_vocab``.
+    Series: "series" is many-to-many regression over a numeric CSV/TSV file ``corpus``: windows of
+    ``length`` rows of ``series_inputs`` (column names; None = every column) predict
+    ``series_targets`` (None = the last column) ``horizon`` rows ahead, z-scored with the
+    training rows' mean/std when ``normalise``.
     Architecture: ``cell``, ``hidden`` (one size per layer, or one size repeated ``layers``
     times), ``layers``, ``bidirectional``, ``init``, ``forget_bias`` (LSTM), ``recurrent_scale``.
     Optimisation: ``optimizer``, ``lr``, ``batch``, ``clip`` (global-norm bound, None = off),
@@ -55,6 +59,10 @@ class TrainConfig:
     tokens: str = "char"
     embedding: int | None = 32
     max_vocab: int | None = None
+    series_inputs: tuple[str, ...] | None = None
+    series_targets: tuple[str, ...] | None = None
+    horizon: int = 1
+    normalise: bool = True
     cell: str = "lstm"
     hidden: tuple[int, ...] = (64,)
     layers: int = 1
@@ -84,6 +92,10 @@ class TrainConfig:
             self.hidden = tuple(self.hidden)
         elif isinstance(self.hidden, Integral) and not isinstance(self.hidden, bool):
             self.hidden = (int(self.hidden),)
+        for name in ("series_inputs", "series_targets"):
+            v = getattr(self, name)
+            if isinstance(v, list):
+                setattr(self, name, tuple(v))
 
     # ------------------------------------------------------------------ derived
     @property
@@ -122,6 +134,14 @@ class TrainConfig:
             _int("embedding", self.embedding, 1, _LIMITS["hidden"])
         if self.max_vocab is not None:
             _int("max_vocab", self.max_vocab, 2, 1_000_000)
+        for name in ("series_inputs", "series_targets"):
+            v = getattr(self, name)
+            if v is not None and (not isinstance(v, tuple) or not v or not all(isinstance(c, str) and c for c in v)):
+                raise RnnvizError(f"{name}: expected a list of column names or None, got {v!r}")
+        _int("horizon", self.horizon, 0, _LIMITS["length"])
+        _bool("normalise", self.normalise)
+        if self.task == "series" and self.corpus in ("brackets", "sentiment"):
+            raise RnnvizError("corpus: the series task needs a numeric CSV/TSV file; open one with File > Open")
         _choice("cell", self.cell, CELLS)
         if not isinstance(self.hidden, tuple) or not self.hidden:
             raise RnnvizError(f"hidden: expected a positive integer or a list of them, got {self.hidden!r}")
@@ -171,6 +191,9 @@ class TrainConfig:
         """A JSON-serialisable dict (tuples become lists)."""
         d = asdict(self)
         d["hidden"] = list(self.hidden)
+        for name in ("series_inputs", "series_targets"):
+            if d[name] is not None:
+                d[name] = list(d[name])
         return d
 
     @classmethod
@@ -185,6 +208,9 @@ class TrainConfig:
         data = dict(d)
         if "hidden" in data and isinstance(data["hidden"], list):
             data["hidden"] = tuple(data["hidden"])
+        for name in ("series_inputs", "series_targets"):
+            if isinstance(data.get(name), list):
+                data[name] = tuple(data[name])
         cfg = cls(**data)
         cfg.validate()
         return cfg

@@ -34,7 +34,7 @@ from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
 
 __all__ = ["Controls", "build_model", "make_batch", "validation_batch", "train", "evaluate",
-           "headless_train", "MAX_CONSECUTIVE_NAN"]
+           "headless_train", "prime_dataset", "series_dataset", "MAX_CONSECUTIVE_NAN"]
 
 #: With ``on_nan="continue"``, this many non-finite steps in a row stop training anyway.
 MAX_CONSECUTIVE_NAN = 20
@@ -197,6 +197,8 @@ def build_model(config: TrainConfig):
     if c.task == "bracket_depth":
         return SequenceModel(c.cell, 5, sizes, c.max_depth + 1, target="classification_each",
                              encoding="onehot", **common)
+    if c.task == "series":
+        return SequenceModel(c.cell, hidden_size=sizes, **series_dataset(c).model_kwargs(), **common)
     if c.task in ("text", "classify"):
         ds = text_dataset(c)
         enc = dict(encoding="onehot") if c.embedding is None else dict(encoding="embedding", embedding_dim=c.embedding)
@@ -227,10 +229,42 @@ def make_batch(config: TrainConfig, batch_size: int, rng) -> Batch:
         return text_dataset(c).batch(c.length, batch_size, rng)
     if c.task == "classify":
         return text_dataset(c).batch(batch_size, rng)
+    if c.task == "series":
+        return series_dataset(c).batch(c.length, batch_size, rng)
     return make_task("reversal", T=c.length, n_symbols=c.n_symbols, B=batch_size, rng=rng)
 
 
 _DATASETS: dict = {}
+
+
+def _dataset_key(c: TrainConfig) -> tuple:
+    if c.task == "series":
+        return (c.task, c.corpus, c.series_inputs, c.series_targets, c.length, c.horizon, c.normalise)
+    # a language model's dataset does not depend on the seed (only the classifier's split does)
+    return (c.task, c.corpus, c.tokens, c.max_vocab, c.seed if c.task == "classify" else None)
+
+
+def prime_dataset(config: TrainConfig, dataset) -> None:
+    """Use ``dataset`` (read elsewhere, e.g. by the GUI in a background thread with progress)
+    for ``config``'s file instead of reading the file again."""
+    if len(_DATASETS) > 8:
+        _DATASETS.clear()
+    _DATASETS[_dataset_key(config)] = dataset
+
+
+def series_dataset(config: TrainConfig):
+    """The (cached) :class:`~rnnviz.data.csv_series.SeriesDataset` of a "series" config."""
+    c = config
+    key = _dataset_key(c)
+    if key in _DATASETS:
+        return _DATASETS[key]
+    from rnnviz.data.loaders import load_series_dataset
+
+    _, ds = load_series_dataset(c.corpus, input_columns=None if c.series_inputs is None else list(c.series_inputs),
+                                target_columns=None if c.series_targets is None else list(c.series_targets),
+                                window=c.length, horizon=c.horizon, normalise=c.normalise)
+    prime_dataset(c, ds)
+    return ds
 
 
 def text_dataset(config: TrainConfig):
@@ -242,7 +276,7 @@ def text_dataset(config: TrainConfig):
     from rnnviz.data import text_datasets as td
 
     c = config
-    key = (c.task, c.corpus, c.tokens, c.max_vocab, c.seed)
+    key = _dataset_key(c)
     if key in _DATASETS:
         return _DATASETS[key]
     if c.task == "text":
@@ -296,6 +330,8 @@ def validation_batch(config: TrainConfig) -> Batch:
         return text_dataset(config).batch(config.length, config.val_batch, _seeds(config)[1], validation=True)
     if config.task == "classify":
         return text_dataset(config).batch(config.val_batch, _seeds(config)[1], validation=True)
+    if config.task == "series":
+        return series_dataset(config).validation_batch(config.length, max_windows=config.val_batch)
     return make_batch(config, config.val_batch, _seeds(config)[1])
 
 
@@ -357,13 +393,18 @@ def _compute_metrics(model, trace, config: TrainConfig) -> dict:
 
 
 # ----------------------------------------------------------------------------- the loop
-def train(config: TrainConfig, model=None, controls: Controls | None = None) -> Iterator[Snapshot]:
+def train(config: TrainConfig, model=None, controls: Controls | None = None, optimizer=None,
+          start_step: int = 0) -> Iterator[Snapshot]:
     """Train ``model`` (default: :func:`build_model` of ``config``) and yield a Snapshot per step.
 
     The generator yields one snapshot per optimiser step (``event`` None, or "done" on the
     last), one with ``event="nan"`` per non-finite step, and one with ``event="stopped"``
     when ``controls`` stops it. ``model`` is updated in place; snapshots hold copies only.
     Hyperparameters set through ``controls`` apply from the next step.
+
+    ``optimizer``: an optimiser over ``model.params`` to go on with (e.g. restored from a
+    project file; default a fresh one of ``config.optimizer``); ``start_step``: the steps
+    already taken (training continues up to ``config.steps``).
     """
     config.validate()
     if model is None:
@@ -371,9 +412,10 @@ def train(config: TrainConfig, model=None, controls: Controls | None = None) -> 
     params = model.params
     keys = list(params)
     train_rng, val_rng = _seeds(config)
-    val_batch = make_batch(config, config.val_batch, val_rng)
+    val_batch = validation_batch(config) if config.task == "series" else make_batch(config, config.val_batch, val_rng)
     lr, clip, truncate = float(config.lr), config.clip, config.truncate
-    opt = make_optimizer(config.optimizer, params, lr=lr)
+    opt = optimizer if optimizer is not None else make_optimizer(config.optimizer, params, lr=lr)
+    opt.lr = lr
     good = {k: params[k].copy() for k in keys}
     if not _all_finite(good.values()):
         raise RnnvizError("model: the initial weights hold NaN or infinite values")
@@ -381,7 +423,7 @@ def train(config: TrainConfig, model=None, controls: Controls | None = None) -> 
     L, nd = net.num_layers, net.num_directions
     total = config.steps
 
-    step = 0
+    step = int(start_step)
     clip_count = 0
     nan_count = 0
     consecutive_nan = 0

@@ -26,6 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
+from rnnviz.engine.optim import make_optimizer
 from rnnviz.training.loop import Controls, build_model, train
 
 __all__ = ["TrainingWorker", "STATES"]
@@ -64,17 +65,24 @@ class _Runner(QObject):
     failed = Signal(str)
     saved = Signal(str)
     was_reset = Signal()
+    captured = Signal(object)
 
     _wake = Signal()
     _next = Signal()
 
-    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0) -> None:
+    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
+                 start_step: int = 0) -> None:
         super().__init__()
         config.validate()
         if not (isinstance(max_rate, (int, float)) and max_rate > 0):
             raise RnnvizError(f"max_rate: expected a number > 0, got {max_rate!r}")
         self._config = config
         self._model = model if model is not None else build_model(config)
+        self._optimizer = make_optimizer(config.optimizer, self._model.params, lr=float(config.lr))
+        if optimizer_state is not None:
+            self._optimizer.load_state_dict(optimizer_state)
+        self._start_step = int(start_step)
+        self._step = self._start_step
         self._min_interval = 1.0 / float(max_rate)
         self.controls = Controls(paused=True)
         self._lock = threading.Lock()
@@ -209,6 +217,10 @@ class _Runner(QObject):
         for kind, arg in requests:
             if kind == "reset":
                 self._do_reset(arg)
+            elif kind == "capture":
+                self.captured.emit({"params": {k: v.copy() for k, v in self._model.params.items()},
+                                    "optimizer": self._optimizer.state_dict(), "step": self._step,
+                                    "config": self._config})
             elif kind == "save":
                 try:
                     self._model.save(arg)
@@ -233,6 +245,8 @@ class _Runner(QObject):
             self._model = build_model(self._config)
         except RnnvizError as exc:
             self.failed.emit(str(exc))
+        self._optimizer = make_optimizer(self._config.optimizer, self._model.params, lr=float(self._config.lr))
+        self._start_step = self._step = 0
         self._pending = []
         self.controls.reset(paused=True)
         self._set_state("idle")
@@ -258,7 +272,8 @@ class _Runner(QObject):
         if self._gen is None:
             if go is None:
                 return
-            self._gen = train(self._config, self._model, _Gate(self.controls))
+            self._gen = train(self._config, self._model, _Gate(self.controls), optimizer=self._optimizer,
+                              start_step=self._step)
         was_paused = self.controls.paused
         if go is True:
             self._set_state("paused" if was_paused else "running")
@@ -276,6 +291,7 @@ class _Runner(QObject):
             self._set_state("failed")
             return
         self._pending.append(snap)
+        self._step = int(snap.step)
         now = time.monotonic()
         if snap.event is not None or was_paused or now - self._last_emit >= self._min_interval:
             self._flush()
@@ -341,10 +357,13 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     saved = Signal(str)
     was_reset = Signal()
+    captured = Signal(object)
 
-    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, parent=None) -> None:
+    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, parent=None,
+                 optimizer_state=None, start_step: int = 0) -> None:
         super().__init__(parent)
-        self._runner = _Runner(config, model, max_rate)
+        self._runner = _Runner(config, model, max_rate, optimizer_state, start_step)
+        self._runner.captured.connect(self.captured)
         self._state = "idle"
         self._runner.snapshots.connect(self._on_snapshots)
         self._runner.state_changed.connect(self._on_state)
@@ -437,6 +456,11 @@ class TrainingWorker(QObject):
     def save(self, path: str) -> None:
         """Save the model between steps (atomically); ``saved`` or ``failed`` reports back."""
         self._runner.save(path)
+
+    def capture(self) -> None:
+        """Copy the weights and the optimiser state between steps; ``captured`` delivers
+        ``{"params", "optimizer", "step", "config"}`` (copies, in the GUI thread)."""
+        self._runner._request("capture", None)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training and join the thread. Idempotent. True when the thread has finished."""
