@@ -1,0 +1,222 @@
+"""Project files: a round trip restores model, optimiser, history, config and view; hostile or
+broken files are refused with a message naming the file; a failed save keeps the old file."""
+import errno
+import io
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from rnnviz import project as P
+from rnnviz.engine.optim import make_optimizer
+from rnnviz.errors import RnnvizError
+from rnnviz.training.config import TrainConfig
+from rnnviz.training.loop import build_model, train
+
+CFG = TrainConfig(task="adding", length=6, cell="lstm", hidden=(4,), batch=4, steps=20, val_every=5,
+                  val_batch=8, metrics_every=5)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    from rnnviz.ui.training_views import TrainingHistory
+
+    model = build_model(CFG)
+    opt = make_optimizer(CFG.optimizer, model.params, lr=CFG.lr)
+    h = TrainingHistory()
+    for s in train(CFG, model, optimizer=opt):
+        h.add(s)
+    return model, opt, h
+
+
+def _project(trained):
+    model, opt, h = trained
+    return P.Project(config=CFG, model=model, optimizer_state=opt.state_dict(), step=20,
+                     history=P.history_state(h), view={"tab": 1, "text": "héllo (world)", "layer": 0})
+
+
+def test_round_trip_restores_everything(tmp_path, trained):
+    from rnnviz.ui.training_views import TrainingHistory
+
+    model, opt, h = trained
+    path = tmp_path / "work.rnnviz"
+    P.save_project(path, _project(trained))
+    q = P.load_project(path)
+    assert q.config == CFG and q.step == 20 and q.view["text"] == "héllo (world)"
+    for k, v in model.params.items():
+        np.testing.assert_array_equal(q.model.params[k], v)
+    o2 = make_optimizer(CFG.optimizer, q.model.params, lr=CFG.lr)
+    o2.load_state_dict(q.optimizer_state)
+    assert o2.step_count == opt.step_count == 20
+    h2 = TrainingHistory()
+    P.restore_history(h2, q.history)
+    assert h2.steps == h.steps and h2.val_steps == h.val_steps
+    np.testing.assert_allclose(h2.train_loss, h.train_loss)
+    assert len(h2.norm_rows) == len(h.norm_rows)
+    np.testing.assert_array_equal(h2.norm_stack()[1], h.norm_stack()[1])
+    assert h2.latest.step == 20 and h2.latest.gate_saturation is not None
+    np.testing.assert_array_equal(h2.latest.top_step_norms, h.latest.top_step_norms)
+    with zipfile.ZipFile(path) as zf:  # a zip of .npy arrays, nothing else
+        assert all(n.endswith(".npy") for n in zf.namelist())
+
+
+def test_training_continues_from_a_loaded_project(tmp_path, trained):
+    P.save_project(tmp_path / "a.rnnviz", _project(trained))
+    q = P.load_project(tmp_path / "a.rnnviz")
+    opt = make_optimizer(q.config.optimizer, q.model.params, lr=q.config.lr)
+    opt.load_state_dict(q.optimizer_state)
+    snaps = list(train(q.config.replace(steps=25), q.model, optimizer=opt, start_step=q.step))
+    assert [s.step for s in snaps] == [21, 22, 23, 24, 25] and opt.step_count == 25
+
+
+def _rewrite(src, dst, change):
+    with np.load(src, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    change(arrays)
+    with open(dst, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def _set_header(arrays, **kw):
+    h = json.loads(arrays[P.HEADER_KEY].tobytes())
+    h.update(kw)
+    arrays[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+
+
+@pytest.fixture
+def good(tmp_path, trained):
+    path = tmp_path / "good.rnnviz"
+    P.save_project(path, _project(trained))
+    return path
+
+
+def refused(path, *words):
+    with pytest.raises(RnnvizError) as e:
+        P.load_project(path)
+    msg = str(e.value)
+    assert str(path) in msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def test_truncated(tmp_path, good):
+    bad = tmp_path / "cut.rnnviz"
+    bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    refused(bad, "project file")
+
+
+def test_not_a_zip(tmp_path):
+    bad = tmp_path / "notes.rnnviz"
+    bad.write_text("hello")
+    refused(bad, "not an rnnviz project file")
+
+
+def test_unknown_version(tmp_path, good):
+    bad = tmp_path / "v9.rnnviz"
+    _rewrite(good, bad, lambda a: _set_header(a, version=9))
+    refused(bad, "version 9", "not supported")
+
+
+def test_wrong_shape(tmp_path, good):
+    bad = tmp_path / "shape.rnnviz"
+
+    def change(a):
+        a["model.weight_hh_l0"] = np.zeros((3, 3), np.float32)
+    _rewrite(good, bad, change)
+    refused(bad, "weight_hh_l0")
+
+
+def test_wrong_optimiser_shape(tmp_path, good):
+    bad = tmp_path / "opt.rnnviz"
+
+    def change(a):
+        key = next(k for k in a if k.startswith("optim.exp_avg"))
+        a[key] = np.zeros(3)
+    _rewrite(good, bad, change)
+    refused(bad, "optimiser state")
+
+
+def test_history_lengths_disagree(tmp_path, good):
+    bad = tmp_path / "hist.rnnviz"
+
+    def change(a):
+        a["history.train_loss"] = a["history.train_loss"][:-1]
+    _rewrite(good, bad, change)
+    refused(bad, "train_loss")
+
+
+def test_pickled_object_array_is_refused_and_not_run(tmp_path, good):
+    bad = tmp_path / "pickle.rnnviz"
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    def change(a):
+        a["history.steps"] = np.array([Evil()], dtype=object)
+    with np.load(good, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    change(arrays)
+    with open(bad, "wb") as fh:
+        np.savez(fh, **arrays)
+    refused(bad, "pickle", "refused")
+    assert not marker.exists()
+
+
+def test_zip_bomb(tmp_path):
+    bad = tmp_path / "bomb.rnnviz"
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.zeros(1 << 20))
+    with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_BZIP2) as zf:
+        zf.writestr("history.steps.npy", buf.getvalue())
+    refused(bad, "zip bomb")
+
+
+def test_model_file_is_not_a_project(tmp_path, trained):
+    path = tmp_path / "m.npz"
+    trained[0].save(path)
+    refused(path, "model file, not a project")
+
+
+def test_bad_config_named(tmp_path, good):
+    bad = tmp_path / "cfg.rnnviz"
+
+    def change(a):
+        h = json.loads(a[P.HEADER_KEY].tobytes())
+        h["config"]["lr"] = -1
+        a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+    _rewrite(good, bad, change)
+    refused(bad, "lr")
+
+
+def test_missing_and_permission(tmp_path, monkeypatch, good):
+    refused(tmp_path / "nope.rnnviz", "not found")
+
+    def deny(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(zipfile, "ZipFile", deny)
+    refused(good, "permission denied")
+
+
+def test_disk_full_keeps_the_previous_file(tmp_path, trained, monkeypatch):
+    path = tmp_path / "work.rnnviz"
+    P.save_project(path, _project(trained))
+    before = path.read_bytes()
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(np, "savez_compressed", full)
+    with pytest.raises(RnnvizError, match="No space left"):
+        P.save_project(path, P.Project(config=CFG))
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["work.rnnviz"]  # no temporary left behind
+
+
+def test_empty_project_round_trip(tmp_path):
+    P.save_project(tmp_path / "e.rnnviz", P.Project(view={"text": "x"}))
+    q = P.load_project(tmp_path / "e.rnnviz")
+    assert q.model is None and q.config is None and q.history is None and q.view == {"text": "x"}
