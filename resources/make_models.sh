@@ -13,9 +13,11 @@ $RNNVIZ train --task text --corpus brackets --tokens char --embedding 32 --cell 
     --log-every 500 --val-every 500 --val-batch 64 --out "$OUT/brackets_lstm.npz"
 
 # Word-level sentiment classifier (many-to-one), trained on composed sentences incl. "but" contrasts.
-$RNNVIZ train --task classify --corpus sentiment --tokens word --embedding 32 --cell lstm --hidden 64 \
-    --batch 32 --optimizer adam --lr 3e-3 --clip 1.0 --steps 2500 --seed 0 \
-    --log-every 500 --val-every 500 --val-batch 256 --out "$OUT/sentiment_lstm.npz"
+# Small and briefly trained on purpose: a saturated model flips to 0 or 1 on unfinished sentences,
+# this one stays unsure until the words that decide (P(positive) swings at "terrible" and "amazing").
+$RNNVIZ train --task classify --corpus sentiment --tokens word --embedding 16 --cell lstm --hidden 32 \
+    --batch 32 --optimizer adam --lr 1e-3 --clip 1.0 --steps 600 --seed 0 \
+    --log-every 200 --val-every 200 --val-batch 256 --out "$OUT/sentiment_lstm.npz"
 
 # Compare trio: RNN, GRU and LSTM character models, same corpus, sizes and seed.
 for cell in rnn_tanh gru lstm; do

@@ -63,7 +63,8 @@ def test_sentiment_swings_at_terrible_and_amazing():
     trace = m.net.forward(m.encode(ids))
     p_pos = softmax(m.step_outputs(trace)[:, 0], axis=-1)[:, m.class_names.index("positive")]
     tokens = m.tokenizer.tokenize(text)
-    assert p_pos[tokens.index("terrible")] < 0.3
+    k = tokens.index("terrible")
+    assert p_pos[k] < 0.3 and p_pos[k] < p_pos[k - 1] - 0.15  # the first swing happens at "terrible"
     assert p_pos[-1] > 0.7
     assert p_pos[-1] - p_pos[-2] > 0.3  # the second swing happens at "amazing", not before
     neg = m.tokenizer.encode("The service was amazing but the food was terrible")[:, None]
