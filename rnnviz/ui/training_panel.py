@@ -149,6 +149,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("training_panel")
         self.worker = None
+        self._data_sources: dict = {}   # task -> {"label", "hint", "fields"}: the user's own data files
         self.history = TrainingHistory()
         self._state = "idle"
         self._closed = False
@@ -367,7 +368,8 @@ class TrainingPanel(QWidget):
     def _on_task_changed(self) -> None:
         task = self.task_box.currentData()
         self.lag_spin.setEnabled(task == "delayed_recall" and self._state not in ("running", "paused"))
-        self.task_hint.setText(dict((t[0], t[2]) for t in TASKS)[task].replace("\n", " "))
+        self.task_hint.setText((dict((t[0], t[2]) for t in TASKS).get(task) or
+                                self._data_sources.get(task, {}).get("hint", "")).replace("\n", " "))
         self.bidir_check.setEnabled(task != "reversal" and self._state not in ("running", "paused"))
         if task == "reversal":
             self.bidir_check.setChecked(False)
@@ -415,6 +417,7 @@ class TrainingPanel(QWidget):
         extra.setdefault("val_every", max(5, min(100, steps // 40)))
         extra.setdefault("metrics_every", max(5, min(25, steps // 80)))
         extra.setdefault("val_batch", max(64, min(256, self.batch_spin.value() * 2)))
+        extra.update(self._data_sources.get(task, {}).get("fields", {}))
         cfg = TrainConfig(
             task=task, length=self.length_spin.value(), lag=self.lag_spin.value(), cell=cell,
             hidden=parse_sizes(self.hidden_edit.text()), bidirectional=self.bidir_check.isChecked(),
@@ -516,9 +519,46 @@ class TrainingPanel(QWidget):
         except RnnvizError as exc:
             self.show_message(str(exc), error=True)
             return False
+        self._attach_worker(worker, config)
+        return True
+
+    def set_data_source(self, task: str, label: str, fields: dict, hint: str = "") -> None:
+        """Offer the user's own data as the task ``task`` ("text", "classify", "series") and select it.
+
+        ``fields``: TrainConfig fields it sets (``corpus`` = the file, columns, ...)."""
+        self._data_sources[task] = {"label": label, "hint": hint or label, "fields": dict(fields)}
+        i = self.task_box.findData(task)
+        if i < 0:
+            self.task_box.addItem(label, task)
+            i = self.task_box.count() - 1
+        self.task_box.setItemText(i, label)
+        self.task_box.setItemData(i, hint or label, Qt.ItemDataRole.ToolTipRole)
+        if self.task_box.currentIndex() == i:
+            self._on_task_changed()
+        self.task_box.setCurrentIndex(i)
+
+    def data_source(self, task: str) -> dict | None:
+        return self._data_sources.get(task)
+
+    def adopt_run(self, config: TrainConfig, model, optimizer_state=None, start_step: int = 0) -> None:
+        """Hold ``model`` (e.g. from a project file) as a paused run of ``config`` that Start
+        continues with ``optimizer_state`` from step ``start_step``; raises RnnvizError if invalid."""
+        from rnnviz.training.worker import TrainingWorker
+
+        config.validate()
+        worker = TrainingWorker(config, model=model, max_rate=MAX_FPS, parent=self,
+                                optimizer_state=optimizer_state, start_step=start_step)
+        self._drop_worker()
+        self.set_config(config)
+        self._attach_worker(worker, config, keep_history=True)
+        self.progress.setValue(min(int(start_step), config.steps))
+        self._set_state("paused")
+
+    def _attach_worker(self, worker, config: TrainConfig, keep_history: bool = False) -> None:
         self.worker = worker
-        self.history.clear()
-        self._clear_views()
+        if not keep_history:
+            self.history.clear()
+            self._clear_views()
         worker.snapshots.connect(self._on_snapshots)
         worker.snapshot.connect(self._on_snapshot)
         worker.state_changed.connect(self._on_worker_state)
@@ -527,7 +567,6 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("step %v / %m")
         self.show_message("")
-        return True
 
     def _drop_worker(self) -> None:
         w, self.worker = self.worker, None
