@@ -260,6 +260,36 @@ class _View(QWidget):
         self.setToolTip(self.TOOLTIP)
         self.graphics.setToolTip(self.TOOLTIP)
 
+    def _add_layer_selector(self, tooltip: str, on_change) -> None:
+        """A "layer:" combo box above the plots, hidden while there is only one layer."""
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip(tooltip)
+        self.layer_box.currentIndexChanged.connect(on_change)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        self.layer_label = QLabel("layer:")
+        bar.addWidget(self.layer_label)
+        bar.addWidget(self.layer_box)
+        bar.addStretch(1)
+        self._lay.insertLayout(0, bar)
+        self.layer_box.hide()
+        self.layer_label.hide()
+
+    def _set_layer_choices(self, choices: list[tuple[str, tuple[int, int]]]) -> bool:
+        """Show ``choices`` [(text, (layer, direction))] in the layer box; True if they changed
+        (the first one is then selected)."""
+        changed = [c[0] for c in choices] != [self.layer_box.itemText(i) for i in range(self.layer_box.count())]
+        if changed:
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for text, data in choices:
+                self.layer_box.addItem(text, list(data))
+            self.layer_box.setCurrentIndex(0)
+            self.layer_box.blockSignals(False)
+        self.layer_box.setVisible(len(choices) > 1)
+        self.layer_label.setVisible(len(choices) > 1)
+        return changed
+
     def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
                   legend_offset=(-8, 8)):
         axes = {"left": LogAxis("left")} if log_y else None
@@ -477,18 +507,7 @@ class NormHistoryView(_View):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.layer_box = QComboBox()
-        self.layer_box.setToolTip("Which layer's ||dL/dh_t|| the heatmap shows")
-        self.layer_box.currentIndexChanged.connect(self._layer_changed)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 0, 4, 0)
-        self.layer_label = QLabel("layer:")
-        bar.addWidget(self.layer_label)
-        bar.addWidget(self.layer_box)
-        bar.addStretch(1)
-        self._lay.insertLayout(0, bar)
-        self.layer_box.hide()
-        self.layer_label.hide()
+        self._add_layer_selector("Which layer's ||dL/dh_t|| the heatmap shows", self._layer_changed)
         self._layer = (-1, 0)
         self._history = None
         self.plot = self._new_plot(0, 0, "log\u2081\u2080 ||dL/dh\u209c|| over training", "time step t",
@@ -518,18 +537,8 @@ class NormHistoryView(_View):
         L, nd = history.num_layers, history.num_directions
         want = [(_layer_name(k, d, nd) + (" (top)" if k == L - 1 else ""), (k, d))
                 for k in range(L - 1, -1, -1) for d in range(nd)]
-        have = [(self.layer_box.itemText(i), tuple(self.layer_box.itemData(i)))
-                for i in range(self.layer_box.count())]
-        if [w[0] for w in want] != [h[0] for h in have]:
-            self.layer_box.blockSignals(True)
-            self.layer_box.clear()
-            for text, data in want:
-                self.layer_box.addItem(text, list(data))
-            self.layer_box.setCurrentIndex(0)
-            self.layer_box.blockSignals(False)
+        if self._set_layer_choices(want):
             self._layer = want[0][1] if want else (-1, 0)
-        self.layer_box.setVisible(len(want) > 1)
-        self.layer_label.setVisible(len(want) > 1)
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
@@ -670,18 +679,7 @@ class SpectrumView(_View):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.layer_box = QComboBox()
-        self.layer_box.setToolTip("Which layer's recurrent weights and Jacobian to show")
-        self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 0, 4, 0)
-        self.layer_label = QLabel("layer:")
-        bar.addWidget(self.layer_label)
-        bar.addWidget(self.layer_box)
-        bar.addStretch(1)
-        self._lay.insertLayout(0, bar)
-        self.layer_box.hide()
-        self.layer_label.hide()
+        self._add_layer_selector("Which layer's recurrent weights and Jacobian to show", lambda _i: self._history and self.render(self._history))
         self._history = None
         self.radius_plot = self._new_plot(0, 0, "spectral radius of W_hh", "training step", "\u03c1", legend=True)
         self.sv_plot = self._new_plot(1, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
@@ -699,16 +697,7 @@ class SpectrumView(_View):
         snap = history.latest
         L = len(snap.spectral_radius) if snap is not None and snap.spectral_radius else 0
         nd = len(snap.spectral_radius[0]) if L else 0
-        want = [_layer_name(k, d, nd) for k in range(L) for d in range(nd)]
-        if want != [self.layer_box.itemText(i) for i in range(self.layer_box.count())]:
-            self.layer_box.blockSignals(True)
-            self.layer_box.clear()
-            for k in range(L):
-                for d in range(nd):
-                    self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
-            self.layer_box.blockSignals(False)
-        self.layer_box.setVisible(len(want) > 1)
-        self.layer_label.setVisible(len(want) > 1)
+        self._set_layer_choices([(_layer_name(k, d, nd), (k, d)) for k in range(L) for d in range(nd)])
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
@@ -757,18 +746,7 @@ class SaturationView(_View):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.layer_box = QComboBox()
-        self.layer_box.setToolTip("Which layer's gates to show")
-        self.layer_box.currentIndexChanged.connect(lambda _i: self._history and self.render(self._history))
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 0, 4, 0)
-        self.layer_label = QLabel("layer:")
-        bar.addWidget(self.layer_label)
-        bar.addWidget(self.layer_box)
-        bar.addStretch(1)
-        self._lay.insertLayout(0, bar)
-        self.layer_box.hide()
-        self.layer_label.hide()
+        self._add_layer_selector("Which layer's gates to show", lambda _i: self._history and self.render(self._history))
         self._history = None
         self.sat_plot = self._new_plot(0, 0, "gate saturation per unit", "unit", "")
         self.sat_plot.showGrid(x=False, y=False)
@@ -796,16 +774,7 @@ class SaturationView(_View):
         snap = history.latest
         L = len(snap.gate_saturation) if snap is not None and snap.gate_saturation else 0
         nd = len(snap.gate_saturation[0]) if L else 0
-        want = [_layer_name(k, d, nd) for k in range(L) for d in range(nd)]
-        if want != [self.layer_box.itemText(i) for i in range(self.layer_box.count())]:
-            self.layer_box.blockSignals(True)
-            self.layer_box.clear()
-            for k in range(L):
-                for d in range(nd):
-                    self.layer_box.addItem(_layer_name(k, d, nd), [k, d])
-            self.layer_box.blockSignals(False)
-        self.layer_box.setVisible(len(want) > 1)
-        self.layer_label.setVisible(len(want) > 1)
+        self._set_layer_choices([(_layer_name(k, d, nd), (k, d)) for k in range(L) for d in range(nd)])
 
     def render(self, history: TrainingHistory) -> None:
         self._history = history
