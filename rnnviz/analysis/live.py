@@ -23,7 +23,9 @@ MAX_TOKENS = 200_000
 
 @dataclass
 class LiveResult:
-    """What one update produced. ``recomputed_from``: first step that was re-run (T if none)."""
+    """What one update produced. ``recomputed_from``: first step that was re-run (T if none).
+    ``changed_from``: first step whose token, id or states differ from the previous update
+    (<= ``recomputed_from``); views may keep everything before it."""
 
     text: str
     tokens: list[str]
@@ -31,10 +33,38 @@ class LiveResult:
     ids: np.ndarray
     unknown: np.ndarray
     recomputed_from: int
+    changed_from: int = 0
 
     @property
     def steps(self) -> int:
         return len(self.tokens)
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    """Length of the longest common prefix of two strings (O(log n) C-level comparisons)."""
+    n = min(len(a), len(b))
+    if a[:n] == b[:n]:
+        return n
+    lo, hi = 0, n  # a[:lo] == b[:lo], a[:hi] != b[:hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _count_spans_ending_before(spans: list[tuple[int, int]], limit: int) -> int:
+    """Number of leading spans whose end is <= ``limit`` (spans are sorted)."""
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= limit:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 class _Buffer:
@@ -70,19 +100,50 @@ class LiveRunner:
         self._bufs: dict[tuple[int, int, str], _Buffer] = {}
         self._out = None  # per-step probabilities
         self._T = 0
+        self._tokens: list[str] = []
+        self._spans: list[tuple[int, int]] = []
+        self._unknown = np.zeros(0, bool)
         self.last = LiveResult("", [], [], self._ids, np.zeros(0, bool), 0)
+
+    def _tokenize(self, text: str):
+        """(tokens, spans, ids, unknown, first changed token) of ``text``, re-tokenising only
+        from the last token that the edit may have touched (typing costs O(new tokens)).
+
+        Tokenisers scan left to right and decide where a token ends by looking at most two
+        characters ahead, so a token ending two or more characters before the first edited
+        character is unchanged, and the text after it tokenises as it would in the whole text.
+        """
+        old = self.last.text
+        p = _common_prefix_len(old, text)
+        k = _count_spans_ending_before(self._spans, p - 2) if p >= 2 else 0
+        e = self._spans[k - 1][1] if k else 0
+        tail = text[e:]
+        tok = self.tokenizer
+        t_tokens = tok.tokenize(tail)
+        t_spans = tok.spans(tail)
+        if e:
+            t_spans = [(a + e, b + e) for a, b in t_spans]
+        t_ids = np.asarray(tok.encode(tail), dtype=np.int64)
+        t_unknown = np.array([tok.is_unknown(t) for t in t_tokens], dtype=bool)
+        tokens = self._tokens[:k] + t_tokens
+        spans = self._spans[:k] + t_spans
+        ids = np.concatenate([self._ids[:k], t_ids]) if k else t_ids
+        unknown = np.concatenate([self._unknown[:k], t_unknown]) if k else t_unknown
+        # first token that differs from the previous text
+        n = min(len(self._tokens), len(tokens))
+        changed = k
+        while changed < n and tokens[changed] == self._tokens[changed] and ids[changed] == self._ids[changed]:
+            changed += 1
+        return tokens, spans, ids, unknown, changed
 
     # ------------------------------------------------------------------ update
     def update(self, text: str) -> LiveResult:
         """Tokenise ``text`` and bring every per-step array up to date."""
         if not isinstance(text, str):
             raise RnnvizError(f"text must be a string, got {type(text).__name__}")
-        tokens = self.tokenizer.tokenize(text)
+        tokens, spans, ids, unknown, changed = self._tokenize(text)
         if len(tokens) > MAX_TOKENS:
             raise RnnvizError(f"the text has {len(tokens)} tokens; the live view shows at most {MAX_TOKENS}")
-        ids = np.asarray(self.tokenizer.encode(text), dtype=np.int64)
-        spans = self.tokenizer.spans(text)
-        unknown = np.array([self.tokenizer.is_unknown(t) for t in tokens], dtype=bool)
         T_new = len(ids)
         n = min(self._T, T_new)
         diff = np.flatnonzero(self._ids[:n] != ids[:n])
@@ -93,7 +154,8 @@ class LiveRunner:
             self._run(ids, start)
         self._ids = ids
         self._T = T_new
-        self.last = LiveResult(text, tokens, spans, ids, unknown, start)
+        self._tokens, self._spans, self._unknown = tokens, spans, unknown
+        self.last = LiveResult(text, tokens, spans, ids, unknown, start, min(start, changed))
         return self.last
 
     def _initial_state(self, start: int):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
@@ -30,6 +30,163 @@ _TOOLTIPS = {
     ),
 }
 EMPTY_HINT = "type some text"
+
+
+class ColumnImageItem(pg.ImageItem):
+    """An ImageItem for a (H, T) image that changes column-wise (time steps), drawn at screen
+    resolution with a cost that grows with the changed columns, not with T.
+
+    :meth:`set_columns` copies only the changed columns into a growable buffer; ``image`` is a
+    (H, T) view of it (what ``ImageItem.image`` always was). Painting averages blocks of
+    ``b`` columns (``b`` a power of two, about one block per screen pixel, like pyqtgraph's
+    auto-downsampling), keeps the coloured blocks in an ARGB buffer and recolours only the
+    blocks at or after the first changed column: typing at the end of a 5,000-step text
+    recolours one block. Levels and the lookup table come from the ColorBarItem as for any
+    ImageItem; changing either recolours everything once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(axisOrder="row-major")
+        self._buf = np.zeros((0, 64))
+        self._T = 0
+        self._dirty_from = 0       # first column whose block must be recoloured
+        self._block = 1            # columns per coloured block
+        self._argb = np.zeros((0, 0, 4), np.uint8)
+        self._qimage: QImage | None = None
+        self._color_key = None
+
+    def set_columns(self, values: np.ndarray, changed_from: int = 0) -> None:
+        """Show ``values`` (T, H) transposed; columns before ``changed_from`` are unchanged
+        since the previous call."""
+        T, H = values.shape
+        if self._xp is None:
+            self._xp = np
+            if self._defferedLevels is not None:
+                self.levels, self._defferedLevels = np.asarray(self._defferedLevels), None
+        if H != self._buf.shape[0] or self.image is None:
+            self._buf = np.zeros((H, max(64, T)))
+            changed_from = 0
+        start = max(0, min(int(changed_from), self._T, T))
+        if T > self._buf.shape[1]:
+            grown = np.zeros((H, max(T, 2 * self._buf.shape[1])))
+            grown[:, :start] = self._buf[:, :start]
+            self._buf = grown
+        if T > start:
+            self._buf[:, start:T] = values[start:].T
+        resized = self.image is None or T != self._T or H != self.image.shape[0]
+        if resized:
+            self.prepareGeometryChange()
+        self._T = T
+        self.image = self._buf[:, :T]
+        self._imageHasNans = None
+        self._dirty_from = min(self._dirty_from, start)
+        if resized:
+            self.informViewBoundsChanged()
+        self.update()
+
+    def clear(self) -> None:
+        self._T = 0
+        self._dirty_from = 0
+        super().clear()
+
+    def setImage(self, image=None, autoLevels=None, **kargs):  # noqa: N802 (pyqtgraph API)
+        if image is not None:
+            image = np.asarray(image)
+            if image.ndim == 2 and not kargs.get("rect"):
+                # a (H, T) image given the usual way
+                self.set_columns(image.T)
+                levels = kargs.get("levels")
+                if levels is not None:
+                    self.setLevels(levels, update=False)
+                return
+            self._T, self._dirty_from = 0, 0
+        super().setImage(image, autoLevels=autoLevels, **kargs)
+
+    def render(self) -> None:  # noqa: D102 - painting is done in paint()
+        self._renderRequired = False
+        self._unrenderable = self.image is None or self.image.size == 0
+
+    def _block_for_view(self) -> int:
+        o = self.mapToDevice(QPointF(0, 0))
+        x = self.mapToDevice(QPointF(1, 0))
+        if o is None or x is None:
+            return 1
+        px = abs(x.x() - o.x()) + abs(x.y() - o.y())
+        if px <= 0 or px >= 1:
+            return 1
+        b = int(1.0 / px)
+        return 1 << (b.bit_length() - 1)  # largest power of two <= 1/px
+
+    def _lut(self):
+        lut = self.lut
+        if callable(lut):
+            lut = lut(self.image, 256)
+        return lut
+
+    def _recolour(self) -> None:
+        T, H = self._T, self._buf.shape[0]
+        b = self._block_for_view()
+        lut = self._lut()
+        lv = self.levels
+        if lv is None:
+            lo, hi = 0.0, 1.0
+        else:
+            lo, hi = float(lv[0]), float(lv[1])
+        key = (b, lo, hi, id(lut), H)
+        if key != self._color_key:
+            self._color_key, self._dirty_from, self._block = key, 0, b
+        n_blocks = -(-T // b)
+        if self._dirty_from >= T and self._argb.shape[1] >= n_blocks and self._qimage is not None:
+            return
+        j0 = min(self._dirty_from, T) // b
+        if n_blocks > self._argb.shape[1] or self._argb.shape[0] != H:
+            grown = np.zeros((H, max(n_blocks, 2 * self._argb.shape[1], 64), 4), np.uint8)
+            if self._argb.shape[0] == H:
+                grown[:, :j0] = self._argb[:, :j0]
+            self._argb = grown
+            self._qimage = None
+        cols = self._buf[:, j0 * b:T]
+        if b == 1:
+            means = cols
+        else:
+            nf = cols.shape[1] // b
+            means = np.empty((H, n_blocks - j0))
+            if nf:
+                means[:, :nf] = cols[:, :nf * b].reshape(H, nf, b).mean(axis=2)
+            if nf < n_blocks - j0:
+                means[:, nf] = cols[:, nf * b:].mean(axis=1)
+        if means.size:
+            # the same mapping as pyqtgraph's makeARGB: index = (v - lo) * n / (hi - lo)
+            if lut is None:
+                lut = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+            lut = np.asarray(lut)
+            n = lut.shape[0]
+            scale = n / (hi - lo) if hi != lo else 0.0
+            finite = np.isfinite(means)
+            idx = np.clip((np.where(finite, means, lo) - lo) * scale, 0, n - 1).astype(np.intp)
+            rgb = lut[idx]
+            out = self._argb[:, j0:n_blocks]
+            out[..., 0] = rgb[..., 2]
+            out[..., 1] = rgb[..., 1]
+            out[..., 2] = rgb[..., 0]
+            out[..., 3] = rgb[..., 3] if lut.shape[1] > 3 else 255
+            if not finite.all():
+                out[~finite] = 0  # NaN: transparent, as pyqtgraph draws it
+        if self._qimage is None:
+            a = self._argb
+            self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32)
+        self._dirty_from = T
+
+    def paint(self, painter, *args) -> None:
+        if self.image is None or self._T == 0 or self.image.shape[0] == 0:
+            return
+        self._recolour()
+        T, H, b = self._T, self._buf.shape[0], self._block
+        nf, rem = T // b, T % b
+        if nf:
+            painter.drawImage(QRectF(0, 0, nf * b, H), self._qimage, QRectF(0, 0, nf, H))
+        if rem:
+            painter.drawImage(QRectF(nf * b, 0, rem, H), self._qimage, QRectF(nf, 0, 1, H))
 
 
 class HeatmapView(QWidget):
@@ -64,8 +221,7 @@ class HeatmapView(QWidget):
         self.plot.hideButtons()
         self.plot.getViewBox().setDefaultPadding(0.0)
 
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setAutoDownsample(True)
+        self.image = ColumnImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
             values=theme.levels_for("diverging"), colorMap=theme.diverging_map(),
@@ -113,31 +269,39 @@ class HeatmapView(QWidget):
         scene.sigMouseMoved.connect(self.hover_at_scene)
         scene.sigMouseClicked.connect(self._on_scene_click)
 
+        self._title = None
+        self._shown_kind = None
+        self._shown_levels = None
+        self._shown_shape = None
         self.set_title(title)
         self.set_data(np.zeros((0, 0)), [], "diverging")
 
     # -- data -------------------------------------------------------------------------------
     def set_title(self, title: str | None) -> None:
         """Title shown above the plot."""
-        self._title = title or ""
+        title = title or ""
+        if title == self._title:
+            return  # setTitle re-lays out the plot
+        self._title = title
         self.plot.setTitle(self._title or None)
 
     def title(self) -> str:
         return self._title
 
     def set_data(self, values: np.ndarray, tokens: list[str], kind: str = "diverging",
-                 title: str | None = None) -> None:
+                 title: str | None = None, changed_from: int | None = None) -> None:
         """Show ``values`` (T, H) for the given ``tokens`` (length T).
 
         ``kind``: "diverging" (levels -1..1, centred on 0; for h and c), "sequential"
-        (levels 0..1; for gates) or "free" (levels = data range).
+        (levels 0..1; for gates) or "free" (levels = data range). ``changed_from``: the
+        first time step that differs from the previous call (values and tokens); steps
+        before it are not copied again (typing at the end costs O(new steps)). None: all.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        values = np.asarray(values, dtype=np.float64)
+        values = np.asarray(values)
         if values.ndim != 2:
             raise ValueError(f"values must be a 2-D array (T, H), got shape {values.shape}")
-        tokens = list(tokens)
         if len(tokens) != values.shape[0]:
             raise ValueError(
                 f"tokens must have one entry per time step: got {len(tokens)} tokens for "
@@ -145,32 +309,39 @@ class HeatmapView(QWidget):
         if title is not None:
             self.set_title(title)
         T, H = values.shape
-        self._tokens = tokens
+        keep = 0 if changed_from is None or kind != self._kind else max(0, int(changed_from))
+        self._tokens = tokens if isinstance(tokens, list) else list(tokens)
         self._kind = kind
-        data = np.ascontiguousarray(values.T)  # (H, T)
-        levels = theme.levels_for(kind, data)
-        self.colorbar.setColorMap(theme.colormap_for(kind))
-        self.colorbar.setLevels(levels)
-        self._time_axis.set_tokens(tokens)
+        levels = theme.levels_for(kind, values)
+        if kind != self._shown_kind:
+            self.colorbar.setColorMap(theme.colormap_for(kind))
+            self.setToolTip(_TOOLTIPS[kind])
+            self.plot_widget.setToolTip(_TOOLTIPS[kind])
+        if kind != self._shown_kind or levels != self._shown_levels:
+            self.colorbar.setLevels(levels)
+        self._shown_kind, self._shown_levels = kind, levels
+        self._time_axis.set_tokens(self._tokens, keep)
         self._unit_axis.set_count(H)
-        self.setToolTip(_TOOLTIPS[kind])
-        self.plot_widget.setToolTip(_TOOLTIPS[kind])
         vb = self.plot.getViewBox()
         if T == 0 or H == 0:
-            self._empty = data
+            self._empty = np.zeros((H, T))
             self.image.clear()
             self.image.setRect(0, 0, 1, 1)
             vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
             vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             self.hint.setPos(0.5, 0.5)
             self.hint.show()
+            self._shown_shape = None
         else:
             self._empty = None
             self.hint.hide()
-            self.image.setImage(data, levels=levels, autoLevels=False)
-            self.image.setRect(0, 0, T, H)
-            vb.setLimits(xMin=0, xMax=T, yMin=0, yMax=H, minXRange=min(T, 1), minYRange=min(H, 1))
-            vb.setRange(xRange=(0, T), yRange=(0, H), padding=0)
+            if not self.image.transform().isIdentity():
+                self.image.resetTransform()
+            self.image.set_columns(values, keep)
+            if self._shown_shape != (T, H):
+                vb.setLimits(xMin=0, xMax=T, yMin=0, yMax=H, minXRange=min(T, 1), minYRange=min(H, 1))
+                vb.setRange(xRange=(0, T), yRange=(0, H), padding=0)
+                self._shown_shape = (T, H)
         if self._selected is not None and self._selected >= H:
             self._selected = None
         self.set_selected_unit(self._selected)
@@ -284,6 +455,8 @@ class HeatmapView(QWidget):
         return self._readout
 
     def _set_readout(self, text: str) -> None:
+        if text == self._readout and self.readout_label.text() != " ":
+            return  # QLabel.setText re-lays out the widget
         self._readout = text
         self.readout_label.setText(text or "hover over the heatmap to read a value")
 

@@ -83,6 +83,11 @@ class LiveView(QWidget):
         self._conn_follow_end = False
         self._conn_values: np.ndarray | None = None
         self._strip_tokens_key = None
+        # incremental redraws: the views already show steps < _dirty_from of _view_key
+        # (None: redraw everything)
+        self._dirty_from: int | None = None
+        self._view_key = None
+        self._shown_T = 0
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -169,6 +174,7 @@ class LiveView(QWidget):
         self._strip_mode = "unit"
         self._conn_step, self._conn_values = None, None
         self._strip_tokens_key = None
+        self._dirty_from = None
         self._build_heatmaps()
         if is_language_model(model):
             self.output_stack.setCurrentWidget(self.topk)
@@ -257,6 +263,8 @@ class LiveView(QWidget):
             self.message.emit(str(exc))
             return
         T = self.result.steps
+        if self._dirty_from is not None:
+            self._dirty_from = min(self._dirty_from, self.result.changed_from)
         if self._follow_end or self._cursor is None or self._cursor >= T:
             self._cursor = T - 1 if T else None
         if self._strip_mode == "connectivity":
@@ -279,13 +287,20 @@ class LiveView(QWidget):
         T = res.steps
         states = self.states()
         suffix = self._layer_suffix()
-        if (self._selected is None or self._auto_selected) and T >= 2:
+        view_key = (id(self.runner), self.layer, self.direction)
+        if view_key != self._view_key:
+            self._dirty_from, self._view_key = None, view_key
+        changed = 0 if self._dirty_from is None else min(self._dirty_from, T)
+        data_changed = self._dirty_from is None or changed < T or T != self._shown_T
+        if data_changed and (self._selected is None or self._auto_selected) and T >= 2:
             # until the user picks one, show the unit of h that varies most over the text
             h = states["h"][-2000:]
             self._selected = ("h", int(np.argmax(h.std(axis=0))))
             self._auto_selected = True
         for key, hm in self._heatmaps.items():
-            hm.set_data(states[key], tokens, self._kinds[key], title=self._titles[key] + suffix)
+            if data_changed or hm.shape()[0] != T:
+                hm.set_data(states[key], tokens, self._kinds[key], title=self._titles[key] + suffix,
+                            changed_from=changed)
         sel_unit = self._selected[1] if self._selected else None
         for hm in self._heatmaps.values():
             hm.set_selected_unit(sel_unit)
@@ -318,9 +333,11 @@ class LiveView(QWidget):
             self.class_view.set_probabilities(self.runner.probabilities(), tokens, names)
             self.class_view.set_cursor(self._cursor)
 
-        self.trajectory.set_states(states["h"], tokens)
+        if data_changed or len(self.trajectory.points()) != T:
+            self.trajectory.update_states(states["h"], tokens, changed)
         self.trajectory.set_cursor(self._cursor)
         self._settle_view_boxes()
+        self._dirty_from, self._shown_T = T, T
         self.render_count += 1
         self.rendered.emit()
 

@@ -71,15 +71,23 @@ class TokenAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
-    def set_tokens(self, tokens: list[str]) -> None:
-        """Token labels (made visible and shortened)."""
-        self._labels = [short_label(t) for t in tokens]
+    def set_tokens(self, tokens: list[str], unchanged: int = 0) -> None:
+        """Token labels (made visible and shortened). ``unchanged``: the first ``unchanged``
+        tokens equal those of the previous call (their labels are kept: typing costs O(new))."""
+        old = self._labels if self._labels is not None else []
+        keep = max(0, min(int(unchanged), len(old), len(tokens)))
+        if keep == len(old) == len(tokens) and self._labels is not None:
+            return  # same tokens: keep the cached picture
+        del old[keep:]
+        old.extend(short_label(t) for t in tokens[keep:])
+        self._labels = old
         self._count = len(self._labels)
-        sample = self._labels[:2000]
-        if sample:
-            widths = sorted(len(s) for s in sample)
-            typical = widths[min(len(widths) - 1, int(0.9 * len(widths)))]
-            self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
+        if keep < 2000:  # the typical label width is estimated from the first 2000 labels
+            sample = self._labels[:2000]
+            if sample:
+                widths = sorted(len(s) for s in sample)
+                typical = widths[min(len(widths) - 1, int(0.9 * len(widths)))]
+                self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
         self.picture = None
         self.update()
 

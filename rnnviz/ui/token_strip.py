@@ -217,6 +217,7 @@ class TokenStrip(QWidget):
         self._mode: str | None = None
         self._cursor: int | None = None
         self._spans = None
+        self._text: str | None = None
 
         self.canvas = _Canvas(self)
         self.scroll = QScrollArea()
@@ -239,29 +240,36 @@ class TokenStrip(QWidget):
         """Show ``tokens``. ``spans`` (start, end) character offsets into the original ``text``
         let the strip reproduce spaces and line breaks between word tokens; ``unknown[i]`` marks
         token i as not in the model's vocabulary. Clears any values or shading."""
-        tokens = [str(t) for t in tokens]
         n = len(tokens)
         old_n = len(self._tokens)
         if spans is not None and len(spans) != n:
             raise ValueError(f"spans must have one (start, end) per token: {len(spans)} for {n} tokens")
         if unknown is not None and len(unknown) != n:
             raise ValueError(f"unknown must have one flag per token: {len(unknown)} for {n} tokens")
-        self._tokens = tokens
-        self._labels = [theme.visible_token(t) or "\u2205" for t in tokens]
-        self._unknown = [bool(u) for u in unknown] if unknown is not None else [False] * n
-        self._spans = [tuple(map(int, s)) for s in spans] if spans is not None else None
-        gaps = [""] * n
+        unknown = list(map(bool, unknown)) if unknown is not None else [False] * n
+        spans = list(map(tuple, spans)) if spans is not None else None
+        # typing at the end: the first ``keep`` tokens, their boxes and the gaps before them
+        # are unchanged; only the rest is converted and laid out again
+        m = min(n, old_n)
+        keep = 0
+        if (m and self._tokens[:m] == list(tokens[:m]) and self._unknown[:m] == unknown[:m]
+                and (spans is None) == (self._spans is None)
+                and (spans is None or (spans[:m] == self._spans[:m]
+                                       and (text or "")[: spans[m - 1][1]] == (self._text or "")[: spans[m - 1][1]]))):
+            keep = m
+        new_tokens = [str(t) for t in tokens[keep:]]
+        self._tokens = self._tokens[:keep] + new_tokens
+        self._labels = self._labels[:keep] + [theme.visible_token(t) or "\u2205" for t in new_tokens]
+        self._unknown = unknown
+        self._spans = spans
+        self._text = text
+        gaps = self._gaps[:keep] + [""] * (n - keep)
         if self._spans is not None:
-            for i in range(1, n):
+            for i in range(max(1, keep), n):
                 a, b = self._spans[i - 1][1], self._spans[i][0]
                 if b > a:
                     between = text[a:b] if text is not None else " "
                     gaps[i] = "\n" if "\n" in between else " "
-        # typing at the end: the boxes of earlier rows do not move, lay out only the last rows
-        keep = 0
-        if (old_n and n >= old_n and self._gaps[:old_n] == gaps[:old_n]
-                and self._tokens[: old_n] == tokens[: old_n]):
-            keep = old_n
         self._gaps = gaps
         self._values = None
         self._mode = None

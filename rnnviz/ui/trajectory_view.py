@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from rnnviz.analysis.pca import pca_2d_with_variance
+from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.token_axis import short_label
 
@@ -20,9 +20,14 @@ TOOLTIP = (
 #: at most this many token labels are drawn next to points
 MAX_POINT_LABELS = 40
 #: at most this many scatter markers (the path itself always has every step)
-MAX_MARKERS = 600
-#: paths longer than this are drawn thin and without antialiasing
+MAX_MARKERS = 400
+#: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
+#: while typing, the PCA axes are refitted at most this often (new steps are projected onto
+#: the current axes in between); once typing pauses for this long they are refitted exactly
+REFIT_MS = 250
+#: number of marker colours (markers share pooled brushes: creating QBrushes is slow)
+_N_COLORS = 128
 
 
 class TrajectoryView(QWidget):
@@ -50,12 +55,28 @@ class TrajectoryView(QWidget):
         self.plot.setTitle(title or None)
         self.plot.setLabel("bottom", "PC 1")
         self.plot.setLabel("left", "PC 2")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        # axes through the origin (= the mean hidden state) instead of a grid: a grid costs
+        # ~3 ms per paint in the raster engine, and the plot repaints on every keystroke
+        guide = QColor(theme.foreground_color())
+        guide.setAlpha(60)
+        self._origin = []
+        for angle in (0, 90):
+            line = pg.InfiniteLine(pos=0, angle=angle, movable=False, pen=pg.mkPen(guide, width=1))
+            line.setZValue(-10)
+            self.plot.addItem(line, ignoreBounds=True)
+            self._origin.append(line)
 
         fg = QColor(theme.foreground_color())
         fg.setAlpha(110)
-        self._pen = pg.mkPen(fg, width=1.2)
-        self._thin_pen = pg.mkPen(fg, width=0)
+        # a cosmetic 1-px pen: wider antialiased pens go through Qt's stroker (~30 ms a paint)
+        self._pen = pg.mkPen(fg, width=1)
+        self._brushes = [QBrush(QColor(*c)) for c in theme.sequential_map().map(
+            np.linspace(0.0, 1.0, _N_COLORS), mode="byte").tolist()]
+        self._pca = StreamingPCA(refit_interval=REFIT_MS / 1000.0)
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(REFIT_MS)
+        self._refit_timer.timeout.connect(self.refit)
         self.path = pg.PlotDataItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
         self.markers = pg.ScatterPlotItem(size=8, pen=None)
@@ -96,7 +117,38 @@ class TrajectoryView(QWidget):
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
         points, ratio = pca_2d_with_variance(h)
+        self._pca.reset()
+        self._refit_timer.stop()
         self.set_points(points, tokens, ratio)
+
+    def update_states(self, h: np.ndarray, tokens: list[str], changed_from: int = 0) -> None:
+        """Like :meth:`set_states` for a series whose rows before ``changed_from`` are those of
+        the previous call (typing): cheaper, because the PCA is updated incrementally and its
+        axes are refitted at most every REFIT_MS while typing (exactly once typing pauses)."""
+        h = np.asarray(h)
+        if h.ndim != 2:
+            raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
+        if len(tokens) != h.shape[0]:
+            raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
+        points, ratio = self._pca.update(h, changed_from)
+        self._tokens_for_refit = tokens
+        if self._pca.exact:
+            self._refit_timer.stop()
+        else:
+            self._refit_timer.start()
+        self.set_points(points, tokens, ratio)
+
+    def is_exact(self) -> bool:
+        """False while the points use PCA axes fitted on an earlier, shorter text."""
+        return self._pca.exact
+
+    def refit(self) -> None:
+        """Refit the PCA axes on every step shown and redraw (done after typing pauses)."""
+        self._refit_timer.stop()
+        if self._pca.exact or self._pca.points.shape[0] != len(self._tokens):
+            return
+        points, ratio = self._pca.refit()
+        self.set_points(points, self._tokens, ratio)
 
     def set_points(self, points: np.ndarray, tokens: list[str], ratio: np.ndarray | None = None) -> None:
         """Draw already projected ``points`` (T, 2)."""
@@ -111,11 +163,8 @@ class TrajectoryView(QWidget):
         T = pts.shape[0]
         self._label_steps = []
         if T:
-            # long paths: no antialiasing and a thin cosmetic pen (antialiased wide lines over
-            # thousands of segments take ~0.5 s to paint in the raster engine)
-            long_path = T > LONG_PATH
-            self.path.setPen(self._thin_pen if long_path else self._pen)
-            self.path.setData(pts[:, 0], pts[:, 1], antialias=not long_path, skipFiniteCheck=True)
+            # long paths: no antialiasing (thousands of antialiased segments are slow to paint)
+            self.path.setData(pts[:, 0], pts[:, 1], antialias=T <= LONG_PATH, skipFiniteCheck=True)
         else:
             self.path.setData([], [])
         if T == 0:
@@ -130,15 +179,14 @@ class TrajectoryView(QWidget):
             self.hint.hide()
             idx = np.arange(T) if T <= MAX_MARKERS else np.unique(
                 np.linspace(0, T - 1, MAX_MARKERS).round().astype(int))
-            t = idx / max(T - 1, 1)
-            rgba = theme.sequential_map().map(t, mode="byte")
-            brushes = [QBrush(QColor(*c)) for c in rgba.tolist()]
+            q = np.round(idx * ((_N_COLORS - 1) / max(T - 1, 1))).astype(int)
+            brushes = [self._brushes[j] for j in q.tolist()]
             self.markers.setData(pts[idx, 0], pts[idx, 1], brush=brushes, data=idx)
             self.colorbar.setLevels((0, max(T - 1, 1)))
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
-            self.plot.setLabel("bottom", "PC 1" + pct[0])
-            self.plot.setLabel("left", "PC 2" + pct[1])
-            self.plot.getViewBox().autoRange(padding=0.12)
+            self._set_axis_label("bottom", "PC 1" + pct[0])
+            self._set_axis_label("left", "PC 2" + pct[1])
+            self._fit_range(pts)
             steps = self._choose_label_steps()
             # label items are pooled: creating pg.TextItems costs ~1 ms each
             while len(self._labels) < len(steps):
@@ -158,6 +206,24 @@ class TrajectoryView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _set_axis_label(self, axis: str, text: str) -> None:
+        if self.plot.getAxis(axis).labelText != text:
+            self.plot.setLabel(axis, text)
+
+    def _fit_range(self, pts: np.ndarray, padding: float = 0.12) -> None:
+        """Show every point. The range only changes when a point would leave it or the points
+        fill less than half of it, so typing rarely re-generates the axes."""
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        lo_t, hi_t = lo - padding * span, hi + padding * span
+        vb = self.plot.getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        cur_lo, cur_hi = np.array([x0, y0]), np.array([x1, y1])
+        inside = np.all(cur_lo <= lo) and np.all(hi <= cur_hi)
+        if inside and np.all(cur_hi - cur_lo <= 2.0 * (hi_t - lo_t)):
+            return
+        vb.setRange(xRange=(lo_t[0], hi_t[0]), yRange=(lo_t[1], hi_t[1]), padding=0)
 
     def _choose_label_steps(self) -> list[int]:
         """Steps to label: evenly thinned candidates (first and last always), then greedily
