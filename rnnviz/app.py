@@ -25,7 +25,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     ``args.screenshot``: render the window offscreen to this PNG and exit; ``args.text``: text
     typed at start; ``args.model``: model name (in resources/models) or file; ``args.lesson``:
-    a lesson id (lessons arrive with issue 6; until then a status-bar message says so).
+    a lesson id (see ``rnnviz lessons``); with ``--screenshot`` the lesson first runs what its
+    picture needs (a few training steps, a generated sample, a demo).
     """
     limit_blas_threads()
     screenshot = getattr(args, "screenshot", None)
@@ -47,8 +48,11 @@ def run_app(args: argparse.Namespace) -> int:
         open_lesson = getattr(window, "open_lesson", None)
         if open_lesson is None:
             window.show_message(f"Lessons are not available in this build (asked for '{lesson}').")
-        else:
-            open_lesson(lesson)
+        elif not open_lesson(lesson, for_screenshot=bool(screenshot)):
+            print(f"rnnviz: {window.status_text()}", file=sys.stderr)
+            if screenshot:
+                window.close()
+                return 2
     if screenshot:
         window.resize(1400, 900)
         ok = render_to_png(window, screenshot)

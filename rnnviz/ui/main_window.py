@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
+    QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QPlainTextEdit,
     QStackedWidget, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.actions = ActionRegistry(self)
         self._create_actions()
         self._create_menus_and_toolbar()
+        from rnnviz.ui import desktop
+
+        desktop.install(self)  # shapes tab, lessons dock, undo/redo, help (before the layout is restored)
 
         self.text_edit.textChanged.connect(self._on_text_changed)
         self.model_combo.activated.connect(self._on_model_combo)
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
         try:
             model = load_model(path)
             self.live.set_model(model, path.stem)
+            self.shapes.set_model(model, path.stem)
         except (RnnvizError, OSError) as exc:
             self.show_message(f"Cannot open {path.name}: {exc}")
             return False
@@ -416,17 +420,14 @@ class MainWindow(QMainWindow):
     def status_text(self) -> str:
         return self.statusBar().currentMessage()
 
+    def open_lesson(self, lesson_id: str, for_screenshot: bool = False) -> bool:
+        """Set the window up for a lesson of :mod:`rnnviz.lessons`; False (and a message) if unknown."""
+        return self.lessons.open_lesson(lesson_id, for_screenshot=for_screenshot)
+
     def _about(self) -> None:
-        import numpy
-        import pyqtgraph
-        import PySide6
+        from rnnviz.ui.help import show_about
 
-        from rnnviz import __version__
-
-        QMessageBox.about(self, "About rnnviz",
-                          f"<b>rnnviz {__version__}</b> \u2014 see inside recurrent neural networks while they run "
-                          f"and train.<br>PySide6 {PySide6.__version__}, pyqtgraph "
-                          f"{pyqtgraph.__version__}, NumPy {numpy.__version__}")
+        return show_about(self)
 
     def _on_tab_changed(self, index: int) -> None:
         if index == 0:
@@ -434,6 +435,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:  # noqa: N802
         self.training.shutdown()
+        from rnnviz.ui import desktop
+
+        desktop.shutdown(self)
         settings.save_window(self)
         super().closeEvent(ev)
 

@@ -1,0 +1,212 @@
+"""The Lessons dock: pick a lesson, and the window is set up for it.
+
+Each lesson (:mod:`rnnviz.lessons`) opens a tab with a model, a text or training settings,
+explains what to look at, shows the equations with the views' symbols and suggests one thing to
+try. :func:`apply_lesson` does the setting up on a :class:`~rnnviz.ui.main_window.MainWindow`;
+:meth:`LessonsDock.open_lesson` applies and shows a lesson by id.
+"""
+from __future__ import annotations
+
+import html
+import re
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QPushButton,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from rnnviz.lessons import LESSONS, Lesson, get_lesson
+from rnnviz.ui import settings
+from rnnviz.ui.help import equations_html
+from rnnviz.ui.shapes_view import ShapeDiagram
+
+TRAINING_TAB_INDEX = {"gradients": 0, "gates": 1, "compare": 2}
+LAST_LESSON_KEY = "lessons/last"
+
+
+_SYMBOL = re.compile(r"\b([A-Za-z]+(?:\u2192|\u2190)?)_(\{[^}]*\}|[A-Za-z0-9]+)")
+
+
+def prose_html(text: str) -> str:
+    """A lesson's sentences (trusted HTML) with symbols as in the views: h_t -> h<sub>t</sub>."""
+    return _SYMBOL.sub(lambda m: f"{m.group(1)}<sub>{m.group(2).strip('{}')}</sub>", text)
+
+
+def lesson_html(lesson: Lesson, number: int | None = None) -> str:
+    head = f"Lesson {number}: " if number is not None else ""
+    return (f"<h3>{head}{html.escape(lesson.title)}</h3>"
+            f"<p><b>Look at this.</b> {prose_html(lesson.look)}</p>"
+            + equations_html(lesson.equations, heading_level=4)
+            + f"<p><b>Try this.</b> {prose_html(lesson.suggestion)}</p>")
+
+
+def apply_lesson(window, lesson: Lesson) -> None:
+    """Put ``window`` in the state ``lesson.setup`` describes (model, text, compare mode, layer,
+    training form and sub-tab, visible tab, highlighted shape)."""
+    s = lesson.setup
+    if not s.compare and window.compare_mode:
+        window.set_compare_mode(False)
+    if s.model and s.model != window.model_name:
+        window.select_model(s.model)
+    if s.compare and not window.compare_mode:
+        window.set_compare_mode(True)
+    if s.text is not None:
+        window.set_text(s.text)
+    if s.layer is not None and window.model is not None and s.layer < window.model.net.num_layers:
+        window.set_layer_direction(s.layer, 0)
+    if s.train:
+        from rnnviz.training.config import TrainConfig
+
+        panel = window.training
+        if panel.state() != "idle":
+            panel.reset()
+        panel.set_config(TrainConfig(**s.train).validate())
+    if s.training_tab:
+        window.training.tabs.setCurrentIndex(TRAINING_TAB_INDEX[s.training_tab])
+    tab = {"memory": window.memory_page, "training": window.training, "shapes": window.shapes}[s.tab]
+    window.tabs.setCurrentWidget(tab)
+    window.shapes.select_shape(s.shape if s.shape in window.shapes.diagrams else None)
+    window.hint_label.setText(f"<b>Lesson:</b> {html.escape(lesson.title)} \u2014 <b>Try this:</b> "
+                              f"{prose_html(lesson.suggestion)}")
+    window.hint_label.setVisible(s.tab == "memory")
+
+
+def prepare_screenshot(window, lesson: Lesson, timeout: float = 60.0) -> None:
+    """Make a lesson's picture worth looking at: run its training steps, generate, train demos."""
+    s = lesson.setup
+    app = QApplication.instance()
+    shapes = window.shapes
+    if s.shape == "one_to_many":
+        import numpy as np
+
+        shapes.generate.generate(rng=np.random.default_rng(1))
+    if s.shape == "bidirectional":
+        shapes.lookahead.train_now()
+    if s.tab == "training" and s.training_tab == "compare":
+        cmp = window.training.compare
+        if cmp.start():
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and min(
+                    (len(h) for h in cmp.histories.values()), default=0) < 2:
+                app.processEvents()
+                time.sleep(0.02)
+            t_end = time.monotonic() + 8.0
+            while time.monotonic() < min(t_end, deadline):
+                app.processEvents()
+                time.sleep(0.02)
+            cmp.stop()
+            cmp.redraw()
+    elif s.tab == "training" and s.screenshot_steps:
+        panel = window.training
+        panel.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and panel.progress.value() < s.screenshot_steps \
+                and panel.state() == "running":
+            app.processEvents()
+            time.sleep(0.02)
+        panel.pause()
+        t_end = time.monotonic() + 0.5
+        while time.monotonic() < t_end:
+            app.processEvents()
+            time.sleep(0.02)
+        panel.redraw(force=True)
+    app.processEvents()
+
+
+class LessonsDock(QDockWidget):
+    """A dock titled "Lessons": a lesson chooser, the lesson's text, Set up / Previous / Next."""
+
+    lesson_opened = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__("Lessons", window)
+        self.setObjectName("dock.lessons")
+        self.setToolTip("Guided lessons: each sets the app up, says what to look at, shows the equations\n"
+                        "with the same symbols as the views, and suggests one thing to try.")
+        self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+                             | Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.window_ = window
+        self.current: Lesson | None = None
+        self.combo = QComboBox()
+        for n, lesson in enumerate(LESSONS, 1):
+            self.combo.addItem(f"{n}. {lesson.title}", lesson.id)
+        self.combo.setToolTip("Choose a lesson; it opens at once")
+        self.combo.activated.connect(lambda i: self.open_lesson(self.combo.itemData(i)))
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setToolTip("What this lesson shows: what to look at, the equations (same symbols as the "
+                                "views) and one thing to try")
+        self.diagram_label = QLabel("Which inputs and outputs are used:")
+        self.diagram_holder = QVBoxLayout()
+        self.diagram: ShapeDiagram | None = None
+        self.setup_button = QPushButton("Set up again")
+        self.setup_button.setToolTip("Put the app back in this lesson's starting state")
+        self.setup_button.clicked.connect(lambda: self.current and self.open_lesson(self.current.id))
+        self.prev_button = QPushButton("\u25c0 Previous")
+        self.prev_button.setToolTip("The previous lesson")
+        self.prev_button.clicked.connect(lambda: self.step(-1))
+        self.next_button = QPushButton("Next \u25b6")
+        self.next_button.setToolTip("The next lesson")
+        self.next_button.clicked.connect(lambda: self.step(1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.prev_button)
+        buttons.addWidget(self.setup_button)
+        buttons.addWidget(self.next_button)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.combo)
+        lay.addWidget(self.diagram_label)
+        lay.addLayout(self.diagram_holder)
+        lay.addWidget(self.browser, 1)
+        lay.addLayout(buttons)
+        self.diagram_label.hide()
+        self.setWidget(body)
+        self.browser.setHtml("<p>Choose a lesson above. Each one sets the app up for one idea of the "
+                             "chapter on recurrent networks.</p>")
+
+    def lesson_ids(self) -> list[str]:
+        return [lesson.id for lesson in LESSONS]
+
+    def step(self, delta: int) -> None:
+        ids = self.lesson_ids()
+        i = ids.index(self.current.id) if self.current else -1
+        self.open_lesson(ids[(i + delta) % len(ids)])
+
+    def open_lesson(self, lesson_id: str, for_screenshot: bool = False) -> bool:
+        """Set the window up for ``lesson_id`` and show the lesson; False (and a status-bar
+        message) for an unknown id."""
+        w = self.window_
+        try:
+            lesson = get_lesson(lesson_id)
+        except KeyError as exc:
+            w.show_message(str(exc.args[0]).capitalize() + ".")
+            return False
+        self.current = lesson
+        number = self.lesson_ids().index(lesson.id) + 1
+        self.combo.setCurrentIndex(number - 1)
+        self.browser.setHtml(lesson_html(lesson, number))
+        self._show_diagram(lesson.setup.shape)
+        self.show()
+        self.raise_()
+        apply_lesson(w, lesson)
+        settings.set_value(LAST_LESSON_KEY, lesson.id)
+        if for_screenshot:
+            prepare_screenshot(w, lesson)
+        w.show_message(f"Lesson {number}: {lesson.title}")
+        self.lesson_opened.emit(lesson.id)
+        return True
+
+    def _show_diagram(self, shape: str | None) -> None:
+        if self.diagram is not None:
+            self.diagram_holder.removeWidget(self.diagram)
+            self.diagram.deleteLater()
+            self.diagram = None
+        if shape:
+            self.diagram = ShapeDiagram(shape)
+            self.diagram.set_selected(True)
+            self.diagram_holder.addWidget(self.diagram)
+        self.diagram_label.setVisible(bool(shape))

@@ -1,0 +1,185 @@
+"""Each lesson puts the window in the state it describes; the dock, shapes tab and demos work."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from rnnviz import demos
+from rnnviz.lessons import LESSONS, get_lesson
+from rnnviz.ui.lessons_panel import TRAINING_TAB_INDEX, lesson_html
+from rnnviz.ui.main_window import MainWindow
+from tests.ui._live_models import char_lm, make_models_dir
+
+
+@pytest.fixture
+def models_dir(tmp_path):
+    folder = make_models_dir(tmp_path / "models")
+    # a unidirectional 2-layer character model, so one-to-many generation works
+    char_lm("lstm", (8, 8)).save(folder / "brackets_lstm.npz")
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, models_dir):
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def _current_tab(w) -> str:
+    return {id(w.memory_page): "memory", id(w.training): "training", id(w.shapes): "shapes"}[id(w.tabs.currentWidget())]
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in LESSONS])
+def test_lesson_puts_the_window_in_its_state(qtbot, window, lesson_id):
+    lesson = get_lesson(lesson_id)
+    s = lesson.setup
+    assert window.open_lesson(lesson_id)
+    assert _current_tab(window) == s.tab
+    assert window.compare_mode == s.compare
+    if s.model:
+        assert window.model_name == s.model
+        assert window.model_combo.currentText() == s.model
+    if s.text is not None:
+        assert window.text_edit.toPlainText() == s.text
+        panel = window.compare if s.compare else window.live
+        assert panel.text() == s.text if not s.compare else window.compare._text == s.text
+    if s.layer is not None:
+        assert window.live.layer == s.layer
+        assert window.layer_combo.currentIndex() == s.layer
+    if s.train:
+        cfg = window.training.config_from_form()
+        for key, value in s.train.items():
+            if key == "hidden":
+                assert tuple(cfg.hidden_sizes) == tuple(value) or cfg.hidden == tuple(value)
+            elif key == "layers":
+                assert cfg.num_layers == max(value, len(s.train.get("hidden", (1,))))
+            else:
+                assert getattr(cfg, key) == value, key
+        assert window.training.state() == "idle"
+    if s.training_tab:
+        assert window.training.tabs.currentIndex() == TRAINING_TAB_INDEX[s.training_tab]
+    assert window.shapes.selected_shape == s.shape
+    # the dock shows the lesson: title, what to look at, equations, what to try
+    dock = window.lessons
+    assert dock.isVisible() and dock.current is lesson
+    text = dock.browser.toPlainText()
+    assert lesson.title in text and "Look at this." in text and "Try this." in text
+    assert dock.combo.currentData() == lesson_id
+    assert (dock.diagram is not None) == (s.shape is not None)
+    assert lesson.title in window.status_text()
+
+
+def test_lesson_html_uses_view_symbols():
+    html = lesson_html(get_lesson("gates-cell-state"))
+    for sym in ("f<sub>t</sub>", "c<sub>t</sub>", "z<sub>t</sub>", "h<sub>t-1</sub>", "g<sub>t</sub>"):
+        assert sym in html, sym
+
+
+def test_unknown_lesson_keeps_state(window):
+    before = (window.model_name, window.text_edit.toPlainText(), window.tabs.currentIndex())
+    assert not window.open_lesson("no-such-lesson")
+    assert "no lesson 'no-such-lesson'" in window.status_text().lower()
+    assert (window.model_name, window.text_edit.toPlainText(), window.tabs.currentIndex()) == before
+
+
+def test_next_previous_and_menu(qtbot, window):
+    window.actions.trigger("lessons.memory")
+    assert window.lessons.current.id == "memory"
+    window.actions.trigger("lessons.next")
+    assert window.lessons.current.id == LESSONS[1].id
+    window.actions.trigger("lessons.previous")
+    window.actions.trigger("lessons.previous")
+    assert window.lessons.current.id == LESSONS[-1].id
+    titles = [a.text() for a in window.lessons_menu.actions()]
+    assert sum(t.startswith(f"{n}. ") for n in range(1, len(LESSONS) + 1) for t in titles) == len(LESSONS)
+
+
+def test_switching_from_compare_lesson_back(window):
+    window.open_lesson("gates-cell-state")
+    assert window.compare_mode
+    window.open_lesson("memory")
+    assert not window.compare_mode and window.model_name == "brackets_lstm"
+
+
+def test_training_lesson_screenshot_runs_steps(qtbot, window):
+    lesson = get_lesson("bptt-vanishing")
+    assert window.open_lesson("bptt-vanishing", for_screenshot=True)
+    assert window.training.state() in ("paused", "finished")
+    assert window.training.progress.value() >= 1
+    assert len(window.training.history) > 0
+    assert window.training.config_from_form().cell == "rnn_tanh"
+    assert lesson.setup.screenshot_steps > 0
+
+
+def test_generation_follows_model_and_temperature(window):
+    window.open_lesson("shapes-generate")
+    g = window.shapes.generate
+    assert g.model is window.model
+    g.length_spin.setValue(30)
+    g.set_temperature(0.5)
+    assert g.temperature == pytest.approx(0.5)
+    out = g.generate(rng=np.random.default_rng(0))
+    ids = window.model.tokenizer.encode(g.seed_edit.text())
+    want = window.model.generate(ids, 30, temperature=0.5, rng=np.random.default_rng(0))
+    assert len(want) == 30 and out == window.model.tokenizer.decode(want)
+    assert g.last_output == out and out in g.output.toPlainText()
+    # a classifier cannot generate: the controls are disabled and a message says why
+    window.select_model("sentiment_lstm")
+    assert g.model is None and not g.button.isEnabled()
+
+
+def test_reversal_demo_uses_the_encoder_decoder(qtbot, window):
+    rev = window.shapes.reversal
+    rev.train_now(steps=5)
+    assert rev.model is not None
+    rev.input_edit.setText("abc")
+    assert rev.reversed_output() == demos.reverse_with(rev.model, "ABC")
+    assert len(rev.reversed_output()) == 3
+
+
+def test_shipped_reversal_model_reverses():
+    from rnnviz.engine.model import load_model
+    from rnnviz.ui.shapes_view import REVERSAL_MODEL, lesson_models_dir
+
+    path = lesson_models_dir() / REVERSAL_MODEL
+    if not path.exists():
+        pytest.skip("resources/lessons/reversal_gru.npz not built")
+    model = load_model(path)
+    assert demos.reverse_with(model, "ABCDEF") == "FEDCBA"
+
+
+def test_lookahead_demo_in_a_thread(qtbot, window):
+    box = window.shapes.lookahead
+    box.steps = 120
+    box.start_training()
+    qtbot.waitUntil(lambda: not box.busy() and bool(box.runs), timeout=60_000)
+    assert box.final_accuracy("bidirectional") > box.final_accuracy("unidirectional") + 0.2
+    x, y = box.curves["bidirectional"].getData()
+    assert len(x) > 0
+
+
+def test_demo_thread_stops_on_close(qtbot, models_dir):
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    w.shapes.reversal.start_training(steps=100_000)
+    assert w.shapes.reversal.busy()
+    w.close()
+    assert not w.shapes.reversal.busy()
+
+
+def test_shape_diagrams_mark_inputs_and_outputs(qtbot, window):
+    d = window.shapes.diagrams
+    assert [c["output"] for c in d["many_to_one"].columns()] == ["unused"] * 3 + ["used"]
+    assert [c["input"] for c in d["one_to_many"].columns()] == ["used", "fed", "fed", "fed"]
+    parts = [c.get("part") for c in d["encoder_decoder"].columns()]
+    assert parts.count("enc") == 3 and parts.count("dec") == 3
+    qtbot.mouseClick(d["many_to_many"], Qt.MouseButton.LeftButton)
+    assert window.shapes.selected_shape == "many_to_many"
+    img = d["bidirectional"].grab().toImage()
+    assert img.width() > 100 and not img.isNull()
