@@ -212,6 +212,7 @@ class HeatmapView(QWidget):
         self._time_axis = TokenAxis("bottom", offset=0.5)
         self._unit_axis = TokenAxis("left", offset=0.5)
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
+        theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 160)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "token (time step)")
@@ -228,6 +229,8 @@ class HeatmapView(QWidget):
             interactive=False, width=14,
         )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        theme.cache_plot_axes(self.plot)
+        theme.cache_plot_axes(self.colorbar)
 
         accent = theme.accent_color()
         halo = QColor(theme.background_color())
@@ -349,6 +352,17 @@ class HeatmapView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def set_time_labels(self, show: bool) -> None:
+        """Show or hide the token axis under the heatmap (hidden when another heatmap below
+        shows the same time steps)."""
+        if show:
+            self.plot.showAxis("bottom")
+        else:
+            self.plot.hideAxis("bottom")
+
+    def time_labels_shown(self) -> bool:
+        return self.plot.getAxis("bottom").isVisible()
 
     def image_data(self) -> np.ndarray:
         """The (H, T) array the ImageItem displays (rows = units, columns = time steps)."""

@@ -27,7 +27,8 @@ class UnitLineView(TimePlot):
         self.zero_line.setOpacity(0.5)
         self.plot.addItem(self.zero_line, ignoreBounds=True)
         color = theme.diverging_map().map(0.1, mode="qcolor")
-        self.curve = self.plot.plot([], [], pen=pg.mkPen(color, width=2),
+        # a 1-px cosmetic pen: wider antialiased pens go through Qt's slow stroker
+        self.curve = self.plot.plot([], [], pen=pg.mkPen(color, width=1.0),
                                     symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None)
         self.setToolTip(TOOLTIP)
         self.plot_widget.setToolTip(TOOLTIP)

@@ -197,6 +197,9 @@ class LiveView(QWidget):
             hm.step_hovered.connect(self.set_cursor)
             hm.unit_clicked.connect(lambda u, k=key: self.select_unit(k, u))
             self._grid.addWidget(hm, n // 2, n % 2)
+            # the heatmaps share one time range: token labels under the bottom row only (each
+            # labelled axis is redrawn on every keystroke)
+            hm.set_time_labels(n + 2 >= len(panels))
             self._heatmaps[key] = hm
             self._kinds[key] = kind
             self._titles[key] = title

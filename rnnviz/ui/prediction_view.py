@@ -107,8 +107,10 @@ class TopKView(QWidget):
         self._step = int(step)
         self.heading.setText(
             f"After step {step} ('{theme.visible_token(token)}'), the model expects next:")
-        self.bars.entries = [(theme.visible_token(t) or "\u2205", v) for t, v in self._entries]
-        self.bars.updateGeometry()
+        entries = [(theme.visible_token(t) or "\u2205", v) for t, v in self._entries]
+        if len(entries) != len(self.bars.entries):
+            self.bars.updateGeometry()  # its size hint depends on the number of rows
+        self.bars.entries = entries
         self.bars.update()
 
     def entries(self) -> list[tuple[str, float]]:

@@ -64,6 +64,43 @@ def configure_pyqtgraph() -> None:
     _configured_for = key
 
 
+def configure_view(view) -> None:
+    """Settings for a pyqtgraph GraphicsView that repaints on every keystroke.
+
+    Full-viewport updates: most of a live plot changes with each key (its axes follow the
+    text), and Qt's minimal-region updates clip every path against a region of many small
+    rectangles, which made a 5,000-point path take ~100 ms instead of ~3 ms to paint.
+    """
+    from PySide6.QtWidgets import QGraphicsView
+
+    view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+
+
+def cache_axes(*axes) -> None:
+    """Keep each pyqtgraph AxisItem (and its label) as a pixmap between changes.
+
+    Replaying an axis' QPicture redraws every tick label (~0.4 ms an axis, ~45 axes per
+    keystroke); a cached axis is one pixmap blit, and pyqtgraph's ``update()`` after a range
+    or tick change invalidates the cache as usual. Also turns off automatic SI prefixes.
+    """
+    from PySide6.QtWidgets import QGraphicsItem
+
+    mode = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    for axis in axes:
+        axis.setCacheMode(mode)
+        # no SI prefixes on these axes (steps, units, probabilities); with them on, every range
+        # change re-renders the axis title's HTML (~15 times a keystroke)
+        axis.enableAutoSIPrefix(False)
+        label = getattr(axis, "label", None)
+        if label is not None:
+            label.setCacheMode(mode)
+
+
+def cache_plot_axes(plot) -> None:
+    """:func:`cache_axes` for the four axes of a PlotItem."""
+    cache_axes(*(plot.getAxis(name) for name in ("left", "bottom", "right", "top")))
+
+
 def diverging_map() -> pg.ColorMap:
     """Colour-blind-safe diverging map (blue = negative, neutral = 0, red = positive)."""
     return pg.colormap.get(DIVERGING_NAME)

@@ -24,10 +24,12 @@ class TimePlot(QWidget):
         super().__init__(parent)
         theme.configure_pyqtgraph()
         self._tokens: list[str] = []
+        self._range_T = -1
         self._cursor: int | None = None
         self._readout = ""
         self.time_axis = TokenAxis("bottom", offset=0.0)
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": self.time_axis})
+        theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 140)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -35,9 +37,10 @@ class TimePlot(QWidget):
         self.plot.setLabel("bottom", "token (time step)")
         if y_label:
             self.plot.setLabel("left", y_label)
-        self.plot.showGrid(x=False, y=True, alpha=0.25)
+        # no grid: an axis grid costs ~3 ms a paint and the plot repaints on every keystroke
+        theme.cache_plot_axes(self.plot)
         self.plot.setTitle(title or None)
-        self._title = title
+        self._title = self._shown_title = title or ""
 
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False,
                                            pen=pg.mkPen(theme.accent_color(), width=2))
@@ -61,11 +64,14 @@ class TimePlot(QWidget):
 
     # -- to be used by subclasses ------------------------------------------------------------
     def _set_tokens(self, tokens: list[str]) -> None:
+        old_T = len(self._tokens)
         self._tokens = list(tokens)
         self.time_axis.set_tokens(self._tokens)
         T = len(self._tokens)
         vb = self.plot.getViewBox()
-        if T == 0:
+        if T == old_T and T and self._range_T == T:
+            pass  # same length: the x range stays
+        elif T == 0:
             vb.setLimits(xMin=None, xMax=None)
             vb.setXRange(0, 1, padding=0)
             self.hint.setPos(0.5, 0.5)
@@ -74,6 +80,7 @@ class TimePlot(QWidget):
             self.hint.hide()
             vb.setLimits(xMin=-0.5, xMax=T - 0.5)
             vb.setXRange(-0.5, T - 0.5, padding=0)
+        self._range_T = T
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)
@@ -85,7 +92,10 @@ class TimePlot(QWidget):
 
     # -- public -------------------------------------------------------------------------------
     def set_title(self, title: str | None) -> None:
-        self._title = title or ""
+        title = title or ""
+        if title == getattr(self, "_shown_title", None):
+            return  # setTitle re-lays out the plot
+        self._title = self._shown_title = title
         self.plot.setTitle(self._title or None)
 
     def title(self) -> str:
@@ -138,6 +148,8 @@ class TimePlot(QWidget):
         return self._readout
 
     def _set_readout(self, text: str) -> None:
+        if text == self._readout and self.readout_label.text() != " ":
+            return  # QLabel.setText re-lays out the widget
         self._readout = text
         self.readout_label.setText(text or "hover over the plot to read values")
 

@@ -49,6 +49,7 @@ class TokenAxis(pg.AxisItem):
     def __init__(self, orientation: str, offset: float = 0.5, **kwargs) -> None:
         super().__init__(orientation, **kwargs)
         self._labels: list[str] | None = None
+        self._tokens: list[str] = []
         self._count = 0
         self._offset = float(offset)
         self._label_px = 24.0
@@ -62,6 +63,7 @@ class TokenAxis(pg.AxisItem):
         if self._labels is None and self._count == int(n) and self.picture is not None:
             return  # unchanged: keep the cached picture
         self._labels = None
+        self._tokens = []
         self._count = int(n)
         digits = self._text_width("0" * len(str(max(n - 1, 0))))
         self._label_px = 8.0 + digits
@@ -71,10 +73,15 @@ class TokenAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
-    def set_tokens(self, tokens: list[str], unchanged: int = 0) -> None:
+    def set_tokens(self, tokens: list[str], unchanged: int | None = None) -> None:
         """Token labels (made visible and shortened). ``unchanged``: the first ``unchanged``
-        tokens equal those of the previous call (their labels are kept: typing costs O(new))."""
+        tokens equal those of the previous call (their labels are kept: typing costs O(new));
+        None: found by comparing with the previous tokens."""
         old = self._labels if self._labels is not None else []
+        if unchanged is None:
+            m = min(len(old), len(tokens))
+            unchanged = m if self._tokens[:m] == list(tokens[:m]) else 0
+        self._tokens = list(tokens)
         keep = max(0, min(int(unchanged), len(old), len(tokens)))
         if keep == len(old) == len(tokens) and self._labels is not None:
             return  # same tokens: keep the cached picture

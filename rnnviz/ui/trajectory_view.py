@@ -48,6 +48,7 @@ class TrajectoryView(QWidget):
         self._readout = ""
 
         self.plot_widget = pg.PlotWidget()
+        theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 200)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -90,6 +91,8 @@ class TrajectoryView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=theme.sequential_map(),
                                         interactive=False, width=12, label="step")
         self.plot.layout.addItem(self.colorbar, 2, 5)
+        theme.cache_plot_axes(self.plot)
+        theme.cache_plot_axes(self.colorbar)
         self.plot.layout.setColumnFixedWidth(4, 5)
 
         self.hint = pg.TextItem("type some text", color=theme.foreground_color(), anchor=(0.5, 0.5))
@@ -173,7 +176,7 @@ class TrajectoryView(QWidget):
             self.hint.show()
             self.plot.setLabel("bottom", "PC 1")
             self.plot.setLabel("left", "PC 2")
-            self.colorbar.setLevels((0, 1))
+            self._set_colorbar_steps(0)
             self.plot.getViewBox().setRange(xRange=(-1, 1), yRange=(-1, 1))
         else:
             self.hint.hide()
@@ -182,7 +185,7 @@ class TrajectoryView(QWidget):
             q = np.round(idx * ((_N_COLORS - 1) / max(T - 1, 1))).astype(int)
             brushes = [self._brushes[j] for j in q.tolist()]
             self.markers.setData(pts[idx, 0], pts[idx, 1], brush=brushes, data=idx)
-            self.colorbar.setLevels((0, max(T - 1, 1)))
+            self._set_colorbar_steps(T)
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
             self._set_axis_label("bottom", "PC 1" + pct[0])
             self._set_axis_label("left", "PC 2" + pct[1])
@@ -191,21 +194,34 @@ class TrajectoryView(QWidget):
             # label items are pooled: creating pg.TextItems costs ~1 ms each
             while len(self._labels) < len(steps):
                 item = pg.TextItem("", color=theme.foreground_color(), anchor=(-0.15, 1.0))
+                item._shown = None
                 self.plot.addItem(item, ignoreBounds=True)
                 self._labels.append(item)
             for item, i in zip(self._labels, steps):
                 text = short_label(self._tokens[i])
-                if item.toPlainText() != text:
-                    item.setText(text)
-                item.setPos(pts[i, 0], pts[i, 1])
-                item.show()
+                x, y = float(pts[i, 0]), float(pts[i, 1])
+                if item._shown != (text, x, y):  # setText / setPos each cost ~0.05 ms
+                    if item._shown is None or item._shown[0] != text:
+                        item.setText(text)
+                    item.setPos(x, y)
+                    item._shown = (text, x, y)
+                if not item.isVisible():
+                    item.show()
                 self._label_steps.append(i)
         for item in self._labels[len(self._label_steps):]:
-            item.hide()
+            if item.isVisible():
+                item.hide()
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _set_colorbar_steps(self, T: int) -> None:
+        """Colour bar from step 0 to step T - 1, labelled at its two ends only (its axis is
+        redrawn whenever T changes, i.e. on every keystroke)."""
+        hi = max(T - 1, 1)
+        self.colorbar.setLevels((0, hi))
+        self.colorbar.axis.setTicks([[(0, "0"), (hi, str(hi))] if T else [(0, "0"), (1, "1")], []])
 
     def _set_axis_label(self, axis: str, text: str) -> None:
         if self.plot.getAxis(axis).labelText != text:
