@@ -61,6 +61,10 @@ def install(window) -> None:
     # and the rest of the window
     for key in ("edit.undo", "edit.redo"):
         a[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    # platforms without a standard Quit key (Windows, some Linux themes) still get Ctrl+Q
+    for key, fallback in (("file.quit", "Ctrl+Q"),):
+        if key in a and a[key].shortcut().isEmpty():
+            a[key].setShortcut(QKeySequence(fallback))
     a.add("view.shapes", "&Sequence shapes", shortcut="Ctrl+3",
           slot=lambda: window.tabs.setCurrentWidget(window.shapes), tip="Show the sequence shapes tab")
     toggle = window.lessons.toggleViewAction()

@@ -134,6 +134,8 @@ class LessonsDock(QDockWidget):
         for n, lesson in enumerate(LESSONS, 1):
             self.combo.addItem(f"{n}. {lesson.title}", lesson.id)
         self.combo.setToolTip("Choose a lesson; it opens at once")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(18)
         self.combo.activated.connect(lambda i: self.open_lesson(self.combo.itemData(i)))
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
@@ -167,6 +169,20 @@ class LessonsDock(QDockWidget):
         self.setWidget(body)
         self.browser.setHtml("<p>Choose a lesson above. Each one sets the app up for one idea of the "
                              "chapter on recurrent networks.</p>")
+        self._show_last_lesson()
+
+    def _show_last_lesson(self) -> None:
+        """Show (not apply) the lesson open last time, so a learner can carry on."""
+        try:
+            lesson = get_lesson(settings.get_str(LAST_LESSON_KEY, ""))
+        except KeyError:
+            return
+        self.current = lesson
+        number = self.lesson_ids().index(lesson.id) + 1
+        self.combo.setCurrentIndex(number - 1)
+        self.browser.setHtml("<p><i>Last time you were here; press <b>Set up again</b> to continue.</i></p>"
+                             + lesson_html(lesson, number))
+        self._show_diagram(lesson.setup.shape)
 
     def lesson_ids(self) -> list[str]:
         return [lesson.id for lesson in LESSONS]

@@ -308,6 +308,7 @@ class ReversalDemo(_DemoBox):
         self.input_edit.textChanged.connect(self.update_output)
         self.output_label = QLabel()
         self.output_label.setTextFormat(Qt.TextFormat.RichText)
+        self.output_label.setWordWrap(True)
         self.output_label.setToolTip(self.toolTip())
         f = QFont("monospace")
         f.setStyleHint(QFont.StyleHint.Monospace)
