@@ -212,8 +212,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "gates-cell-state", "Gates to the rescue: forget gates near 1 and the cell-state path",
         Setup(tab="memory", compare=True, text="f((a + [b * c]) - d)"),
-        "The same text through a trained RNN, GRU and LSTM, side by side. In the LSTM column the "
-        "forget gate f_t is mostly yellow (near 1): c_t is copied forward almost unchanged, and some "
+        "The same text through a trained RNN, GRU and LSTM, side by side. In the LSTM column many "
+        "rows of the forget gate f_t are yellow (near 1): those units of c_t are copied forward almost "
+        "unchanged, and some "
         "rows of c_t step up at every '(' and down at every ')' — a counter kept on the cell-state "
         "path. The GRU's update gate z_t plays the same role for h_t.",
         ("lstm", "gru", "cell_path"),

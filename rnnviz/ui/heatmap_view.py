@@ -51,7 +51,7 @@ class ColumnImageItem(pg.ImageItem):
         self._T = 0
         self._dirty_from = 0       # first column whose block must be recoloured
         self._block = 1            # columns per coloured block
-        self._argb = np.zeros((0, 0, 4), np.uint8)
+        self._argb = np.zeros((0, 0), np.uint32)   # coloured blocks, one ARGB32 pixel each
         self._qimage: QImage | None = None
         self._color_key = None
 
@@ -63,12 +63,14 @@ class ColumnImageItem(pg.ImageItem):
             self._xp = np
             if self._defferedLevels is not None:
                 self.levels, self._defferedLevels = np.asarray(self._defferedLevels), None
-        if H != self._buf.shape[0] or self.image is None:
-            self._buf = np.zeros((H, max(64, T)))
+        # keep the engine's float type (float32 halves the copying); ints become float64
+        dtype = values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
+        if H != self._buf.shape[0] or self.image is None or dtype != self._buf.dtype:
+            self._buf = np.zeros((H, max(64, T)), dtype)
             changed_from = 0
         start = max(0, min(int(changed_from), self._T, T))
         if T > self._buf.shape[1]:
-            grown = np.zeros((H, max(T, 2 * self._buf.shape[1])))
+            grown = np.zeros((H, max(T, 2 * self._buf.shape[1])), dtype)
             grown[:, :start] = self._buf[:, :start]
             self._buf = grown
         if T > start:
@@ -123,6 +125,17 @@ class ColumnImageItem(pg.ImageItem):
             lut = lut(self.image, 256)
         return lut
 
+    def _packed_lut(self, lut) -> np.ndarray:
+        """The lookup table as uint32 ARGB pixels (QImage.Format_ARGB32)."""
+        if lut is None:
+            lut = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+        lut = np.asarray(lut)
+        if lut.dtype != np.uint8:
+            lut = np.clip(lut, 0, 255).astype(np.uint8)
+        a = lut[:, 3].astype(np.uint32) if lut.shape[1] > 3 else np.uint32(255)
+        return ((a << 24) | (lut[:, 0].astype(np.uint32) << 16)
+                | (lut[:, 1].astype(np.uint32) << 8) | lut[:, 2].astype(np.uint32))
+
     def _recolour(self) -> None:
         T, H = self._T, self._buf.shape[0]
         b = self._block_for_view()
@@ -135,12 +148,13 @@ class ColumnImageItem(pg.ImageItem):
         key = (b, lo, hi, id(lut), H)
         if key != self._color_key:
             self._color_key, self._dirty_from, self._block = key, 0, b
+            self._lut32 = self._packed_lut(lut)
         n_blocks = -(-T // b)
         if self._dirty_from >= T and self._argb.shape[1] >= n_blocks and self._qimage is not None:
             return
         j0 = min(self._dirty_from, T) // b
         if n_blocks > self._argb.shape[1] or self._argb.shape[0] != H:
-            grown = np.zeros((H, max(n_blocks, 2 * self._argb.shape[1], 64), 4), np.uint8)
+            grown = np.zeros((H, max(n_blocks, 2 * self._argb.shape[1], 64)), np.uint32)
             if self._argb.shape[0] == H:
                 grown[:, :j0] = self._argb[:, :j0]
             self._argb = grown
@@ -150,28 +164,26 @@ class ColumnImageItem(pg.ImageItem):
             means = cols
         else:
             nf = cols.shape[1] // b
-            means = np.empty((H, n_blocks - j0))
+            means = np.empty((H, n_blocks - j0), cols.dtype)
             if nf:
                 means[:, :nf] = cols[:, :nf * b].reshape(H, nf, b).mean(axis=2)
             if nf < n_blocks - j0:
                 means[:, nf] = cols[:, nf * b:].mean(axis=1)
         if means.size:
             # the same mapping as pyqtgraph's makeARGB: index = (v - lo) * n / (hi - lo)
-            if lut is None:
-                lut = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
-            lut = np.asarray(lut)
-            n = lut.shape[0]
+            lut32 = self._lut32
+            n = lut32.shape[0]
             scale = n / (hi - lo) if hi != lo else 0.0
-            finite = np.isfinite(means)
-            idx = np.clip((np.where(finite, means, lo) - lo) * scale, 0, n - 1).astype(np.intp)
-            rgb = lut[idx]
+            t = (means - lo) * scale
+            finite = np.isfinite(t.sum())
+            if not finite:
+                bad = ~np.isfinite(t)
+                t[bad] = 0.0
+            np.clip(t, 0, n - 1, out=t)
             out = self._argb[:, j0:n_blocks]
-            out[..., 0] = rgb[..., 2]
-            out[..., 1] = rgb[..., 1]
-            out[..., 2] = rgb[..., 0]
-            out[..., 3] = rgb[..., 3] if lut.shape[1] > 3 else 255
-            if not finite.all():
-                out[~finite] = 0  # NaN: transparent, as pyqtgraph draws it
+            np.take(lut32, t.astype(np.intp), out=out)
+            if not finite:
+                out[bad] = 0  # NaN: transparent, as pyqtgraph draws it
         if self._qimage is None:
             a = self._argb
             self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32)
@@ -356,10 +368,14 @@ class HeatmapView(QWidget):
     def set_time_labels(self, show: bool) -> None:
         """Show or hide the token axis under the heatmap (hidden when another heatmap below
         shows the same time steps)."""
+        left, top, right, _ = self.plot.layout.getContentsMargins()
         if show:
             self.plot.showAxis("bottom")
+            bottom = 1
         else:
             self.plot.hideAxis("bottom")
+            bottom = 8  # room for the colour bar's lowest label
+        self.plot.layout.setContentsMargins(left, top, right, bottom)
 
     def time_labels_shown(self) -> bool:
         return self.plot.getAxis("bottom").isVisible()

@@ -169,7 +169,11 @@ class LessonsDock(QDockWidget):
         self.setWidget(body)
         self.browser.setHtml("<p>Choose a lesson above. Each one sets the app up for one idea of the "
                              "chapter on recurrent networks.</p>")
-        self._show_last_lesson()
+
+    def showEvent(self, ev) -> None:  # noqa: N802
+        if self.current is None:
+            self._show_last_lesson()
+        super().showEvent(ev)
 
     def _show_last_lesson(self) -> None:
         """Show (not apply) the lesson open last time, so a learner can carry on."""
@@ -206,6 +210,8 @@ class LessonsDock(QDockWidget):
         self.combo.setCurrentIndex(number - 1)
         self.browser.setHtml(lesson_html(lesson, number))
         self._show_diagram(lesson.setup.shape)
+        if not self.isVisible() and not self.isFloating():
+            w.resizeDocks([self], [340], Qt.Orientation.Horizontal)
         self.show()
         self.raise_()
         apply_lesson(w, lesson)
@@ -219,10 +225,13 @@ class LessonsDock(QDockWidget):
     def _show_diagram(self, shape: str | None) -> None:
         if self.diagram is not None:
             self.diagram_holder.removeWidget(self.diagram)
+            self.diagram.hide()
+            self.diagram.setParent(None)
             self.diagram.deleteLater()
             self.diagram = None
         if shape:
             self.diagram = ShapeDiagram(shape)
             self.diagram.set_selected(True)
             self.diagram_holder.addWidget(self.diagram)
+            self.diagram.show()
         self.diagram_label.setVisible(bool(shape))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
@@ -73,6 +73,7 @@ class _Canvas(QWidget):
             row = bisect.bisect_right(self._row_first, keep_from - 1) - 1
             row = max(0, row - 1)  # restart one row early: a wrap decision may change
             start = self._row_first[row]
+        old_rects = self.rects
         if start > 0:
             row_tops, row_first = self._row_tops[:row + 1], self._row_first[:row + 1]
             rects = self.rects[:start]
@@ -110,7 +111,30 @@ class _Canvas(QWidget):
         if self.minimumHeight() != self._height or self.width() != width:
             self.setMinimumHeight(self._height)
             self.resize(width, self._height)
-        self.update()
+        if start > 0:
+            # boxes before ``start`` did not move: repaint the boxes that moved, appeared or went
+            dirty = QRect()
+            for i in range(start, max(len(old_rects), len(rects))):
+                a = old_rects[i] if i < len(old_rects) else None
+                b = rects[i] if i < len(rects) else None
+                if a != b:
+                    for r in (a, b):
+                        if r is not None:
+                            dirty = dirty.united(r)
+            if not dirty.isNull():
+                self.update(dirty.adjusted(-2, -2, 2, 5))
+        else:
+            self.update()
+
+    def update_tokens(self, indices) -> None:
+        """Repaint the boxes of tokens ``indices`` (and their outlines)."""
+        rect = QRect()
+        n = len(self.rects)
+        for i in indices:
+            if 0 <= i < n:
+                rect = rect.united(self.rects[i])
+        if not rect.isNull():
+            self.update(rect.adjusted(-2, -2, 2, 5))
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(300, self._height or 40)
@@ -144,17 +168,24 @@ class _Canvas(QWidget):
         r1 = bisect.bisect_right(self._row_tops, bottom)
         i0 = self._row_first[r0]
         i1 = self._row_first[r1] if r1 < len(self._row_first) else len(self.rects)
+        font = p.font()
+        struck = False
+        rgba = s._rgba
         for i in range(i0, min(i1, len(self.rects))):
             r = self.rects[i]
-            bg = QColor(*s._rgba[i].tolist())
+            if not r.intersects(ev.rect()):
+                continue
+            bg = QColor(*rgba[i].tolist())
             if bg.alpha() > 0:
                 p.fillRect(r, bg)
             p.setPen(_contrast_text(bg, base, text))
-            font = p.font()
-            font.setStrikeOut(bool(s._unknown[i]))
-            p.setFont(font)
+            unknown = bool(s._unknown[i])
+            if unknown != struck:
+                font.setStrikeOut(unknown)
+                p.setFont(font)
+                struck = unknown
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, s._labels[i])
-            if s._unknown[i]:
+            if unknown:
                 # dashed box in the text colour (visible on any fill) + red bar below the box
                 p.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
                 p.setBrush(Qt.BrushStyle.NoBrush)
@@ -164,9 +195,9 @@ class _Canvas(QWidget):
                 p.setPen(QPen(text, 2))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(r.adjusted(1, 1, -1, -1))
-        font = p.font()
-        font.setStrikeOut(False)
-        p.setFont(font)
+        if struck:
+            font.setStrikeOut(False)
+            p.setFont(font)
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         i = self.index_at(ev.position().toPoint())
@@ -218,6 +249,7 @@ class TokenStrip(QWidget):
         self._cursor: int | None = None
         self._spans = None
         self._text: str | None = None
+        self._screen_rgba: np.ndarray | None = None
 
         self.canvas = _Canvas(self)
         self.scroll = QScrollArea()
@@ -275,9 +307,21 @@ class TokenStrip(QWidget):
         self._mode = None
         if self._cursor is not None and self._cursor >= n:
             self._cursor = None
+        # the kept boxes still show their old colours on screen; if new values follow at once
+        # (typing), only the boxes whose colour changes are repainted, else all of them are
+        screen = np.zeros((n, 4), np.uint8)
+        screen[:keep] = self._rgba[:keep]
+        self._screen_rgba = screen if keep else None
+        if keep:
+            QTimer.singleShot(0, self._repaint_if_stale)
         self._rgba = np.zeros((n, 4), np.uint8)
-        self.setToolTip(_TOOLTIPS[None])
+        self._set_tooltip(_TOOLTIPS[None])
         self._relayout(keep_from=keep)
+
+    def _repaint_if_stale(self) -> None:
+        if self._screen_rgba is not None:
+            self._screen_rgba = None
+            self.canvas.update()
 
     def set_values(self, values: np.ndarray | None, kind: str = "diverging") -> None:
         """Colour each token by ``values[i]`` through the colour map of ``kind``
@@ -288,9 +332,8 @@ class TokenStrip(QWidget):
         v = self._check(values, "values")
         levels = theme.levels_for(kind, v)
         self._values, self._mode = v, kind
-        self._rgba = theme.value_rgba(v, kind, levels)
-        self.setToolTip(_TOOLTIPS[kind])
-        self.canvas.update()
+        self._set_rgba(theme.value_rgba(v, kind, levels))
+        self._set_tooltip(_TOOLTIPS[kind])
 
     def set_shading(self, values: np.ndarray | None) -> None:
         """Highlight each token with the accent colour at opacity ``values[i]`` (clipped to 0..1)."""
@@ -304,17 +347,36 @@ class TokenStrip(QWidget):
         rgba[:, :3] = (base.red(), base.green(), base.blue())
         alpha = np.where(np.isfinite(v), np.clip(v, 0.0, 1.0), 0.0)
         rgba[:, 3] = np.round(alpha * 255).astype(np.uint8)
-        self._rgba = rgba
-        self.setToolTip(_TOOLTIPS["shading"])
-        self.canvas.update()
+        self._set_rgba(rgba)
+        self._set_tooltip(_TOOLTIPS["shading"])
 
     def set_cursor(self, step: int | None) -> None:
         """Outline token ``step`` (the linked time cursor); None removes the outline."""
+        old = self._cursor
         self._cursor = int(step) if step is not None and 0 <= int(step) < len(self._tokens) else None
-        if self._cursor is not None and self.canvas.rects:
+        if self._cursor is not None and self.canvas.rects and self._cursor < len(self.canvas.rects):
             self.scroll.ensureVisible(self.canvas.rects[self._cursor].center().x(),
                                       self.canvas.rects[self._cursor].center().y(), 10, 10)
-        self.canvas.update()
+        if old != self._cursor:
+            self.canvas.update_tokens([i for i in (old, self._cursor) if i is not None])
+
+    def _set_rgba(self, rgba: np.ndarray) -> None:
+        """New box colours; repaints only the boxes whose colour changed."""
+        old = self._rgba if self._screen_rgba is None else self._screen_rgba
+        self._screen_rgba = None
+        self._rgba = rgba
+        if old.shape != rgba.shape:
+            self.canvas.update()
+            return
+        changed = np.flatnonzero((old != rgba).any(axis=1))
+        if changed.size > 256:
+            self.canvas.update()
+        elif changed.size:
+            self.canvas.update_tokens(changed.tolist())
+
+    def _set_tooltip(self, text: str) -> None:
+        if self.toolTip() != text:
+            self.setToolTip(text)
 
     # -- accessors --------------------------------------------------------------------------
     def tokens(self) -> list[str]:
@@ -362,9 +424,8 @@ class TokenStrip(QWidget):
 
     def _clear_colors(self) -> None:
         self._values, self._mode = None, None
-        self._rgba = np.zeros((len(self._tokens), 4), np.uint8)
-        self.setToolTip(_TOOLTIPS[None])
-        self.canvas.update()
+        self._set_rgba(np.zeros((len(self._tokens), 4), np.uint8))
+        self._set_tooltip(_TOOLTIPS[None])
 
     def _relayout(self, keep_from: int = 0) -> None:
         self.canvas.relayout(self.scroll.viewport().width(), keep_from)

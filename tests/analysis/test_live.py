@@ -116,3 +116,108 @@ def test_runner_validates():
     r.update("the")
     with pytest.raises(RnnvizError, match="step"):
         r.connectivity(5)
+
+
+# -- incremental tokenising -----------------------------------------------------------------------
+def _word_model():
+    tok = WordTokenizer.from_text("the food was terrible but the service wasn't bad at all")
+    return SequenceModel("gru", len(tok.vocab), [5], 2, target="classification_last",
+                         encoding="embedding", embedding_dim=3, tokenizer=tok, seed=0)
+
+
+@pytest.mark.parametrize("make", [lambda: _lm("lstm", layers=1), _word_model])
+def test_incremental_tokenising_equals_a_fresh_runner(make):
+    """Random edits (typing, deleting, pasting, apostrophes, spaces): tokens, spans, ids and
+    unknown flags equal those of a runner that sees the text for the first time."""
+    m = make()
+    r = LiveRunner(m)
+    rng = np.random.default_rng(5)
+    alphabet = list("the food wasn't bad  at all, (x) \"q\"\n") + ["don't", "but", "ZZ", "'"]
+    text = ""
+    for _ in range(150):
+        op = rng.integers(4)
+        pos = int(rng.integers(len(text) + 1))
+        piece = alphabet[int(rng.integers(len(alphabet)))]
+        if op == 0 or not text:
+            text = text + piece
+        elif op == 1:
+            text = text[:pos] + piece + text[pos:]
+        elif op == 2:
+            text = text[:pos] + text[pos + 1:]
+        else:
+            text = text[:-1]
+        old_tokens, old_ids = list(r.last.tokens), r.last.ids.copy()
+        res = r.update(text)
+        ref = LiveRunner(m).update(text)
+        assert res.tokens == ref.tokens
+        assert res.spans == ref.spans
+        np.testing.assert_array_equal(res.ids, ref.ids)
+        np.testing.assert_array_equal(res.unknown, ref.unknown)
+        # changed_from: everything before it is unchanged, the step at it (if any) differs
+        c = res.changed_from
+        assert c <= res.recomputed_from
+        assert res.tokens[:c] == old_tokens[:c]
+        np.testing.assert_array_equal(res.ids[:c], old_ids[:c])
+        if c < min(len(old_tokens), len(res.tokens)):
+            assert (res.tokens[c], res.ids[c]) != (old_tokens[c], old_ids[c])
+    trace, _ = _full(m, text) if m.target == "classification_each" else (m.net.forward(
+        m.encode(m.tokenizer.encode(text)[:, None])), None)
+    np.testing.assert_allclose(r.states(0)["h"], trace.states(0)["h"][:, 0], rtol=1e-10, atol=1e-12)
+
+
+def test_typing_at_the_end_changes_from_the_new_token():
+    r = LiveRunner(_lm("lstm", layers=1))
+    r.update("abc (de")
+    res = r.update("abc (def")
+    assert res.changed_from == res.recomputed_from == 7
+    res = r.update("abc (de")  # backspace
+    assert res.changed_from == 7 and res.steps == 7
+
+
+# -- streaming PCA --------------------------------------------------------------------------------
+def _walk(T=300, H=10, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.tanh(np.cumsum(rng.normal(size=(T, H)), axis=0) * 0.2)
+
+
+def test_streaming_pca_with_refit_on_every_update_is_exact():
+    from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
+
+    h = _walk()
+    p = StreamingPCA(refit_interval=0)
+    for T in list(range(1, 40)) + [80, 79, 200, 150, 300]:
+        pts, ratio = p.update(h[:T], changed_from=T - 1)
+        ref, ref_ratio = pca_2d_with_variance(h[:T])
+        assert p.exact
+        np.testing.assert_allclose(pts, ref, atol=1e-8)
+        np.testing.assert_allclose(ratio, ref_ratio, atol=1e-10)
+    # an edit in the middle: rows from 100 on changed
+    h2 = h.copy()
+    h2[100:] *= 0.5
+    pts, _ = p.update(h2, changed_from=100)
+    np.testing.assert_allclose(pts, pca_2d_with_variance(h2)[0], atol=1e-8)
+
+
+def test_streaming_pca_between_refits_projects_new_steps_on_the_current_axes():
+    from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
+
+    now = [0.0]
+    h = _walk(200)
+    p = StreamingPCA(refit_interval=1.0, clock=lambda: now[0])
+    p.update(h[:100])
+    assert p.exact
+    before = p.points.copy()
+    now[0] = 0.5  # within the interval: typing at the end does not refit
+    pts, _ = p.update(h[:103], changed_from=100)
+    assert not p.exact
+    np.testing.assert_array_equal(pts[:100], before)  # earlier points stay put
+    mean = h[:100].mean(axis=0)
+    basis = np.linalg.lstsq(h[:100] - mean, before, rcond=None)[0]  # the axes used so far
+    np.testing.assert_allclose(pts[100:], (h[100:103] - mean) @ basis, atol=1e-6)
+    pts, _ = p.refit()  # typing paused: exact again
+    assert p.exact
+    np.testing.assert_allclose(pts, pca_2d_with_variance(h[:103])[0], atol=1e-8)
+    now[0] = 2.0  # the interval passed: the next append refits
+    pts, _ = p.update(h[:104], changed_from=103)
+    assert p.exact
+    np.testing.assert_allclose(pts, pca_2d_with_variance(h[:104])[0], atol=1e-8)

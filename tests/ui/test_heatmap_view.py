@@ -198,3 +198,74 @@ def test_render_png(view, tmp_path):
     path = tmp_path / "heatmap.png"
     assert view.grab().save(str(path))
     assert path.stat().st_size > 1000
+
+
+# -- incremental updates and the column image -------------------------------------------------------
+def _expected_argb(item, data):
+    """ARGB32 pixels pyqtgraph's makeARGB would give ``data`` (H, n) with the item's LUT/levels."""
+    lut = np.asarray(item.lut)
+    lo, hi = (float(v) for v in item.levels)
+    n = lut.shape[0]
+    idx = np.clip((data - lo) * (n / (hi - lo)), 0, n - 1).astype(int)
+    rgb = lut[idx].astype(np.uint32)
+    return (np.uint32(255) << 24) | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def test_typing_updates_equal_a_full_update(view):
+    rng = np.random.default_rng(2)
+    values = np.tanh(rng.normal(size=(60, 7)))
+    toks = [chr(97 + i % 26) for i in range(60)]
+    for T in range(1, 61):  # one new step at a time, as typing does
+        view.set_data(values[:T], toks[:T], "diverging", changed_from=T - 1)
+        if T % 20 == 0:
+            view.grab()
+    view.set_data(values[:50], toks[:50], "diverging", changed_from=50)  # deletions
+    edited = values[:50].copy()
+    edited[30:] = -edited[30:]
+    view.set_data(edited, toks[:50], "diverging", changed_from=30)  # an edit in the middle
+    np.testing.assert_array_equal(view.image_data(), edited.T)
+    assert view.tokens() == toks[:50]
+    assert view.time_ticks()[0] == (0.5, "a")
+    view.grab()
+    item = view.image
+    assert item._block == 1  # 50 columns over ~700 px: one block per column
+    np.testing.assert_array_equal(item._argb[:, :50], _expected_argb(item, edited.T))
+
+
+def test_long_rows_are_averaged_per_screen_pixel_and_recoloured_incrementally(view):
+    T, H = 6000, 4
+    values = np.random.default_rng(3).uniform(size=(T, H))
+    view.set_data(values, [f"t{i}" for i in range(T)], "sequential")
+    view.grab()
+    item = view.image
+    b = item._block
+    assert b > 1 and b & (b - 1) == 0  # a power of two
+    n = -(-T // b)
+    means = np.array([values[j * b:(j + 1) * b].mean(axis=0) for j in range(n)]).T
+    np.testing.assert_array_equal(item._argb[:, :n], _expected_argb(item, means))
+    # typing at the end: only the last block is recoloured
+    grown = np.vstack([values, np.full((1, H), 0.99)])
+    item._argb[:, : (T // b) - 1] = 7  # marks: must survive
+    view.set_data(grown, [f"t{i}" for i in range(T + 1)], "sequential", changed_from=T)
+    view.grab()
+    assert np.all(item._argb[:, : (T // b) - 1] == 7)
+    j = T // b  # the block holding the new column
+    last = grown[j * b:].mean(axis=0)
+    np.testing.assert_array_equal(item._argb[:, j], _expected_argb(item, last[:, None])[:, 0])
+
+
+def test_nan_cells_are_transparent(view):
+    values = _data()
+    values[3, 1] = np.nan
+    view.set_data(values, list("hello world!"), "diverging")
+    view.grab()
+    assert view.image._argb[1, 3] == 0
+    assert view.image._argb[1, 4] >> 24 == 255
+
+
+def test_time_labels_can_be_hidden(view):
+    view.set_data(_data(), list("hello world!"), "diverging")
+    view.set_time_labels(False)
+    assert not view.time_labels_shown()
+    view.set_time_labels(True)
+    assert view.time_labels_shown()

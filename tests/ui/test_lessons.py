@@ -37,6 +37,7 @@ def _current_tab(w) -> str:
 
 @pytest.mark.parametrize("lesson_id", [lesson.id for lesson in LESSONS])
 def test_lesson_puts_the_window_in_its_state(qtbot, window, lesson_id):
+    window.open_lesson("shapes-generate")  # an earlier lesson, with a diagram
     lesson = get_lesson(lesson_id)
     s = lesson.setup
     assert window.open_lesson(lesson_id)
@@ -72,6 +73,8 @@ def test_lesson_puts_the_window_in_its_state(qtbot, window, lesson_id):
     assert lesson.title in text and "Look at this." in text and "Try this." in text
     assert dock.combo.currentData() == lesson_id
     assert (dock.diagram is not None) == (s.shape is not None)
+    diagrams = [d for d in dock.findChildren(type(window.shapes.diagrams["bidirectional"])) if d.isVisible()]
+    assert len(diagrams) == (1 if s.shape else 0)  # no diagram of an earlier lesson left behind
     assert lesson.title in window.status_text()
 
 

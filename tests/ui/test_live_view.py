@@ -130,3 +130,30 @@ def test_strip_layout_when_appending_equals_a_fresh_layout(qtbot, view):
     assert fresh.canvas.width() == view.strip.canvas.width()
     assert fresh.canvas.rects == view.strip.canvas.rects
     assert len({r.top() for r in fresh.canvas.rects}) > 3  # it did wrap
+
+
+def test_token_labels_under_the_bottom_row_of_heatmaps(view):
+    view.set_model(char_lm("lstm", (4,)), "m")
+    shown = {k: hm.time_labels_shown() for k, hm in view.heatmaps().items()}
+    assert shown == {"h": False, "c": False, "i": False, "f": False, "g": True, "o": True}
+    view.set_model(char_lm("rnn_tanh", (4,)), "m")
+    assert all(hm.time_labels_shown() for hm in view.heatmaps().values())
+
+
+def test_typing_edits_and_layer_switches_keep_every_view_equal_to_the_engine(view):
+    m = char_lm("gru", (5, 4))
+    view.set_model(m, "m")
+    texts = ["f(a", "f(a, [b", "f(a, [b]) x", "f(a, [b]) ", "g(a, [b]) ", "g(a, [b]) and (c)"]
+    for text in texts:
+        view.set_text(text)
+        view.flush()
+        for layer in (0, 1):
+            view.set_layer_direction(layer, 0)
+            ref = forward_states(m, text, layer)
+            for key, hm in view.heatmaps().items():
+                np.testing.assert_allclose(hm.image_data(), ref[key].T, rtol=1e-6, atol=1e-7)
+                assert hm.tokens() == list(text)
+            assert view.trajectory.points().shape == (len(text), 2)
+            sel = view.selected_unit()
+            np.testing.assert_allclose(view.unit_line.series(), ref[sel[0]][:, sel[1]], rtol=1e-6, atol=1e-7)
+        view.set_layer_direction(0, 0)

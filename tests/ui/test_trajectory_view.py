@@ -149,3 +149,29 @@ def test_render_png(view, tmp_path):
     view.set_states(_h(len(toks), 16), toks)
     view.set_cursor(5)
     assert view.grab().save(str(tmp_path / "trajectory.png"))
+
+
+def test_update_states_while_typing_then_exact_after_a_pause(view, qtbot):
+    h = _h(120, 8, seed=2)
+    toks = [f"t{i}" for i in range(120)]
+    view.set_states(h[:100], toks[:100])
+    for T in range(101, 121):
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        assert view.points().shape == (T, 2)
+        assert len(view.markers.data) == T
+    if not view.is_exact():
+        qtbot.waitUntil(view.is_exact, timeout=3000)  # refitted once typing paused
+    np.testing.assert_allclose(view.points(), pca_2d(h), atol=1e-8)
+    x, y = view.path.getOriginalDataset()
+    np.testing.assert_allclose(np.c_[x, y], pca_2d(h), atol=1e-8)
+
+
+def test_every_point_stays_in_view(view):
+    h = _h(60, 8, seed=4)
+    toks = [f"t{i}" for i in range(60)]
+    for T in range(2, 61):
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+        pts = view.points()
+        assert x0 <= pts[:, 0].min() and pts[:, 0].max() <= x1
+        assert y0 <= pts[:, 1].min() and pts[:, 1].max() <= y1
