@@ -50,6 +50,7 @@ class TokenAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self._labels: list[str] | None = None
         self._tokens: list[str] = []
+        self._sample_n = 0
         self._count = 0
         self._offset = float(offset)
         self._label_px = 24.0
@@ -89,7 +90,11 @@ class TokenAxis(pg.AxisItem):
         old.extend(short_label(t) for t in tokens[keep:])
         self._labels = old
         self._count = len(self._labels)
-        if keep < 2000:  # the typical label width is estimated from the first 2000 labels
+        # the typical label width is estimated from the first 2000 labels, again when that
+        # sample changed or grew by a tenth (not on every keystroke)
+        n_sample = min(len(self._labels), 2000)
+        if keep < self._sample_n or n_sample > 1.1 * self._sample_n + 1:
+            self._sample_n = n_sample
             sample = self._labels[:2000]
             if sample:
                 widths = sorted(len(s) for s in sample)

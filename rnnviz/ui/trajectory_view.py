@@ -242,13 +242,17 @@ class TrajectoryView(QWidget):
         vb.setRange(xRange=(lo_t[0], hi_t[0]), yRange=(lo_t[1], hi_t[1]), padding=0)
 
     def _choose_label_steps(self) -> list[int]:
-        """Steps to label: evenly thinned candidates (first and last always), then greedily
-        dropping any label whose estimated on-screen box would overlap one already placed."""
+        """Steps to label: the last step and every ``stride``-th step (a power of two, so the
+        candidates stay the same while typing and labels do not jump around), then greedily,
+        newest first, dropping any label whose estimated on-screen box would overlap one
+        already placed."""
         pts, T = self._points, len(self._points)
-        stride = max(1, int(np.ceil(T / (4 * MAX_POINT_LABELS))))
-        cand = list(range(T - 1, -1, -stride))  # newest first: recent tokens matter most
-        if cand[-1] != 0:
-            cand.append(0)
+        need = max(1, int(np.ceil(T / (4 * MAX_POINT_LABELS))))
+        stride = 1 << (need - 1).bit_length()
+        last_grid = ((T - 1) // stride) * stride
+        cand = list(range(last_grid, -1, -stride))  # newest first: recent tokens matter most
+        if last_grid != T - 1:
+            cand.insert(0, T - 1)
         vb = self.plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         w_px = max(200.0, vb.width() or 0.8 * self.width())
