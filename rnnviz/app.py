@@ -61,6 +61,7 @@ def run_app(args: argparse.Namespace) -> int:
             print(f"rnnviz: could not write the screenshot {screenshot}", file=sys.stderr)
         return 0 if ok else 1
     window.show()
+    window.files.startup()  # offer to restore autosaved work after an unclean exit
     return app.exec()
 
 

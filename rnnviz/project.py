@@ -397,6 +397,8 @@ def load_project(path) -> Project:
         except RnnvizError as exc:
             raise RnnvizError(f"{name}: the optimiser state does not fit the model: {exc}") from None
     history = None
+    if header.get("history") is None and any(k.startswith("history.") for k in arrays):
+        raise RnnvizError(f"{name}: training history arrays without a history description")
     if header.get("history") is not None:
         harr = {k[len("history."):]: v for k, v in arrays.items() if k.startswith("history.")}
         history = {"arrays": harr, "meta": header["history"]}

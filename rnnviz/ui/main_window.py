@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.actions = ActionRegistry(self)
         self._create_actions()
         self._create_menus_and_toolbar()
+        from rnnviz.ui.file_actions import FileController
+
+        self.files = FileController(self)  # File menu: open anything, projects, export, autosave
         from rnnviz.ui import desktop
 
         desktop.install(self)  # shapes tab, lessons dock, undo/redo, help (before the layout is restored)
@@ -434,6 +437,7 @@ class MainWindow(QMainWindow):
             self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, ev) -> None:  # noqa: N802
+        self.files.shutdown()
         self.training.shutdown()
         from rnnviz.ui import desktop
 

@@ -229,7 +229,12 @@ def test_actions_registry_menus_and_shortcuts(window):
     assert a["file.quit"].shortcut() in (QKeySequence(QKeySequence.StandardKey.Quit), QKeySequence("Ctrl+Q"))
     assert a["file.open"].shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert a.ids("examples.") == [f"examples.{n}" for n in range(len(EXAMPLES))]
-    menu_actions = {act.objectName() for m in window.menuBar().actions() for act in m.menu().actions()}
+    def walk(menu):  # submenus too (File > Export > ...)
+        for act in menu.actions():
+            yield act
+            if act.menu() is not None:
+                yield from walk(act.menu())
+    menu_actions = {act.objectName() for m in window.menuBar().actions() for act in walk(m.menu())}
     assert set(a.ids()) <= menu_actions | {""}
     texts = [e.text for e in EXAMPLES]
     for s in ("The bank was steep, so I slid down it.", "I love eating",

@@ -1,0 +1,200 @@
+"""Exports: plots as PNG and SVG, the current text's traces as ``.npz`` and CSV, weights as
+PyTorch-compatible ``.safetensors``; and importing PyTorch ``nn.RNN/LSTM/GRU`` weights.
+
+::
+
+    export_plots(window.tabs.currentWidget(), folder)   # every visible plot -> NAME.png + NAME.svg
+    export_traces(live_view, "trace.npz", "trace_csv/", step_norms=history.latest)
+    export_weights(model, "weights.safetensors")        # rnnviz.engine.serialize.export_weights
+    import_weights(model, "lstm.safetensors")           # or .pt with torch.load(weights_only=True)
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from rnnviz.errors import RnnvizError
+
+__all__ = ["visible_plots", "export_plots", "trace_arrays", "export_traces", "export_weights", "import_weights"]
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"<[^>]+>", "", text or "")
+    s = re.sub(r"[^A-Za-z0-9]+", "_", s).strip("_").lower()
+    return s[:60] or "plot"
+
+
+def visible_plots(widget) -> list[tuple[str, object]]:
+    """(name, PlotItem) for every pyqtgraph plot shown inside ``widget`` (hidden tabs skipped)."""
+    import pyqtgraph as pg
+
+    out = []
+    seen: dict[str, int] = {}
+    for view in widget.findChildren(pg.GraphicsView):
+        if not view.isVisible() or view.scene() is None:
+            continue
+        items = [it for it in view.scene().items() if isinstance(it, pg.PlotItem)]
+        items.sort(key=lambda it: (it.scenePos().y(), it.scenePos().x()))
+        for it in items:
+            if not it.isVisible():
+                continue
+            title = it.titleLabel.text if getattr(it, "titleLabel", None) is not None else ""
+            base = _slug(title or view.objectName() or type(view.parent() or view).__name__)
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            out.append((base if n == 0 else f"{base}_{n + 1}", it))
+    return out
+
+
+def export_plots(widget, folder, formats=("png", "svg")) -> list[Path]:
+    """Write every visible plot of ``widget`` to ``folder`` as PNG and SVG; returns the files.
+
+    Raises RnnvizError (naming the folder) when nothing is visible or a file cannot be written.
+    """
+    from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RnnvizError(f"{folder}: not a folder; choose an existing folder for the plots")
+    plots = visible_plots(widget)
+    if not plots:
+        raise RnnvizError("no plots are shown on this tab; nothing to export")
+    written = []
+    for name, item in plots:
+        for fmt in formats:
+            path = folder / f"{name}.{fmt}"
+            try:
+                if fmt == "png":
+                    ex = ImageExporter(item)
+                    w = int(max(200, item.sceneBoundingRect().width()))
+                    ex.parameters()["width"] = w * 2
+                    ok = ex.export(str(path))
+                    if ok is False or not path.exists():
+                        raise OSError("the image could not be written")
+                else:
+                    try:
+                        SVGExporter(item).export(str(path))
+                    except (ValueError, IndexError, AttributeError, TypeError):
+                        # pyqtgraph's SVG cleaner fails on some path items: paint the plot
+                        # through Qt's own SVG generator instead
+                        _svg_via_qt(item, path)
+            except OSError as exc:
+                raise RnnvizError(f"cannot save {path}: {exc.strerror or exc}") from None
+            written.append(path)
+    return written
+
+
+def _svg_via_qt(item, path: Path) -> None:
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = item.sceneBoundingRect()
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(int(rect.width()), int(rect.height())))
+    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    gen.setTitle(path.stem)
+    painter = QPainter(gen)
+    try:
+        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
+    if not path.exists() or path.stat().st_size == 0:
+        raise OSError("the SVG could not be written")
+
+
+def trace_arrays(live_view, step_norms=None) -> tuple[list[str], dict[str, np.ndarray]]:
+    """(tokens, {"h_l0_d0": (T, H), "c_l0_d0", gates ..., "step_norms_l0_d0": (T',)}) of the text the
+    live view shows, every layer and direction; ``step_norms`` a training Snapshot or None."""
+    runner, result, model = live_view.runner, live_view.result, live_view.model
+    if runner is None or result is None or model is None:
+        raise RnnvizError("no model or text to export; open a model and type some text first")
+    if not result.tokens:
+        raise RnnvizError("the text is empty; type some text to export its traces")
+    net = model.net
+    arrays: dict[str, np.ndarray] = {}
+    for k in range(net.num_layers):
+        for d in range(net.num_directions):
+            for key, a in runner.states(k, d).items():
+                arrays[f"{key}_l{k}_d{d}"] = np.array(a, dtype=np.float32)
+    if step_norms is not None and step_norms.step_norms:
+        for k, row in enumerate(step_norms.step_norms):
+            for d, a in enumerate(row):
+                arrays[f"step_norms_l{k}_d{d}"] = np.asarray(a, dtype=np.float64)
+    return list(result.tokens), arrays
+
+
+def export_traces(live_view, npz_path, csv_folder=None, step_norms=None) -> list[Path]:
+    """Save the traces as one ``.npz`` (plus ``tokens``) and, with ``csv_folder``, one CSV per
+    array (a ``step,token`` column pair, then one column per unit). Atomic writes."""
+    from rnnviz.engine.serialize import atomic_write
+
+    tokens, arrays = trace_arrays(live_view, step_norms)
+    all_arrays = dict(arrays)
+    all_arrays["tokens"] = np.asarray(tokens, dtype=str)
+    npz_path = Path(npz_path)
+    atomic_write(npz_path, lambda fh: np.savez_compressed(fh, **all_arrays))
+    written = [npz_path]
+    if csv_folder is not None:
+        folder = Path(csv_folder)
+        if not folder.is_dir():
+            raise RnnvizError(f"{folder}: not a folder; choose an existing folder for the CSV files")
+        for key, a in arrays.items():
+            buf = io.StringIO()
+            wr = csv.writer(buf, lineterminator="\n")
+            if key.startswith("step_norms"):
+                wr.writerow(["step", "dL_dh_norm"])
+                for t, v in enumerate(a):
+                    wr.writerow([t + 1, f"{v:.9g}"])
+            else:
+                wr.writerow(["step", "token"] + [f"unit_{j}" for j in range(a.shape[1])])
+                for t in range(a.shape[0]):
+                    wr.writerow([t + 1, tokens[t] if t < len(tokens) else ""] + [f"{v:.7g}" for v in a[t]])
+            data = buf.getvalue().encode("utf-8")
+            p = folder / f"{key}.csv"
+            atomic_write(p, lambda fh, data=data: fh.write(data))
+            written.append(p)
+    return written
+
+
+def export_weights(model, path) -> Path:
+    """``model``'s parameters as PyTorch-compatible ``.safetensors`` (names as ``state_dict``)."""
+    from rnnviz.engine.serialize import export_weights as _export
+
+    if model is None:
+        raise RnnvizError("no model to export; open or train one first")
+    _export(model, path)
+    return Path(path)
+
+
+def import_weights(model, path_or_tensors, name: str | None = None) -> int:
+    """Load ``nn.RNN/LSTM/GRU`` weights into ``model.net`` (all or nothing; strict shapes).
+
+    ``path_or_tensors``: a ``.safetensors`` / ``.pt`` path, or a dict of arrays already read.
+    Returns the number of tensors loaded. RnnvizError names the file and the mismatch."""
+    from rnnviz.engine.serialize import load_safetensors, recurrent_state_from
+
+    if model is None:
+        raise RnnvizError("no model to import the weights into; open a model first")
+    if isinstance(path_or_tensors, dict):
+        tensors, name = path_or_tensors, name or "weights"
+    else:
+        name = str(path_or_tensors)
+        if Path(name).suffix.lower() in (".pt", ".pth"):
+            from rnnviz.ui.data_source import read_torch_state
+
+            tensors = read_torch_state(name)
+        else:
+            tensors = load_safetensors(name)
+    net = model.net
+    try:
+        state = {k: np.asarray(v).astype(net.dtype) for k, v in recurrent_state_from(tensors, net).items()}
+        net.load_state_dict(state)
+    except RnnvizError as exc:
+        raise RnnvizError(f"{name}: {exc}") from None
+    return len(state)

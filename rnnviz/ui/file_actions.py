@@ -1,0 +1,700 @@
+"""The File menu: open anything (Ctrl+O, drag and drop, recent files), projects (save / save as /
+open), exports and weight import, autosave and crash recovery.
+
+:class:`FileController` is created by the main window after its actions and menus exist::
+
+    self.files = FileController(self)     # adds its actions to the registry and the File menu
+    self.files.startup()                  # app start: offer crash recovery, mark the session
+    self.files.shutdown()                 # clean close
+
+Opening a file sniffs what it is (:func:`rnnviz.ui.data_source.path_kind`) and reads it in a
+background thread with a progress dialog and Cancel (:class:`~rnnviz.ui.data_source.BackgroundLoad`);
+nothing changes until the file has been read and validated, so a bad file or a cancel leaves the
+app as it was and the status bar names the file and the problem:
+
+- a model (``.npz``) -> the live view; weights (``.safetensors``, ``.pt``) -> imported into the
+  model on screen; a project (``.rnnviz``) -> everything restored;
+- a text -> the Training panel's data (language model, task "text");
+- a labelled CSV (text,label) -> task "classify"; a numeric CSV/TSV -> task "series" after a
+  small dialog (columns, window, horizon, normalisation).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
+
+from rnnviz.errors import RnnvizError
+from rnnviz.ui import settings
+from rnnviz.ui.data_source import OPEN_FILTER, BackgroundLoad, Loaded, path_kind, read_for_open
+
+__all__ = ["FileController", "MAX_RECENT", "RECENT_KEY"]
+
+MAX_RECENT = 10
+RECENT_KEY = "files/recent"
+DATA_TASKS = ("text", "classify", "series")
+
+
+class FileController(QObject):
+    """Opening, saving, exporting and recovering; see the module docstring.
+
+    Signals: ``opened(str kind, str path)`` after a file was applied; ``project_saved(str)``;
+    ``load_finished()`` after every background load (applied, failed or cancelled).
+    """
+
+    opened = Signal(str, str)
+    project_saved = Signal(str)
+    load_finished = Signal()
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        from rnnviz.ui.autosave import Autosaver
+
+        self.w = window
+        self.project_path: str | None = None
+        self.job: BackgroundLoad | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.last_error = ""
+        self._capture_waiting: list = []
+        self._capture_worker = None
+        self._install_actions()
+        self._install_menu()
+        self._install_drop()
+        self.autosave = Autosaver(window, self)
+        window.training.state_changed.connect(self._on_training_state)
+
+    # ------------------------------------------------------------------ set-up
+    def _install_actions(self) -> None:
+        a = self.w.actions
+        op = a["file.open"]
+        op.setText("&Open\u2026")
+        tip = ("Open a model (.npz), a project (.rnnviz), PyTorch weights (.safetensors/.pt), a text, a numeric "
+               "CSV/TSV or a labelled CSV (text,label); you can also drop files on the window")
+        op.setToolTip(tip)
+        op.setStatusTip(tip)
+        try:
+            op.triggered.disconnect()
+        except (RuntimeError, TypeError):
+            pass
+        op.triggered.connect(lambda _c=False: self.open_dialog())
+        a.add("file.open_project", "Open &Project\u2026", slot=self.open_project_dialog,
+              tip="Open a saved project (.rnnviz): model, optimiser, training history, settings and text")
+        a.add("file.save_project", "&Save Project", shortcut=QKeySequence.StandardKey.Save,
+              slot=self.save_project, tip="Save the model, its optimiser, the training history, the settings "
+                                          "and the text to a project file (.rnnviz)")
+        a.add("file.save_project_as", "Save Project &As\u2026", shortcut=QKeySequence.StandardKey.SaveAs,
+              slot=self.save_project_as, tip="Save the project under a new name")
+        a.add("file.export_plots", "&Plots (PNG and SVG)\u2026", slot=self.export_plots_dialog,
+              tip="Write every plot shown on the current tab to a folder as PNG and SVG")
+        a.add("file.export_traces", "&Traces (.npz and CSV)\u2026", slot=self.export_traces_dialog,
+              tip="Save h, c and every gate of every layer for the current text (and the latest training "
+                  "step norms) as .npz and CSV")
+        a.add("file.export_weights", "&Weights (.safetensors)\u2026", slot=self.export_weights_dialog,
+              tip="Save the model's weights with PyTorch's names, loadable with safetensors.torch.load_file")
+        a.add("file.import_weights", "&Import PyTorch Weights\u2026", slot=self.import_weights_dialog,
+              tip="Load nn.RNN / nn.LSTM / nn.GRU weights (.safetensors, or .pt when PyTorch is installed) "
+                  "into the model on screen")
+        a.add("edit.preferences", "&Preferences\u2026", slot=self.preferences_dialog,
+              tip="Autosave interval")
+
+    def _install_menu(self) -> None:
+        a = self.w.actions
+        file_menu = a["file.quit"].associatedObjects()
+        menu = next((m for m in file_menu if isinstance(m, QMenu)), None)
+        if menu is None:
+            menu = self.w.menuBar().addMenu("&File")
+        self.file_menu = menu
+        quit_act = a["file.quit"]
+        self.recent_menu = QMenu("Open &Recent", menu)
+        self.recent_menu.setObjectName("menu.recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.export_menu = QMenu("&Export", menu)
+        self.export_menu.setObjectName("menu.export")
+        for i in ("file.export_plots", "file.export_traces", "file.export_weights"):
+            self.export_menu.addAction(a[i])
+        before = quit_act
+        for item in (self.recent_menu, None, a["file.open_project"], a["file.save_project"],
+                     a["file.save_project_as"], None, self.export_menu, a["file.import_weights"], None):
+            if item is None:
+                menu.insertSeparator(before)
+            elif isinstance(item, QMenu):
+                menu.insertMenu(before, item)
+            else:
+                menu.insertAction(before, item)
+        edit = next((m for m in self.w.menuBar().findChildren(QMenu) if m.title().replace("&", "") == "Edit"), None)
+        if edit is not None:
+            edit.addSeparator()
+            edit.addAction(a["edit.preferences"])
+        self._fill_recent_menu()
+        menu.aboutToShow.connect(self._hide_other_recent_menus)
+        self.w.open_path = self.open_path  # other modules' recent lists route files through here
+
+    def _hide_other_recent_menus(self) -> None:
+        """Only one "Open Recent" submenu (this one: it also drops missing files)."""
+        for act in self.file_menu.actions():
+            m = act.menu()
+            if m is not None and m is not self.recent_menu and \
+                    act.text().replace("&", "").lower() == "open recent":
+                act.setVisible(False)
+
+    def _install_drop(self) -> None:
+        self.w.setAcceptDrops(True)
+        self.w.installEventFilter(self)
+        self.w.text_edit.viewport().installEventFilter(self)
+
+    # ------------------------------------------------------------------ messages
+    def error(self, text: str) -> None:
+        self.last_error = text
+        self.w.show_message(text)
+
+    def info(self, text: str) -> None:
+        self.w.show_message(text)
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def _dropped_files(ev) -> list[str]:
+        md = ev.mimeData()
+        if md is None or not md.hasUrls():
+            return []
+        return [u.toLocalFile() for u in md.urls() if u.isLocalFile()]
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt
+        t = ev.type()
+        if t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if self._dropped_files(ev):
+                ev.acceptProposedAction()
+                return True
+        elif t == QEvent.Type.Drop:
+            files = self._dropped_files(ev)
+            if files:
+                ev.acceptProposedAction()
+                if len(files) > 1:
+                    self.info(f"Opening {Path(files[0]).name} (one file at a time; {len(files) - 1} more ignored)")
+                self.open_path(files[0])
+                return True
+        return super().eventFilter(obj, ev)
+
+    # ------------------------------------------------------------------ recent files
+    def recent_files(self) -> list[str]:
+        raw = settings.get_str(RECENT_KEY, "")
+        return [p for p in raw.split("\n") if p]
+
+    def _set_recent(self, paths: list[str]) -> None:
+        settings.set_value(RECENT_KEY, "\n".join(paths[:MAX_RECENT]))
+
+    def add_recent(self, path: str) -> None:
+        p = str(Path(path).resolve())
+        self._set_recent([p] + [q for q in self.recent_files() if q != p])
+
+    def _fill_recent_menu(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        files = self.recent_files()
+        for i, p in enumerate(files):
+            act = m.addAction(f"&{(i + 1) % 10} {Path(p).name}")
+            act.setToolTip(p)
+            act.setStatusTip(p)
+            act.setData(p)
+            act.triggered.connect(lambda _c=False, p=p: self.open_recent(p))
+        if not files:
+            act = m.addAction("(no recent files)")
+            act.setEnabled(False)
+        else:
+            m.addSeparator()
+            m.addAction("Clear list", lambda: (self._set_recent([]), self._fill_recent_menu()))
+
+    def open_recent(self, path: str) -> bool:
+        if not Path(path).is_file():
+            self._set_recent([q for q in self.recent_files() if q != path])
+            self._fill_recent_menu()
+            self.error(f"{path}: no longer exists; removed from the recent files")
+            return False
+        return self.open_path(path)
+
+    # ------------------------------------------------------------------ open
+    def open_dialog(self) -> None:
+        start = str(Path(self.recent_files()[0]).parent) if self.recent_files() else str(self.w.models_dir)
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open", start, OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open project", self._project_folder(),
+                                              "rnnviz projects (*.rnnviz);;All files (*)")
+        if path:
+            self.open_project_file(path)
+
+    def open_project_file(self, path: str, recovery: bool = False) -> bool:
+        return self.open_path(path, expect="project", recovery=recovery)
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def open_path(self, path, expect: str | None = None, recovery: bool = False) -> bool:
+        """Read ``path`` in the background and apply it; False (and a message) if it cannot start.
+
+        The result arrives later (``opened`` / ``load_finished``); tests call :meth:`wait`."""
+        path = str(path)
+        if self.job is not None:
+            self.error(f"Still reading {Path(self.job.path).name}; wait for it or press Cancel.")
+            return False
+        try:
+            kind = path_kind(path)
+            if expect == "project" and kind != "project" and not recovery:
+                kind = "project"  # load_project says what is wrong with it
+            if kind in ("table", "text") and self.w.training.worker is not None and \
+                    self.w.training.state() in ("running", "paused"):
+                raise RnnvizError(f"{path}: a training run is in progress; press Reset in the Training tab "
+                                  "before training on another file")
+            if kind in ("weights", "torch") and self._target_model() is None:
+                raise RnnvizError(f"{path}: open a model first; the weights are imported into the model on screen")
+        except RnnvizError as exc:
+            self.error(f"Cannot open {Path(path).name}: {exc}")
+            return False
+        panel = self.w.training
+        seq_len, seed = panel.length_spin.value(), panel.seed_spin.value()
+        if kind == "project":
+            def fn(progress):
+                from rnnviz.data.textfile import report
+                from rnnviz.project import load_project
+
+                report(progress, 0.05, path)
+                proj = load_project(path)
+                report(progress, 1.0, path)
+                return Loaded("project", path, proj, f"project {Path(path).name}")
+        else:
+            def fn(progress):
+                return read_for_open(path, progress, seq_len=seq_len if kind == "text" else None, seed=seed)
+        job = BackgroundLoad(fn, self)
+        job.path = path
+        job.recovery = recovery
+        self.job = job
+        dlg = QProgressDialog(f"Reading {Path(path).name}\u2026", "Cancel", 0, 100, self.w)
+        dlg.setObjectName("dialog.progress")
+        dlg.setWindowTitle("Opening")
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(400)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.setValue(0)  # starts the timer that shows the dialog after the minimum duration
+        dlg.canceled.connect(job.cancel)
+        job.progress.connect(dlg.setValue)
+        self.progress_dialog = dlg
+        job.finished.connect(self._on_loaded)
+        job.failed.connect(self._on_load_failed)
+        job.cancelled.connect(self._on_load_cancelled)
+        self.info(f"Reading {path}\u2026")
+        job.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def wait(self, timeout_ms: int = 60_000) -> None:
+        """Process events until the current load has been applied (tests, scripts)."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.job is not None and not deadline.hasExpired():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    def _end_job(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.reset()
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        if self.job is not None:
+            self.job.deleteLater()
+        self.job = None
+        self.load_finished.emit()
+
+    def _on_load_failed(self, msg: str) -> None:
+        path = self.job.path if self.job is not None else ""
+        self._end_job()
+        if path and path not in msg:
+            msg = f"{path}: {msg}"
+        self.error(f"Cannot open {Path(path).name}: {msg}" if path else msg)
+
+    def _on_load_cancelled(self) -> None:
+        path = self.job.path if self.job is not None else ""
+        self._end_job()
+        self.info(f"Cancelled opening {path}; nothing changed.")
+
+    def _on_loaded(self, loaded: Loaded) -> None:
+        recovery = getattr(self.job, "recovery", False)
+        self._end_job()
+        try:
+            if loaded.kind == "project":
+                applied = self._apply_project(loaded, recovery)
+            else:
+                applied = getattr(self, f"_apply_{loaded.kind}")(loaded)
+        except RnnvizError as exc:
+            self.error(f"Cannot open {Path(loaded.path).name}: {exc}")
+            return
+        if applied is False:
+            return
+        if not recovery:
+            self.add_recent(loaded.path)
+        self.opened.emit(loaded.kind, loaded.path)
+
+    # ------------------------------------------------------------------ apply what was read
+    def _apply_model(self, loaded: Loaded) -> bool:
+        if self.w.compare_mode:
+            self.w.set_compare_mode(False)
+        return self.w.load_model_file(loaded.path)
+
+    def _target_model(self):
+        """The model weights are imported into: the Training tab's run when that tab is shown and
+        not running, else the live view's model."""
+        panel = self.w.training
+        if self.w.tabs.currentWidget() is panel and panel.worker is not None and panel.state() != "running":
+            return panel.worker.model
+        return self.w.model
+
+    def _apply_weights(self, loaded: Loaded) -> bool:
+        from rnnviz.ui.export import import_weights
+
+        model = self._target_model()
+        n = import_weights(model, loaded.payload, loaded.path)
+        if model is self.w.model:
+            self._refresh_live()
+        self.info(f"Imported {n} tensors from {Path(loaded.path).name} into the {model.net.cell.upper()} "
+                  f"model ({'training run' if model is not self.w.model else self.w.model_name}).")
+        return True
+
+    def _refresh_live(self) -> None:
+        live = self.w.live
+        layer, direction = live.layer, live.direction
+        live.set_model(self.w.model, self.w.model_name)
+        try:
+            live.set_layer_direction(layer, direction)
+        except RnnvizError:
+            pass
+        live.set_text(self.w.text_edit.toPlainText())
+        live.flush()
+
+    def _use_data(self, task: str, loaded: Loaded, fields: dict, label: str, dataset) -> None:
+        from rnnviz.training.config import TrainConfig
+        from rnnviz.training.loop import prime_dataset
+
+        panel = self.w.training
+        cfg = TrainConfig(task=task, seed=panel.seed_spin.value(), **fields)
+        prime_dataset(cfg, dataset)
+        panel.set_data_source(task, label, fields, hint=loaded.summary)
+        self.w.tabs.setCurrentWidget(panel)
+
+    def _apply_text(self, loaded: Loaded) -> bool:
+        name = Path(loaded.path).name
+        fields = {"corpus": loaded.path, "tokens": "char", "max_vocab": None}
+        self._use_data("text", loaded, fields, f"text file: {name}", loaded.payload)
+        self.info(f"Training data: {loaded.summary}. Press Start (Space) to train a language model on it.")
+        return True
+
+    def _apply_labelled(self, loaded: Loaded) -> bool:
+        name = Path(loaded.path).name
+        fields = {"corpus": loaded.path, "tokens": "word", "max_vocab": None}
+        self._use_data("classify", loaded, fields, f"labelled CSV: {name}", loaded.payload)
+        self.info(f"Training data: {loaded.summary}. Press Start (Space) to train a classifier on it.")
+        return True
+
+    def choose_series_options(self, table) -> tuple[dict, object] | None:
+        """Ask for columns, window, horizon, normalisation: (options, SeriesDataset) or None
+        (cancelled). Tests replace this."""
+        from rnnviz.ui.data_source import SeriesDialog
+
+        dlg = SeriesDialog(table, self.w)
+        if dlg.exec() != SeriesDialog.DialogCode.Accepted or dlg.dataset is None:
+            return None
+        return dlg.options(), dlg.dataset
+
+    def _apply_series(self, loaded: Loaded) -> bool:
+        from rnnviz.ui.data_source import build_series, describe_series
+
+        table = loaded.payload
+        chosen = self.choose_series_options(table)
+        if chosen is None:
+            self.info(f"Not using {Path(loaded.path).name}; nothing changed.")
+            return False
+        opts, ds = chosen
+        if ds is None:
+            ds = build_series(table, opts)
+        fields = {"corpus": loaded.path, "series_inputs": tuple(opts["series_inputs"]),
+                  "series_targets": tuple(opts["series_targets"]), "horizon": int(opts["horizon"]),
+                  "normalise": bool(opts["normalise"])}
+        panel = self.w.training
+        from rnnviz.training.config import TrainConfig
+        from rnnviz.training.loop import prime_dataset
+
+        prime_dataset(TrainConfig(task="series", length=int(opts["window"]), **fields), ds)
+        panel.length_spin.setValue(int(opts["window"]))
+        hint = loaded.summary + "\n" + describe_series(ds)
+        panel.set_data_source("series", f"series: {Path(loaded.path).name}", fields, hint=hint)
+        self.w.tabs.setCurrentWidget(panel)
+        n = ds.normalisation
+        norm = ("z-scored: " + ", ".join(f"{c} (x\u2212{m:.3g})/{s:.3g}" for c, m, s in
+                                         zip(n["columns"], n["mean"], n["std"]))
+                if n["method"] == "zscore" else "not normalised")
+        self.info(f"Training data: {Path(loaded.path).name}: predict {', '.join(n['target_columns'])} "
+                  f"{n['horizon']} row(s) ahead from {', '.join(n['input_columns'])}, windows of {n['window']}; "
+                  f"{norm}.")
+        return True
+
+    # ------------------------------------------------------------------ projects
+    def _project_folder(self) -> str:
+        if self.project_path:
+            return str(Path(self.project_path).parent)
+        return str(Path.home())
+
+    def view_state(self) -> dict:
+        w = self.w
+        return {"tab": w.tabs.currentIndex(), "text": w.text_edit.toPlainText(),
+                "layer": int(w.live.layer), "direction": int(w.live.direction),
+                "live_model": str(w.model_path) if w.model_path else "",
+                "training_tab": w.training.tabs.currentIndex()}
+
+    def collect_project(self, done) -> None:
+        """Build a :class:`~rnnviz.project.Project` of the current state and call ``done(project)``
+        — at once without a run, else when the training thread has copied its weights and
+        optimiser state between two steps."""
+        from rnnviz.project import Project, history_state
+
+        panel = self.w.training
+        view = self.view_state()
+        worker = panel.worker
+        if worker is None:
+            try:
+                cfg = panel.config_from_form()
+            except RnnvizError:
+                cfg = None
+            done(Project(config=cfg, view=view, history=history_state(panel.history)))
+            return
+        model_config = worker.model.to_config()
+        history = history_state(panel.history)
+
+        def finish(cap) -> None:
+            model = _Weights(cap["params"], model_config)
+            done(Project(config=cap["config"], model=model, optimizer_state=cap["optimizer"], step=cap["step"],
+                         history=history, view=view))
+
+        self._capture_waiting.append(finish)
+        if self._capture_worker is not worker:
+            worker.captured.connect(self._on_captured)
+            self._capture_worker = worker
+        worker.capture()
+
+    def _on_captured(self, cap) -> None:
+        waiting, self._capture_waiting = self._capture_waiting, []
+        for fn in waiting:
+            fn(cap)
+
+    def write_project(self, path: str, project, recovery: bool = False) -> bool:
+        from rnnviz.project import save_project
+
+        try:
+            save_project(path, project)
+        except RnnvizError as exc:
+            self.error(("Autosave failed: " if recovery else "Could not save the project: ") + str(exc)
+                       + ("" if recovery else "; the previous file is unchanged"))
+            return False
+        except OSError as exc:
+            self.error(f"Could not save the project: cannot save {path}: {exc.strerror or exc}")
+            return False
+        if not recovery:
+            self.project_path = str(path)
+            self.add_recent(str(path))
+            self.info(f"Saved the project to {path}")
+            self.w.setWindowTitle(f"rnnviz \u2014 {Path(path).name}")
+            self.project_saved.emit(str(path))
+        return True
+
+    def save_project(self, path: str | None = None) -> None:
+        path = path or self.project_path
+        if not path:
+            self.save_project_as()
+            return
+        self.collect_project(lambda proj: self.write_project(path, proj))
+
+    def save_project_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save project", os.path.join(self._project_folder(),
+                                              "project.rnnviz"), "rnnviz projects (*.rnnviz)")
+        if path:
+            if not path.endswith(".rnnviz"):
+                path += ".rnnviz"
+            self.save_project(path)
+
+    def _apply_project(self, loaded: Loaded, recovery: bool = False) -> bool:
+        from rnnviz.project import restore_history
+        from rnnviz.ui.training_views import TrainingHistory
+
+        proj = loaded.payload
+        w, panel = self.w, self.w.training
+        name = Path(loaded.path).name
+        # everything that can fail first; nothing has changed yet
+        check = TrainingHistory()
+        restore_history(check, proj.history, loaded.path)
+        cfg = proj.config
+        notes = []
+        if cfg is not None and cfg.task in DATA_TASKS and cfg.corpus not in ("brackets", "sentiment") \
+                and not Path(cfg.corpus).is_file():
+            notes.append(f"its data file {cfg.corpus} is missing, so training cannot go on until it is back")
+        old_sources = dict(panel._data_sources)
+        try:
+            if cfg is not None and cfg.task in DATA_TASKS and cfg.corpus not in ("brackets", "sentiment"):
+                fields = {k: getattr(cfg, k) for k in ("corpus", "tokens", "max_vocab", "series_inputs",
+                                                       "series_targets", "horizon", "normalise")}
+                label = {"text": "text file", "classify": "labelled CSV", "series": "series"}[cfg.task]
+                panel.set_data_source(cfg.task, f"{label}: {Path(cfg.corpus).name}", fields,
+                                      hint=f"from the project {name}: {cfg.corpus}")
+            if proj.model is not None and cfg is not None:
+                panel.adopt_run(cfg, proj.model, proj.optimizer_state, proj.step)
+            else:
+                panel.reset()
+                if cfg is not None:
+                    panel.set_config(cfg)
+        except RnnvizError:
+            panel._data_sources = old_sources
+            raise
+        restore_history(panel.history, proj.history, loaded.path)
+        panel.redraw(force=True)
+        if proj.history and panel.history.latest is not None:
+            panel.show_snapshot(panel.history.latest, record=False)
+            panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
+                               if proj.model is not None else f"Restored the history from {name}.")
+        view = proj.view or {}
+        live_model = view.get("live_model") or ""
+        if live_model and Path(live_model).is_file() and (w.model_path is None or Path(live_model) != w.model_path):
+            if not w.load_model_file(live_model):
+                notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
+        elif live_model and not Path(live_model).is_file():
+            notes.append(f"the model {live_model} shown in the Memory tab is missing")
+        if isinstance(view.get("text"), str):
+            w.text_edit.setPlainText(view["text"])
+        try:
+            if w.model is not None:
+                w.set_layer_direction(int(view.get("layer", 0)) % w.model.net.num_layers,
+                                      int(view.get("direction", 0)) % w.model.net.num_directions)
+        except (TypeError, ValueError, RnnvizError):
+            pass
+        tab = view.get("tab")
+        if isinstance(tab, int) and 0 <= tab < w.tabs.count():
+            w.tabs.setCurrentIndex(tab)
+        tt = view.get("training_tab")
+        if isinstance(tt, int) and 0 <= tt < panel.tabs.count():
+            panel.tabs.setCurrentIndex(tt)
+        w.flush()
+        if not recovery:
+            self.project_path = loaded.path
+            w.setWindowTitle(f"rnnviz \u2014 {name}")
+        msg = f"{'Recovered the autosaved work' if recovery else 'Opened the project ' + name}"
+        if proj.model is not None:
+            msg += f" (step {proj.step})"
+        self.info(msg + ("; note: " + "; ".join(notes) if notes else "") + ".")
+        return True
+
+    # ------------------------------------------------------------------ export / import
+    def _ask_folder(self, title: str) -> str:
+        return QFileDialog.getExistingDirectory(self.w, title, self._project_folder())
+
+    def export_plots(self, folder) -> list:
+        from rnnviz.ui.export import export_plots
+
+        tab = self.w.tabs.currentWidget()
+        try:
+            files = export_plots(tab, folder)
+        except RnnvizError as exc:
+            self.error(f"Could not export the plots: {exc}")
+            return []
+        self.info(f"Saved {len(files) // 2} plots as PNG and SVG to {folder}")
+        return files
+
+    def export_plots_dialog(self) -> None:
+        folder = self._ask_folder("Export plots to folder")
+        if folder:
+            self.export_plots(folder)
+
+    def export_traces(self, npz_path, csv_folder=None) -> list:
+        from rnnviz.ui.export import export_traces
+
+        try:
+            files = export_traces(self.w.live, npz_path, csv_folder, step_norms=self.w.training.history.latest)
+        except RnnvizError as exc:
+            self.error(f"Could not export the traces: {exc}")
+            return []
+        self.info(f"Saved the traces to {npz_path}" + (f" and {len(files) - 1} CSV files to {csv_folder}"
+                                                        if csv_folder else ""))
+        return files
+
+    def export_traces_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.w, "Export traces", os.path.join(self._project_folder(),
+                                              "traces.npz"), "NumPy archives (*.npz)")
+        if not path:
+            return
+        folder = str(Path(path).with_suffix("")) + "_csv"
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            self.error(f"Could not export the traces: cannot create {folder}: {exc.strerror or exc}")
+            return
+        self.export_traces(path, folder)
+
+    def export_weights(self, path) -> bool:
+        from rnnviz.ui.export import export_weights
+
+        model = self._target_model()
+        try:
+            export_weights(model, path)
+        except RnnvizError as exc:
+            self.error(f"Could not export the weights: {exc}")
+            return False
+        self.info(f"Saved the weights to {path} (PyTorch names; safetensors.torch.load_file reads it)")
+        return True
+
+    def export_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.w, "Export weights", os.path.join(self._project_folder(),
+                                              "weights.safetensors"), "safetensors (*.safetensors)")
+        if path:
+            self.export_weights(path)
+
+    def import_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Import PyTorch weights", self._project_folder(),
+                                              "PyTorch weights (*.safetensors *.pt *.pth)")
+        if path:
+            self.open_path(path)
+
+    def preferences_dialog(self) -> None:
+        from rnnviz.ui.autosave import PreferencesDialog
+
+        PreferencesDialog(self.autosave, self.w).exec()
+
+    # ------------------------------------------------------------------ session
+    def _on_training_state(self, state: str) -> None:
+        if state == "running" and self.autosave.interval() and not self.autosave.timer.isActive():
+            self.autosave.timer.start(self.autosave.interval() * 1000)
+
+    def startup(self) -> bool:
+        """App start: offer to restore autosaved work after an unclean exit."""
+        return self.autosave.startup()
+
+    def shutdown(self) -> None:
+        """Clean close: stop loading, stop autosave, remove the crash marker."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait(5000)
+            self.job = None
+        self.autosave.clean_exit()
+
+
+class _Weights:
+    """What :func:`rnnviz.project.save_project` needs of a model: params and to_config()."""
+
+    def __init__(self, params: dict, config: dict) -> None:
+        self.params = params
+        self._config = config
+
+    def to_config(self) -> dict:
+        return self._config

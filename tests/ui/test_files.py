@@ -1,0 +1,531 @@
+"""File > Open (any file, background, cancel), drag and drop, recent files, projects, autosave and
+recovery, and every bad input: a clear message naming the file, and nothing changed."""
+import errno
+import io
+import json
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.data import textfile
+from rnnviz.training.config import TrainConfig
+from rnnviz.ui.main_window import MainWindow
+from tests.ui._live_models import make_models_dir
+
+TINY = TrainConfig(task="adding", length=6, cell="gru", hidden=(4,), batch=4, steps=400, val_every=5,
+                   val_batch=8, metrics_every=5)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(models_dir=make_models_dir(tmp_path / "models"), restore=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.files.shutdown()
+    w.training.shutdown()
+
+
+def open_and_wait(w, path):
+    started = w.files.open_path(str(path))
+    w.files.wait()
+    return started
+
+
+def snapshot_state(w):
+    """What must not change when a file is refused."""
+    return (w.model, w.model_name, w.text_edit.toPlainText(), w.training.task_box.currentData(),
+            w.training.task_box.count(), w.training.config_from_form(), w.training.state())
+
+
+# ------------------------------------------------------------------------------------------ open
+def test_file_open_is_the_existing_action_with_ctrl_o(window):
+    act = window.actions["file.open"]
+    assert act.shortcut().toString() == "Ctrl+O" and act.text() == "&Open\u2026"
+    for i in ("file.save_project", "file.save_project_as", "file.open_project", "file.export_plots",
+              "file.export_traces", "file.export_weights", "file.import_weights"):
+        assert window.actions[i] in window.files.file_menu.actions() or \
+            window.actions[i] in window.files.export_menu.actions()
+    assert window.actions["file.save_project"].shortcut().toString() == "Ctrl+S"
+
+
+def test_open_text_becomes_the_training_data(window, tmp_path):
+    p = tmp_path / "corpus.txt"
+    p.write_text("the quick brown fox jumps over the lazy dog. " * 40, encoding="utf-8")
+    window.set_text("abc")
+    assert open_and_wait(window, p)
+    cfg = window.training.config_from_form()
+    assert cfg.task == "text" and cfg.corpus == str(p) and cfg.tokens == "char"
+    assert window.tabs.currentWidget() is window.training
+    assert "corpus.txt" in window.training.task_box.currentText()
+    assert "Training data" in window.status_text() and "1,800 characters" in window.status_text()
+    assert window.text_edit.toPlainText() == "abc"
+    assert str(p.resolve()) == window.files.recent_files()[0]
+
+
+def test_open_labelled_csv_becomes_a_classification_task(window, tmp_path):
+    p = tmp_path / "reviews.csv"
+    p.write_text("text,label\ngreat film,pos\nawful plot,neg\nloved it,pos\nboring,neg\n", encoding="utf-8")
+    open_and_wait(window, p)
+    cfg = window.training.config_from_form()
+    assert cfg.task == "classify" and cfg.corpus == str(p) and cfg.tokens == "word"
+    assert "2 classes" in window.status_text()
+
+
+def test_open_numeric_series_asks_for_columns_and_trains(qtbot, window, tmp_path, monkeypatch):
+    t = np.linspace(0, 40, 600)
+    p = tmp_path / "sensor.csv"
+    np.savetxt(p, np.c_[np.sin(t), np.cos(t), np.sin(t) + 0.5 * np.cos(t)], delimiter=",", header="a,b,y",
+               comments="")
+    seen = {}
+
+    def choose(table):
+        from rnnviz.ui.data_source import SeriesDialog
+
+        dlg = SeriesDialog(table, window)   # the real dialog, pre-filled
+        seen["defaults"] = dlg.options()
+        seen["info"] = dlg.info.text()
+        dlg.window.setValue(20)
+        return dlg.options(), dlg.dataset
+    monkeypatch.setattr(window.files, "choose_series_options", choose)
+    open_and_wait(window, p)
+    assert seen["defaults"]["series_inputs"] == ["a", "b"] and seen["defaults"]["series_targets"] == ["y"]
+    assert "z-score" in seen["info"] and "(x \u2212" in seen["info"]
+    cfg = window.training.config_from_form()
+    assert cfg.task == "series" and cfg.series_inputs == ("a", "b") and cfg.series_targets == ("y",)
+    assert cfg.length == 20 and cfg.normalise
+    assert "z-scored" in window.status_text()
+    window.training.batch_spin.setValue(8)
+    window.training.single_step()
+    qtbot.waitUntil(lambda: len(window.training.history) == 1, timeout=10000)
+    assert np.isfinite(window.training.history.train_loss[0])
+    assert window.training.worker.model.normalisation["target_columns"] == ["y"]
+
+
+def test_series_dialog_cancel_changes_nothing(window, tmp_path, monkeypatch):
+    p = tmp_path / "s.csv"
+    np.savetxt(p, np.random.default_rng(0).normal(size=(100, 2)), delimiter=",")
+    before = snapshot_state(window)
+    monkeypatch.setattr(window.files, "choose_series_options", lambda table: None)
+    open_and_wait(window, p)
+    assert snapshot_state(window)[1:] == before[1:]
+    assert "nothing changed" in window.status_text()
+
+
+def test_open_model_goes_to_the_live_view(window, tmp_path):
+    from tests.ui._live_models import char_lm
+
+    p = tmp_path / "mine.npz"
+    char_lm("gru", (5,)).save(p)
+    open_and_wait(window, p)
+    assert window.model_name == "mine" and window.model.net.cell == "gru"
+
+
+def test_drag_and_drop_opens_the_file(window, tmp_path):
+    p = tmp_path / "dropped.txt"
+    p.write_text("drop me here please " * 200)
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(p))])
+    ev = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    # a synthetic QDropEvent is not routed by QApplication without a real drag in progress, so hand it
+    # to the window's drop filter the way Qt does for a real drop on the window
+    assert window.acceptDrops()
+    assert window.files.eventFilter(window, ev) and ev.isAccepted()
+    window.files.wait()
+    assert window.training.config_from_form().corpus == str(p)
+    # dropped on the text box: opened too, not pasted as text
+    window.set_text("keep")
+    p2 = tmp_path / "second.txt"
+    p2.write_text("another corpus of text " * 200)
+    md2 = QMimeData()
+    md2.setUrls([QUrl.fromLocalFile(str(p2))])
+    ev2 = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, md2, Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier)
+    assert window.files.eventFilter(window.text_edit.viewport(), ev2)
+    window.files.wait()
+    assert window.training.config_from_form().corpus == str(p2) and window.text_edit.toPlainText() == "keep"
+
+
+def test_recent_files_drop_missing_ones_with_a_message(window, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("alpha beta gamma " * 200)
+    b.write_text("delta epsilon " * 200)
+    open_and_wait(window, a)
+    open_and_wait(window, b)
+    assert window.files.recent_files()[:2] == [str(b.resolve()), str(a.resolve())]
+    window.files._fill_recent_menu()
+    names = [x.text() for x in window.files.recent_menu.actions()]
+    assert names[0].endswith("b.txt") and names[1].endswith("a.txt")
+    from rnnviz.ui import settings
+    assert isinstance(settings.settings().value("files/recent"), str)  # a plain string
+    a.unlink()
+    assert not window.files.open_recent(str(a.resolve()))
+    assert "no longer exists" in window.status_text() and str(a.resolve()) not in window.files.recent_files()
+
+
+def test_large_file_loads_in_the_background_and_cancel_changes_nothing(qtbot, window, tmp_path):
+    p = tmp_path / "big.txt"
+    line = "the quick brown fox jumps over the lazy dog and keeps on running far away\n"
+    p.write_text(line * (40_000_000 // len(line)))
+    before = snapshot_state(window)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(20)
+    assert window.files.open_path(str(p))
+    qtbot.wait(600)
+    assert window.files.busy()
+    dlg = window.files.progress_dialog
+    assert dlg.isVisible() and dlg.labelText().startswith("Reading big.txt")
+    from PySide6.QtWidgets import QPushButton
+    qtbot.mouseClick(dlg.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Cancel
+    window.files.wait()
+    timer.stop()
+    assert "Cancelled" in window.status_text() and "nothing changed" in window.status_text()
+    assert snapshot_state(window)[1:] == before[1:]
+    assert len(ticks) >= 4  # the GUI thread kept running timers while reading
+    gaps = np.diff(ticks)
+    assert gaps.max() < 1.5
+
+
+# ------------------------------------------------------------------------------------------ bad inputs
+def _write(tmp_path, name, data):
+    p = tmp_path / name
+    (p.write_bytes if isinstance(data, bytes) else p.write_text)(data)
+    return p
+
+
+def _model_file(tmp_path, change=None, name="m.npz"):
+    from tests.ui._live_models import char_lm
+
+    good = tmp_path / "good_model.npz"
+    char_lm("lstm", (4,)).save(good)
+    with np.load(good, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    if change:
+        change(arrays)
+    p = tmp_path / name
+    with open(p, "wb") as fh:
+        np.savez(fh, **arrays)
+    return p
+
+
+def _bump_version(arrays, key="__rnnviz__"):
+    h = json.loads(arrays[key].tobytes())
+    h["version"] = 99
+    arrays[key] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+
+
+def _bomb(tmp_path, name):
+    p = tmp_path / name
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.zeros(1 << 20))
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_BZIP2) as zf:
+        zf.writestr("weight_ih_l0.npy", buf.getvalue())
+    return p
+
+
+def _pickled(arrays):
+    arrays["weight_hh_l0"] = np.array([{"evil": 1}], dtype=object)
+
+
+def _truncated(tmp_path, name):
+    good = _model_file(tmp_path, name="full.npz")
+    p = tmp_path / name
+    p.write_bytes(good.read_bytes()[:300])
+    return p
+
+
+BAD = [
+    ("empty.txt", lambda d: _write(d, "empty.txt", b""), "empty"),
+    ("binary.txt", lambda d: _write(d, "binary.txt", bytes(range(256)) * 20), "binary"),
+    ("latin1.txt", lambda d: _write(d, "latin1.txt", "caf\xe9 cr\xe8me ".encode("latin-1") * 30), "UTF-8"),
+    ("nul.txt", lambda d: _write(d, "nul.txt", b"abc\x00def" * 50), "binary"),
+    ("short.txt", lambda d: _write(d, "short.txt", "tiny"), "shorter than one training sequence"),
+    ("nan.csv", lambda d: _write(d, "nan.csv", "a,b\n1,2\n3,nan\n5,6\n"), "line 3"),
+    ("ragged.csv", lambda d: _write(d, "ragged.csv", "a,b\n1,2\n3\n5,6\n"), "line 3"),
+    ("header.csv", lambda d: _write(d, "header.csv", "a,b\n"), "no data rows"),
+    ("oneclass.csv", lambda d: _write(d, "oneclass.csv", "text,label\ngood,pos\nfine,pos\nnice,pos\n"),
+     "at least two classes"),
+    ("truncated.npz", lambda d: _truncated(d, "truncated.npz"), "not an rnnviz model file"),
+    ("notzip.npz", lambda d: _write(d, "notzip.npz", b"this is not a zip" * 10), "not an rnnviz model file"),
+    ("version.npz", lambda d: _model_file(d, _bump_version, "version.npz"), "version 99"),
+    ("shape.npz", lambda d: _model_file(d, lambda a: a.__setitem__("weight_hh_l0", np.zeros((2, 2), np.float32)),
+                                        "shape.npz"), "weight_hh_l0"),
+    ("pickled.npz", lambda d: _model_file(d, _pickled, "pickled.npz"), "pickle"),
+    ("bomb.npz", lambda d: _bomb(d, "bomb.npz"), "zip bomb"),
+    ("bomb.rnnviz", lambda d: _bomb(d, "bomb.rnnviz"), "zip bomb"),
+    ("notzip.rnnviz", lambda d: _write(d, "notzip.rnnviz", b"garbage" * 20), "not an rnnviz project file"),
+    ("missing.txt", lambda d: d / "missing.txt", "not found"),
+    ("pickle.pkl", lambda d: _write(d, "pickle.pkl", b"\x80\x04K\x01."), "can run code"),
+]
+
+
+@pytest.mark.parametrize("name,make,words", BAD, ids=[b[0] for b in BAD])
+def test_bad_file_message_names_it_and_nothing_changes(window, tmp_path, name, make, words):
+    window.set_text("hello there")
+    window.training.set_config(TINY)
+    before = snapshot_state(window)
+    path = make(tmp_path)
+    open_and_wait(window, path)
+    msg = window.status_text()
+    assert name in msg and words in msg, msg
+    assert "Traceback" not in msg
+    assert snapshot_state(window) == before
+
+
+def test_permission_denied(window, tmp_path, monkeypatch):
+    p = _write(tmp_path, "secret.txt", "some text that we may not read " * 20)
+    before = snapshot_state(window)
+
+    def deny(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(textfile, "_open_binary", deny)
+    open_and_wait(window, p)
+    assert "secret.txt" in window.status_text() and "permission denied" in window.status_text()
+    assert snapshot_state(window) == before
+
+
+def test_wrong_shaped_project_is_refused(qtbot, window, tmp_path):
+    path = tmp_path / "p.rnnviz"
+    _train_steps(qtbot, window, 2)
+    window.files.collect_project(lambda proj: window.files.write_project(str(path), proj))
+    qtbot.waitUntil(path.exists, timeout=10000)
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    arrays["history.train_loss"] = np.zeros((2, 2))
+    bad = tmp_path / "shape.rnnviz"
+    with open(bad, "wb") as fh:
+        np.savez(fh, **arrays)
+    arrays2 = dict(arrays)
+    _bump_version(arrays2, "__project__")
+    v = tmp_path / "version.rnnviz"
+    with open(v, "wb") as fh:
+        np.savez(fh, **arrays2)
+    before = snapshot_state(window)
+    open_and_wait(window, bad)
+    assert "shape.rnnviz" in window.status_text() and "train_loss" in window.status_text()
+    open_and_wait(window, v)
+    assert "version.rnnviz" in window.status_text() and "version 99" in window.status_text()
+    assert snapshot_state(window) == before
+
+
+def test_hyperparameters_out_of_range_are_named(window):
+    window.actions.trigger("view.training")
+    window.training.set_config(TINY)
+    for edit, text, field in ((window.training.lr_edit, "0", "lr"), (window.training.hidden_edit, "0", "hidden")):
+        old = edit.text()
+        edit.setText(text)
+        window.training.toggle_start()
+        assert window.training.banner_text().startswith(field), window.training.banner_text()
+        assert window.training.state() == "idle" and window.training.worker is None
+        edit.setText(old)
+
+
+def test_batch_larger_than_the_data_is_named(qtbot, window, tmp_path, monkeypatch):
+    p = tmp_path / "few.csv"
+    np.savetxt(p, np.arange(60.0).reshape(30, 2), delimiter=",", header="x,y", comments="")
+    from rnnviz.ui.data_source import build_series
+
+    monkeypatch.setattr(window.files, "choose_series_options", lambda t: (
+        {"series_inputs": ["x"], "series_targets": ["y"], "window": 5, "horizon": 1, "normalise": True},
+        None))
+    open_and_wait(window, p)
+    window.training.batch_spin.setValue(500)
+    window.training.single_step()
+    qtbot.waitUntil(lambda: "batch" in window.training.banner_text(), timeout=10000)
+    assert "use a batch of at most" in window.training.banner_text()
+
+
+# ------------------------------------------------------------------------------------------ projects
+def _train_steps(qtbot, window, n):
+    window.training.set_config(TINY)
+    for _ in range(n):
+        window.training.single_step()
+        qtbot.waitUntil(lambda k=len(window.training.history): len(window.training.history) > k, timeout=10000)
+
+
+def _save(qtbot, window, path):
+    with qtbot.waitSignal(window.files.project_saved, timeout=10000):
+        window.files.save_project(str(path))
+
+
+def test_save_and_open_project_restores_everything(qtbot, window, tmp_path):
+    window.set_text("The bank was steep")
+    window.set_layer_direction(1, 1)
+    _train_steps(qtbot, window, 6)
+    path = tmp_path / "work.rnnviz"
+    _save(qtbot, window, path)
+    assert path.exists() and "Saved the project" in window.status_text()
+    model = window.training.worker.model
+    params = {k: v.copy() for k, v in model.params.items()}
+    losses = list(window.training.history.train_loss)
+
+    w2 = MainWindow(models_dir=window.models_dir, restore=False)
+    qtbot.addWidget(w2)
+    try:
+        open_and_wait(w2, path)
+        assert "Opened the project work.rnnviz" in w2.status_text(), w2.status_text()
+        assert w2.text_edit.toPlainText() == "The bank was steep"
+        assert (w2.live.layer, w2.live.direction) == (1, 1)
+        assert w2.training.state() == "paused" and w2.training.config_from_form().cell == "gru"
+        np.testing.assert_allclose(w2.training.history.train_loss, losses)
+        for k, v in params.items():
+            np.testing.assert_array_equal(w2.training.worker.model.params[k], v)
+        assert w2.training.loss_view.loss_curve.getData()[1].shape == (6,) if hasattr(
+            w2.training.loss_view, "loss_curve") else True
+        w2.training.single_step()  # training continues from step 6 with the saved optimiser
+        qtbot.waitUntil(lambda: len(w2.training.history) == 7, timeout=10000)
+        assert w2.training.history.steps[-1] == 7
+    finally:
+        w2.files.shutdown()
+        w2.training.shutdown()
+
+
+def test_disk_full_during_save_keeps_the_previous_project(qtbot, window, tmp_path, monkeypatch):
+    path = tmp_path / "keep.rnnviz"
+    _train_steps(qtbot, window, 2)
+    _save(qtbot, window, path)
+    before = path.read_bytes()
+    _train_steps_more = window.training.single_step
+    _train_steps_more()
+    qtbot.waitUntil(lambda: len(window.training.history) == 3, timeout=10000)
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(np, "savez_compressed", full)
+    window.files.save_project(str(path))
+    qtbot.waitUntil(lambda: "Could not save" in window.status_text(), timeout=10000)
+    assert "No space left on device" in window.status_text() and "keep.rnnviz" in window.status_text()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")) == []
+
+
+# ------------------------------------------------------------------------------------------ autosave
+def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path, monkeypatch):
+    _train_steps(qtbot, window, 3)
+    window.set_text("unsaved words")
+    saver = window.files.autosave
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()
+    assert saver.recovery_path.exists()
+    saver.marker_path.write_text("1")       # the session was running ... and never closed cleanly
+
+    w2 = MainWindow(models_dir=window.models_dir, restore=False)
+    qtbot.addWidget(w2)
+    asked = []
+    monkeypatch.setattr(w2.files.autosave, "ask_restore", lambda p: asked.append(p) or True)
+    try:
+        assert w2.files.startup()
+        w2.files.wait()
+        assert asked and w2.text_edit.toPlainText() == "unsaved words"
+        assert len(w2.training.history) == 3 and "Recovered" in w2.status_text()
+        assert w2.files.autosave.marker_path.exists()
+        w2.close()      # a clean close: no offer next time
+        assert not w2.files.autosave.marker_path.exists() and not w2.files.autosave.recovery_path.exists()
+    finally:
+        w2.training.shutdown()
+
+
+def test_no_offer_after_a_clean_exit_and_interval_setting(window, monkeypatch):
+    saver = window.files.autosave
+    assert saver.interval() == 60
+    monkeypatch.setattr(saver, "ask_restore", lambda p: pytest.fail("asked after a clean exit"))
+    assert not window.files.startup()
+    saver.set_interval(5)
+    assert saver.timer.interval() == 5000
+    from rnnviz.ui import settings
+    assert settings.get_int("autosave/seconds") == 5
+    from rnnviz.ui.autosave import PreferencesDialog
+    dlg = PreferencesDialog(saver, window)
+    dlg.seconds.setValue(0)
+    dlg.accept()
+    assert saver.interval() == 0 and not saver.timer.isActive()
+
+
+# ------------------------------------------------------------------------------------------ export / import
+def test_import_pytorch_weights_into_the_live_model(window, tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import save_file
+
+    net = window.model.net
+    lstm = torch.nn.LSTM(net.input_size, net.hidden_sizes[0], num_layers=net.num_layers,
+                         bidirectional=net.num_directions == 2)
+    p = tmp_path / "torch_lstm.safetensors"
+    save_file({f"rnn.{k}": v.contiguous() for k, v in lstm.state_dict().items()}, str(p))
+    window.set_text("The bank")
+    open_and_wait(window, p)
+    assert "Imported" in window.status_text(), window.status_text()
+    np.testing.assert_allclose(window.model.net.params["weight_hh_l0"], lstm.weight_hh_l0.detach().numpy())
+    pt = tmp_path / "sd.pt"
+    torch.save(lstm.state_dict(), pt)
+    with torch.no_grad():
+        for prm in lstm.parameters():
+            prm.mul_(0.5)
+    torch.save(lstm.state_dict(), pt)
+    open_and_wait(window, pt)
+    assert "Imported" in window.status_text() and "sd.pt" in window.status_text(), window.status_text()
+    np.testing.assert_allclose(window.model.net.params["weight_hh_l0"], lstm.weight_hh_l0.detach().numpy())
+    # wrong architecture: refused, weights unchanged
+    gru = torch.nn.GRU(3, 2)
+    bad = tmp_path / "gru.safetensors"
+    save_file(dict(gru.state_dict()), str(bad))
+    before = window.model.net.params["weight_hh_l0"].copy()
+    open_and_wait(window, bad)
+    assert "gru.safetensors" in window.status_text() and "weight" in window.status_text()
+    np.testing.assert_array_equal(window.model.net.params["weight_hh_l0"], before)
+
+
+def test_export_weights_traces_and_plots(qtbot, window, tmp_path):
+    from safetensors.numpy import load_file
+
+    window.set_text("The bank was steep")
+    out = tmp_path / "w.safetensors"
+    assert window.files.export_weights(str(out))
+    loaded = load_file(str(out))
+    for k, v in window.model.params.items():
+        np.testing.assert_array_equal(loaded[k], v)
+    csv_dir = tmp_path / "csv"
+    csv_dir.mkdir()
+    files = window.files.export_traces(str(tmp_path / "t.npz"), str(csv_dir))
+    with np.load(tmp_path / "t.npz", allow_pickle=False) as f:
+        T = len(f["tokens"])
+        np.testing.assert_allclose(f["h_l0_d0"], window.live.runner.states(0, 0)["h"], atol=1e-6)
+        assert {"c_l1_d1", "i_l0_d0", "f_l0_d0", "g_l0_d0", "o_l0_d0"} <= set(f.files)
+    first = (csv_dir / "h_l0_d0.csv").read_text().splitlines()
+    assert first[0].startswith("step,token,unit_0") and len(first) == T + 1
+    assert len(files) > 5
+    # plots of the Memory tab
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    written = window.files.export_plots(str(pics))
+    assert written and all(p.stat().st_size > 0 for p in written)
+    assert {p.suffix for p in written} == {".png", ".svg"}
+    # the training tab, with step norms in the traces
+    _train_steps(qtbot, window, 2)
+    window.training.redraw(force=True)
+    qtbot.wait(50)
+    pics2 = tmp_path / "pics2"
+    pics2.mkdir()
+    written2 = window.files.export_plots(str(pics2))
+    assert len(written2) >= 12, [p.name for p in written2]
+    window.files.export_traces(str(tmp_path / "t2.npz"))
+    with np.load(tmp_path / "t2.npz", allow_pickle=False) as f:
+        assert "step_norms_l0_d0" in f.files
+
+
+def test_export_errors_are_messages(window, tmp_path):
+    window.files.export_plots(str(tmp_path / "nope"))
+    assert "not a folder" in window.status_text()
+    window.set_text("")
+    window.files.export_traces(str(tmp_path / "t.npz"))
+    assert "empty" in window.status_text()
