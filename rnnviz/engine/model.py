@@ -268,7 +268,12 @@ class SequenceModel(_ParamsIO):
         state = trace.final_state
         out = np.empty(n_steps, np.int64)
         last = logits[-1, 0]
+        # never emit the tokenizer's unknown token (id 0, "<unk>"): it is not text
+        banned = 0 if self.tokenizer is not None and self.tokenizer.vocab[:1] == ["<unk>"] else None
         for k in range(n_steps):
+            if banned is not None:
+                last = last.copy()
+                last[banned] = -np.inf
             if greedy:
                 nxt = int(np.argmax(last))
             else:

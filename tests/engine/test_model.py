@@ -129,3 +129,15 @@ def test_bad_model_arguments():
     m = SequenceModel("lstm", 3, 4, 1, target="regression_last")
     with pytest.raises(RnnvizError, match="y must have shape"):
         m.loss_and_grads(np.zeros((2, 1, 3), np.float32), np.zeros((1, 2)))
+
+
+def test_generate_never_emits_the_unknown_token():
+    from rnnviz.data.tokenize import CharTokenizer
+
+    tok = CharTokenizer.from_text("abc")
+    m = SequenceModel("gru", len(tok.vocab), 4, len(tok.vocab), target="classification_each",
+                      encoding="onehot", tokenizer=tok, seed=0)
+    m.head.params["bias"][0] = 50.0  # the untrained model now prefers <unk> strongly
+    out = m.generate(tok.encode("ab"), 50, temperature=1.0, rng=0)
+    assert 0 not in out
+    assert 0 not in m.generate(tok.encode("ab"), 5, greedy=True)
