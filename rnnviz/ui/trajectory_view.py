@@ -178,6 +178,7 @@ class TrajectoryView(QWidget):
             self.plot.setLabel("left", "PC 2")
             self._set_colorbar_steps(0)
             self.plot.getViewBox().setRange(xRange=(-1, 1), yRange=(-1, 1))
+            self._place_labels([], pts)
         else:
             self.hint.hide()
             idx = np.arange(T) if T <= MAX_MARKERS else np.unique(
@@ -190,31 +191,52 @@ class TrajectoryView(QWidget):
             self._set_axis_label("bottom", "PC 1" + pct[0])
             self._set_axis_label("left", "PC 2" + pct[1])
             self._fit_range(pts)
-            steps = self._choose_label_steps()
-            # label items are pooled: creating pg.TextItems costs ~1 ms each
-            while len(self._labels) < len(steps):
-                item = pg.TextItem("", color=theme.foreground_color(), anchor=(-0.15, 1.0))
-                item._shown = None
-                self.plot.addItem(item, ignoreBounds=True)
-                self._labels.append(item)
-            for item, i in zip(self._labels, steps):
-                text = short_label(self._tokens[i])
-                x, y = float(pts[i, 0]), float(pts[i, 1])
-                if item._shown != (text, x, y):  # setText / setPos each cost ~0.05 ms
-                    if item._shown is None or item._shown[0] != text:
-                        item.setText(text)
-                    item.setPos(x, y)
-                    item._shown = (text, x, y)
-                if not item.isVisible():
-                    item.show()
-                self._label_steps.append(i)
-        for item in self._labels[len(self._label_steps):]:
-            if item.isVisible():
-                item.hide()
+            self._place_labels(self._choose_label_steps(), pts)
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _place_labels(self, steps: list[int], pts: np.ndarray) -> None:
+        """Write the token of each step in ``steps`` next to its point. Label items are pooled
+        (creating a pg.TextItem costs ~1 ms) and keep their step while it stays labelled, so
+        typing only re-texts or moves the labels that changed (setText/setPos ~0.05 ms each)."""
+        wanted = set(steps)
+        by_step = {}
+        free = []
+        for item in self._labels:
+            if item._shown is not None and item._shown[0] in wanted and item._shown[0] not in by_step:
+                by_step[item._shown[0]] = item
+            else:
+                free.append(item)
+        for i in steps:
+            if i in by_step:
+                continue
+            if free:
+                item = free.pop()
+            else:
+                item = pg.TextItem("", color=theme.foreground_color(), anchor=(-0.15, 1.0))
+                item._shown = None
+                self.plot.addItem(item, ignoreBounds=True)
+                self._labels.append(item)
+            by_step[i] = item
+        for i in steps:
+            item = by_step[i]
+            text = short_label(self._tokens[i])
+            x, y = float(pts[i, 0]), float(pts[i, 1])
+            shown = item._shown
+            if shown is None or shown[1] != text:
+                item.setText(text)
+            if shown is None or shown[2:] != (x, y):
+                item.setPos(x, y)
+            item._shown = (i, text, x, y)
+            if not item.isVisible():
+                item.show()
+        for item in free:
+            item._shown = None if item._shown is None else (-1,) + item._shown[1:]
+            if item.isVisible():
+                item.hide()
+        self._label_steps = list(steps)
 
     def _set_colorbar_steps(self, T: int) -> None:
         """Colour bar from step 0 to step T - 1, labelled at its two ends only (its axis is

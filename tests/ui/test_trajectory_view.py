@@ -175,3 +175,18 @@ def test_every_point_stays_in_view(view):
         pts = view.points()
         assert x0 <= pts[:, 0].min() and pts[:, 0].max() <= x1
         assert y0 <= pts[:, 1].min() and pts[:, 1].max() <= y1
+
+
+def test_labels_keep_their_items_while_typing(view):
+    h = _h(600, 8, seed=5)
+    toks = [f"w{i}" for i in range(600)]
+    view.update_states(h[:500], toks[:500])
+    before = {item._shown[0]: item for item in view._labels if item.isVisible()}
+    view.update_states(h[:501], toks[:501], changed_from=500)
+    after = {item._shown[0]: item for item in view._labels if item.isVisible()}
+    assert 500 in view.label_steps()
+    kept = set(before) & set(after)
+    assert len(kept) >= len(before) - 3
+    assert all(before[s] is after[s] for s in kept)
+    for s, item in after.items():
+        assert item.toPlainText() == toks[s]
