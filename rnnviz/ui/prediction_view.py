@@ -162,13 +162,21 @@ class ClassProbabilityView(TimePlot):
         if len(class_names) != p.shape[1]:
             raise ValueError(f"class_names must have one entry per column: {len(class_names)} for {p.shape[1]}")
         self._probs = p.copy()
-        self._names = [str(n) for n in class_names]
+        names = [str(n) for n in class_names]
+        T = p.shape[0]
+        x = np.arange(T, dtype=float)
+        if names == self._names and len(self._curves) == len(names):
+            # same classes (typing): update the curves instead of re-creating them and the legend
+            for j, curve in enumerate(self._curves):
+                curve.setSymbol("o" if T <= 200 else None)
+                curve.setData(x, p[:, j])
+            self._set_tokens(tokens)
+            return
+        self._names = names
         for c in self._curves:
             self.plot.removeItem(c)
         self.legend.clear()
         self._curves = []
-        T = p.shape[0]
-        x = np.arange(T, dtype=float)
         for j, name in enumerate(self._names):
             color = QColor(OKABE_ITO[j % len(OKABE_ITO)])
             curve = self.plot.plot(x, p[:, j], pen=pg.mkPen(color, width=2), name=name,

@@ -139,3 +139,19 @@ def test_render_pngs(qtbot, tmp_path):
     t = _show(qtbot, TopKView(), (350, 220))
     t.set_distribution(np.array([0.2, 0.8]), ["a", "b"], 0, "a")
     assert t.grab().save(str(tmp_path / "topk.png"))
+
+
+def test_class_curves_are_updated_in_place_while_typing(qtbot):
+    w = _show(qtbot, ClassProbabilityView())
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet([1, 1], size=12)
+    w.set_probabilities(p[:10], [f"t{i}" for i in range(10)], ["neg", "pos"])
+    curves = list(w._curves)
+    w.set_probabilities(p, [f"t{i}" for i in range(12)], ["neg", "pos"])
+    assert w._curves == curves  # same items, new data
+    np.testing.assert_allclose(w.series(), p)
+    x, y = curves[1].getData()
+    np.testing.assert_allclose(y, p[:, 1])
+    assert [lab for _, lab in w.time_ticks()] == [f"t{i}" for i in range(12)]
+    w.set_probabilities(p[:, ::-1], [f"t{i}" for i in range(12)], ["a", "b"])  # new classes
+    assert w.class_names() == ["a", "b"] and w._curves != curves
