@@ -145,14 +145,18 @@ def main(argv=None) -> int:
     w.close()
     base = state["baseline"] if state["baseline"] is not None else end
     growth = end - base
-    n_warn = sum(warnings.values())
+    # the offscreen platform plugin says this once per shown top-level window; not the app's
+    platform = {m: k for m, k in warnings.items() if "propagateSizeHints" in m}
+    n_warn = sum(k for m, k in warnings.items() if m not in platform)
     print(f"soak: {args.minutes:g} min, {keys_sent} keystrokes, {state['switches']} tab switches, "
           f"{last} training steps ({steps} in the history), {w.files.autosave.save_count} autosaves")
     print(f"memory: baseline {base:.1f} MB (after {args.warmup:g} s), end {end:.1f} MB, growth {growth:+.1f} MB "
           f"(target <= 50), peak {state['peak']:.1f} MB")
-    print(f"Qt warnings: {n_warn} (target 0)")
+    print(f"Qt warnings: {n_warn} (target 0)" + (f"; plus {sum(platform.values())} from the offscreen platform "
+                                                   "plugin (propagateSizeHints)" if platform else ""))
     for msg, k in warnings.most_common(10):
-        print(f"  {k} x {msg}")
+        if msg not in platform:
+            print(f"  {k} x {msg}")
     return 0 if growth <= 50 and n_warn == 0 else 1
 
 
