@@ -158,31 +158,36 @@ def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
     """
     T, B, G4 = gates.shape
     H = G4 // 4
-    dtype = gates.dtype
-    tmp = np.empty((B, G4), dtype=dtype)
-    ig = np.empty((B, H), dtype=dtype)
+    tmp = np.empty((B, G4), dtype=gates.dtype)
+    ig = np.empty((B, H), dtype=gates.dtype)
     _, drop, any_drop = _mask_views(mask)
+    I, F, Gg, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
+    # local names and per-gate 3-D views: this loop runs once per time step, so Python-level
+    # lookups and slicing are a measurable share of its cost for small batches
+    dot, exp, add, recip, mul, tanh = np.dot, np.exp, np.add, np.reciprocal, np.multiply, np.tanh
     h_prev, c_prev = h0, c0
     for s in range(T):
         g = gates[s]
-        np.matmul(h_prev, whh_t_scaled, out=tmp)
-        g += tmp
-        np.exp(g, out=g)
-        g += 1
-        np.reciprocal(g, out=g)
-        gg = g[:, 2 * H:3 * H]
-        gg *= 2
-        gg -= 1
+        dot(h_prev, whh_t_scaled, out=tmp)
+        add(g, tmp, out=g)
+        exp(g, out=g)          # every gate: 1 / (1 + exp(-a)) ...
+        add(g, 1, out=g)
+        recip(g, out=g)
+        gg = Gg[s]
+        mul(gg, 2, out=gg)     # ... and g = 2 σ(2a) - 1 = tanh(a)
+        add(gg, -1, out=gg)
         ct = c[s]
-        np.multiply(g[:, H:2 * H], c_prev, out=ct)
-        np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ig)
-        ct += ig
-        np.tanh(ct, out=tc[s])
-        np.multiply(g[:, 3 * H:], tc[s], out=h[s])
+        mul(F[s], c_prev, out=ct)
+        mul(I[s], gg, out=ig)
+        add(ct, ig, out=ct)
+        tcs = tc[s]
+        tanh(ct, out=tcs)
+        hs = h[s]
+        mul(O[s], tcs, out=hs)
         if any_drop is not None and any_drop[s]:
-            np.copyto(h[s], h_prev, where=drop[s])
+            np.copyto(hs, h_prev, where=drop[s])
             np.copyto(ct, c_prev, where=drop[s])
-        h_prev, c_prev = h[s], ct
+        h_prev, c_prev = hs, ct
 
 
 def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
@@ -234,7 +239,7 @@ def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
         P3[:, :3] *= dc[:, None, :]
         P3[:, 3] *= Geff
         np.multiply(dc, f[s], out=dc_next)
-        np.matmul(P[s], whh, out=dh_next)
+        np.dot(P[s], whh, out=dh_next)
         if padded:
             dh_next += carry_h
             dc_next += carry_c
