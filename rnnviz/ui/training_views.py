@@ -129,11 +129,15 @@ class TrainingHistory:
 
     One record per optimiser step (snapshots with event "nan" or "stopped" repeat the last step
     and only add an event mark). ``max_rows`` bounds the per-step norm rows kept for the
-    history heatmap (the newest ones: the picture scrolls).
+    history heatmap (the newest ones: the picture scrolls). ``max_points`` bounds the per-step
+    series: when a long run passes it, the series are thinned to every second record (keeping
+    the larger gradient norm of each pair and any clipping, so spikes and clip marks survive),
+    so memory stays bounded however long training runs.
     """
 
-    def __init__(self, max_rows: int = 600) -> None:
+    def __init__(self, max_rows: int = 600, max_points: int = 10_000) -> None:
         self.max_rows = int(max_rows)
+        self.max_points = int(max_points)
         self.clear()
 
     def clear(self) -> None:
@@ -192,6 +196,21 @@ class TrainingHistory:
         if snap.step_norms:
             self.norm_steps.append(s)
             self.norm_rows.append(snap.step_norms)
+        if len(self.steps) > self.max_points:
+            self._thin()
+
+    def _thin(self) -> None:
+        """Halve the per-step series: keep odd records (the later of each pair) and the newest."""
+        n = len(self.steps)
+        keep = list(range(1, n, 2))
+        if keep[-1] != n - 1:
+            keep.append(n - 1)
+        gn, cl = self.grad_norm, self.clipped
+        self.grad_norm = [max(gn[i - 1], gn[i]) if i % 2 and gn[i - 1] == gn[i - 1] else gn[i] for i in keep]
+        self.clipped = [bool(cl[i] or (i % 2 and cl[i - 1])) for i in keep]
+        for name in ("steps", "train_loss", "train_accuracy", "grad_ratio"):
+            seq = getattr(self, name)
+            setattr(self, name, [seq[i] for i in keep])
 
     def extend(self, snaps) -> None:
         for s in snaps:

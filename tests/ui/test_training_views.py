@@ -159,3 +159,18 @@ def test_log_axis_labels(qtbot):
     assert ax.logTickStrings(ticks[0][1], 1, 1)[0] == "10\u207b\u2076"
     ticks = ax.logTickValues(np.log10(0.03), np.log10(0.2), 300, [])
     assert ax.logTickStrings(ticks[0][1], 1, 1) == ["0.05", "0.1", "0.2"]
+
+
+def test_history_memory_is_bounded_and_keeps_spikes_and_clips():
+    from rnnviz.training.snapshot import Snapshot
+    from rnnviz.ui.training_views import TrainingHistory
+
+    h = TrainingHistory(max_points=100)
+    for s in range(1, 1001):
+        spike = s == 457
+        h.add(Snapshot.build(step=s, total_steps=1000, train_loss=1.0 / s, grad_norm=100.0 if spike else 1.0,
+                             clipped=spike, step_norms=((np.ones(3),),)))
+    assert 50 <= len(h) <= 101
+    assert h.steps[-1] == 1000 and list(h.steps) == sorted(h.steps)
+    assert max(h.grad_norm) == 100.0 and any(h.clipped)  # the spike and its clip mark survive thinning
+    assert len(h.train_loss) == len(h.steps) == len(h.grad_norm) == len(h.clipped) == len(h.grad_ratio)
