@@ -32,7 +32,7 @@ def info(capsys, *args):
     return rc, out, err
 
 
-def refused(capsys, path, *words):
+def assert_refused(capsys, path, *words):
     """``rnnviz info path`` exits 2 with exactly one stderr line naming the file (and ``words``)."""
     rc, out, err = info(capsys, path)
     assert rc == 2, (out, err)
@@ -101,7 +101,7 @@ def test_truncated_model(tmp_path, capsys):
     data = p.read_bytes()
     bad = tmp_path / "truncated.npz"
     bad.write_bytes(data[: len(data) // 2])
-    refused(capsys, bad, "truncated")
+    assert_refused(capsys, bad, "truncated")
 
 
 def test_model_truncated_inside_an_entry(tmp_path, capsys):
@@ -113,13 +113,13 @@ def test_model_truncated_inside_an_entry(tmp_path, capsys):
     data[start:start + info0.compress_size] = b"\x00" * info0.compress_size  # damage the stream
     bad = tmp_path / "damaged.npz"
     bad.write_bytes(bytes(data))
-    refused(capsys, bad, "damaged")
+    assert_refused(capsys, bad, "damaged")
 
 
 def test_not_a_zip(tmp_path, capsys):
     bad = tmp_path / "text.npz"
     bad.write_text("this is not a model")
-    refused(capsys, bad, "not a zip")
+    assert_refused(capsys, bad, "not a zip")
 
 
 def test_unknown_format_version(tmp_path, capsys):
@@ -130,13 +130,13 @@ def test_unknown_format_version(tmp_path, capsys):
         h["version"] = 99
         _set_header(arrays, h)
     bad = _rewrite(p, tmp_path / "future.npz", future)
-    refused(capsys, bad, "version 99", "not supported")
+    assert_refused(capsys, bad, "version 99", "not supported")
 
 
 def test_zip_without_rnnviz_header(tmp_path, capsys):
     bad = tmp_path / "plain.npz"
     np.savez(bad, a=np.zeros(3))
-    refused(capsys, bad, "no rnnviz header")
+    assert_refused(capsys, bad, "no rnnviz header")
 
 
 def test_wrong_shapes(tmp_path, capsys):
@@ -145,7 +145,7 @@ def test_wrong_shapes(tmp_path, capsys):
     def shrink(arrays):
         arrays["rnn.weight_hh_l0"] = np.zeros((5, 5), np.float32)
     bad = _rewrite(p, tmp_path / "shapes.npz", shrink)
-    refused(capsys, bad, "rnn.weight_hh_l0", "shape")
+    assert_refused(capsys, bad, "rnn.weight_hh_l0", "shape")
 
 
 def test_pickled_object_array_is_refused_and_not_run(tmp_path, capsys):
@@ -161,7 +161,7 @@ def test_pickled_object_array_is_refused_and_not_run(tmp_path, capsys):
         obj[0] = Evil()
         arrays["head.bias"] = obj
     bad = _rewrite(p, tmp_path / "pickle.npz", poison)
-    refused(capsys, bad, "pickle", "refused")
+    assert_refused(capsys, bad, "pickle", "refused")
     assert not marker.exists()
 
 
@@ -172,14 +172,14 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path, capsys):
     with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_BZIP2) as zf:
         zf.writestr("w.npy", buf.getvalue())
     assert bad.stat().st_size < 1 << 20
-    refused(capsys, bad, "zip bomb")
+    assert_refused(capsys, bad, "zip bomb")
 
 
 def test_zip_with_foreign_entries(tmp_path, capsys):
     bad = tmp_path / "other.npz"
     with zipfile.ZipFile(bad, "w") as zf:
         zf.writestr("../../evil.sh", "rm -rf /")
-    refused(capsys, bad, "unexpected entry")
+    assert_refused(capsys, bad, "unexpected entry")
 
 
 def test_header_config_is_nonsense(tmp_path, capsys):
@@ -190,7 +190,7 @@ def test_header_config_is_nonsense(tmp_path, capsys):
         h["config"] = {"kind": "sequence", "cell": "banana"}
         _set_header(arrays, h)
     bad = _rewrite(p, tmp_path / "config.npz", nonsense)
-    refused(capsys, bad)
+    assert_refused(capsys, bad)
 
 
 # ------------------------------------------------------------------ data files
@@ -229,15 +229,15 @@ def test_series_and_labelled_are_described(tmp_path, capsys):
 def test_bad_data_files(tmp_path, capsys, name, content, words):
     p = tmp_path / name
     p.write_bytes(content)
-    refused(capsys, p, *words)
+    assert_refused(capsys, p, *words)
 
 
 def test_missing_file(tmp_path, capsys):
-    refused(capsys, tmp_path / "gone.npz", "not found")
+    assert_refused(capsys, tmp_path / "gone.npz", "not found")
 
 
 def test_folder(tmp_path, capsys):
-    refused(capsys, tmp_path, "folder")
+    assert_refused(capsys, tmp_path, "folder")
 
 
 def test_permission_denied(tmp_path, capsys, monkeypatch):
@@ -247,7 +247,7 @@ def test_permission_denied(tmp_path, capsys, monkeypatch):
     def denied(*a, **k):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(textfile, "open", denied, raising=False)
-    refused(capsys, p, "permission denied")
+    assert_refused(capsys, p, "permission denied")
 
 
 def test_unexpected_exception_is_one_line(tmp_path, capsys, monkeypatch):
@@ -258,7 +258,7 @@ def test_unexpected_exception_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(loaders, "sniff_file", boom)
     p = tmp_path / "a.txt"
     p.write_text("hi")
-    refused(capsys, p, "KeyError")
+    assert_refused(capsys, p, "KeyError")
 
 
 def test_several_files_every_one_tried(tmp_path, capsys):

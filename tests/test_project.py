@@ -92,7 +92,7 @@ def good(tmp_path, trained):
     return path
 
 
-def refused(path, *words):
+def assert_refused(path, *words):
     with pytest.raises(RnnvizError) as e:
         P.load_project(path)
     msg = str(e.value)
@@ -105,19 +105,19 @@ def refused(path, *words):
 def test_truncated(tmp_path, good):
     bad = tmp_path / "cut.rnnviz"
     bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    refused(bad, "project file")
+    assert_refused(bad, "project file")
 
 
 def test_not_a_zip(tmp_path):
     bad = tmp_path / "notes.rnnviz"
     bad.write_text("hello")
-    refused(bad, "not an rnnviz project file")
+    assert_refused(bad, "not an rnnviz project file")
 
 
 def test_unknown_version(tmp_path, good):
     bad = tmp_path / "v9.rnnviz"
     _rewrite(good, bad, lambda a: _set_header(a, version=9))
-    refused(bad, "version 9", "not supported")
+    assert_refused(bad, "version 9", "not supported")
 
 
 def test_wrong_shape(tmp_path, good):
@@ -126,7 +126,7 @@ def test_wrong_shape(tmp_path, good):
     def change(a):
         a["model.weight_hh_l0"] = np.zeros((3, 3), np.float32)
     _rewrite(good, bad, change)
-    refused(bad, "weight_hh_l0")
+    assert_refused(bad, "weight_hh_l0")
 
 
 def test_wrong_optimiser_shape(tmp_path, good):
@@ -136,7 +136,7 @@ def test_wrong_optimiser_shape(tmp_path, good):
         key = next(k for k in a if k.startswith("optim.exp_avg"))
         a[key] = np.zeros(3)
     _rewrite(good, bad, change)
-    refused(bad, "optimiser state")
+    assert_refused(bad, "optimiser state")
 
 
 def test_history_lengths_disagree(tmp_path, good):
@@ -145,7 +145,7 @@ def test_history_lengths_disagree(tmp_path, good):
     def change(a):
         a["history.train_loss"] = a["history.train_loss"][:-1]
     _rewrite(good, bad, change)
-    refused(bad, "train_loss")
+    assert_refused(bad, "train_loss")
 
 
 def test_pickled_object_array_is_refused_and_not_run(tmp_path, good):
@@ -163,7 +163,7 @@ def test_pickled_object_array_is_refused_and_not_run(tmp_path, good):
     change(arrays)
     with open(bad, "wb") as fh:
         np.savez(fh, **arrays)
-    refused(bad, "pickle", "refused")
+    assert_refused(bad, "pickle", "refused")
     assert not marker.exists()
 
 
@@ -173,13 +173,13 @@ def test_zip_bomb(tmp_path):
     np.lib.format.write_array(buf, np.zeros(1 << 20))
     with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_BZIP2) as zf:
         zf.writestr("history.steps.npy", buf.getvalue())
-    refused(bad, "zip bomb")
+    assert_refused(bad, "zip bomb")
 
 
 def test_model_file_is_not_a_project(tmp_path, trained):
     path = tmp_path / "m.npz"
     trained[0].save(path)
-    refused(path, "model file, not a project")
+    assert_refused(path, "model file, not a project")
 
 
 def test_bad_config_named(tmp_path, good):
@@ -190,16 +190,16 @@ def test_bad_config_named(tmp_path, good):
         h["config"]["lr"] = -1
         a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
     _rewrite(good, bad, change)
-    refused(bad, "lr")
+    assert_refused(bad, "lr")
 
 
 def test_missing_and_permission(tmp_path, monkeypatch, good):
-    refused(tmp_path / "nope.rnnviz", "not found")
+    assert_refused(tmp_path / "nope.rnnviz", "not found")
 
     def deny(*a, **k):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(zipfile, "ZipFile", deny)
-    refused(good, "permission denied")
+    assert_refused(good, "permission denied")
 
 
 def test_disk_full_keeps_the_previous_file(tmp_path, trained, monkeypatch):
