@@ -8,12 +8,13 @@ them moves a cursor shared by all.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from rnnviz.analysis.live import LiveRunner
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import theme
+from rnnviz.ui.coalesce import CoalescedText
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.live_view import cell_family, is_language_model
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
@@ -53,7 +54,7 @@ class ComparePanel:
         return [self.h_view, self.memory_view]
 
 
-class CompareView(QWidget):
+class CompareView(CoalescedText, QWidget):
     """Side-by-side columns of several models on one text, with a shared cursor."""
 
     message = Signal(str)
@@ -64,8 +65,7 @@ class CompareView(QWidget):
         super().__init__(parent)
         theme.configure_pyqtgraph()
         self.panels: list[ComparePanel] = []
-        self._text = ""
-        self._pending = False
+        self._init_coalescing()
         self._cursor: int | None = None
         self._follow_end = True
         self.render_count = 0
@@ -73,10 +73,6 @@ class CompareView(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer)
 
     def set_models(self, models: list[tuple[str, object]]) -> None:
         """Show ``[(name, model), ...]`` side by side (all with the same kind of tokenizer)."""
@@ -109,26 +105,6 @@ class CompareView(QWidget):
         self.flush()
 
     # -- text ----------------------------------------------------------------------------------
-    def set_text(self, text: str) -> None:
-        self._text = text
-        self._pending = True
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def flush(self) -> None:
-        self._timer.stop()
-        if self._pending:
-            self._apply()
-
-    def _on_timer(self) -> None:
-        if self.isVisible():
-            self._apply()
-
-    def showEvent(self, ev) -> None:  # noqa: N802
-        super().showEvent(ev)
-        if self._pending and not self._timer.isActive():
-            self._timer.start()
-
     def _apply(self) -> None:
         self._pending = False
         T = 0

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QStackedWidget, QV
 from rnnviz.analysis.live import LiveResult, LiveRunner
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import theme
+from rnnviz.ui.coalesce import CoalescedText
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.line_view import UnitLineView
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
@@ -55,7 +56,7 @@ def direction_name(d: int, num_directions: int) -> str:
     return "" if num_directions == 1 else ("forward" if d == 0 else "backward")
 
 
-class LiveView(QWidget):
+class LiveView(CoalescedText, QWidget):
     """All live views of one model on one text, linked by a shared time cursor."""
 
     message = Signal(str)        # for the status bar
@@ -72,8 +73,7 @@ class LiveView(QWidget):
         self.layer = 0
         self.direction = 0
         self.render_count = 0
-        self._text = ""
-        self._pending = False
+        self._init_coalescing()
         self._cursor: int | None = None
         self._follow_end = True
         self._selected: tuple[str, int] | None = None
@@ -89,10 +89,6 @@ class LiveView(QWidget):
         self._view_key = None
         self._shown_T = 0
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer)
         self._conn_timer = QTimer(self)
         self._conn_timer.setSingleShot(True)
         self._conn_timer.setInterval(CONNECTIVITY_DEBOUNCE_MS)
@@ -229,32 +225,6 @@ class LiveView(QWidget):
         self._render()
 
     # ------------------------------------------------------------------ text
-    def set_text(self, text: str) -> None:
-        """Schedule a run on ``text`` (coalesced: one run per event-loop turn)."""
-        self._text = text
-        self._pending = True
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def text(self) -> str:
-        return self._text
-
-    def flush(self) -> None:
-        """Apply a pending text now, even when hidden."""
-        self._timer.stop()
-        if self._pending:
-            self._apply()
-
-    def _on_timer(self) -> None:
-        if self.isVisible():
-            self._apply()
-        # else: stays pending until showEvent
-
-    def showEvent(self, ev) -> None:  # noqa: N802
-        super().showEvent(ev)
-        if self._pending and not self._timer.isActive():
-            self._timer.start()
-
     def _apply(self) -> None:
         self._pending = False
         if self.runner is None:
