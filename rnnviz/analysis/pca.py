@@ -119,7 +119,7 @@ class StreamingPCA:
     def update(self, h: np.ndarray, changed_from: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Bring the projection up to date with ``h`` (T, H), whose rows before
         ``changed_from`` equal those of the previous call. Returns (points (T, 2), ratio (2,))."""
-        h = np.asarray(h, dtype=np.float64)
+        h = np.asarray(h)  # only the rows folded in are converted to float64 (typing: one row)
         if h.ndim != 2:
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
         T, H = h.shape
@@ -130,13 +130,12 @@ class StreamingPCA:
             self._rows = np.zeros((max(64, T), H))
             changed_from = 0
         start = max(0, min(int(changed_from), self._n, T))
-        new = h[start:]
+        if start < self._n // 2:
+            start = 0  # most rows changed: accumulate from scratch (also resets rounding drift)
+        new = np.asarray(h[start:], dtype=np.float64)
         if new.size and not np.all(np.isfinite(new)):
             raise ValueError("h must hold only finite values")
-        if start < self._n // 2:
-            # most rows changed: accumulate from scratch (also resets rounding drift)
-            start = 0
-            new = h
+        if start == 0:
             self._sum = new.sum(axis=0)
             self._scatter = new.T @ new
         else:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
-from rnnviz.ui.token_axis import TokenAxis
+from rnnviz.ui.token_axis import TokenAxis, time_extent
 
 KINDS = ("diverging", "sequential", "free")
 
@@ -43,12 +43,17 @@ class ColumnImageItem(pg.ImageItem):
     blocks at or after the first changed column: typing at the end of a 5,000-step text
     recolours one block. Levels and the lookup table come from the ColorBarItem as for any
     ImageItem; changing either recolours everything once.
+
+    The item's extent (:meth:`set_extent`, in columns) may be wider than the data: the
+    heatmap reserves room for the text to grow, so that adding a column changes neither the
+    item's geometry nor the view range and only the changed columns are marked for repainting.
     """
 
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
         self._buf = np.zeros((0, 64))
         self._T = 0
+        self._extent = 0           # width of the bounding rect in columns (>= T)
         self._dirty_from = 0       # first column whose block must be recoloured
         self._block = 1            # columns per coloured block
         self._argb = np.zeros((0, 0), np.uint32)   # coloured blocks, one ARGB32 pixel each
@@ -75,7 +80,9 @@ class ColumnImageItem(pg.ImageItem):
             self._buf = grown
         if T > start:
             self._buf[:, start:T] = values[start:].T
-        resized = self.image is None or T != self._T or H != self.image.shape[0]
+        old_T = self._T
+        resized = (self.image is None or H != self.image.shape[0]
+                   or max(T, self._extent) != max(old_T, self._extent))
         if resized:
             self.prepareGeometryChange()
         self._T = T
@@ -84,10 +91,36 @@ class ColumnImageItem(pg.ImageItem):
         self._dirty_from = min(self._dirty_from, start)
         if resized:
             self.informViewBoundsChanged()
-        self.update()
+            self.update()
+        else:
+            # only the changed columns (whole colour blocks), and those a shorter text uncovers
+            b = max(1, self._block)
+            x0 = (min(start, old_T) // b) * b
+            x1 = -(-max(T, old_T) // b) * b
+            if x1 > x0:
+                self.update(QRectF(x0, 0, x1 - x0, H))
+
+    def set_extent(self, columns: int) -> None:
+        """Reserve ``columns`` for the bounding rect (at least the data's T); see the class doc."""
+        columns = max(int(columns), 0)
+        if columns == self._extent:
+            return
+        if max(columns, self._T) != max(self._extent, self._T):
+            self.prepareGeometryChange()
+            self._extent = columns
+            self.informViewBoundsChanged()
+            self.update()
+        else:
+            self._extent = columns
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        if self.image is None:
+            return QRectF(0.0, 0.0, 0.0, 0.0)
+        return QRectF(0.0, 0.0, float(max(self._extent, self._T)), float(self.image.shape[0]))
 
     def clear(self) -> None:
         self._T = 0
+        self._extent = 0
         self._dirty_from = 0
         super().clear()
 
@@ -352,11 +385,13 @@ class HeatmapView(QWidget):
             self.hint.hide()
             if not self.image.transform().isIdentity():
                 self.image.resetTransform()
+            W = time_extent(T)
+            self.image.set_extent(W)
             self.image.set_columns(values, keep)
-            if self._shown_shape != (T, H):
-                vb.setLimits(xMin=0, xMax=T, yMin=0, yMax=H, minXRange=min(T, 1), minYRange=min(H, 1))
-                vb.setRange(xRange=(0, T), yRange=(0, H), padding=0)
-                self._shown_shape = (T, H)
+            if self._shown_shape != (W, H):
+                vb.setLimits(xMin=0, xMax=W, yMin=0, yMax=H, minXRange=1, minYRange=min(H, 1))
+                vb.setRange(xRange=(0, W), yRange=(0, H), padding=0)
+                self._shown_shape = (W, H)
         if self._selected is not None and self._selected >= H:
             self._selected = None
         self.set_selected_unit(self._selected)

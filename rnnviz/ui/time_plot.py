@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
-from rnnviz.ui.token_axis import TokenAxis
+from rnnviz.ui.token_axis import TokenAxis, time_extent
 
 
 class TimePlot(QWidget):
@@ -64,13 +64,13 @@ class TimePlot(QWidget):
 
     # -- to be used by subclasses ------------------------------------------------------------
     def _set_tokens(self, tokens: list[str]) -> None:
-        old_T = len(self._tokens)
         self._tokens = list(tokens)
         self.time_axis.set_tokens(self._tokens)
         T = len(self._tokens)
+        W = time_extent(T) if T else 0
         vb = self.plot.getViewBox()
-        if T == old_T and T and self._range_T == T:
-            pass  # same length: the x range stays
+        if T and self._range_T == W:
+            pass  # the x range has room for these tokens (see time_extent)
         elif T == 0:
             vb.setLimits(xMin=None, xMax=None)
             vb.setXRange(0, 1, padding=0)
@@ -78,9 +78,9 @@ class TimePlot(QWidget):
             self.hint.show()
         else:
             self.hint.hide()
-            vb.setLimits(xMin=-0.5, xMax=T - 0.5)
-            vb.setXRange(-0.5, T - 0.5, padding=0)
-        self._range_T = T
+            vb.setLimits(xMin=-0.5, xMax=W - 0.5)
+            vb.setXRange(-0.5, W - 0.5, padding=0)
+        self._range_T = W
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)

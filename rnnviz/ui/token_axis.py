@@ -31,6 +31,25 @@ def nice_step(n_visible: int, max_labels: int) -> int:
     return int(10 * mag)
 
 
+def time_extent(n: int) -> int:
+    """How many time steps wide the time axes are for a text of ``n`` steps: the smallest of
+    8, 10, 12, 16, 20, 24, 32, 40, 48, 64, ... (2^k x 1, 1.25, 1.5) that is >= ``n``.
+
+    Typing at the end then widens the axes once every 20-33% more tokens instead of on every
+    key: the columns keep their place and width while you type, and a keystroke repaints the
+    new column instead of every view (an axis range change re-lays out every label and image).
+    At most a third of the axis is empty, to the right of the last token.
+    """
+    n = max(int(n), 1)
+    if n <= 8:
+        return 8
+    base = 1 << ((n - 1).bit_length() - 1)  # largest power of two < n
+    for m in (1.25, 1.5, 2.0):
+        if base * m >= n:
+            return int(base * m)
+    return 2 * base
+
+
 def short_label(tok: str, max_chars: int = 10) -> str:
     """A token made visible ('␣', '⏎') and shortened to ``max_chars`` characters with '…'."""
     s = visible_token(tok)
@@ -55,6 +74,7 @@ class TokenAxis(pg.AxisItem):
         self._offset = float(offset)
         self._label_px = 24.0
         self.last_ticks: list[float] = []
+        self._last_spec: tuple[int, int, int] | None = None  # (step, first index, last index) drawn
         # we thin labels ourselves; let pyqtgraph draw all of them
         self.setStyle(textFillLimits=[(0, 0.98)], maxTickLevel=0, maxTextLevel=0)
 
@@ -78,18 +98,21 @@ class TokenAxis(pg.AxisItem):
         """Token labels (made visible and shortened). ``unchanged``: the first ``unchanged``
         tokens equal those of the previous call (their labels are kept: typing costs O(new));
         None: found by comparing with the previous tokens."""
-        old = self._labels if self._labels is not None else []
+        was_labels = self._labels is not None
+        old = self._labels if was_labels else []
         if unchanged is None:
             m = min(len(old), len(tokens))
             unchanged = m if self._tokens[:m] == list(tokens[:m]) else 0
         self._tokens = list(tokens)
+        old_n = len(old)
         keep = max(0, min(int(unchanged), len(old), len(tokens)))
-        if keep == len(old) == len(tokens) and self._labels is not None:
+        if keep == len(old) == len(tokens) and was_labels:
             return  # same tokens: keep the cached picture
         del old[keep:]
         old.extend(short_label(t) for t in tokens[keep:])
         self._labels = old
         self._count = len(self._labels)
+        label_px = self._label_px
         # the typical label width is estimated from the first 2000 labels, again when that
         # sample changed or grew by a tenth (not on every keystroke)
         n_sample = min(len(self._labels), 2000)
@@ -100,8 +123,22 @@ class TokenAxis(pg.AxisItem):
                 widths = sorted(len(s) for s in sample)
                 typical = widths[min(len(widths) - 1, int(0.9 * len(widths)))]
                 self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
+        if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
+            return  # no drawn label changed (typing between two labelled steps)
         self.picture = None
         self.update()
+
+    def _ticks_touched(self, start: int, stop: int) -> bool:
+        """Whether a label drawn last time, or one that would now be drawn, lies in the token
+        range [start, stop). True when nothing was drawn yet."""
+        if self.picture is None or self._last_spec is None:
+            return True
+        step, first, last = self._last_spec
+        lo, hi = max(start, first), min(stop - 1, last)
+        if hi < lo:
+            return False
+        k = ((lo - first + step - 1) // step) * step + first  # first tick index >= lo
+        return k <= hi
 
     def count(self) -> int:
         return self._count
@@ -127,17 +164,27 @@ class TokenAxis(pg.AxisItem):
             min_val, max_val = max_val, min_val
         if n == 0 or max_val <= min_val:
             return 1, []
-        lo = max(0, int(math.ceil(min_val - self._offset - 1e-9)))
-        hi = min(n - 1, int(math.floor(max_val - self._offset + 1e-9)))
-        if hi < lo:
-            return 1, []
-        step = nice_step(hi - lo + 1, self.max_labels_for(size_px))
-        first = ((lo + step - 1) // step) * step
+        step, first, last = self._tick_spec(min_val, max_val, size_px)
+        hi = min(n - 1, last)
         return step, [i + self._offset for i in range(first, hi + 1, step)]
+
+    def _tick_spec(self, min_val: float, max_val: float, size_px: float) -> tuple[int, int, int]:
+        """(step, first, last): ticks at token indices first, first + step, ... <= last (not
+        clipped to the tokens present). The spacing depends on the visible range only, so
+        labels stay put while tokens are added inside it."""
+        if min_val > max_val:
+            min_val, max_val = max_val, min_val
+        lo = max(0, int(math.ceil(min_val - self._offset - 1e-9)))
+        hi = int(math.floor(max_val - self._offset + 1e-9))
+        if hi < lo:
+            return 1, lo, lo - 1
+        step = nice_step(hi - lo + 1, self.max_labels_for(size_px))
+        return step, ((lo + step - 1) // step) * step, hi
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
         step, ticks = self.token_ticks(minVal, maxVal, size)
         self.last_ticks = ticks
+        self._last_spec = self._tick_spec(minVal, maxVal, size) if self._count else None
         return [(float(step), ticks)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)

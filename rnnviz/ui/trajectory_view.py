@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
-from rnnviz.ui.token_axis import short_label
+from rnnviz.ui.token_axis import short_label, time_extent
 
 TOOLTIP = (
     "Where the hidden state goes while the model reads: each point is h_t after one token,\n"
@@ -19,12 +19,15 @@ TOOLTIP = (
 )
 #: at most this many token labels are drawn next to points
 MAX_POINT_LABELS = 40
-#: at most this many scatter markers (the path itself always has every step)
+#: at most this many scatter markers (the path itself always has every step): every
+#: ``stride``-th step, the stride a power of two, so the marked steps stay put while typing
 MAX_MARKERS = 400
 #: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
-#: while typing, the PCA axes are refitted at most this often (new steps are projected onto
-#: the current axes in between); once typing pauses for this long they are refitted exactly
+#: while typing at the end, new steps are projected onto the current PCA axes and drawn
+#: without moving the earlier points; the axes are refitted exactly once typing pauses for
+#: this long, or at once when the text outgrows the time range (see time_extent), when every
+#: time view is redrawn anyway
 REFIT_MS = 250
 #: number of marker colours (markers share pooled brushes: creating QBrushes is slow)
 _N_COLORS = 128
@@ -45,6 +48,8 @@ class TrajectoryView(QWidget):
         self._cursor: int | None = None
         self._labels: list[pg.TextItem] = []
         self._label_steps: list[int] = []
+        self._W = 0                       # time_extent of the steps shown (the colour scale)
+        self._marker_key = None           # (stride, W) of the markers drawn
         self._readout = ""
 
         self.plot_widget = pg.PlotWidget()
@@ -73,7 +78,7 @@ class TrajectoryView(QWidget):
         self._pen = pg.mkPen(fg, width=1)
         self._brushes = [QBrush(QColor(*c)) for c in theme.sequential_map().map(
             np.linspace(0.0, 1.0, _N_COLORS), mode="byte").tolist()]
-        self._pca = StreamingPCA(refit_interval=REFIT_MS / 1000.0)
+        self._pca = StreamingPCA(refit_interval=float("inf"))
         self._refit_timer = QTimer(self)
         self._refit_timer.setSingleShot(True)
         self._refit_timer.setInterval(REFIT_MS)
@@ -133,13 +138,17 @@ class TrajectoryView(QWidget):
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
+        T, prev_T = h.shape[0], len(self._points)
         points, ratio = self._pca.update(h, changed_from)
-        self._tokens_for_refit = tokens
+        if not self._pca.exact and time_extent(T) != self._W:
+            points, ratio = self._pca.refit()
         if self._pca.exact:
             self._refit_timer.stop()
+            self.set_points(points, tokens, ratio)
         else:
+            # the axes did not move: the points before changed_from are where they were
             self._refit_timer.start()
-        self.set_points(points, tokens, ratio)
+            self._draw_tail(points, tokens, min(int(changed_from), prev_T))
 
     def is_exact(self) -> bool:
         """False while the points use PCA axes fitted on an earlier, shorter text."""
@@ -164,6 +173,7 @@ class TrajectoryView(QWidget):
         self._tokens = list(tokens)
         self._ratio = np.zeros(2) if ratio is None else np.asarray(ratio, dtype=float)
         T = pts.shape[0]
+        self._W = time_extent(T) if T else 0
         self._label_steps = []
         if T:
             # long paths: no antialiasing (thousands of antialiased segments are slow to paint)
@@ -172,6 +182,7 @@ class TrajectoryView(QWidget):
             self.path.setData([], [])
         if T == 0:
             self.markers.setData([], [])
+            self._marker_key = None
             self.hint.setPos(0, 0)
             self.hint.show()
             self.plot.setLabel("bottom", "PC 1")
@@ -181,12 +192,11 @@ class TrajectoryView(QWidget):
             self._place_labels([], pts)
         else:
             self.hint.hide()
-            idx = np.arange(T) if T <= MAX_MARKERS else np.unique(
-                np.linspace(0, T - 1, MAX_MARKERS).round().astype(int))
-            q = np.round(idx * ((_N_COLORS - 1) / max(T - 1, 1))).astype(int)
-            brushes = [self._brushes[j] for j in q.tolist()]
-            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=brushes, data=idx)
-            self._set_colorbar_steps(T)
+            stride = self._marker_stride(T)
+            idx = np.arange(0, T, stride)
+            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+            self._marker_key = (stride, self._W)
+            self._set_colorbar_steps(self._W)
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
             self._set_axis_label("bottom", "PC 1" + pct[0])
             self._set_axis_label("left", "PC 2" + pct[1])
@@ -196,6 +206,46 @@ class TrajectoryView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _draw_tail(self, points: np.ndarray, tokens: list[str], start: int) -> None:
+        """Redraw after the points from ``start`` on changed and the earlier ones did not
+        (typing at the end): the path, the markers from ``start`` on, the labels."""
+        pts = np.asarray(points, dtype=np.float64)
+        T = pts.shape[0]
+        if T == 0 or time_extent(T) != self._W:
+            self.set_points(points, tokens, self._ratio)
+            return
+        old_T = len(self._points)
+        self._points = pts.copy()
+        self._tokens = list(tokens)
+        self.path.setData(pts[:, 0], pts[:, 1], antialias=T <= LONG_PATH, skipFiniteCheck=True)
+        stride = self._marker_stride(T)
+        drawn = -(-old_T // stride)  # markers at 0, stride, ... < old_T
+        if (stride, self._W) != self._marker_key or (drawn - 1) * stride >= start:
+            idx = np.arange(0, T, stride)  # a marked step changed or the stride did
+            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+            self._marker_key = (stride, self._W)
+        else:
+            idx = np.arange(drawn * stride, T, stride)
+            if idx.size:
+                self.markers.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+        self._fit_range(pts)
+        self._place_labels(self._choose_label_steps(), pts)
+        if self._cursor is not None and self._cursor >= T:
+            self._cursor = None
+        self.set_cursor(self._cursor)
+        self._set_readout("")
+
+    @staticmethod
+    def _marker_stride(T: int) -> int:
+        """Every how many steps a marker is drawn: a power of two, <= MAX_MARKERS markers."""
+        need = max(1, -(-T // MAX_MARKERS))
+        return 1 << (need - 1).bit_length()
+
+    def _brushes_for(self, steps: np.ndarray) -> list[QBrush]:
+        """Marker colours of ``steps`` on the colour scale 0 .. W - 1 (stable while typing)."""
+        q = np.round(steps * ((_N_COLORS - 1) / max(self._W - 1, 1))).astype(int)
+        return [self._brushes[j] for j in q.tolist()]
 
     def _place_labels(self, steps: list[int], pts: np.ndarray) -> None:
         """Write the token of each step in ``steps`` next to its point. Label items are pooled
@@ -238,12 +288,14 @@ class TrajectoryView(QWidget):
                 item.hide()
         self._label_steps = list(steps)
 
-    def _set_colorbar_steps(self, T: int) -> None:
-        """Colour bar from step 0 to step T - 1, labelled at its two ends only (its axis is
-        redrawn whenever T changes, i.e. on every keystroke)."""
-        hi = max(T - 1, 1)
+    def _set_colorbar_steps(self, W: int) -> None:
+        """Colour bar from step 0 to step W - 1 (the time range, see time_extent), labelled
+        at its two ends."""
+        hi = max(W - 1, 1)
+        if self.colorbar.levels() == (0, hi):
+            return
         self.colorbar.setLevels((0, hi))
-        self.colorbar.axis.setTicks([[(0, "0"), (hi, str(hi))] if T else [(0, "0"), (1, "1")], []])
+        self.colorbar.axis.setTicks([[(0, "0"), (hi, str(hi))] if W else [(0, "0"), (1, "1")], []])
 
     def _set_axis_label(self, axis: str, text: str) -> None:
         if self.plot.getAxis(axis).labelText != text:
