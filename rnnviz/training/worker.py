@@ -1,37 +1,56 @@
 """Run the training loop off the GUI thread (the only Qt module of ``rnnviz.training``).
 
-:class:`TrainingWorker` is a ``QObject`` living in its own ``QThread``. It drives the same
-generator as the command line (:func:`rnnviz.training.loop.train`) one step per event-loop
-turn, so the thread's event loop stays free between steps and a stop is honoured at the next
-step boundary. Snapshots (frozen copies) reach the GUI through queued signals, coalesced to
-at most ``max_rate`` emissions per second (default 30)::
+By default the loop runs in a **child process** (multiprocessing, "spawn" start method: a Qt
+process is never forked), so the training step's NumPy/Python work and the GUI's painting
+never compete for one GIL. :mod:`rnnviz.training.child` is the child side (no Qt). A thread
+mode (``mode="thread"``: a ``QObject`` in its own ``QThread``) is kept as a fallback.
+
+Either way :class:`TrainingWorker` drives the same generator as the command line
+(:func:`rnnviz.training.loop.train`) one step at a time, so a stop is honoured at the next step
+boundary. Snapshots (frozen copies) reach the GUI as signals emitted in the GUI thread,
+coalesced to at most ``max_rate`` emissions per second (default 30)::
 
     worker = TrainingWorker(TrainConfig(task="adding", cell="lstm"))
     worker.snapshot.connect(view.show_snapshot)      # latest one, <= 30 times a second
     worker.snapshots.connect(history.extend)         # every step since the last emission
     worker.start()            # Space: start / pause
     ...
-    worker.shutdown()         # window closing: stop and join the thread
+    worker.shutdown()         # window closing: stop and join the process and its threads
 
-Every public method is thread-safe and non-blocking (except :meth:`shutdown`, which joins):
-it records the request and wakes the worker thread, so it may be called directly or
-connected to any signal with any connection type.
+Every public method is thread-safe and non-blocking (except :meth:`TrainingWorker.shutdown`,
+which joins): it records the request and passes it on (to the child over a pipe, or to the
+worker thread), so it may be called directly or connected to any signal.
+
+In process mode ``worker.model`` is the GUI's copy of the model: the child sends its weights
+whenever training goes idle (paused, single step done, finished, stopped, NaN restored), before
+the snapshots that announce it; weights edited in that copy while not running (e.g. imported
+from a file) are sent back to the child before the next start / step / save / capture.
+:func:`prewarm` starts a spare child process ahead of time so Start begins at once.
 """
 from __future__ import annotations
 
+import collections
+import os
+import queue
+import signal
 import threading
 import time
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
 from rnnviz.engine.optim import make_optimizer
+from rnnviz.training.child import READY
 from rnnviz.training.loop import Controls, build_model, train
 
-__all__ = ["TrainingWorker", "STATES"]
+__all__ = ["TrainingWorker", "STATES", "MODES", "DEFAULT_MODE", "prewarm", "discard_spare"]
 
 STATES = ("idle", "running", "paused", "finished", "stopped", "failed")
+#: where the loop runs: a child process (default) or a QThread of this process (fallback)
+MODES = ("process", "thread")
+DEFAULT_MODE = "process"
 
 
 class _Gate:
@@ -174,6 +193,9 @@ class _Runner(QObject):
     def save(self, path: str) -> None:
         """Save the model between steps (atomically); ``saved`` or ``failed`` reports back."""
         self._request("save", str(path))
+
+    def capture(self) -> None:
+        self._request("capture", None)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training and join the thread (call when the window closes). Idempotent.
@@ -326,14 +348,499 @@ class _Runner(QObject):
         self._thread.quit()
 
 
-class TrainingWorker(QObject):
-    """Trains one model in a worker ``QThread`` and streams :class:`Snapshot` copies to the GUI.
+# ----------------------------------------------------------------------------- process mode
+_SPARE = None            # (process, cmd_conn, data_conn): a started child waiting for its run
+_SPARE_LOCK = threading.Lock()
+_END = object()          # inbox marker: the child's pipe closed
 
-    The TrainingWorker itself lives in the thread that creates it (the GUI thread); the loop runs
-    in a ``_Runner`` QObject moved to its own QThread. The runner's signals arrive here queued
-    and are re-emitted in the GUI thread, so *any* slot — a widget method, a lambda, a plain
-    function — runs in the GUI thread. (PySide6 calls a plain callable in the emitting thread,
-    so a QObject moved to the worker thread would call lambdas in the worker thread.)
+
+def _spawn():
+    """Start a child process (spawn start method) and return (process, cmd_w, data_r)."""
+    import multiprocessing as mp
+
+    from rnnviz.training.child import child_main
+
+    ctx = mp.get_context("spawn")
+    cmd_r, cmd_w = ctx.Pipe(duplex=False)
+    data_r, data_w = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=child_main, args=(cmd_r, data_w), name="rnnviz-training", daemon=True)
+    try:
+        proc.start()
+    finally:
+        cmd_r.close()   # the child's ends: closed here so a dead child reads as end-of-file
+        data_w.close()
+    return proc, cmd_w, data_r
+
+
+def _take_process():
+    global _SPARE
+    with _SPARE_LOCK:
+        spare, _SPARE = _SPARE, None
+    if spare is not None:
+        if spare[0].is_alive():
+            return spare
+        _close_spare(spare)
+    return _spawn()
+
+
+def _close_spare(spare) -> None:
+    proc, cmd_w, data_r = spare
+    for conn in (cmd_w, data_r):
+        try:
+            conn.close()   # end-of-file: the spare child exits by itself
+        except OSError:
+            pass
+    proc.join(0)  # reap it if it already ended (multiprocessing reaps the rest later)
+
+
+def prewarm() -> None:
+    """Start a spare training process now (if none is waiting), so that the next
+    :class:`TrainingWorker` in process mode starts training without the child's start-up
+    (a new Python interpreter importing NumPy and the engine: ~0.3-1 s). Cheap when one is
+    already waiting; the spare exits by itself when the app does."""
+    global _SPARE
+    if DEFAULT_MODE != "process":
+        return
+    with _SPARE_LOCK:
+        if _SPARE is not None and _SPARE[0].is_alive():
+            return
+        old, _SPARE = _SPARE, None
+    if old is not None:
+        _close_spare(old)
+    spare = _spawn()
+    with _SPARE_LOCK:
+        if _SPARE is None:
+            _SPARE, spare = spare, None
+    if spare is not None:
+        _close_spare(spare)
+
+
+def discard_spare() -> None:
+    """End the spare process started by :func:`prewarm`, if any (the window is closing)."""
+    global _SPARE
+    with _SPARE_LOCK:
+        spare, _SPARE = _SPARE, None
+    if spare is not None:
+        _close_spare(spare)
+
+
+def _cached_dataset(config: TrainConfig):
+    """The dataset the GUI already holds for ``config`` (a loaded file), to hand to the child."""
+    if config.task not in ("text", "classify", "series"):
+        return None
+    from rnnviz.training import loop
+
+    return loop._DATASETS.get(loop._dataset_key(config))
+
+
+def _describe_exit(code) -> str:
+    if code is None:
+        return "it did not exit"
+    if code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class _RemoteControls(Controls):
+    """The GUI's view of the child's :class:`Controls`: every command is passed on to the
+    child; the paused/stopped flags are set here at once and corrected from the child's
+    reports once it has caught up with every command sent."""
+
+    def __init__(self, command) -> None:
+        super().__init__(paused=True)
+        self._command = command
+
+    def pause(self) -> None:
+        super().pause()
+        self._command(("pause",))
+
+    def resume(self) -> None:
+        super().resume()
+        self._command(("resume",))
+
+    def step(self, n: int = 1) -> None:
+        super().step(n)  # validates n
+        with self._cv:
+            self._tokens = 0  # counted in the child
+        self._command(("step", n))
+
+    def stop(self) -> None:
+        super().stop()
+        self._command(("stop",))
+
+    def _set(self, key, value) -> None:  # set_lr / set_clip / set_truncate, after validation
+        self._command(("set", key, value))
+
+    def reset(self, paused: bool = True) -> None:
+        super().reset(paused)
+        self._command(("controls_reset", bool(paused)))
+
+    def _mirror(self, paused: bool, stopped: bool) -> None:
+        with self._cv:
+            self._paused, self._stopped = bool(paused), bool(stopped)
+            self._cv.notify_all()
+
+
+class _Sender(threading.Thread):
+    """Writes commands (already pickled) to the child, so the GUI thread never blocks on a
+    full pipe (the run sent first may be large; the child reads it once it has started)."""
+
+    def __init__(self, conn) -> None:
+        super().__init__(name="rnnviz-training-sender", daemon=True)
+        self._conn = conn
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = False
+
+    def put(self, data: bytes) -> None:
+        if not self._closed:
+            self._queue.put(data)
+
+    def close(self) -> None:
+        """Send what is queued, then close the pipe (the child reads end-of-file)."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+
+    def run(self) -> None:
+        conn = self._conn
+        try:
+            while True:
+                data = self._queue.get()
+                if data is None:
+                    break
+                conn.send_bytes(data)
+        except OSError:  # the child is gone (BrokenPipeError): the receiver reports it
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+
+class _Receiver(QThread):
+    """Reads the child's messages (raw bytes: unpickled in the GUI thread) until the pipe
+    closes, then reaps the child. ``training_thread`` of a process-mode worker."""
+
+    def __init__(self, proc, conn, on_data, on_end) -> None:
+        super().__init__()
+        self.setObjectName("rnnviz-training")
+        self._proc = proc
+        self._conn = conn
+        self._on_data = on_data
+        self._on_end = on_end
+        self.ready = threading.Event()   # the child has its run and waits for commands
+
+    def run(self) -> None:
+        conn = self._conn
+        try:
+            while True:
+                try:
+                    data = conn.recv_bytes()
+                except (EOFError, OSError):
+                    break
+                if data == READY:
+                    self.ready.set()
+                    continue
+                self._on_data(data)
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+            self._on_end(self._reap())
+
+    def _reap(self):
+        p = self._proc
+        p.join(2.0)
+        if p.exitcode is None:  # closed its pipe but did not exit: make sure it does
+            p.terminate()
+            p.join(2.0)
+        if p.exitcode is None:
+            p.kill()
+            p.join(5.0)
+        return p.exitcode
+
+
+class _ProcessRunner(QObject):
+    """Process mode: the loop runs in a child process (:mod:`rnnviz.training.child`).
+
+    Lives in the GUI thread. Commands are pickled here and written to the child by a
+    :class:`_Sender` thread; the child's messages are read by a :class:`_Receiver` QThread and
+    handled here, in the GUI thread, all that arrived at once in one go (consecutive snapshot
+    batches merged into one emission). Same signals and methods as :class:`_Runner`.
+    """
+
+    snapshots = Signal(object)
+    state_changed = Signal(str)
+    failed = Signal(str)
+    saved = Signal(str)
+    was_reset = Signal()
+    captured = Signal(object)
+
+    _wake = Signal()
+
+    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
+                 start_step: int = 0) -> None:
+        super().__init__()
+        from rnnviz.training.child import dumps
+
+        config.validate()
+        if not (isinstance(max_rate, (int, float)) and max_rate > 0):
+            raise RnnvizError(f"max_rate: expected a number > 0, got {max_rate!r}")
+        self._dumps = dumps
+        self._config = config
+        self._model = model if model is not None else build_model(config)
+        self._synced = {k: v.copy() for k, v in self._model.params.items()}
+        self._exposed = False     # the GUI has seen self._model (it may edit its weights)
+        self._lock = threading.Lock()       # the inbox
+        self._send_lock = threading.Lock()  # sequence numbers in the order sent
+        self._seq = 0             # commands sent
+        self._inbox: collections.deque = collections.deque()
+        self._wake_pending = False
+        self._state = "idle"
+        self._closing = False
+        self._ended = False
+        self._fatal = False
+        self.controls = _RemoteControls(self._command)
+        self._wake.connect(self._drain, Qt.QueuedConnection)
+        init = {"config": config, "model": self._model, "max_rate": float(max_rate),
+                "optimizer_state": optimizer_state, "start_step": int(start_step),
+                "dataset": _cached_dataset(config)}
+        init_bytes = dumps((1, ("init", init)))  # now: the caller may change the model later
+        self._seq = 1
+        self._proc, cmd_w, data_r = _take_process()
+        self._sender = _Sender(cmd_w)
+        self._sender.put(init_bytes)
+        self._receiver = _Receiver(self._proc, data_r, self._on_data, self._on_end)
+        self._sender.start()
+        self._receiver.start()
+
+    # ------------------------------------------------------------------ public
+    @property
+    def config(self) -> TrainConfig:
+        return self._config
+
+    @property
+    def model(self):
+        """The GUI's copy of the model, with the child's weights as of the last time training
+        went idle. Weights changed in it while not running are sent to the child before the
+        next start / step / save / capture."""
+        self._exposed = True
+        return self._model
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def training_thread(self) -> QThread:
+        return self._receiver
+
+    @property
+    def process(self):
+        """The child ``multiprocessing.Process``."""
+        return self._proc
+
+    @Slot()
+    def start(self) -> None:
+        self._push_edited_weights()
+        self.controls.resume()
+
+    @Slot()
+    def pause(self) -> None:
+        self.controls.pause()
+
+    @Slot()
+    def toggle(self) -> None:
+        if self._state == "running" and not self.controls.paused:
+            self.pause()
+        else:
+            self.start()
+
+    @Slot()
+    def step(self) -> None:
+        self._push_edited_weights()
+        self.controls.step(1)
+
+    @Slot()
+    def stop(self) -> None:
+        self.controls.stop()
+
+    @Slot()
+    def reset(self, config: TrainConfig | None = None) -> None:
+        if config is not None:
+            config.validate()
+        self.controls.pause()
+        self._command(("reset", config, None if config is None else _cached_dataset(config)))
+
+    def set_lr(self, lr: float) -> None:
+        self.controls.set_lr(lr)
+
+    def set_clip(self, clip: float | None) -> None:
+        self.controls.set_clip(clip)
+
+    def set_truncate(self, truncate: int | None) -> None:
+        self.controls.set_truncate(truncate)
+
+    @Slot(str)
+    def save(self, path: str) -> None:
+        self._push_edited_weights()
+        self._command(("save", os.path.abspath(str(path)), str(path)))
+
+    def capture(self) -> None:
+        self._push_edited_weights()
+        self._command(("capture",))
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Ask the child to stop, wait for it (and the receiver thread) up to ``timeout_ms``,
+        then terminate / kill it. Idempotent; True when the child and the thread are gone."""
+        if QThread.currentThread() is self._receiver:
+            raise RuntimeError("shutdown() must be called from outside the training thread")
+        if not self._closing:
+            self._closing = True
+            self.controls._mirror(self.controls.paused, True)
+            self._command(("shutdown",))
+            self._sender.close()
+            if not self._receiver.ready.is_set():
+                # still starting (importing, reading its run): nothing to finish, no need to wait
+                try:
+                    self._proc.terminate()
+                except (OSError, ValueError, AttributeError):
+                    pass
+        done = self._receiver.wait(max(0, int(timeout_ms)))
+        for kill in (self._proc.terminate, self._proc.kill):
+            if done:
+                break
+            try:
+                kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+            done = self._receiver.wait(3000)
+        self._sender.join(1.0)
+        return bool(done)
+
+    # ------------------------------------------------------------------ plumbing
+    def _command(self, cmd: tuple) -> None:
+        if self._closing and cmd[0] != "shutdown":
+            return
+        with self._send_lock:
+            self._seq += 1
+            self._sender.put(self._dumps((self._seq, cmd)))
+
+    def _params_edited(self) -> bool:
+        if not self._exposed:
+            return False
+        params, synced = self._model.params, self._synced
+        return params.keys() != synced.keys() or any(not np.array_equal(v, synced[k]) for k, v in params.items())
+
+    def _push_edited_weights(self) -> None:
+        if self._state != "running" and self._params_edited():
+            copies = {k: v.copy() for k, v in self._model.params.items()}
+            self._command(("set_params", copies))
+            self._synced = copies
+
+    # receiver thread
+    def _on_data(self, data: bytes) -> None:
+        with self._lock:
+            self._inbox.append(data)
+            wake, self._wake_pending = not self._wake_pending, True
+        if wake:
+            self._wake.emit()
+
+    def _on_end(self, exitcode) -> None:
+        with self._lock:
+            self._inbox.append((_END, exitcode))
+            wake, self._wake_pending = not self._wake_pending, True
+        if wake:
+            self._wake.emit()
+
+    # GUI thread
+    @Slot()
+    def _drain(self) -> None:
+        from rnnviz.training.child import loads
+
+        with self._lock:
+            items = list(self._inbox)
+            self._inbox.clear()
+            self._wake_pending = False
+        sent = self._seq
+        batch: list = []
+        for item in items:
+            if isinstance(item, tuple) and item[0] is _END:
+                self._emit_batch(batch)
+                self._on_child_end(item[1])
+                continue
+            kind, payload, ack, paused, stopped = loads(item)
+            if ack == sent and not self._closing:  # the child has seen every command: trust its flags
+                self.controls._mirror(paused, stopped)
+            if kind == "snapshots":
+                batch.extend(payload)
+                continue
+            self._emit_batch(batch)
+            self._handle(kind, payload)
+        self._emit_batch(batch)
+
+    def _emit_batch(self, batch: list) -> None:
+        if batch:
+            out = tuple(batch)
+            batch.clear()
+            self.snapshots.emit(out)
+
+    def _handle(self, kind: str, payload) -> None:
+        if kind == "state":
+            self._set_state(payload)
+        elif kind == "params":
+            if not self._params_edited():  # else the GUI's edit wins (sent at the next start/step)
+                for k, v in payload.items():
+                    if k in self._model.params and self._model.params[k].shape == v.shape:
+                        np.copyto(self._model.params[k], v)
+                self._synced = payload
+        elif kind == "model":
+            self._config, self._model = payload
+            self._synced = {k: v.copy() for k, v in self._model.params.items()}
+            self._exposed = False
+        elif kind == "was_reset":
+            self.was_reset.emit()
+        elif kind == "failed":
+            self.failed.emit(payload)
+        elif kind == "fatal":
+            self._fatal = True
+            self.failed.emit(payload)
+            self._set_state("failed")
+        elif kind == "saved":
+            self.saved.emit(payload)
+        elif kind == "captured":
+            self.captured.emit(payload)
+
+    def _on_child_end(self, exitcode) -> None:
+        self._ended = True
+        if self._closing:
+            return
+        self.controls._mirror(True, True)
+        if not self._fatal:
+            self.failed.emit(f"The training process ended unexpectedly ({_describe_exit(exitcode)}); "
+                             "the plots keep what it sent. Press Reset to start a new run.")
+        self._set_state("failed")
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+
+class TrainingWorker(QObject):
+    """Trains one model off the GUI thread and streams :class:`Snapshot` copies to the GUI.
+
+    ``mode="process"`` (the default, :data:`DEFAULT_MODE`): the loop runs in a child process
+    (see :mod:`rnnviz.training.child`); ``mode="thread"``: in a ``_Runner`` QObject moved to
+    its own QThread. The TrainingWorker itself lives in the thread that creates it (the GUI
+    thread) and re-emits the runner's signals there, so *any* slot — a widget method, a
+    lambda, a plain function — runs in the GUI thread. (PySide6 calls a plain callable in the
+    emitting thread, so a QObject moved to the worker thread would call lambdas there.)
 
     Signals (all emitted in the GUI thread):
         snapshot(object): the newest Snapshot, at most ``max_rate`` times a second, and at
@@ -344,6 +851,10 @@ class TrainingWorker(QObject):
         failed(str): a message for the user (failed save, engine error).
         saved(str): the path a :meth:`save` request wrote.
         was_reset(): :meth:`reset` rebuilt the model (state "idle").
+        captured(object): what :meth:`capture` copied.
+
+    In process mode a child that dies (killed, out of memory) is reported through ``failed``
+    and the state "failed"; :meth:`shutdown` asks the child to stop, waits, then terminates it.
 
     Controls (thread-safe, non-blocking, usable as slots with any connection type):
     :meth:`start`, :meth:`pause`, :meth:`toggle`, :meth:`step`, :meth:`stop`, :meth:`reset`,
@@ -360,9 +871,14 @@ class TrainingWorker(QObject):
     captured = Signal(object)
 
     def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, parent=None,
-                 optimizer_state=None, start_step: int = 0) -> None:
+                 optimizer_state=None, start_step: int = 0, mode: str | None = None) -> None:
         super().__init__(parent)
-        self._runner = _Runner(config, model, max_rate, optimizer_state, start_step)
+        mode = DEFAULT_MODE if mode is None else mode
+        if mode not in MODES:
+            raise RnnvizError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
+        self.mode = mode
+        runner = _ProcessRunner if mode == "process" else _Runner
+        self._runner = runner(config, model, max_rate, optimizer_state, start_step)
         self._runner.captured.connect(self.captured)
         self._state = "idle"
         self._runner.snapshots.connect(self._on_snapshots)
@@ -389,7 +905,10 @@ class TrainingWorker(QObject):
 
     @property
     def model(self):
-        """The live model. Read it only while the worker is not running (paused/finished/stopped)."""
+        """The run's model with its current weights; read it only while the worker is not
+        running (paused/finished/stopped). In process mode it is the GUI's copy, updated
+        whenever training goes idle; weights edited in it are sent to the child before the
+        next start / step / save / capture."""
         return self._runner.model
 
     @property
@@ -403,8 +922,14 @@ class TrainingWorker(QObject):
 
     @property
     def training_thread(self) -> QThread:
-        """The QThread the loop runs in."""
+        """The QThread the loop runs in (thread mode), or the one that receives the child's
+        messages (process mode): running while the run lives, finished after :meth:`shutdown`."""
         return self._runner.training_thread
+
+    @property
+    def process(self):
+        """The child ``multiprocessing.Process`` (process mode), else None."""
+        return getattr(self._runner, "process", None)
 
     # -- commands
     @Slot()
@@ -460,8 +985,9 @@ class TrainingWorker(QObject):
     def capture(self) -> None:
         """Copy the weights and the optimiser state between steps; ``captured`` delivers
         ``{"params", "optimizer", "step", "config"}`` (copies, in the GUI thread)."""
-        self._runner._request("capture", None)
+        self._runner.capture()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop training and join the thread. Idempotent. True when the thread has finished."""
+        """Stop training and join the thread (and the child process: asked to stop, waited for
+        up to ``timeout_ms``, then terminated). Idempotent. True when they have finished."""
         return self._runner.shutdown(timeout_ms)

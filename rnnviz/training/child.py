@@ -1,0 +1,345 @@
+"""The training process: runs :func:`rnnviz.training.loop.train` in a child process. No Qt.
+
+:class:`rnnviz.training.worker.TrainingWorker` (process mode, the default) starts
+:func:`child_main` in a process of the ``"spawn"`` start method (a Qt process is never
+forked) and talks to it over two one-way pipes:
+
+* commands, GUI -> child: the run to train first (``init``), then ``pause``, ``resume``,
+  ``step``, ``stop``, ``set`` (lr / clip / truncate), ``reset``, ``save``, ``capture``,
+  ``set_params`` (weights edited in the GUI) and ``shutdown``; every command carries a
+  sequence number the child echoes back (``ack``), so the GUI knows when the pause/stop flags
+  it reads back are up to date;
+* messages, child -> GUI: ``snapshots`` (a tuple of :class:`Snapshot`, at most ``max_rate``
+  batches a second, at once on an event or a single step), ``state``, ``params`` (the current
+  weights, sent whenever training goes idle: paused, finished, stopped, after a NaN), ``model``
+  (after a reset), ``was_reset``, ``failed``, ``saved``, ``captured``, ``fatal``.
+
+Every message is ``(kind, payload, ack, paused, stopped)``, pickled with :func:`dumps` (which
+also handles the read-only ``MappingProxyType`` mappings of snapshots). Pickle is only used on
+these pipes between the app and its own child process, never for files.
+
+The child exits when the GUI sends ``shutdown`` or closes its end of the pipe (the app quit or
+died), so it cannot outlive the app.
+"""
+from __future__ import annotations
+
+import copyreg
+import io
+import os
+import pickle
+import sys
+import time
+from types import MappingProxyType
+
+__all__ = ["dumps", "loads", "child_main", "Session", "READY"]
+
+#: sent (raw, not pickled) once the child holds its run and waits for commands
+READY = b"rnnviz-training-ready"
+
+
+# ----------------------------------------------------------------------------- wire format
+def _mapping_proxy(d: dict) -> MappingProxyType:
+    return MappingProxyType(d)
+
+
+def _reduce_mapping_proxy(mp):
+    return _mapping_proxy, (dict(mp),)
+
+
+class _Pickler(pickle.Pickler):
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[MappingProxyType] = _reduce_mapping_proxy
+
+
+def dumps(obj) -> bytes:
+    """``obj`` as bytes for the pipe (pickle protocol 5; read-only arrays stay read-only)."""
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=5).dump(obj)
+    return buf.getvalue()
+
+
+def loads(data: bytes):
+    """The inverse of :func:`dumps` (only ever applied to bytes from our own child/parent)."""
+    return pickle.loads(data)
+
+
+# ----------------------------------------------------------------------------- the session
+class _Gate:
+    """What the generator sees of :class:`Controls`: never blocks (the session decides, with
+    :meth:`Controls.try_acquire`, whether a step may run before it advances the generator)."""
+
+    def __init__(self, controls) -> None:
+        self._c = controls
+
+    def wait(self, timeout=None) -> bool:
+        return not self._c.stopped
+
+    def take_changes(self) -> dict:
+        return self._c.take_changes()
+
+    def pause(self) -> None:
+        self._c.pause()
+
+
+class Session:
+    """One training run driven step by step; ``send(kind, payload)`` reports to the GUI.
+
+    The same state machine as the thread runner of :mod:`rnnviz.training.worker`: states
+    "idle", "running", "paused", "finished", "stopped", "failed"; snapshots are coalesced to at
+    most ``max_rate`` batches a second. No Qt, no pipes: :func:`child_main` feeds it commands.
+    """
+
+    def __init__(self, config, model, max_rate: float, optimizer_state, start_step: int, send) -> None:
+        from rnnviz.engine.optim import make_optimizer
+        from rnnviz.training.loop import Controls
+
+        config.validate()
+        self.config = config
+        self.model = model
+        self.optimizer = make_optimizer(config.optimizer, model.params, lr=float(config.lr))
+        if optimizer_state is not None:
+            self.optimizer.load_state_dict(optimizer_state)
+        self.step = int(start_step)
+        self.min_interval = 1.0 / float(max_rate)
+        self.controls = Controls(paused=True)
+        self.state = "idle"
+        self.gen = None
+        self.pending: list = []
+        self.last_emit = 0.0
+        self.params_dirty = False
+        self._send = send
+
+    # -- reporting
+    def set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self._send("state", state)
+
+    def sync_params(self) -> None:
+        """Send the current weights (when they changed since the last time)."""
+        if self.params_dirty:
+            self.params_dirty = False
+            self._send("params", {k: v.copy() for k, v in self.model.params.items()})
+
+    def flush(self) -> None:
+        """Send the snapshots since the last batch; when training is about to go idle, the
+        weights go first, so the GUI's copy of the model is current when it sees the batch."""
+        if self.gen is None or not self.controls.ready():
+            self.sync_params()
+        if self.pending:
+            batch = tuple(self.pending)
+            self.pending = []
+            self.last_emit = time.monotonic()
+            self._send("snapshots", batch)
+
+    # -- commands
+    def handle(self, cmd: tuple) -> None:
+        kind = cmd[0]
+        c = self.controls
+        if kind == "pause":
+            c.pause()
+        elif kind == "resume":
+            c.resume()
+        elif kind == "step":
+            c.step(int(cmd[1]))
+        elif kind == "stop":
+            c.stop()
+        elif kind == "set":
+            getattr(c, "set_" + cmd[1])(cmd[2])
+        elif kind == "controls_reset":
+            c.reset(paused=bool(cmd[1]))
+        elif kind == "reset":
+            self.reset(cmd[1], cmd[2])
+        elif kind == "save":
+            self.save(cmd[1], cmd[2])
+        elif kind == "capture":
+            self._send("captured", {"params": {k: v.copy() for k, v in self.model.params.items()},
+                                    "optimizer": self.optimizer.state_dict(), "step": self.step,
+                                    "config": self.config})
+        elif kind == "set_params":
+            self.model.load_state_dict(cmd[1])
+        else:  # pragma: no cover - a programming error on the GUI side
+            raise ValueError(f"unknown command {kind!r}")
+
+    def save(self, path: str, shown: str) -> None:
+        from rnnviz.errors import RnnvizError
+
+        try:
+            self.model.save(path)
+        except (RnnvizError, OSError) as exc:
+            self._send("failed", f"could not save the model: {exc}")
+        else:
+            self._send("saved", shown)
+
+    def reset(self, config, dataset) -> None:
+        from rnnviz.engine.optim import make_optimizer
+        from rnnviz.errors import RnnvizError
+        from rnnviz.training.loop import build_model, prime_dataset
+
+        if self.gen is not None:
+            self.gen.close()
+            self.gen = None
+        new_config = self.config if config is None else config
+        if dataset is not None:
+            prime_dataset(new_config, dataset)
+        try:
+            self.model = build_model(new_config)
+            self.config = new_config
+        except RnnvizError as exc:
+            self._send("failed", str(exc))
+        self.optimizer = make_optimizer(self.config.optimizer, self.model.params, lr=float(self.config.lr))
+        self.step = 0
+        self.pending = []
+        self.params_dirty = False
+        self.controls.reset(paused=True)
+        self.set_state("idle")
+        self._send("model", (self.config, self.model))
+        self._send("was_reset", None)
+
+    # -- stepping
+    def tick(self) -> bool:
+        """Run at most one step; True when another step may follow at once."""
+        from rnnviz.training.loop import train
+
+        go = self.controls.try_acquire()
+        if go is False:
+            self.flush()
+            if self.state == "running":
+                self.set_state("paused")
+            return False
+        if self.state in ("finished", "stopped", "failed") and self.gen is None:
+            if go is True:  # start after the end: nothing to do until reset
+                self.controls.pause()
+            return False
+        if self.gen is None:
+            if go is None:
+                return False
+            self.gen = train(self.config, self.model, _Gate(self.controls), optimizer=self.optimizer,
+                             start_step=self.step)
+        was_paused = self.controls.paused
+        if go is True:
+            self.set_state("paused" if was_paused else "running")
+        try:
+            snap = next(self.gen)
+        except StopIteration:
+            self.gen = None
+            self.flush()
+            self.set_state("finished")
+            return False
+        except Exception as exc:  # an engine bug must not kill the process silently
+            self.gen = None
+            self.params_dirty = True  # whatever the weights are now, the GUI should see them
+            self.flush()
+            self._send("failed", f"training failed: {type(exc).__name__}: {exc}")
+            self.set_state("failed")
+            return False
+        self.pending.append(snap)
+        self.step = int(snap.step)
+        self.params_dirty = True
+        if snap.event in ("done", "stopped"):
+            self.gen = None
+        now = time.monotonic()
+        if snap.event is not None or was_paused or now - self.last_emit >= self.min_interval:
+            self.flush()
+        if snap.event == "done":
+            self.set_state("finished")
+            return False
+        if snap.event == "stopped":
+            self.set_state("stopped")
+            return False
+        if snap.event == "nan" and self.controls.paused:
+            self.set_state("paused")
+        return True
+
+    def close(self) -> None:
+        if self.gen is not None:
+            self.gen.close()
+            self.gen = None
+        self.flush()
+
+
+# ----------------------------------------------------------------------------- the process
+def child_main(cmd_conn, data_conn) -> None:
+    """The child process: import the engine at once (a spare process is warm before it is
+    needed), wait for the ``init`` command, then train as commanded until ``shutdown`` or
+    until the parent goes away. Ends with ``os._exit`` (nothing to tear down)."""
+    code = 0
+    try:
+        code = _serve(cmd_conn, data_conn)
+    except BaseException:  # noqa: BLE001 - last resort: say what happened, then exit
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        for conn in (data_conn, cmd_conn):
+            try:
+                conn.close()
+            except OSError:
+                pass
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os._exit(code)
+
+
+def _serve(cmd_conn, data_conn) -> int:
+    import rnnviz.training.loop  # noqa: F401 - warm the imports while no run is waiting
+    from rnnviz.errors import RnnvizError
+
+    ack = 0
+    session: Session | None = None
+
+    def send(kind, payload) -> None:
+        c = None if session is None else session.controls
+        data_conn.send_bytes(dumps((kind, payload, ack,
+                                    True if c is None else c.paused, False if c is None else c.stopped)))
+
+    try:
+        seq, cmd = loads(cmd_conn.recv_bytes())
+    except (EOFError, OSError):
+        return 0  # a spare the app never used
+    ack = seq
+    if cmd[0] != "init":
+        send("fatal", f"training process: expected the run first, got {cmd[0]!r}")
+        return 1
+    try:
+        init = cmd[1]
+        if init.get("dataset") is not None:
+            from rnnviz.training.loop import prime_dataset
+
+            prime_dataset(init["config"], init["dataset"])
+        session = Session(init["config"], init["model"], init["max_rate"], init.get("optimizer_state"),
+                          init.get("start_step", 0), send)
+    except Exception as exc:  # noqa: BLE001
+        msg = str(exc) if isinstance(exc, RnnvizError) else f"{type(exc).__name__}: {exc}"
+        send("fatal", f"could not start training: {msg}")
+        return 1
+    data_conn.send_bytes(READY)
+
+    more = False
+    while True:
+        if not more:
+            session.sync_params()
+        try:
+            if more:
+                ready = cmd_conn.poll(0)
+            else:
+                ready = cmd_conn.poll(None)
+            while ready:
+                seq, cmd = loads(cmd_conn.recv_bytes())
+                ack = seq
+                if cmd[0] == "shutdown":
+                    session.close()
+                    return 0
+                try:
+                    session.handle(cmd)
+                except Exception as exc:  # noqa: BLE001 - a bad request must not end the run
+                    msg = str(exc) if isinstance(exc, RnnvizError) else f"{type(exc).__name__}: {exc}"
+                    send("failed", msg)
+                ready = cmd_conn.poll(0)
+        except (EOFError, OSError):
+            return 0  # the app is gone
+        more = session.tick()
