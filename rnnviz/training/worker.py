@@ -594,6 +594,8 @@ class _ProcessRunner(QObject):
         self._dumps = dumps
         self._config = config
         self._model = model if model is not None else build_model(config)
+        if optimizer_state is not None:  # refuse a bad one here, as the thread runner does
+            make_optimizer(config.optimizer, self._model.params, lr=float(config.lr)).load_state_dict(optimizer_state)
         self._synced = {k: v.copy() for k, v in self._model.params.items()}
         self._exposed = False     # the GUI has seen self._model (it may edit its weights)
         self._lock = threading.Lock()       # the inbox

@@ -1,4 +1,6 @@
-"""TrainingWorker: streams snapshot copies from its own thread, obeys controls, shuts down cleanly."""
+"""TrainingWorker: streams snapshot copies from its child process (or its thread), obeys controls,
+shuts down cleanly. Every test here runs in both modes; process-only behaviour is in
+test_worker_process.py."""
 
 import numpy as np
 import pytest
@@ -20,12 +22,18 @@ def tiny(**kw):
     return TrainConfig(**base)
 
 
+@pytest.fixture(params=["process", "thread"])
+def mode(request):
+    return request.param
+
+
 @pytest.fixture
-def make_worker():
+def make_worker(mode):
     workers = []
 
     def make(config, **kw):
-        w = TrainingWorker(config, **kw)
+        w = TrainingWorker(config, mode=mode, **kw)
+        assert w.mode == mode
         workers.append(w)
         return w
 
@@ -33,6 +41,8 @@ def make_worker():
     for w in workers:
         assert w.shutdown(5000)
         assert not w.training_thread.isRunning()
+        if mode == "process":
+            assert not w.process.is_alive()
 
 
 def test_streams_snapshots_to_the_end(qtbot, make_worker):
@@ -136,8 +146,8 @@ def test_save_request(qtbot, make_worker, tmp_path):
         w.save(str(tmp_path / "missing" / "m.npz"))
 
 
-def test_shutdown_while_running_joins_the_thread(qtbot):
-    w = TrainingWorker(tiny(steps=10**6))
+def test_shutdown_while_running_joins_the_thread(qtbot, mode):
+    w = TrainingWorker(tiny(steps=10**6), mode=mode)
     got = []
     w.snapshot.connect(got.append)
     w.start()
@@ -146,3 +156,16 @@ def test_shutdown_while_running_joins_the_thread(qtbot):
     assert not w.training_thread.isRunning()
     assert w.shutdown()  # idempotent
     w.start()  # harmless after shutdown
+    if mode == "process":
+        assert w.process.exitcode == 0  # it finished its step and exited, not terminated
+
+
+def test_a_bad_optimizer_state_is_refused_at_once(make_worker):
+    from rnnviz.engine.optim import make_optimizer
+    from rnnviz.errors import RnnvizError
+    from rnnviz.training.loop import build_model
+
+    other = build_model(tiny(hidden=(3,)))
+    state = make_optimizer("adam", other.params, lr=1e-3).state_dict()
+    with pytest.raises(RnnvizError, match="^state_dict"):
+        make_worker(tiny(), optimizer_state=state)
