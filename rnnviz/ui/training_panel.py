@@ -581,6 +581,10 @@ class TrainingPanel(QWidget):
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
+        self._shut = True
+        from rnnviz.training.worker import discard_spare
+
+        discard_spare()
         self._redraw_timer.stop()
         self._slice_timer.stop()
         self._frame = []
@@ -597,6 +601,17 @@ class TrainingPanel(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt
         self.shutdown()
         super().closeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt
+        super().showEvent(event)
+        self._prewarm()
+
+    def _prewarm(self) -> None:
+        """Start a spare training process while the user sets up a run, so Start is instant."""
+        if not getattr(self, "_shut", False):
+            from rnnviz.training.worker import prewarm
+
+            prewarm()
 
     # ------------------------------------------------------------------ snapshots
     def _on_snapshots(self, snaps) -> None:
@@ -703,6 +718,8 @@ class TrainingPanel(QWidget):
         self._state = state
         self._update_buttons()
         self.state_changed.emit(state)
+        if state in ("idle", "finished", "stopped", "failed") and self.isVisible():
+            self._prewarm()  # a new run is likely next
 
     def _update_buttons(self) -> None:
         st = self._state
