@@ -148,105 +148,206 @@ def rnn_backward(a, h, whh, h0, mask, dh, relu: bool, truncate):
 
 
 # ----------------------------------------------------------------------------- LSTM
+# Internal layout. PyTorch's gate blocks (i, f, g, o) are permuted to (o, i, f, g) and each step's
+# gates are stored gate-major next to the cell state from before the step:
+#
+#     Z[s] = [o_s, i_s, f_s, g_s, c_{s-1}]      (5, B, H), processing order, Z[s+1, 4] = c_s
+#
+# so every per-step operand is a contiguous block (strided (B, H) slices of a (B, 4H) row cost
+# NumPy a slow iterator per call) and one product [i, f] ⊙ [g, c_{s-1}] gives both terms of c_s.
+LSTM_ORDER = (3, 0, 1, 2)  # internal block k holds PyTorch gate block LSTM_ORDER[k]
+LSTM_NAMES = "oifg"
+
+
+def lstm_rows(hidden: int) -> np.ndarray:
+    """(4H,) row indices taking PyTorch-ordered (4H, ...) weights to the internal (o, i, f, g) order."""
+    return np.concatenate([np.arange(k * hidden, (k + 1) * hidden) for k in LSTM_ORDER])
+
+
+def chunk_steps(batch: int, hidden: int, steps: int) -> int:
+    """Steps per chunk of the vectorised pre/post passes: ~64K floats per (B, H) block set.
+
+    Large enough that the chunk's matrix products have >= ~256 rows, small enough that the
+    chunk's buffers stay in cache between the vectorised pass and the step loop.
+    """
+    return max(1, min(steps, (1 << 16) // (batch * hidden)))
+
+
+def _step_drops(mask, lo, hi):
+    """Per step lo..hi-1 (processing order): None, or the (B, 1) bool array of padded rows."""
+    if mask is None:
+        return [None] * (hi - lo)
+    full = mask[lo:hi].all(axis=(1, 2))
+    return [None if f else ~mask[s] for s, f in zip(range(lo, hi), full)]
+
+
 @_quiet_overflow
-def lstm_scan(gates, h, c, tc, whh_t_scaled, h0, c0, mask) -> None:
-    """Forward scan of an LSTM.
+def lstm_scan(x, wih_t, bias, whh_t, z, hb, tc, mask) -> None:
+    """Forward scan of an LSTM in processing order.
 
-    gates: (T, B, 4H) holding the scaled (see :func:`sigmoid_row_scale`) x̃_t + b_hh on entry,
-    the activations [i, f, g, o] on exit. h, c, tc: (T, B, H) outputs h_t, c_t, tanh(c_t).
-    whh_t_scaled: (H, 4H) = (diag(s) W_hh)ᵀ. h0, c0: (B, H).
+    x: (T, B, D) layer input. wih_t: (D, 4H), bias: (4H,), whh_t: (H, 4H): the weights in the
+    internal gate order, transposed and scaled by :func:`lstm_scale` (so that one exp gives
+    every gate). z: (T+1, 5, B, H) with z[0, 4] = c0 on entry, filled as described above.
+    hb: (T+1, B, H) with hb[0] = h0 on entry, hb[s+1] = h_s on exit. tc: (T, B, H) tanh(c_s).
+    mask: processing-order (T, B, 1) bool or None.
+
+    The input projection x̃ = W_ih x + b is computed per chunk of steps in one matrix product
+    (batch-major) and added to W_hh h_{s-1} as a gate-major view.
     """
-    T, B, G4 = gates.shape
-    H = G4 // 4
-    tmp = np.empty((B, G4), dtype=gates.dtype)
-    ig = np.empty((B, H), dtype=gates.dtype)
-    _, drop, any_drop = _mask_views(mask)
-    I, F, Gg, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
-    # local names and per-gate 3-D views: this loop runs once per time step, so Python-level
-    # lookups and slicing are a measurable share of its cost for small batches
-    dot, exp, add, recip, mul, tanh = np.dot, np.exp, np.add, np.reciprocal, np.multiply, np.tanh
-    h_prev, c_prev = h0, c0
-    for s in range(T):
-        g = gates[s]
-        dot(h_prev, whh_t_scaled, out=tmp)
-        add(g, tmp, out=g)
-        exp(g, out=g)          # every gate: 1 / (1 + exp(-a)) ...
-        add(g, 1, out=g)
-        recip(g, out=g)
-        gg = Gg[s]
-        mul(gg, 2, out=gg)     # ... and g = 2 σ(2a) - 1 = tanh(a)
-        add(gg, -1, out=gg)
-        ct = c[s]
-        mul(F[s], c_prev, out=ct)
-        mul(I[s], gg, out=ig)
-        add(ct, ig, out=ct)
-        tcs = tc[s]
-        tanh(ct, out=tcs)
-        hs = h[s]
-        mul(O[s], tcs, out=hs)
-        if any_drop is not None and any_drop[s]:
-            np.copyto(hs, h_prev, where=drop[s])
-            np.copyto(ct, c_prev, where=drop[s])
-        h_prev, c_prev = hs, ct
+    T, B, D = x.shape
+    H = hb.shape[2]
+    dt = hb.dtype
+    chunk = chunk_steps(B, H, T)
+    xp = np.empty((chunk, B, 4 * H), dtype=dt)
+    tmp = np.empty((B, 4 * H), dtype=dt)
+    tmp_g = tmp.reshape(B, 4, H).transpose(1, 0, 2)
+    prod = np.empty((2, B, H), dtype=dt)
+    ig, fc = prod
+    one, two = np.ones((), dt), np.array(2, dt)  # 0-d arrays: NumPy's fast scalar path
+    dot, add, sub, mul, exp, recip, tanh = (np.dot, np.add, np.subtract, np.multiply, np.exp,
+                                            np.reciprocal, np.tanh)
+    for lo in range(0, T, chunk):
+        hi = min(T, lo + chunk)
+        n = hi - lo
+        xc = xp[:n]
+        np.matmul(x[lo:hi].reshape(n * B, D), wih_t, out=xc.reshape(n * B, 4 * H))
+        xc += bias
+        zc = z[lo:hi + 1]
+        # the loop's operands, one view per step (iterating an array is cheaper than indexing it)
+        for xs, a, g, if_, gc, o, c, t, hp, hn, drop in zip(
+                xc.reshape(n, B, 4, H).transpose(0, 2, 1, 3), zc[:n, :4], zc[:n, 3], zc[:n, 1:3],
+                zc[:n, 3:5], zc[:n, 0], zc[1:, 4], tc[lo:hi], hb[lo:hi], hb[lo + 1:hi + 1],
+                _step_drops(mask, lo, hi)):
+            dot(hp, whh_t, out=tmp)
+            add(xs, tmp_g, out=a)
+            exp(a, out=a)          # every gate: 1 / (1 + exp(-a)) ...
+            add(a, one, out=a)
+            recip(a, out=a)
+            mul(g, two, out=g)     # ... and g = 2 σ(2a) - 1 = tanh(a)
+            sub(g, one, out=g)
+            mul(if_, gc, out=prod)  # [i ⊙ g, f ⊙ c_{s-1}]
+            add(ig, fc, out=c)
+            tanh(c, out=t)
+            mul(o, t, out=hn)
+            if drop is not None:   # padded rows carry h and c through unchanged
+                np.copyto(hn, hp, where=drop)
+                np.copyto(c, gc[1], where=drop)
 
 
-def lstm_backward(gates, c, tc, whh, c0, mask, dh, dc_final, truncate):
-    """Backward scan of an LSTM.
+def lstm_scale(hidden: int, dtype) -> np.ndarray:
+    """(4H,) factor for the internal-order weight rows: -1 for the sigmoid gates o, i, f, -2 for g.
 
-    dh: (T, B, H) direct dL/dh_t on entry, total dL/dh_t on exit (as for the RNN).
+    σ(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 σ(2a) - 1, so with the rows pre-scaled one exp
+    serves all four gates.
+    """
+    s = np.full(4 * hidden, -1.0, dtype=dtype)
+    s[3 * hidden:] = -2.0
+    return s
+
+
+def lstm_backward(z, tc, whh, dh, dc_final, mask, truncate, consume):
+    """Backward scan of an LSTM in processing order.
+
+    z, tc: the forward's buffers (see :func:`lstm_scan`). whh: (4H, H) W_hh in internal gate
+    order, unscaled. dh: (T, B, H) direct dL/dh_t on entry, total dL/dh_t on exit.
     dc_final: (B, H) or None, gradient w.r.t. the final cell state.
-    Returns (d_pre (T, B, 4H), dh0 (B, H), dc0 (B, H)), d_pre being the gradient w.r.t.
-    the gate pre-activations, shared by the ih and hh paths.
+    consume(lo, hi, d_pre): called once per chunk of steps lo..hi-1 (from the end) with
+    d_pre (n*B, 4H), the gradient w.r.t. those steps' gate pre-activations (internal order,
+    rows in processing order), shared by the ih and hh weight paths.
+    Returns (dh0, dc0), each (B, H).
+
+    Per step, with G = dL/dh_s (total) and the factors of :func:`_lstm_factors`::
+
+        [K G, d_o] = [K, P_o] ⊙ G,     dc = K G + f_{s+1} ⊙ dc_{s+1}
+        [d_i, d_f, d_g, f ⊙ dc] = [P_i, P_f, P_g, f] ⊙ dc,     dL/dh_{s-1} += d_pre W_hh
     """
-    T, B, G4 = gates.shape
-    H = G4 // 4
-    i, f, g, o = (gates[..., k * H:(k + 1) * H] for k in range(4))
-    # d_pre = P ⊙ [dc, dc, dc, dh] with P computed here for all steps at once.
-    P = np.empty_like(gates)
-    c_prev = np.empty_like(c)
-    c_prev[0] = c0
-    c_prev[1:] = c[:-1]
-    np.subtract(1, i, out=P[..., :H]); P[..., :H] *= i; P[..., :H] *= g
-    np.subtract(1, f, out=P[..., H:2 * H]); P[..., H:2 * H] *= f; P[..., H:2 * H] *= c_prev
-    np.multiply(g, g, out=P[..., 2 * H:3 * H]); np.subtract(1, P[..., 2 * H:3 * H], out=P[..., 2 * H:3 * H])
-    P[..., 2 * H:3 * H] *= i
-    np.subtract(1, o, out=P[..., 3 * H:]); P[..., 3 * H:] *= o; P[..., 3 * H:] *= tc
-    del c_prev
-    K = np.multiply(tc, tc)  # dc_t += dh_t ⊙ o_t ⊙ (1 - tanh²(c_t))
-    np.subtract(1, K, out=K)
-    K *= o
-    keep, drop, any_drop = _mask_views(mask)
-    dh_next = np.zeros((B, H), dtype=gates.dtype)
-    dc_next = np.zeros((B, H), dtype=gates.dtype) if dc_final is None else np.array(dc_final, dtype=gates.dtype)
-    dc = np.empty_like(dh_next)
-    carry_h = np.empty_like(dh_next)
-    carry_c = np.empty_like(dh_next)
-    for s in range(T - 1, -1, -1):
-        G = dh[s]
-        G += dh_next
-        padded = any_drop is not None and any_drop[s]
-        if padded:
-            # a padded step only carries h and c through: no path via this step's cell
-            np.multiply(G, drop[s], out=carry_h)
-            np.multiply(dc_next, drop[s], out=carry_c)
-            dc_next *= keep[s]
-            Geff = G * keep[s]
+    T, B, H = dh.shape
+    dt = dh.dtype
+    chunk = chunk_steps(B, H, T)
+    q = np.empty((chunk + 1, 6, B, H), dtype=dt)
+    rows = None if B == 1 else np.empty((chunk, B, 4 * H), dtype=dt)
+    dh_next = np.zeros((B, H), dtype=dt)
+    dc = np.empty((B, H), dtype=dt)
+    carry = np.zeros((B, H), dtype=dt) if dc_final is None else np.array(dc_final, dtype=dt)
+    dot, add, mul, copyto = np.dot, np.add, np.multiply, np.copyto
+    for hi in range(T, 0, -chunk):
+        lo = max(0, hi - chunk)
+        n = hi - lo
+        qc = q[:n + 1]
+        _lstm_factors(z[lo:hi], tc[lo:hi], qc)
+        qc[n, 5] = carry
+        if B == 1:  # (4, 1, H) is already the (1, 4H) row the product needs
+            d_rows = qc[:n, 1:5].reshape(n, 1, 4 * H)
+            copies = [None] * n
         else:
-            Geff = G
-        np.multiply(Geff, K[s], out=dc)
-        dc += dc_next
-        P3 = P[s].reshape(B, 4, H)
-        P3[:, :3] *= dc[:, None, :]
-        P3[:, 3] *= Geff
-        np.multiply(dc, f[s], out=dc_next)
-        np.dot(P[s], whh, out=dh_next)
-        if padded:
-            dh_next += carry_h
-            dc_next += carry_c
-        if truncate and s % truncate == 0 and s > 0:
-            dh_next.fill(0)
-            dc_next.fill(0)
-    return P, dh_next, dc_next
+            d_rows = rows[:n]
+            copies = d_rows.reshape(n, B, 4, H).transpose(0, 2, 1, 3)
+        cuts = [bool(truncate) and s % truncate == 0 and s > 0 for s in range(lo, hi)]
+        drops = _step_drops(mask, lo, hi)
+        for G, ko, kg, c_in, r4, src, dst, row, cut, drop in zip(
+                dh[hi - 1:lo - 1 if lo else None:-1], qc[n - 1::-1, 0:2], qc[n - 1::-1, 0],
+                qc[n:0:-1, 5], qc[n - 1::-1, 2:6], qc[n - 1::-1, 1:5], copies[::-1], d_rows[::-1],
+                cuts[::-1], drops[::-1]):
+            add(G, dh_next, out=G)
+            if drop is None:
+                mul(ko, G, out=ko)
+            else:
+                G, carry_h, carry_c = _lstm_pad_split(G, c_in, drop)
+                mul(ko, G, out=ko)
+            add(kg, c_in, out=dc)
+            mul(r4, dc, out=r4)
+            if dst is not None:
+                copyto(dst, src)
+            dot(row, whh, out=dh_next)
+            if drop is not None:
+                dh_next += carry_h
+                r4[3] += carry_c
+            if cut:
+                dh_next.fill(0)
+                r4[3].fill(0)
+        carry = qc[0, 5].copy()
+        consume(lo, hi, (qc[:n, 1:5] if B == 1 else rows[:n]).reshape(n * B, 4 * H))
+    return dh_next, carry
+
+
+def _lstm_factors(z, tc, q) -> None:
+    """The forward-only factors of the LSTM gradient for n steps, vectorised.
+
+    z: (n, 5, B, H) forward buffer rows, tc: (n, B, H); fills q[:n] (n, 6, B, H) with
+    [K, P_o, P_i, P_f, P_g, f] where K = o (1 - tanh²c) and P_x = ∂x/∂(pre-activation) times the
+    factor the gate meets in c or h::
+
+        P_o = o(1-o) tanh(c),  P_i = i(1-i) g,  P_f = f(1-f) c_{s-1},  P_g = (1-g²) i
+    """
+    n = tc.shape[0]
+    q = q[:n]
+    one = np.ones((), q.dtype)
+    s3, zs = z[:n, 0:3], z[:n]
+    sig = q[:, 1:4]
+    np.subtract(one, s3, out=sig)
+    sig *= s3
+    q[:, 1] *= tc
+    q[:, 2:4] *= zs[:, 3:5]
+    pg, k = q[:, 4], q[:, 0]
+    np.multiply(zs[:, 3], zs[:, 3], out=pg)
+    np.subtract(one, pg, out=pg)
+    pg *= zs[:, 1]
+    np.multiply(tc, tc, out=k)
+    np.subtract(one, k, out=k)
+    k *= zs[:, 0]
+    np.copyto(q[:, 5], zs[:, 2])
+
+
+def _lstm_pad_split(G, c_in, drop):
+    """At a step where some rows are padding: only the kept rows pass through the cell.
+
+    Returns (G ⊙ keep, G ⊙ drop, dc_in ⊙ drop) and masks c_in (dL/dc_s) to the kept rows in place:
+    padded rows hand dL/dh_s and dL/dc_s straight to the previous step.
+    """
+    carry_h = G * drop
+    carry_c = c_in * drop
+    c_in *= ~drop
+    return G * ~drop, carry_h, carry_c
 
 
 # ----------------------------------------------------------------------------- GRU

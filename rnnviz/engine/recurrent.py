@@ -150,6 +150,8 @@ class Recurrent:
     __call__ = forward
 
     def _forward_direction(self, k, d, x, h0, c0, mask) -> LayerCache:
+        if self.cell == "lstm":
+            return self._lstm_forward(k, d, x, h0, c0, mask)
         T, B, D = x.shape
         H = self.hidden_sizes[k]
         wih, whh, bih, bhh = (self.params[n] for n in _param_names(k, d))
@@ -163,20 +165,42 @@ class Recurrent:
         gates += bias * s
         h = np.empty((T, B, H), dtype=self.dtype)
         whh_t = np.ascontiguousarray((whh * s[:, None]).T)
-        rev = (lambda a: a[::-1]) if d == 1 else (lambda a: a)
+        rev = _reverser(d)
         m = None if mask is None else rev(mask)
-        cache = LayerCache(h=h, gates=gates, h0=h0, x=x)
-        if self.cell == "lstm":
-            cache.c = np.empty_like(h)
-            cache.tc = np.empty_like(h)
-            cache.c0 = c0
-            cells.lstm_scan(rev(gates), rev(h), rev(cache.c), rev(cache.tc), whh_t, h0, c0, m)
-        elif self.cell == "gru":
+        names = cells.GATES[self.cell] or ("a",)
+        views = {name: gates[..., j * H:(j + 1) * H] for j, name in enumerate(names)}
+        cache = LayerCache(h=h, gate_views=views, h0=h0, x=x, buffers={"gates": gates})
+        if self.cell == "gru":
             cache.hn = np.empty_like(h)
             cells.gru_scan(rev(gates), rev(h), rev(cache.hn), whh_t, bhh[2 * H:], h0, m)
         else:
             cells.rnn_scan(rev(gates), rev(h), whh_t, h0, m, relu=self.cell == "rnn_relu")
         return cache
+
+    def _lstm_forward(self, k, d, x, h0, c0, mask) -> LayerCache:
+        """LSTM layer-direction forward in the gate-major layout of :mod:`cells`.
+
+        Buffers have one row more than steps: ``z`` (T+1, 5, B, H) holds step t's gates
+        (o, i, f, g) and the cell state before it; ``hb`` (T+1, B, H) the hidden states, with
+        the initial state in the extra row (first for direction 0, last for direction 1).
+        """
+        T, B, D = x.shape
+        H = self.hidden_sizes[k]
+        wih, whh, bih, bhh = (self.params[n] for n in _param_names(k, d))
+        rows, s = cells.lstm_rows(H), cells.lstm_scale(H, self.dtype)
+        z = np.empty((T + 1, 5, B, H), dtype=self.dtype)
+        hb = np.empty((T + 1, B, H), dtype=self.dtype)
+        tc = np.empty((T, B, H), dtype=self.dtype)
+        rev = _reverser(d)
+        rev(z)[0, 4] = c0
+        rev(hb)[0] = h0
+        cells.lstm_scan(rev(x), (wih[rows] * s[:, None]).T, (bih + bhh)[rows] * s,
+                        np.ascontiguousarray((whh[rows] * s[:, None]).T), rev(z), rev(hb), rev(tc),
+                        None if mask is None else rev(mask))
+        g0, s0 = (0, 1) if d == 0 else (1, 0)  # first row of the gates / of the states after a step
+        views = {name: z[g0:g0 + T, cells.LSTM_NAMES.index(name)] for name in cells.GATES["lstm"]}
+        return LayerCache(h=hb[s0:s0 + T], gate_views=views, h0=h0, x=x, c=z[s0:s0 + T, 4], tc=tc,
+                          c0=c0, buffers={"z": z, "hb": hb})
 
     def _layer_output(self, row: list[LayerCache], mask) -> np.ndarray:
         if len(row) == 1:
@@ -280,7 +304,7 @@ class Recurrent:
         GH = self.n_gates * H
         wih_n, whh_n, bih_n, bhh_n = _param_names(k, d)
         whh = self.params[whh_n]
-        rev = (lambda a: a[::-1]) if d == 1 else (lambda a: a)
+        rev = _reverser(d)
         m = None if mask is None else rev(mask)
         dc0 = None
         if T == 0:
@@ -288,16 +312,14 @@ class Recurrent:
                 grads[name] = np.zeros_like(self.params[name])
             return np.zeros((0, B, D), self.dtype), None, None
         if self.cell == "lstm":
-            d_pre, dh0, dc0 = cells.lstm_backward(rev(cache.gates), rev(cache.c), rev(cache.tc), whh,
-                                                   cache.c0, m, rev(dh), dc_final, truncate)
-            d_x = d_hid = rev(d_pre)
-        elif self.cell == "gru":
-            d_x, d_hn, dh0 = cells.gru_backward(rev(cache.gates), rev(cache.h), rev(cache.hn), whh,
+            return self._lstm_backward(k, d, cache, dh, dc_final, m, truncate, grads)
+        if self.cell == "gru":
+            d_x, d_hn, dh0 = cells.gru_backward(rev(cache.buffers["gates"]), rev(cache.h), rev(cache.hn), whh,
                                                  cache.h0, m, rev(dh), truncate)
             d_x, d_hn = rev(d_x), rev(d_hn)
             d_hid = None
         else:
-            d_a, dh0 = cells.rnn_backward(rev(cache.gates), rev(cache.h), whh, cache.h0, m, rev(dh),
+            d_a, dh0 = cells.rnn_backward(rev(cache.buffers["gates"]), rev(cache.h), whh, cache.h0, m, rev(dh),
                                           relu=self.cell == "rnn_relu", truncate=truncate)
             d_x = d_hid = rev(d_a)
         d_x = np.ascontiguousarray(d_x)
@@ -319,6 +341,40 @@ class Recurrent:
             grads[whh_n] = _outer_sum(d_x, h, cache.h0, d)
             grads[bhh_n] = grads[bih_n].copy()
         dx = (dx2 @ self.params[wih_n]).reshape(T, B, D)
+        return dx, dh0, dc0
+
+    def _lstm_backward(self, k, d, cache: LayerCache, dh, dc_final, mask, truncate, grads):
+        """LSTM backward; the weight and input gradients are accumulated chunk by chunk.
+
+        ``mask`` is in processing order. Returns (dx (T, B, D), dh0, dc0).
+        """
+        T, B, D = cache.x.shape
+        H = self.hidden_sizes[k]
+        wih_n, whh_n, bih_n, bhh_n = _param_names(k, d)
+        rows = cells.lstm_rows(H)
+        wih = self.params[wih_n][rows]
+        rev = _reverser(d)
+        x, h_prev = rev(cache.x), rev(cache.buffers["hb"])[:T]
+        dx = np.empty((T, B, D), dtype=self.dtype)
+        dx_p = rev(dx)
+        g_ih = np.zeros((4 * H, D), dtype=self.dtype)
+        g_hh = np.zeros((4 * H, H), dtype=self.dtype)
+        g_b = np.zeros(4 * H, dtype=self.dtype)
+
+        def consume(lo, hi, d_pre):
+            """d_pre (n*B, 4H) for processing steps lo..hi-1: Σ d_preᵀ [x, h_prev, 1] and dx."""
+            n = hi - lo
+            g_ih[...] += d_pre.T @ x[lo:hi].reshape(n * B, D)
+            g_hh[...] += d_pre.T @ h_prev[lo:hi].reshape(n * B, H)
+            g_b[...] += d_pre.sum(axis=0)
+            dx_p[lo:hi] = (d_pre @ wih).reshape(n, B, D)
+
+        dh0, dc0 = cells.lstm_backward(rev(cache.buffers["z"]), rev(cache.tc),
+                                       np.ascontiguousarray(self.params[whh_n][rows]), rev(dh),
+                                       dc_final, mask, truncate, consume)
+        back = np.argsort(rows)  # internal gate order -> PyTorch's
+        grads[wih_n], grads[whh_n], grads[bih_n] = g_ih[back], g_hh[back], g_b[back]
+        grads[bhh_n] = grads[bih_n].copy()
         return dx, dh0, dc0
 
     # ------------------------------------------------------------------ validation helpers
@@ -399,6 +455,11 @@ class Recurrent:
             return [g for row in hs for g in row], [g for row in cs for g in row]
         hs, _ = self._initial_states(d_final, B)
         return [g for row in hs for g in row], None
+
+
+def _reverser(direction: int):
+    """Processing-order view maker: identity for direction 0, time reversal for direction 1."""
+    return (lambda a: a[::-1]) if direction == 1 else (lambda a: a)
 
 
 def _outer_sum(d_hid: np.ndarray, h: np.ndarray, h0: np.ndarray, direction: int) -> np.ndarray:

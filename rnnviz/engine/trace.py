@@ -24,19 +24,33 @@ class LayerCache:
     """Everything one layer-direction computed, in natural time order.
 
     h: (T, B, H) carried hidden state h_t; c, tc: (T, B, H) cell state and tanh(c_t) (LSTM);
-    gates: (T, B, G*H) activations (LSTM i,f,g,o; GRU r,z,n) or the pre-activation a_t (RNN);
-    hn: (T, B, H) GRU's W_hn h_{t-1} + b_hn; h0, c0: (B, H) initial state;
-    x: (T, B, D) the layer's input.
+    gate_views: name -> (T, B, H) gate activation (LSTM i, f, g, o; GRU r, z, n) or the RNN
+    pre-activation "a", views of the arrays the forward pass computed in;
+    hn: (T, B, H) GRU's W_hn h_{t-1} + b_hn; h0, c0: (B, H) initial state; x: (T, B, D) the
+    layer's input; buffers: the cell's internal arrays that backward reads (the views above
+    point into them).
     """
 
     h: np.ndarray
-    gates: np.ndarray
+    gate_views: dict
     h0: np.ndarray
     x: np.ndarray
     c: np.ndarray | None = None
     tc: np.ndarray | None = None
     c0: np.ndarray | None = None
     hn: np.ndarray | None = None
+    buffers: dict = field(default_factory=dict)
+
+    @property
+    def gates(self) -> np.ndarray:
+        """(T, B, G*H): the gates side by side in PyTorch order (i, f, g, o / r, z, n), or a_t.
+
+        The forward's own array when it stored them that way (GRU, RNN: ``buffers["gates"]``),
+        else a copy (LSTM, whose internal layout is gate-major).
+        """
+        if "gates" in self.buffers:
+            return self.buffers["gates"]
+        return np.concatenate(list(self.gate_views.values()), axis=-1)
 
 
 @dataclass
@@ -78,17 +92,10 @@ class Trace:
         the pre-activation "a" for RNNs. These are views of the arrays the forward pass used.
         """
         cache = self.cache(layer, direction)
-        H = self.hidden_sizes[layer]
         out = {"h": cache.h}
-        if self.cell == "lstm":
+        if cache.c is not None:
             out["c"] = cache.c
-            for k, name in enumerate("ifgo"):
-                out[name] = cache.gates[..., k * H:(k + 1) * H]
-        elif self.cell == "gru":
-            for k, name in enumerate("rzn"):
-                out[name] = cache.gates[..., k * H:(k + 1) * H]
-        else:
-            out["a"] = cache.gates
+        out.update(cache.gate_views)
         return out
 
 
