@@ -216,7 +216,7 @@ def main() -> int:
             pr.enable()
             xs = bench_end(app, w, n, args.keys)
             pr.disable()
-            pstats.Stats(pr).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(pr).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
         else:
             xs = bench_end(app, w, n, args.keys)
         report(f"type at the end, {n:>5} tokens", xs)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
 
 KINDS = ("diverging", "sequential", "free")
@@ -59,6 +60,8 @@ class ColumnImageItem(pg.ImageItem):
         self._argb = np.zeros((0, 0), np.uint32)   # coloured blocks, one ARGB32 pixel each
         self._qimage: QImage | None = None
         self._color_key = None
+        # paint() gets the exposed rectangle (in item coordinates) in its style option
+        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def set_columns(self, values: np.ndarray, changed_from: int = 0) -> None:
         """Show ``values`` (T, H) transposed; columns before ``changed_from`` are unchanged
@@ -159,15 +162,16 @@ class ColumnImageItem(pg.ImageItem):
         return lut
 
     def _packed_lut(self, lut) -> np.ndarray:
-        """The lookup table as uint32 ARGB pixels (QImage.Format_ARGB32)."""
+        """The lookup table as uint32 premultiplied ARGB pixels (Format_ARGB32_Premultiplied:
+        the backing store's own format, so drawing needs no conversion of the whole image)."""
         if lut is None:
             lut = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
         lut = np.asarray(lut)
         if lut.dtype != np.uint8:
             lut = np.clip(lut, 0, 255).astype(np.uint8)
-        a = lut[:, 3].astype(np.uint32) if lut.shape[1] > 3 else np.uint32(255)
-        return ((a << 24) | (lut[:, 0].astype(np.uint32) << 16)
-                | (lut[:, 1].astype(np.uint32) << 8) | lut[:, 2].astype(np.uint32))
+        a = lut[:, 3].astype(np.uint32) if lut.shape[1] > 3 else np.full(lut.shape[0], 255, np.uint32)
+        rgb = [(lut[:, k].astype(np.uint32) * a + 127) // 255 for k in range(3)]
+        return (a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]
 
     def _recolour(self) -> None:
         T, H = self._T, self._buf.shape[0]
@@ -219,18 +223,27 @@ class ColumnImageItem(pg.ImageItem):
                 out[bad] = 0  # NaN: transparent, as pyqtgraph draws it
         if self._qimage is None:
             a = self._argb
-            self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32)
+            self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32_Premultiplied)
         self._dirty_from = T
 
-    def paint(self, painter, *args) -> None:
+    def paint(self, painter, option=None, *args) -> None:
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
         self._recolour()
         T, H, b = self._T, self._buf.shape[0], self._block
         nf, rem = T // b, T % b
-        if nf:
-            painter.drawImage(QRectF(0, 0, nf * b, H), self._qimage, QRectF(0, 0, nf, H))
-        if rem:
+        # only the blocks in the exposed rectangle (typing repaints a strip a few pixels wide;
+        # scaling the whole image for it cost ~1 ms a heatmap)
+        j0, j1 = 0, nf + (1 if rem else 0)
+        exposed = getattr(option, "exposedRect", None)
+        if exposed is not None and exposed.isValid():
+            j0 = max(j0, int(exposed.left() // b))
+            j1 = min(j1, int(-(-exposed.right() // b)) + 1)
+        painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, False)
+        k1 = min(j1, nf)
+        if k1 > j0:
+            painter.drawImage(QRectF(j0 * b, 0, (k1 - j0) * b, H), self._qimage, QRectF(j0, 0, k1 - j0, H))
+        if rem and j1 > nf:
             painter.drawImage(QRectF(nf * b, 0, rem, H), self._qimage, QRectF(nf, 0, 1, H))
 
 
@@ -257,7 +270,7 @@ class HeatmapView(QWidget):
         self._time_axis = TokenAxis("bottom", offset=0.5)
         self._unit_axis = TokenAxis("left", offset=0.5)
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
-        theme.configure_view(self.plot_widget)
+        theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 160)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "token (time step)")
@@ -278,18 +291,9 @@ class HeatmapView(QWidget):
         theme.cache_plot_axes(self.colorbar)
 
         accent = theme.accent_color()
-        halo = QColor(theme.background_color())
-        halo.setAlpha(200)
-        # the cursor is a magenta line over a wider halo in the background colour, so it stays
-        # visible on dark and light cells alike
-        self.cursor_halo = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(halo, width=5))
-        self.cursor_halo.setZValue(19)
-        self.cursor_halo.hide()
-        self.plot.addItem(self.cursor_halo, ignoreBounds=True)
-        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(accent, width=2))
-        self.cursor_line.setZValue(20)
-        self.cursor_line.hide()
-        self.plot.addItem(self.cursor_line, ignoreBounds=True)
+        # the cursor is a magenta line over a wider band in the background colour, so it
+        # stays visible on dark and light cells alike
+        self.cursor_line = TimeCursor(self.plot.getViewBox(), accent, theme.background_color())
 
         # selected unit: outlined row (no fill, so the row's colours stay readable)
         self.unit_band = pg.LinearRegionItem(
@@ -455,14 +459,10 @@ class HeatmapView(QWidget):
         T = self.shape()[0]
         if step is None or T == 0 or not (0 <= int(step) < T):
             self._cursor = None
-            self.cursor_line.hide()
-            self.cursor_halo.hide()
+            self.cursor_line.set_value(None)
             return
         self._cursor = int(step)
-        self.cursor_line.setPos(self._cursor + 0.5)
-        self.cursor_halo.setPos(self._cursor + 0.5)
-        self.cursor_line.show()
-        self.cursor_halo.show()
+        self.cursor_line.set_value(self._cursor + 0.5)
 
     def cursor(self) -> int | None:
         return self._cursor

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
 
 
@@ -42,11 +43,7 @@ class TimePlot(QWidget):
         self.plot.setTitle(title or None)
         self._title = self._shown_title = title or ""
 
-        self.cursor_line = pg.InfiniteLine(angle=90, movable=False,
-                                           pen=pg.mkPen(theme.accent_color(), width=2))
-        self.cursor_line.setZValue(20)
-        self.cursor_line.hide()
-        self.plot.addItem(self.cursor_line, ignoreBounds=True)
+        self.cursor_line = TimeCursor(self.plot.getViewBox(), theme.accent_color())
 
         self.hint = pg.TextItem("type some text", color=theme.foreground_color(), anchor=(0.5, 0.5))
         self.hint.hide()
@@ -108,11 +105,10 @@ class TimePlot(QWidget):
         """Draw the time cursor at ``step`` (None hides it)."""
         if step is None or not (0 <= int(step) < len(self._tokens)):
             self._cursor = None
-            self.cursor_line.hide()
+            self.cursor_line.set_value(None)
             return
         self._cursor = int(step)
-        self.cursor_line.setPos(self._cursor)
-        self.cursor_line.show()
+        self.cursor_line.set_value(self._cursor)
 
     def cursor(self) -> int | None:
         return self._cursor
