@@ -82,6 +82,10 @@ def _quiet_overflow(fn):
     return wrapper
 
 
+# ndarray.dot skips np.dot's __array_function__ dispatch: ~0.3 µs less per call in the step loops
+_dot = np.ndarray.dot
+
+
 def _mask_views(mask):
     """(keep, drop, any_drop) for a processing-order bool mask (T, B, 1), or Nones."""
     if mask is None:
@@ -102,7 +106,7 @@ def rnn_scan(a, h, whh_t, h0, mask, relu: bool) -> None:
     _, drop, any_drop = _mask_views(mask)
     h_prev = h0
     for s in range(T):
-        np.matmul(h_prev, whh_t, out=tmp)
+        _dot(h_prev, whh_t, tmp)
         a[s] += tmp
         if relu:
             np.maximum(a[s], 0, out=h[s])
@@ -139,7 +143,7 @@ def rnn_backward(a, h, whh, h0, mask, dh, relu: bool, truncate):
             np.copyto(carry, G)
             carry *= drop[s]
             d *= keep[s]
-        np.matmul(d, whh, out=dh_next)
+        _dot(d, whh, dh_next)
         if padded:
             dh_next += carry
         if truncate and s % truncate == 0 and s > 0:
@@ -154,7 +158,9 @@ def rnn_backward(a, h, whh, h0, mask, dh, relu: bool, truncate):
 #     Z[s] = [o_s, i_s, f_s, g_s, c_{s-1}]      (5, B, H), processing order, Z[s+1, 4] = c_s
 #
 # so every per-step operand is a contiguous block (strided (B, H) slices of a (B, 4H) row cost
-# NumPy a slow iterator per call) and one product [i, f] ⊙ [g, c_{s-1}] gives both terms of c_s.
+# NumPy a slow iterator per call), the sigmoid gates are one block and one product
+# [i, f] ⊙ [g, c_{s-1}] gives both terms of c_s. Per step the cost is mostly NumPy's fixed
+# ~0.5 µs per call for small batches, so the loops below are written to make few calls.
 LSTM_ORDER = (3, 0, 1, 2)  # internal block k holds PyTorch gate block LSTM_ORDER[k]
 LSTM_NAMES = "oifg"
 
@@ -164,8 +170,29 @@ def lstm_rows(hidden: int) -> np.ndarray:
     return np.concatenate([np.arange(k * hidden, (k + 1) * hidden) for k in LSTM_ORDER])
 
 
+def lstm_tanh_route(batch: int, hidden: int) -> bool:
+    """Which identity the forward uses for the gates (the weights are pre-scaled to match).
+
+    tanh route, σ(a) = ½ tanh(a/2) + ½: one tanh over the four gates and two calls on the
+    sigmoid block — fewest calls, best for small blocks. exp route, σ(a) = 1 / (1 + exp(-a)),
+    tanh(a) = 2 σ(2a) - 1: two calls more, but exp costs half of tanh per element in NumPy.
+    """
+    return batch * hidden <= 128
+
+
+def lstm_scale(batch: int, hidden: int, dtype) -> np.ndarray:
+    """(4H,) factors for the internal-order weight and bias rows of the route in use.
+
+    tanh route: ½ for the sigmoid gates o, i, f, 1 for g. exp route: -1 for o, i, f, -2 for g.
+    """
+    tanh_route = lstm_tanh_route(batch, hidden)
+    s = np.full(4 * hidden, 0.5 if tanh_route else -1.0, dtype=dtype)
+    s[3 * hidden:] = 1.0 if tanh_route else -2.0
+    return s
+
+
 def chunk_steps(batch: int, hidden: int, steps: int) -> int:
-    """Steps per chunk of the vectorised pre/post passes: ~64K floats per (B, H) block set.
+    """Steps per chunk of the vectorised passes around the step loops: ~64K floats per block.
 
     Large enough that the chunk's matrix products have >= ~256 rows, small enough that the
     chunk's buffers stay in cache between the vectorised pass and the step loop.
@@ -186,26 +213,19 @@ def lstm_scan(x, wih_t, bias, whh_t, z, hb, tc, mask) -> None:
     """Forward scan of an LSTM in processing order.
 
     x: (T, B, D) layer input. wih_t: (D, 4H), bias: (4H,), whh_t: (H, 4H): the weights in the
-    internal gate order, transposed and scaled by :func:`lstm_scale` (so that one exp gives
-    every gate). z: (T+1, 5, B, H) with z[0, 4] = c0 on entry, filled as described above.
-    hb: (T+1, B, H) with hb[0] = h0 on entry, hb[s+1] = h_s on exit. tc: (T, B, H) tanh(c_s).
-    mask: processing-order (T, B, 1) bool or None.
+    internal gate order, transposed and scaled by :func:`lstm_scale`. z: (T+1, 5, B, H) with
+    z[0, 4] = c0 on entry, filled as described above. hb: (T+1, B, H) with hb[0] = h0 on
+    entry, hb[s+1] = h_s on exit. tc: (T, B, H) tanh(c_s). mask: (T, B, 1) bool or None.
 
     The input projection x̃ = W_ih x + b is computed per chunk of steps in one matrix product
     (batch-major) and added to W_hh h_{s-1} as a gate-major view.
     """
     T, B, D = x.shape
     H = hb.shape[2]
-    dt = hb.dtype
+    steps = _lstm_steps_tanh if lstm_tanh_route(B, H) else _lstm_steps_exp
     chunk = chunk_steps(B, H, T)
-    xp = np.empty((chunk, B, 4 * H), dtype=dt)
-    tmp = np.empty((B, 4 * H), dtype=dt)
-    tmp_g = tmp.reshape(B, 4, H).transpose(1, 0, 2)
-    prod = np.empty((2, B, H), dtype=dt)
-    ig, fc = prod
-    one, two = np.ones((), dt), np.array(2, dt)  # 0-d arrays: NumPy's fast scalar path
-    dot, add, sub, mul, exp, recip, tanh = (np.dot, np.add, np.subtract, np.multiply, np.exp,
-                                            np.reciprocal, np.tanh)
+    xp = np.empty((chunk, B, 4 * H), dtype=hb.dtype)
+    work = _LstmWork(B, H, hb.dtype, whh_t)
     for lo in range(0, T, chunk):
         hi = min(T, lo + chunk)
         n = hi - lo
@@ -213,36 +233,72 @@ def lstm_scan(x, wih_t, bias, whh_t, z, hb, tc, mask) -> None:
         np.matmul(x[lo:hi].reshape(n * B, D), wih_t, out=xc.reshape(n * B, 4 * H))
         xc += bias
         zc = z[lo:hi + 1]
-        # the loop's operands, one view per step (iterating an array is cheaper than indexing it)
-        for xs, a, g, if_, gc, o, c, t, hp, hn, drop in zip(
-                xc.reshape(n, B, 4, H).transpose(0, 2, 1, 3), zc[:n, :4], zc[:n, 3], zc[:n, 1:3],
-                zc[:n, 3:5], zc[:n, 0], zc[1:, 4], tc[lo:hi], hb[lo:hi], hb[lo + 1:hi + 1],
-                _step_drops(mask, lo, hi)):
-            dot(hp, whh_t, out=tmp)
-            add(xs, tmp_g, out=a)
-            exp(a, out=a)          # every gate: 1 / (1 + exp(-a)) ...
-            add(a, one, out=a)
-            recip(a, out=a)
-            mul(g, two, out=g)     # ... and g = 2 σ(2a) - 1 = tanh(a)
-            sub(g, one, out=g)
-            mul(if_, gc, out=prod)  # [i ⊙ g, f ⊙ c_{s-1}]
-            add(ig, fc, out=c)
-            tanh(c, out=t)
-            mul(o, t, out=hn)
-            if drop is not None:   # padded rows carry h and c through unchanged
-                np.copyto(hn, hp, where=drop)
-                np.copyto(c, gc[1], where=drop)
+        # one view per operand and step, made by iterating (cheaper than indexing in the loop)
+        views = dict(xs=xc.reshape(n, B, 4, H).transpose(0, 2, 1, 3), a=zc[:n, :4], sig=zc[:n, :3],
+                     g=zc[:n, 3], i_f=zc[:n, 1:3], g_c=zc[:n, 3:5], o=zc[:n, 0], c=zc[1:, 4],
+                     t=tc[lo:hi], h=hb[lo + 1:hi + 1], drop=_step_drops(mask, lo, hi))
+        steps(work, hb[lo], **views)
 
 
-def lstm_scale(hidden: int, dtype) -> np.ndarray:
-    """(4H,) factor for the internal-order weight rows: -1 for the sigmoid gates o, i, f, -2 for g.
+class _LstmWork:
+    """Weights, scratch arrays and constants of one forward scan, shared by its chunks."""
 
-    σ(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 σ(2a) - 1, so with the rows pre-scaled one exp
-    serves all four gates.
-    """
-    s = np.full(4 * hidden, -1.0, dtype=dtype)
-    s[3 * hidden:] = -2.0
-    return s
+    def __init__(self, B, H, dtype, whh_t):
+        self.whh_t = whh_t
+        self.tmp = np.empty((B, 4 * H), dtype=dtype)
+        self.tmp_g = self.tmp.reshape(B, 4, H).transpose(1, 0, 2)  # gate-major view
+        self.prod = np.empty((2, B, H), dtype=dtype)
+        # 0-d arrays take NumPy's fast path (a Python float is converted on every call)
+        self.half, self.one, self.two = (np.array(v, dtype) for v in (0.5, 1.0, 2.0))
+
+
+def _lstm_steps_tanh(w, hp, xs, a, sig, g, i_f, g_c, o, c, t, h, drop):
+    """Steps of the tanh route: t = tanh(a) for all gates, then σ = ½ t + ½ on the o, i, f block."""
+    dot, add, mul, tanh = _dot, np.add, np.multiply, np.tanh
+    whh_t, tmp, tmp_g, prod, half = w.whh_t, w.tmp, w.tmp_g, w.prod, w.half
+    ig, fc = prod
+    for xs_, a_, sig_, if_, gc_, o_, c_, t_, h_, drop_ in zip(xs, a, sig, i_f, g_c, o, c, t, h, drop):
+        dot(hp, whh_t, tmp)
+        add(xs_, tmp_g, a_)
+        tanh(a_, a_)
+        mul(sig_, half, sig_)
+        add(sig_, half, sig_)
+        mul(if_, gc_, prod)  # [i ⊙ g, f ⊙ c_{s-1}]
+        add(ig, fc, c_)
+        tanh(c_, t_)
+        mul(o_, t_, h_)
+        if drop_ is not None:
+            _lstm_hold(h_, hp, c_, gc_[1], drop_)
+        hp = h_
+
+
+def _lstm_steps_exp(w, hp, xs, a, sig, g, i_f, g_c, o, c, t, h, drop):
+    """Steps of the exp route: σ = 1 / (1 + exp(-a)) for all gates, then g = 2 σ(2a) - 1."""
+    dot, add, sub, mul, exp, recip, tanh = (_dot, np.add, np.subtract, np.multiply, np.exp,
+                                            np.reciprocal, np.tanh)
+    whh_t, tmp, tmp_g, prod, one, two = w.whh_t, w.tmp, w.tmp_g, w.prod, w.one, w.two
+    ig, fc = prod
+    for xs_, a_, g_, if_, gc_, o_, c_, t_, h_, drop_ in zip(xs, a, g, i_f, g_c, o, c, t, h, drop):
+        dot(hp, whh_t, tmp)
+        add(xs_, tmp_g, a_)
+        exp(a_, a_)
+        add(a_, one, a_)
+        recip(a_, a_)
+        mul(g_, two, g_)
+        sub(g_, one, g_)
+        mul(if_, gc_, prod)  # [i ⊙ g, f ⊙ c_{s-1}]
+        add(ig, fc, c_)
+        tanh(c_, t_)
+        mul(o_, t_, h_)
+        if drop_ is not None:
+            _lstm_hold(h_, hp, c_, gc_[1], drop_)
+        hp = h_
+
+
+def _lstm_hold(h, h_prev, c, c_prev, drop) -> None:
+    """Padded rows (drop, (B, 1) bool) carry the state through the step unchanged."""
+    np.copyto(h, h_prev, where=drop)
+    np.copyto(c, c_prev, where=drop)
 
 
 def lstm_backward(z, tc, whh, dh, dc_final, mask, truncate, consume):
@@ -262,52 +318,91 @@ def lstm_backward(z, tc, whh, dh, dc_final, mask, truncate, consume):
         [d_i, d_f, d_g, f ⊙ dc] = [P_i, P_f, P_g, f] ⊙ dc,     dL/dh_{s-1} += d_pre W_hh
     """
     T, B, H = dh.shape
-    dt = dh.dtype
     chunk = chunk_steps(B, H, T)
-    q = np.empty((chunk + 1, 6, B, H), dtype=dt)
-    rows = None if B == 1 else np.empty((chunk, B, 4 * H), dtype=dt)
-    dh_next = np.zeros((B, H), dtype=dt)
-    dc = np.empty((B, H), dtype=dt)
-    carry = np.zeros((B, H), dtype=dt) if dc_final is None else np.array(dc_final, dtype=dt)
-    dot, add, mul, copyto = np.dot, np.add, np.multiply, np.copyto
+    q = np.empty((chunk + 1, 6, B, H), dtype=dh.dtype)
+    rows = None if B == 1 else np.empty((chunk, B, 4 * H), dtype=dh.dtype)
+    work = _LstmBackWork(B, H, dh.dtype, whh)
+    carry = np.zeros((B, H), dh.dtype) if dc_final is None else np.array(dc_final, dtype=dh.dtype)
     for hi in range(T, 0, -chunk):
         lo = max(0, hi - chunk)
         n = hi - lo
         qc = q[:n + 1]
         _lstm_factors(z[lo:hi], tc[lo:hi], qc)
         qc[n, 5] = carry
-        if B == 1:  # (4, 1, H) is already the (1, 4H) row the product needs
-            d_rows = qc[:n, 1:5].reshape(n, 1, 4 * H)
-            copies = [None] * n
-        else:
-            d_rows = rows[:n]
-            copies = d_rows.reshape(n, B, 4, H).transpose(0, 2, 1, 3)
-        cuts = [bool(truncate) and s % truncate == 0 and s > 0 for s in range(lo, hi)]
-        drops = _step_drops(mask, lo, hi)
-        for G, ko, kg, c_in, r4, src, dst, row, cut, drop in zip(
-                dh[hi - 1:lo - 1 if lo else None:-1], qc[n - 1::-1, 0:2], qc[n - 1::-1, 0],
-                qc[n:0:-1, 5], qc[n - 1::-1, 2:6], qc[n - 1::-1, 1:5], copies[::-1], d_rows[::-1],
-                cuts[::-1], drops[::-1]):
-            add(G, dh_next, out=G)
-            if drop is None:
-                mul(ko, G, out=ko)
-            else:
-                G, carry_h, carry_c = _lstm_pad_split(G, c_in, drop)
-                mul(ko, G, out=ko)
-            add(kg, c_in, out=dc)
-            mul(r4, dc, out=r4)
-            if dst is not None:
-                copyto(dst, src)
-            dot(row, whh, out=dh_next)
-            if drop is not None:
-                dh_next += carry_h
-                r4[3] += carry_c
-            if cut:
-                dh_next.fill(0)
-                r4[3].fill(0)
+        # d_pre rows for W_hh: for B = 1 the gate-major (4, 1, H) block already is the (1, 4H) row
+        d_pre = qc[:n, 1:5].reshape(n, 1, 4 * H) if B == 1 else rows[:n]
+        extras = _lstm_back_extras(mask, truncate, lo, hi, None if B == 1 else (qc[:n, 1:5], d_pre))
+        back = slice(None, None, -1)
+        _lstm_back_steps(work, G=dh[lo:hi][back], ko=qc[:n, 0:2][back], kg=qc[:n, 0][back],
+                         c_in=qc[1:, 5][back], r4=qc[:n, 2:6][back], row=d_pre[back], extra=extras[back])
         carry = qc[0, 5].copy()
-        consume(lo, hi, (qc[:n, 1:5] if B == 1 else rows[:n]).reshape(n * B, 4 * H))
-    return dh_next, carry
+        consume(lo, hi, d_pre.reshape(n * B, 4 * H))
+    return work.dh_next, carry
+
+
+class _LstmBackWork:
+    """W_hh and the (B, H) state of one backward scan, shared by its chunks."""
+
+    def __init__(self, B, H, dtype, whh):
+        self.whh = whh
+        self.dh_next = np.zeros((B, H), dtype=dtype)
+        self.dc = np.empty((B, H), dtype=dtype)
+
+
+def _lstm_back_steps(w, G, ko, kg, c_in, r4, row, extra):
+    """The step loop of :func:`lstm_backward` over one chunk (views in backward order)."""
+    dot, add, mul = _dot, np.add, np.multiply
+    whh, dh_next, dc = w.whh, w.dh_next, w.dc
+    for G_, ko_, kg_, cin_, r4_, row_, extra_ in zip(G, ko, kg, c_in, r4, row, extra):
+        add(G_, dh_next, G_)
+        if extra_ is None:
+            mul(ko_, G_, ko_)
+            add(kg_, cin_, dc)
+            mul(r4_, dc, r4_)
+            dot(row_, whh, dh_next)
+        else:
+            _lstm_back_step_extra(w, G_, ko_, kg_, cin_, r4_, row_, *extra_)
+
+
+def _lstm_back_step_extra(w, G, ko, kg, c_in, r4, row, drop, cut, src, dst) -> None:
+    """A backward step with any of: padded rows, a truncation cut, a batch-major d_pre copy.
+
+    Padded rows (drop) hand dL/dh_s and dL/dc_s straight to the previous step; only the kept
+    rows pass through the cell. A cut (truncated BPTT) stops both gradients after the step.
+    """
+    if drop is not None:
+        carry_h, carry_c = G * drop, c_in * drop
+        c_in *= ~drop
+        G = G * ~drop
+    np.multiply(ko, G, ko)
+    np.add(kg, c_in, w.dc)
+    np.multiply(r4, w.dc, r4)
+    if src is not None:
+        np.copyto(dst, src)
+    _dot(row, w.whh, w.dh_next)
+    if drop is not None:
+        w.dh_next += carry_h
+        r4[3] += carry_c
+    if cut:
+        w.dh_next.fill(0)
+        r4[3].fill(0)
+
+
+def _lstm_back_extras(mask, truncate, lo, hi, copies):
+    """Per step lo..hi-1: None for a plain step, else (drop, cut, src, dst) for the slow path.
+
+    copies: None, or (src (n, 4, B, H), rows (n, B, 4H)) when d_pre must be copied batch-major.
+    """
+    n = hi - lo
+    drops = _step_drops(mask, lo, hi)
+    cuts = [bool(truncate) and s % truncate == 0 and s > 0 for s in range(lo, hi)]
+    if copies is None:
+        pairs = [(None, None)] * n
+    else:
+        src, rows = copies
+        pairs = list(zip(src, rows.reshape(n, rows.shape[1], 4, -1).transpose(0, 2, 1, 3)))
+    return [None if d is None and not c and p[0] is None else (d, c, *p)
+            for d, c, p in zip(drops, cuts, pairs)]
 
 
 def _lstm_factors(z, tc, q) -> None:
@@ -322,32 +417,19 @@ def _lstm_factors(z, tc, q) -> None:
     n = tc.shape[0]
     q = q[:n]
     one = np.ones((), q.dtype)
-    s3, zs = z[:n, 0:3], z[:n]
     sig = q[:, 1:4]
-    np.subtract(one, s3, out=sig)
-    sig *= s3
+    np.subtract(one, z[:, 0:3], out=sig)
+    sig *= z[:, 0:3]
     q[:, 1] *= tc
-    q[:, 2:4] *= zs[:, 3:5]
+    q[:, 2:4] *= z[:, 3:5]
     pg, k = q[:, 4], q[:, 0]
-    np.multiply(zs[:, 3], zs[:, 3], out=pg)
+    np.multiply(z[:, 3], z[:, 3], out=pg)
     np.subtract(one, pg, out=pg)
-    pg *= zs[:, 1]
+    pg *= z[:, 1]
     np.multiply(tc, tc, out=k)
     np.subtract(one, k, out=k)
-    k *= zs[:, 0]
-    np.copyto(q[:, 5], zs[:, 2])
-
-
-def _lstm_pad_split(G, c_in, drop):
-    """At a step where some rows are padding: only the kept rows pass through the cell.
-
-    Returns (G ⊙ keep, G ⊙ drop, dc_in ⊙ drop) and masks c_in (dL/dc_s) to the kept rows in place:
-    padded rows hand dL/dh_s and dL/dc_s straight to the previous step.
-    """
-    carry_h = G * drop
-    carry_c = c_in * drop
-    c_in *= ~drop
-    return G * ~drop, carry_h, carry_c
+    k *= z[:, 0]
+    np.copyto(q[:, 5], z[:, 2])
 
 
 # ----------------------------------------------------------------------------- GRU
@@ -367,7 +449,7 @@ def gru_scan(gates, h, hn, whh_t_scaled, b_hn, h0, mask) -> None:
     h_prev = h0
     for s in range(T):
         g = gates[s]
-        np.matmul(h_prev, whh_t_scaled, out=tmp)
+        _dot(h_prev, whh_t_scaled, tmp)
         rz = g[:, :2 * H]
         rz += tmp[:, :2 * H]
         np.exp(rz, out=rz)
@@ -428,7 +510,7 @@ def gru_backward(gates, h, hn, whh, h0, mask, dh, truncate):
         d_hid[:, :2 * H] = F[s][:, :2 * H]
         np.multiply(F[s][:, 2 * H:], r[s], out=d_hn[s])
         d_hid[:, 2 * H:] = d_hn[s]
-        np.matmul(d_hid, whh, out=dh_next)
+        _dot(d_hid, whh, dh_next)
         np.multiply(Geff, z[s], out=zg)
         dh_next += zg
         if padded:

@@ -187,7 +187,7 @@ class Recurrent:
         T, B, D = x.shape
         H = self.hidden_sizes[k]
         wih, whh, bih, bhh = (self.params[n] for n in _param_names(k, d))
-        rows, s = cells.lstm_rows(H), cells.lstm_scale(H, self.dtype)
+        rows, s = cells.lstm_rows(H), cells.lstm_scale(B, H, self.dtype)
         z = np.empty((T + 1, 5, B, H), dtype=self.dtype)
         hb = np.empty((T + 1, B, H), dtype=self.dtype)
         tc = np.empty((T, B, H), dtype=self.dtype)
