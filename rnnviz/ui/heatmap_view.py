@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
 
@@ -308,8 +309,7 @@ class HeatmapView(QWidget):
         self.hint.hide()
         self.plot.addItem(self.hint, ignoreBounds=True)
 
-        self.readout_label = QLabel(" ")
-        self.readout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout_label = TextLine(" ")
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -521,7 +521,7 @@ class HeatmapView(QWidget):
 
     def _set_readout(self, text: str) -> None:
         if text == self._readout and self.readout_label.text() != " ":
-            return  # QLabel.setText re-lays out the widget
+            return
         self._readout = text
         self.readout_label.setText(text or "hover over the heatmap to read a value")
 

@@ -23,6 +23,7 @@ from rnnviz.ui.coalesce import CoalescedText
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.line_view import UnitLineView
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.token_axis import time_extent
 from rnnviz.ui.token_strip import TokenStrip
 from rnnviz.ui.trajectory_view import TrajectoryView
 
@@ -265,8 +266,11 @@ class LiveView(CoalescedText, QWidget):
             self._dirty_from, self._view_key = None, view_key
         changed = 0 if self._dirty_from is None else min(self._dirty_from, T)
         data_changed = self._dirty_from is None or changed < T or T != self._shown_T
-        if data_changed and (self._selected is None or self._auto_selected) and T >= 2:
+        appended = changed >= self._shown_T and time_extent(T) == time_extent(self._shown_T)
+        if data_changed and (self._selected is None or (self._auto_selected and not appended)) and T >= 2:
             # until the user picks one, show the unit of h that varies most over the text
+            # (kept while typing at the end, so the plotted unit does not jump between keys;
+            # re-chosen when the time axes grow or an earlier token changes)
             h = states["h"][-2000:]
             self._selected = ("h", int(np.argmax(h.std(axis=0))))
             self._auto_selected = True

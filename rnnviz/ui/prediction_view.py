@@ -5,9 +5,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_plot import TimePlot
 
 TOPK_TOOLTIP = (
@@ -75,8 +76,7 @@ class TopKView(QWidget):
         self._k = int(k)
         self._entries: list[tuple[str, float]] = []
         self._step: int | None = None
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
+        self.heading = TextLine()
         self.bars = _Bars()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

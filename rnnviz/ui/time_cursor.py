@@ -32,10 +32,11 @@ class TimeCursor(QGraphicsObject):
         self._halo_px = int(halo_px) if self._halo is not None else int(line_px)
         self._value: float | None = None
         self._height = 0.0
+        self._to_box = None  # data -> ViewBox coordinates, cached until the view changes
         self.setZValue(20)
         self.hide()
-        view_box.sigTransformChanged.connect(self._place)
-        view_box.sigResized.connect(self._place)
+        view_box.sigTransformChanged.connect(self._view_changed)
+        view_box.sigResized.connect(self._view_changed)
 
     def value(self) -> float | None:
         """x of the cursor in data coordinates (None when hidden)."""
@@ -50,10 +51,17 @@ class TimeCursor(QGraphicsObject):
         self._place()
         self.show()
 
-    def _place(self, *args) -> None:
+    def _view_changed(self, *args) -> None:
+        self._to_box = None
+        self._place()
+
+    def _place(self) -> None:
         if self._value is None:
             return
-        px = self._vb.mapFromView(QPointF(self._value, 0.0)).x()
+        if self._to_box is None:
+            self._vb.updateMatrix()
+            self._to_box = self._vb.childTransform()
+        px = self._to_box.map(QPointF(self._value, 0.0)).x()
         height = float(self._vb.height())
         if height != self._height:
             self.prepareGeometryChange()

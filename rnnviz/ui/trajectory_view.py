@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
+from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import short_label, time_extent
 
 TOOLTIP = (
@@ -33,6 +34,64 @@ REFIT_MS = 250
 _N_COLORS = 128
 
 
+class PointLabels(pg.GraphicsObject):
+    """Short texts written just right of and above points, all drawn in one paint call.
+
+    Cheaper than one ``pg.TextItem`` per label (a QGraphicsTextItem lays out a text document
+    and is visited by the scene separately); the trajectory repaints on every keystroke.
+    """
+
+    def __init__(self, color) -> None:
+        super().__init__()
+        self._color = QColor(color)
+        self._xy = np.zeros((0, 2))
+        self._texts: list[str] = []
+        self._rect: QRectF | None = None
+
+    def set_labels(self, xy: np.ndarray, texts: list[str]) -> None:
+        """Label point ``xy[k]`` (data coordinates) with ``texts[k]``."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        if len(texts) == len(self._texts) and texts == self._texts and np.array_equal(xy, self._xy):
+            return
+        self.prepareGeometryChange()
+        self._xy, self._texts, self._rect = xy.copy(), list(texts), None
+        self.update()
+
+    def texts(self) -> list[str]:
+        return list(self._texts)
+
+    def positions(self) -> np.ndarray:
+        return self._xy.copy()
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        self.prepareGeometryChange()
+        self._rect = None
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        if self._rect is None:
+            if not self._texts:
+                self._rect = QRectF()
+            else:
+                fm = QFontMetrics(QFont())
+                w_px = max(fm.horizontalAdvance(t) for t in self._texts) + 8
+                h_px = fm.height() + 6
+                px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
+                lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
+                self._rect = QRectF(lo[0], lo[1] - h_px * py, hi[0] - lo[0] + w_px * px,
+                                    hi[1] - lo[1] + 2 * h_px * py).normalized()
+        return self._rect
+
+    def paint(self, painter, *args) -> None:
+        if not self._texts:
+            return
+        tr = painter.transform()
+        painter.resetTransform()
+        painter.setPen(self._color)
+        for (x, y), text in zip(self._xy.tolist(), self._texts):
+            d = tr.map(QPointF(x, y))
+            painter.drawText(QPointF(d.x() + 3.0, d.y() - 4.0), text)
+
+
 class TrajectoryView(QWidget):
     """Draws the 2-D PCA projection of ``h`` (T, H) as a path through time."""
 
@@ -46,9 +105,9 @@ class TrajectoryView(QWidget):
         self._ratio = np.zeros(2)
         self._tokens: list[str] = []
         self._cursor: int | None = None
-        self._labels: list[pg.TextItem] = []
         self._label_steps: list[int] = []
         self._W = 0                       # time_extent of the steps shown (the colour scale)
+        self._label_widths: dict[str, int] = {}  # token -> label width in pixels
         self._marker_key = None           # (stride, W) of the markers drawn
         self._readout = ""
 
@@ -91,7 +150,9 @@ class TrajectoryView(QWidget):
         self.cursor_marker = pg.ScatterPlotItem(size=18, pen=pg.mkPen(accent, width=3),
                                                 brush=pg.mkBrush(0, 0, 0, 0))
         self.cursor_marker.setZValue(30)
-        self.plot.addItem(self.cursor_marker)
+        self.cursor_marker.setData([0.0], [0.0])  # one ring at the origin, moved with setPos
+        self.cursor_marker.hide()
+        self.plot.addItem(self.cursor_marker, ignoreBounds=True)
 
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=theme.sequential_map(),
                                         interactive=False, width=12, label="step")
@@ -100,10 +161,14 @@ class TrajectoryView(QWidget):
         theme.cache_plot_axes(self.colorbar)
         self.plot.layout.setColumnFixedWidth(4, 5)
 
+        self.labels = PointLabels(theme.foreground_color())
+        self.labels.setZValue(20)
+        self.plot.addItem(self.labels, ignoreBounds=True)
+
         self.hint = pg.TextItem("type some text", color=theme.foreground_color(), anchor=(0.5, 0.5))
         self.plot.addItem(self.hint, ignoreBounds=True)
 
-        self.readout_label = QLabel(" ")
+        self.readout_label = TextLine(" ")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -248,44 +313,9 @@ class TrajectoryView(QWidget):
         return [self._brushes[j] for j in q.tolist()]
 
     def _place_labels(self, steps: list[int], pts: np.ndarray) -> None:
-        """Write the token of each step in ``steps`` next to its point. Label items are pooled
-        (creating a pg.TextItem costs ~1 ms) and keep their step while it stays labelled, so
-        typing only re-texts or moves the labels that changed (setText/setPos ~0.05 ms each)."""
-        wanted = set(steps)
-        by_step = {}
-        free = []
-        for item in self._labels:
-            if item._shown is not None and item._shown[0] in wanted and item._shown[0] not in by_step:
-                by_step[item._shown[0]] = item
-            else:
-                free.append(item)
-        for i in steps:
-            if i in by_step:
-                continue
-            if free:
-                item = free.pop()
-            else:
-                item = pg.TextItem("", color=theme.foreground_color(), anchor=(-0.15, 1.0))
-                item._shown = None
-                self.plot.addItem(item, ignoreBounds=True)
-                self._labels.append(item)
-            by_step[i] = item
-        for i in steps:
-            item = by_step[i]
-            text = short_label(self._tokens[i])
-            x, y = float(pts[i, 0]), float(pts[i, 1])
-            shown = item._shown
-            if shown is None or shown[1] != text:
-                item.setText(text)
-            if shown is None or shown[2:] != (x, y):
-                item.setPos(x, y)
-            item._shown = (i, text, x, y)
-            if not item.isVisible():
-                item.show()
-        for item in free:
-            item._shown = None if item._shown is None else (-1,) + item._shown[1:]
-            if item.isVisible():
-                item.hide()
+        """Write the token of each step in ``steps`` next to its point."""
+        self.labels.set_labels(pts[steps] if len(steps) else np.zeros((0, 2)),
+                               [short_label(self._tokens[i]) for i in steps])
         self._label_steps = list(steps)
 
     def _set_colorbar_steps(self, W: int) -> None:
@@ -333,12 +363,19 @@ class TrajectoryView(QWidget):
         h_px = max(150.0, vb.height() or 0.8 * self.height())
         sx, sy = w_px / max(x1 - x0, 1e-12), h_px / max(y1 - y0, 1e-12)
         fm = self.fontMetrics()
+        fh = fm.height()
+        widths = self._label_widths
         placed: list[tuple[float, float, float, float]] = []
         chosen: list[int] = []
         for i in cand:
             px, py = (pts[i, 0] - x0) * sx, (y1 - pts[i, 1]) * sy
-            w = fm.horizontalAdvance(short_label(self._tokens[i])) + 6
-            box = (px, py - fm.height(), px + w, py)
+            tok = self._tokens[i]
+            w = widths.get(tok)
+            if w is None:
+                if len(widths) > 20_000:
+                    widths.clear()
+                w = widths[tok] = fm.horizontalAdvance(short_label(tok)) + 6
+            box = (px, py - fh, px + w, py)
             if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
                 continue
             placed.append(box)
@@ -364,14 +401,23 @@ class TrajectoryView(QWidget):
         """Ring the point of ``step`` (None removes the ring)."""
         if step is None or not (0 <= int(step) < len(self._points)):
             self._cursor = None
-            self.cursor_marker.setData([], [])
+            self.cursor_marker.hide()
             return
         self._cursor = int(step)
         x, y = self._points[self._cursor]
-        self.cursor_marker.setData([x], [y])
+        self.cursor_marker.setPos(float(x), float(y))
+        self.cursor_marker.show()
 
     def cursor(self) -> int | None:
         return self._cursor
+
+    def cursor_position(self) -> tuple[float, float] | None:
+        """Where the ring is drawn (data coordinates), None when hidden."""
+        if not self.cursor_marker.isVisible():
+            return None
+        x, y = self.cursor_marker.getData()
+        p = self.cursor_marker.pos()
+        return float(x[0] + p.x()), float(y[0] + p.y())
 
     def nearest_step(self, pos: QPointF, max_px: float = 12.0) -> int | None:
         """Step whose point is nearest to scene position ``pos`` (within ``max_px`` pixels)."""
