@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 
-from rnnviz.training.config import CELLS, INITS, ON_NAN, OPTIMIZERS, TASK_NAMES
+from rnnviz.training.config import CELLS, INITS, LSTM_FORGET_BIAS, ON_NAN, OPTIMIZERS, TASK_NAMES
 
 _DEFAULTS = None
 
@@ -44,6 +44,16 @@ def _hidden(text: str) -> tuple[int, ...]:
 
 def _optional_float(text: str):
     if text.lower() in ("none", "off", "0"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}")
+
+
+def _forget_bias(text: str):
+    """``--forget-bias``: a number (0 included), or 'none' for the initialiser's own biases."""
+    if text.strip().lower() == "none":
         return None
     try:
         return float(text)
@@ -87,7 +97,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--layers", type=int, default=d.layers, help="number of layers (default %(default)s)")
     g.add_argument("--bidirectional", action="store_true", help="bidirectional layers")
     g.add_argument("--init", choices=INITS, default=d.init, help="initialiser (default %(default)s)")
-    g.add_argument("--forget-bias", type=float, default=None, help="LSTM forget-gate bias (e.g. 1.0)")
+    g.add_argument("--forget-bias", type=_forget_bias, default=argparse.SUPPRESS, metavar="B",
+                   help=f"LSTM only: initial forget-gate bias b_if + b_hf (default {LSTM_FORGET_BIAS} for an "
+                        "LSTM, as Gers et al. 2000 and Jozefowicz et al. 2015 recommend); 'none' keeps the "
+                        "initialiser's biases (PyTorch's default U(-1/sqrt(H), 1/sqrt(H)) with --init default)")
     g.add_argument("--recurrent-scale", type=float, default=d.recurrent_scale,
                    help="multiply every W_hh by this after initialisation")
     g.add_argument("--float64", action="store_true", help="compute in float64 (default float32)")
@@ -139,13 +152,15 @@ def run(args: argparse.Namespace) -> int:
     from rnnviz.training.config import TrainConfig
     from rnnviz.training.loop import headless_train
 
+    # --forget-bias not given: TrainConfig's default for the cell (1.0 for an LSTM, None otherwise)
+    forget = {"forget_bias": args.forget_bias} if hasattr(args, "forget_bias") else {}
     try:
         config = TrainConfig(
             task=args.task, length=args.length, lag=args.lag, n_symbols=args.n_symbols,
             max_depth=args.max_depth, n_sines=args.n_sines, noise=args.noise, corpus=args.corpus,
             tokens=args.tokens, embedding=args.embedding, max_vocab=args.max_vocab, cell=args.cell,
             hidden=tuple(args.hidden), layers=args.layers, bidirectional=args.bidirectional,
-            init=args.init, forget_bias=args.forget_bias, recurrent_scale=args.recurrent_scale,
+            init=args.init, recurrent_scale=args.recurrent_scale, **forget,
             optimizer=args.optimizer, lr=args.lr, batch=args.batch, clip=args.clip,
             truncate=args.truncate, steps=args.steps, seed=args.seed, val_every=args.val_every,
             val_batch=args.val_batch, log_every=args.log_every, on_nan=args.on_nan,

@@ -19,6 +19,21 @@ OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
 INITS = ("default", "xavier", "orthogonal", "identity")
 ON_NAN = ("pause", "stop", "continue")
 
+#: Initial LSTM forget-gate bias unless a config says otherwise (Gers, Schmidhuber & Cummins 2000;
+#: Jozefowicz, Zaremba & Sutskever 2015; Keras' ``unit_forget_bias=True``): f = sigma(1) ~ 0.73 at
+#: the start, so the cell state and its gradient survive many steps before the gates are learnt.
+LSTM_FORGET_BIAS = 1.0
+
+
+class _CellDefault:
+    """Default of ``TrainConfig.forget_bias``: :data:`LSTM_FORGET_BIAS` for an LSTM, None otherwise."""
+
+    def __repr__(self) -> str:
+        return f"<{LSTM_FORGET_BIAS} for an LSTM, None for other cells>"
+
+
+_CELL_DEFAULT = _CellDefault()
+
 _LIMITS = {"length": 100_000, "hidden": 8192, "batch": 1 << 16, "val_batch": 1 << 16,
            "steps": 10**9, "layers": 16, "n_symbols": 10_000, "max_depth": 1000, "n_sines": 100}
 
@@ -38,7 +53,10 @@ class TrainConfig:
     ``series_targets`` (None = the last column) ``horizon`` rows ahead, z-scored with the
     training rows' mean/std when ``normalise``.
     Architecture: ``cell``, ``hidden`` (one size per layer, or one size repeated ``layers``
-    times), ``layers``, ``bidirectional``, ``init``, ``forget_bias`` (LSTM), ``recurrent_scale``.
+    times), ``layers``, ``bidirectional``, ``init``, ``forget_bias``, ``recurrent_scale``.
+    ``forget_bias`` (LSTM only) sets the forget gate's initial total bias ``b_if + b_hf``; when
+    not given it is :data:`LSTM_FORGET_BIAS` (1.0) for an LSTM and None for other cells; None on
+    an LSTM keeps the initialiser's biases (PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for "default").
     Optimisation: ``optimizer``, ``lr``, ``batch``, ``clip`` (global-norm bound, None = off),
     ``truncate`` (truncated BPTT window, None = full), ``steps``, ``seed``.
     Schedule: ``val_every`` (validation on a fixed batch of ``val_batch`` rows), ``log_every``
@@ -68,7 +86,7 @@ class TrainConfig:
     layers: int = 1
     bidirectional: bool = False
     init: str = "default"
-    forget_bias: float | None = None
+    forget_bias: float | None = _CELL_DEFAULT  # type: ignore[assignment]  # resolved in __post_init__
     recurrent_scale: float = 1.0
     optimizer: str = "adam"
     lr: float = 1e-3
@@ -88,6 +106,8 @@ class TrainConfig:
     dtype: str = "float32"
 
     def __post_init__(self):
+        if self.forget_bias is _CELL_DEFAULT:
+            self.forget_bias = LSTM_FORGET_BIAS if self.cell == "lstm" else None
         if isinstance(self.hidden, (list, tuple)):
             self.hidden = tuple(self.hidden)
         elif isinstance(self.hidden, Integral) and not isinstance(self.hidden, bool):
@@ -110,7 +130,13 @@ class TrainConfig:
         return len(self.hidden_sizes)
 
     def replace(self, **changes) -> "TrainConfig":
-        """A validated copy with ``changes`` applied."""
+        """A validated copy with ``changes`` applied.
+
+        Changing ``cell`` without giving ``forget_bias`` gives the new cell's default forget bias
+        (1.0 for an LSTM, None otherwise), as a fresh config of that cell would have.
+        """
+        if "cell" in changes and "forget_bias" not in changes and changes["cell"] != self.cell:
+            changes = dict(changes, forget_bias=_CELL_DEFAULT)
         cfg = replace(self, **changes)
         cfg.validate()
         return cfg
