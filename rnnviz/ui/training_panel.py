@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.errors import RnnvizError
-from rnnviz.training.config import TrainConfig
+from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
                                       SpectrumView, StepNormView, TrainingHistory)
 
@@ -283,8 +283,9 @@ class TrainingPanel(QWidget):
         self.bidir_check.setToolTip("Run a second network backwards in time and concatenate")
         self.init_box = _combo(INIT_CHOICES, "How the recurrent weights W_hh start: orthogonal and identity keep\n"
                                              "gradients from shrinking at the start of training")
-        self.forget_edit = _edit("", "LSTM only: initial forget-gate bias (e.g. 1.0 keeps memories early on);\n"
-                                     "empty = the initialiser's default")
+        self.forget_edit = _edit(f"{LSTM_FORGET_BIAS:g}",
+                                 f"LSTM only: initial forget-gate bias (default {LSTM_FORGET_BIAS:g} keeps memories "
+                                 "early on);\nempty or 'none' = the initialiser's biases (PyTorch's default)")
         self.scale_spin = QDoubleSpinBox()
         self.scale_spin.setRange(0.0, 100.0)
         self.scale_spin.setDecimals(2)
@@ -381,7 +382,7 @@ class TrainingPanel(QWidget):
     def _on_cell_changed(self) -> None:
         lstm = self.cell_box.currentData() == "lstm"
         self.forget_edit.setEnabled(lstm and self._state not in ("running", "paused"))
-        self.forget_edit.setPlaceholderText("default" if lstm else "LSTM only")
+        self.forget_edit.setPlaceholderText("initialiser's" if lstm else "LSTM only")
 
     def set_config(self, config: TrainConfig) -> None:
         """Fill the form from ``config`` (for restoring settings or tests)."""
@@ -397,7 +398,8 @@ class TrainingPanel(QWidget):
                                  or config.layers > 1 else str(config.hidden[0]))
         self.bidir_check.setChecked(config.bidirectional)
         pick(self.init_box, config.init)
-        self.forget_edit.setText("" if config.forget_bias is None else f"{config.forget_bias:g}")
+        fb = config.forget_bias if config.cell == "lstm" else LSTM_FORGET_BIAS  # what a switch to LSTM gets
+        self.forget_edit.setText("" if fb is None else f"{fb:g}")
         self.scale_spin.setValue(config.recurrent_scale)
         pick(self.optimizer_box, config.optimizer)
         self.lr_edit.setText(f"{config.lr:g}")
