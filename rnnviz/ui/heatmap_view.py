@@ -204,7 +204,12 @@ class ColumnImageItem(pg.ImageItem):
             nf = cols.shape[1] // b
             means = np.empty((H, n_blocks - j0), cols.dtype)
             if nf:
-                means[:, :nf] = cols[:, :nf * b].reshape(H, nf, b).mean(axis=2)
+                # b strided adds: much faster than reshape(H, nf, b).mean(axis=2) for small b
+                full = means[:, :nf]
+                np.copyto(full, cols[:, 0:nf * b:b])
+                for k in range(1, b):
+                    full += cols[:, k:nf * b:b]
+                full *= 1.0 / b
             if nf < n_blocks - j0:
                 means[:, nf] = cols[:, nf * b:].mean(axis=1)
         if means.size:
@@ -270,7 +275,7 @@ class HeatmapView(QWidget):
 
         self._time_axis = TokenAxis("bottom", offset=0.5)
         self._unit_axis = TokenAxis("left", offset=0.5)
-        self.plot_widget = pg.PlotWidget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
+        self.plot_widget = theme.plot_widget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
         theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 160)
         self.plot = self.plot_widget.getPlotItem()

@@ -386,7 +386,7 @@ class LookaheadDemo(_DemoBox):
                         "that comes 2 steps later. Curves: training accuracy per step; blue = unidirectional\n"
                         "(cannot see the future: stays at chance, 25%), green = bidirectional.")
         self.runs: dict[str, demos.DemoRun] = {}
-        self.plot = pg.PlotWidget()
+        self.plot = theme.plot_widget()
         self.plot.setToolTip(self.toolTip())
         self.plot.setMinimumHeight(140)
         pi = self.plot.getPlotItem()

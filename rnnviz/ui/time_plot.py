@@ -30,7 +30,7 @@ class TimePlot(QWidget):
         self._cursor: int | None = None
         self._readout = ""
         self.time_axis = TokenAxis("bottom", offset=0.0)
-        self.plot_widget = pg.PlotWidget(axisItems={"bottom": self.time_axis})
+        self.plot_widget = theme.plot_widget(axisItems={"bottom": self.time_axis})
         theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 140)
         self.plot = self.plot_widget.getPlotItem()

@@ -50,8 +50,22 @@ def time_extent(n: int) -> int:
     return 2 * base
 
 
+_SHORT: dict[str, str] = {}
+
+
 def short_label(tok: str, max_chars: int = 10) -> str:
     """A token made visible ('␣', '⏎') and shortened to ``max_chars`` characters with '…'."""
+    if max_chars == 10:
+        s = _SHORT.get(tok)
+        if s is None:
+            if len(_SHORT) > 50_000:
+                _SHORT.clear()
+            s = _SHORT[tok] = _short_label(tok, 10)
+        return s
+    return _short_label(tok, max_chars)
+
+
+def _short_label(tok: str, max_chars: int) -> str:
     s = visible_token(tok)
     if not s:
         return "\u2205"

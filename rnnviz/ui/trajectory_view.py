@@ -111,7 +111,7 @@ class TrajectoryView(QWidget):
         self._marker_key = None           # (stride, W) of the markers drawn
         self._readout = ""
 
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = theme.plot_widget()
         theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 200)
         self.plot = self.plot_widget.getPlotItem()
