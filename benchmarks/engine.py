@@ -84,6 +84,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--threads", type=int, default=None, help="threads for both (default: torch's default)")
+    ap.add_argument("--only", default=None, help="run only the shapes whose label contains this text")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
     args = ap.parse_args()
     try:
         import torch
@@ -97,6 +99,9 @@ def main() -> None:
     print(f"{'shape':34s} {'rnnviz ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
     rng = np.random.default_rng(0)
     for cell, T, B, D, H in SHAPES:
+        label = f"{cell} T={T} B={B} D={D} H={H}"
+        if args.only and args.only not in label:
+            continue
         ours = bench_rnnviz(cell, T, B, D, H, rng)
         ref = bench_torch(cell, T, B, D, H, rng) if torch is not None else None
         ours(); ref and ref()  # warm-up
@@ -106,12 +111,13 @@ def main() -> None:
             if ref:
                 t_ref.append(median_time(ref, 1))
         a = float(np.median(t_ours)) * 1e3
-        label = f"{cell} T={T} B={B} D={D} H={H}"
         if ref:
             b = float(np.median(t_ref)) * 1e3
             print(f"{label:34s} {a:10.2f} {b:10.2f} {a / b:7.2f}")
         else:
             print(f"{label:34s} {a:10.2f} {'-':>10s} {'-':>7s}")
+    if args.no_memory:
+        return
     print(f"peak extra memory, LSTM T=10000 B=1 H=256 forward+backward: {peak_memory_mb():.1f} MB "
           f"(target <= 150 MB)")
 

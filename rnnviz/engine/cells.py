@@ -35,11 +35,12 @@ state is ``h_t = m_t ⊙ cell(x_t, h_{t-1}) + (1 - m_t) ⊙ h_{t-1}`` (and the s
 is PyTorch's packed-sequence semantics for both directions.
 
 Speed: σ(x) = 1 / (1 + exp(-x)) and tanh(x) = 2 σ(2x) - 1, so the caller scales the weight
-rows once (by -1 for sigmoid gates, -2 for the LSTM's tanh gate) and each step applies one
-``exp`` (SIMD-vectorised in NumPy, unlike ``tanh``), ``+1`` and a reciprocal to the whole gate
-block; only the tanh rows then need ``2σ - 1``. exp overflow to inf gives the exact limits 0/-1. Backward uses the factorisation that, given the forward values, every gate
-gradient is the incoming ``dL/dh_t`` (and ``dL/dc_t``) times a factor that can be computed for
-all steps at once outside the loop.
+rows once (by -1 for sigmoid gates, 1 for rows left to tanh) and each step applies one
+``exp`` (about half the cost of ``tanh`` per element in NumPy), ``+1`` and a reciprocal to
+the whole sigmoid block. exp overflow to inf gives the exact limit 0. The LSTM has its own
+layout and two gate identities (see the LSTM section). Backward uses the factorisation that,
+given the forward values, every gate gradient is the incoming ``dL/dh_t`` (and ``dL/dc_t``)
+times a factor that can be computed for many steps at once outside the loop.
 """
 from __future__ import annotations
 
@@ -55,15 +56,12 @@ N_GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 
 
 def sigmoid_row_scale(cell: str, hidden: int, dtype) -> np.ndarray:
-    """Per-row factor applied to the stacked weights so that one exp gives every gate.
+    """Per-row factor applied to the stacked GRU / RNN weights so that one exp gives every gate.
 
-    Shape (G*H,): -1 for sigmoid rows, -2 for the LSTM's g rows, 1 for rows left to tanh
-    (GRU n, RNN).
+    Shape (G*H,): -1 for sigmoid rows (GRU r, z), 1 for rows left to tanh (GRU n, RNN).
+    The LSTM uses :func:`lstm_scale`.
     """
-    if cell == "lstm":
-        s = np.full(4 * hidden, -1.0, dtype=dtype)
-        s[2 * hidden:3 * hidden] = -2.0
-    elif cell == "gru":
+    if cell == "gru":
         s = np.full(3 * hidden, -1.0, dtype=dtype)
         s[2 * hidden:] = 1.0
     else:
@@ -314,7 +312,7 @@ def lstm_backward(z, tc, whh, dh, dc_final, mask, truncate, consume):
 
     Per step, with G = dL/dh_s (total) and the factors of :func:`_lstm_factors`::
 
-        [K G, d_o] = [K, P_o] ⊙ G,     dc = K G + f_{s+1} ⊙ dc_{s+1}
+        d_o = P_o ⊙ G,     dc = K ⊙ G + f_{s+1} ⊙ dc_{s+1}
         [d_i, d_f, d_g, f ⊙ dc] = [P_i, P_f, P_g, f] ⊙ dc,     dL/dh_{s-1} += d_pre W_hh
     """
     T, B, H = dh.shape
@@ -333,7 +331,7 @@ def lstm_backward(z, tc, whh, dh, dc_final, mask, truncate, consume):
         d_pre = qc[:n, 1:5].reshape(n, 1, 4 * H) if B == 1 else rows[:n]
         extras = _lstm_back_extras(mask, truncate, lo, hi, None if B == 1 else (qc[:n, 1:5], d_pre))
         back = slice(None, None, -1)
-        _lstm_back_steps(work, G=dh[lo:hi][back], ko=qc[:n, 0:2][back], kg=qc[:n, 0][back],
+        _lstm_back_steps(work, G=dh[lo:hi][back], k=qc[:n, 0][back], po=qc[:n, 1][back],
                          c_in=qc[1:, 5][back], r4=qc[:n, 2:6][back], row=d_pre[back], extra=extras[back])
         carry = qc[0, 5].copy()
         consume(lo, hi, d_pre.reshape(n * B, 4 * H))
@@ -349,22 +347,23 @@ class _LstmBackWork:
         self.dc = np.empty((B, H), dtype=dtype)
 
 
-def _lstm_back_steps(w, G, ko, kg, c_in, r4, row, extra):
+def _lstm_back_steps(w, G, k, po, c_in, r4, row, extra):
     """The step loop of :func:`lstm_backward` over one chunk (views in backward order)."""
     dot, add, mul = _dot, np.add, np.multiply
     whh, dh_next, dc = w.whh, w.dh_next, w.dc
-    for G_, ko_, kg_, cin_, r4_, row_, extra_ in zip(G, ko, kg, c_in, r4, row, extra):
+    for G_, k_, po_, cin_, r4_, row_, extra_ in zip(G, k, po, c_in, r4, row, extra):
         add(G_, dh_next, G_)
         if extra_ is None:
-            mul(ko_, G_, ko_)
-            add(kg_, cin_, dc)
+            mul(po_, G_, po_)
+            mul(k_, G_, dc)
+            add(dc, cin_, dc)
             mul(r4_, dc, r4_)
             dot(row_, whh, dh_next)
         else:
-            _lstm_back_step_extra(w, G_, ko_, kg_, cin_, r4_, row_, *extra_)
+            _lstm_back_step_extra(w, G_, k_, po_, cin_, r4_, row_, *extra_)
 
 
-def _lstm_back_step_extra(w, G, ko, kg, c_in, r4, row, drop, cut, src, dst) -> None:
+def _lstm_back_step_extra(w, G, k, po, c_in, r4, row, drop, cut, src, dst) -> None:
     """A backward step with any of: padded rows, a truncation cut, a batch-major d_pre copy.
 
     Padded rows (drop) hand dL/dh_s and dL/dc_s straight to the previous step; only the kept
@@ -374,8 +373,9 @@ def _lstm_back_step_extra(w, G, ko, kg, c_in, r4, row, drop, cut, src, dst) -> N
         carry_h, carry_c = G * drop, c_in * drop
         c_in *= ~drop
         G = G * ~drop
-    np.multiply(ko, G, ko)
-    np.add(kg, c_in, w.dc)
+    np.multiply(po, G, po)
+    np.multiply(k, G, w.dc)
+    w.dc += c_in
     np.multiply(r4, w.dc, r4)
     if src is not None:
         np.copyto(dst, src)
