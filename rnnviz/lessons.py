@@ -175,14 +175,16 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "bptt-vanishing", "Backpropagation through time and vanishing gradients (adding problem)",
         Setup(tab="training", train=dict(_ADDING_RNN), training_tab="gradients", screenshot_steps=60),
-        "The adding problem: two numbers anywhere in a 50-step sequence are marked, and the answer "
-        "(their sum) is only asked for at the end. BPTT sends dL/dh_t back from the last step; the "
+        "The adding problem: two numbers in the first half of a 50-step sequence are marked (one "
+        "among the first ten steps), and the answer (their sum) is only asked for at the end, at "
+        "least 25 steps later. BPTT sends dL/dh_t back from the last step; the "
         "<b>||dL/dh_t|| per step</b> plot (log scale) shows it shrinking steeply towards t = 1 in a "
         "tanh RNN — the early marked number gets almost no learning signal, and the loss stays near "
         "0.167 (always answering 1).",
         ("rnn", "bptt"),
-        "Press Space to train, watch ||dL/dh_t||; then Reset, set the cell to LSTM and train again: "
-        "the curve stays flat and the loss drops below the baseline.",
+        "Press Space to train, watch ||dL/dh_t||; then Reset, set the cell to LSTM, steps to 5000 and "
+        "train again: far more gradient reaches t = 1, and after a plateau at the baseline (a few "
+        "thousand steps) the loss drops well below it.",
     ),
     Lesson(
         "exploding-clipping", "Exploding gradients and clipping",

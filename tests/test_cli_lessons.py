@@ -49,6 +49,18 @@ def test_one_lesson_in_full(capsys):
     assert "<b>" not in out
 
 
+def test_adding_lesson_describes_hochreiters_marker_placement(capsys):
+    from rnnviz.data.tasks import adding_problem
+
+    assert main(["lessons", "bptt-vanishing"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "first half of a 50-step sequence" in out and "first ten steps" in out and "anywhere" not in out
+    T = get_lesson("bptt-vanishing").setup.train["length"]
+    marker = adding_problem(T=T, B=256, rng=0).x[:, :, 1]
+    steps = [sorted(col.nonzero()[0].tolist()) for col in marker.T]
+    assert all(a < 10 and b < T // 2 and T - 1 - b >= 25 for a, b in steps)  # what the text says
+
+
 def test_unknown_lesson_is_one_line_exit_2(capsys):
     assert main(["lessons", "nope"]) == 2
     err = capsys.readouterr().err

@@ -76,21 +76,34 @@ def _one_hot(ids: np.ndarray, depth: int) -> np.ndarray:
 
 
 def adding_problem(T: int, B: int, rng) -> Batch:
-    """The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015).
+    """The adding problem with Hochreiter & Schmidhuber's marker placement (1997, experiment 4).
 
-    ``x`` float32 (T, B, 2): channel 0 values uniform in [0, 1); channel 1 a marker with exactly
-    two 1s, one at a step in ``[0, T//2)`` and one in ``[T//2, T)``. ``y`` float32 (B, 1): the sum
-    of the two marked values. Always predicting 1.0 gives an MSE of 1/6 (about 0.167).
-    ``kind="regression_last"``. Needs ``T >= 2``.
+    ``x`` float32 (T, B, 2): channel 0 values uniform in [0, 1) (as in Le, Jaitly & Hinton 2015);
+    channel 1 a marker with exactly two 1s, both in the first half of the sequence, as in
+    Hochreiter & Schmidhuber: the first among the first ten steps, the second later in the first
+    half. With ``m = min(10, max(1, T // 4))`` the first marker is at a step in ``[0, m)`` and the
+    second in ``[m, T // 2)``, so for ``T >= 4`` both marked values lie at least ``T / 2`` steps
+    before the end and the network has to carry them across the whole second half (for T >= 40,
+    ``m = 10``: "one of the first ten"). Short sequences stay valid: ``T = 2`` and ``3`` mark
+    steps 0 and 1. ``y`` float32 (B, 1): the sum of the two marked values. Always predicting the
+    mean 1.0 gives an MSE of var(U1 + U2) = 1/6 (about 0.167), the baseline a network that
+    cannot remember scores. ``kind="regression_last"``. Needs ``T >= 2``.
+
+    Differences from the 1997 paper, which used values in [-1, 1], a target 0.5 + (X1 + X2) / 4,
+    lengths drawn from [T, T + T/10] and the second marker among the first T/2 - 1 steps
+    (excluding the first): here values and target follow Le et al. and the second marker is
+    drawn after the first one's window, so the two are always distinct.
+    (The earlier placement — second marker anywhere in the second half — let a tanh RNN learn the
+    cases where it falls near the end; see issue 4.)
     """
     T = check_int("T", T, minimum=2)
     B = check_int("B", B, minimum=1)
     check_size("T*B*2", T, B, 2)
     rng = as_rng(rng)
     values = rng.random((T, B), dtype=np.float32)
-    half = T // 2
-    first = rng.integers(0, half, size=B)
-    second = rng.integers(half, T, size=B)
+    m = min(10, max(1, T // 4))
+    first = rng.integers(0, m, size=B)
+    second = rng.integers(m, max(m + 1, T // 2), size=B)
     marker = np.zeros((T, B), dtype=np.float32)
     cols = np.arange(B)
     marker[first, cols] = 1.0

@@ -11,28 +11,75 @@ from rnnviz.errors import RnnvizError
 
 # ---- adding problem --------------------------------------------------------------------
 
+def _marker_steps(b):
+    """(first, second) marked steps per row, asserting exactly two 1s and 0 elsewhere."""
+    marker = b.x[:, :, 1]
+    assert set(np.unique(marker)) <= {0.0, 1.0}
+    assert (marker.sum(axis=0) == 2).all()
+    steps = np.sort(np.argwhere(marker.T == 1)[:, 1].reshape(b.B, 2), axis=1)
+    return steps[:, 0], steps[:, 1]
+
+
 def test_adding_shapes_and_exactly_two_markers():
     b = adding_problem(T=30, B=64, rng=0)
     assert b.x.shape == (30, 64, 2) and b.x.dtype == np.float32
     assert b.y.shape == (64, 1) and b.y.dtype == np.float32
     assert b.kind == "regression_last"
-    marker = b.x[:, :, 1]
-    assert set(np.unique(marker)) <= {0.0, 1.0}
-    assert (marker.sum(axis=0) == 2).all()
-    assert (marker[:15].sum(axis=0) == 1).all() and (marker[15:].sum(axis=0) == 1).all()
+    assert b.info == {"input_size": 2, "output_size": 1}
+    first, second = _marker_steps(b)
+    assert (first < second).all() and (second < 15).all()  # both in the first half
     assert ((b.x[:, :, 0] >= 0) & (b.x[:, :, 0] < 1)).all()
 
 
-def test_adding_target_is_sum_of_marked_values():
-    b = adding_problem(T=17, B=100, rng=np.random.default_rng(3))
+@pytest.mark.parametrize("T", [40, 50, 100, 200])
+def test_adding_markers_in_hochreiter_positions_for_many_seeds(T):
+    # Hochreiter & Schmidhuber 1997: the first marker among the first ten steps, the second later
+    # in the first half, so both marked values are at least T/2 steps before the end.
+    firsts, seconds = [], []
+    for seed in range(40):
+        first, second = _marker_steps(adding_problem(T=T, B=64, rng=seed))
+        assert ((0 <= first) & (first < 10)).all(), seed
+        assert ((10 <= second) & (second < T // 2)).all(), seed
+        assert (T - 1 - second >= T / 2).all()  # steps from the second marker to the last step
+        firsts.append(first)
+        seconds.append(second)
+    # every allowed step is used: the placement is uniform over the windows, not a fixed step
+    assert set(np.concatenate(firsts).tolist()) == set(range(10))
+    assert set(np.concatenate(seconds).tolist()) == set(range(10, T // 2))
+
+
+@pytest.mark.parametrize("T", list(range(4, 40)))
+def test_adding_short_sequences_keep_both_markers_in_the_first_half(T):
+    m = min(10, max(1, T // 4))
+    first, second = _marker_steps(adding_problem(T=T, B=500, rng=T))
+    assert ((0 <= first) & (first < m)).all()
+    assert ((m <= second) & (second < T // 2)).all()
+
+
+@pytest.mark.parametrize("T", [2, 3])
+def test_adding_very_short_sequences_mark_steps_0_and_1(T):
+    b = adding_problem(T=T, B=50, rng=0)
+    first, second = _marker_steps(b)
+    assert (first == 0).all() and (second == 1).all()
+    np.testing.assert_allclose(b.y[:, 0], b.x[0, :, 0] + b.x[1, :, 0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_adding_target_is_sum_of_marked_values(seed):
+    b = adding_problem(T=17 + 5 * seed, B=100, rng=np.random.default_rng(seed))
+    first, second = _marker_steps(b)
+    cols = np.arange(b.B)
+    np.testing.assert_array_equal(b.y[:, 0], b.x[first, cols, 0] + b.x[second, cols, 0])
     expected = (b.x[:, :, 0] * b.x[:, :, 1]).sum(axis=0)
     np.testing.assert_allclose(b.y[:, 0], expected, rtol=1e-6)
 
 
 def test_adding_baseline_mse_is_one_sixth():
+    # predicting the mean 1.0 scores var(U1 + U2) = 2/12, wherever the markers are
     b = adding_problem(T=50, B=200_000, rng=1)
     mse = float(((b.y - 1.0) ** 2).mean())
     assert abs(mse - 1 / 6) < 0.003
+    assert abs(float(b.y.mean()) - 1.0) < 0.005
 
 
 def test_adding_T2_markers_at_both_steps():
