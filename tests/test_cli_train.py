@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rnnviz.cli import main
@@ -63,6 +64,7 @@ def test_text_progress(capsys):
     (["--cell", "transformer"], "--cell"), (["--task", "delayed_recall", "--lag", "80"], "--lag"),
     (["--forget-bias", "1", "--cell", "gru"], "--forget-bias"), (["--frobnicate"], "--frobnicate"),
     (["--out", "/no/such/folder/m.npz"], "--out"), (["--hidden", "a,b"], "--hidden"),
+    (["--forget-bias", "abc"], "--forget-bias"), (["--forget-bias", "nan"], "--forget-bias"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, field, capsys):
     with pytest.raises(SystemExit) as exc_info:
@@ -77,3 +79,38 @@ def test_bad_argument_in_a_real_process_has_no_traceback():
     p = _run("--lr", "-1")
     assert p.returncode == 2
     assert p.stdout == "" and p.stderr.strip().count("\n") == 0 and "--lr" in p.stderr
+
+
+@pytest.mark.parametrize("flag,expected", [([], 1.0), (["--forget-bias", "none"], None),
+                                           (["--forget-bias", "NONE"], None), (["--forget-bias", "0"], 0.0),
+                                           (["--forget-bias", "2.5"], 2.5)])
+def test_forget_bias_defaults_to_one_for_lstm_and_none_keeps_pytorch_init(flag, expected, tmp_path, capsys):
+    from rnnviz.engine.model import load_model
+
+    out = tmp_path / "m.npz"
+    # one Adam step of lr 1e-7 moves each weight by about 1e-7: the saved biases are the initial ones
+    assert main(["train", "--task", "sine", "--length", "4", "--hidden", "6", "--steps", "1", "--lr", "1e-7",
+                 "--log-every", "1", "--json", "--out", str(out), *flag]) == 0
+    capsys.readouterr()
+    params = load_model(out).net.params
+    forget = params["bias_ih_l0"][6:12] + params["bias_hh_l0"][6:12]
+    if expected is None:  # PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for b_ih and b_hh
+        assert np.abs(forget).max() < 2 / np.sqrt(6) and forget.std() > 0.01
+    else:
+        np.testing.assert_allclose(forget, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn_tanh", "rnn_relu"])
+def test_other_cells_need_no_forget_bias_flag(cell, capsys):
+    assert main(["train", "--task", "adding", "--length", "4", "--hidden", "4", "--steps", "1", "--cell", cell,
+                 "--log-every", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["step"] == 1
+    assert main(["train", "--length", "4", "--hidden", "4", "--steps", "1", "--cell", cell,
+                 "--forget-bias", "none", "--json"]) == 0  # asking for the initialiser's biases is harmless
+
+
+def test_help_states_the_forget_bias_default_and_how_to_get_pytorchs(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default 1.0 for an LSTM" in text and "'none'" in text and "PyTorch" in text
