@@ -673,7 +673,7 @@ class TrainingPanel(QWidget):
         t0 = time.perf_counter()
         p0 = PAINT_SECONDS[0]
         v.render(self.history)
-        v.paint_now()   # this view's paint belongs to this slice
+        v.settle()   # one paint, in the next event-loop turn
         self._stale.discard(v)
         self._frame_cost += time.perf_counter() - t0
         self._slice_paint += PAINT_SECONDS[0] - p0

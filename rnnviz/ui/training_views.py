@@ -83,7 +83,12 @@ class _OpaqueGridAxis(pg.AxisItem):
     """An AxisItem whose faint grid lines and minor ticks are drawn in an opaque colour,
     pre-blended with the plot background: the same look, but Qt's raster engine paints an
     opaque line ~10x faster than a translucent one (the translucent grids were most of the
-    cost of repainting the training views while training)."""
+    cost of repainting the training views while training). No automatic SI prefix: it re-set
+    the label (HTML layout, a resize) on every range change, and these axes have no units."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.enableAutoSIPrefix(False)
 
     def generateDrawSpecs(self, p):
         specs = super().generateDrawSpecs(p)
@@ -116,7 +121,6 @@ class LogAxis(_OpaqueGridAxis):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.enableAutoSIPrefix(False)
         self._decades = True
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
@@ -190,6 +194,7 @@ class TrainingHistory:
         self.events: list[tuple[int, str, str]] = []
         self.has_accuracy = False
         self.version = 0
+        self.run = getattr(self, "run", -1) + 1   # changes with every clear(): a new run
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -377,21 +382,28 @@ class _View(QWidget):
         for item in self._items.values():
             item.setData([], [])
         self._series.clear()
+        self._drawn = None
+
+    def _unchanged(self, key) -> bool:
+        """True when ``key`` (what a render depends on) is the one last drawn: views of the
+        metrics (computed every ``metrics_every`` steps) then skip the render, and the repaint."""
+        if getattr(self, "_drawn", None) == key:
+            return True
+        self._drawn = key
+        return False
 
     def render(self, history: TrainingHistory) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def paint_now(self) -> None:
-        """Settle this view for painting now: pending layouts, pyqtgraph's deferred
-        auto-ranges (settled before painting, else pyqtgraph settles them while painting and
-        paints a second time) and the scene's pending updates. The view then paints in this
-        event-loop turn (or the next one), on its own: the panel calls this right after
-        :meth:`render`, so one view's render + paint is one slice of a frame."""
+    def settle(self) -> None:
+        """Settle this view for painting: pending layouts and pyqtgraph's deferred auto-ranges
+        (settled while painting, they make pyqtgraph paint everything a second time). The panel
+        calls it right after :meth:`render`; the view then paints once, in the next event-loop
+        turn, as an event of its own."""
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         scene = self.graphics.scene()
         for _ in range(3):  # a range change can re-clip a curve, which changes its bounds again
             scene.prepareForPaint()
-        QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
 
     def save_png(self, path: str) -> None:
         self.grab().save(path)
@@ -769,6 +781,8 @@ class SpectrumView(_View):
         if snap is None or not history.spectra:
             return
         k, d = self._layer()
+        if self._unchanged((id(history), history.run, len(history.spectra), snap.metrics_step, k, d)):
+            return
         keys = list(history.spectra[-1][k][d].keys())
         x = np.asarray(history.metric_steps, dtype=np.float64)
         for i, key in enumerate(keys):
@@ -847,6 +861,8 @@ class SaturationView(_View):
             return
         sel = self.layer_box.currentData()
         k, d = tuple(sel) if sel is not None else (0, 0)
+        if self._unchanged((id(history), history.run, snap.metrics_step, k, d)):
+            return
         sat = snap.gate_saturation[k][d]
         rows, data = [], []
         for gate, arr in sat.items():
