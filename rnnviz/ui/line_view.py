@@ -14,6 +14,10 @@ TOOLTIP = (
 )
 
 
+#: a dot marks each step of series up to this long
+MAX_DOTS = 200
+
+
 class UnitLineView(TimePlot):
     """Plots ``values[t]`` (one unit's activation) against the time step t."""
 
@@ -28,8 +32,13 @@ class UnitLineView(TimePlot):
         self.plot.addItem(self.zero_line, ignoreBounds=True)
         color = theme.diverging_map().map(0.1, mode="qcolor")
         # a 1-px cosmetic pen: wider antialiased pens go through Qt's slow stroker
-        self.curve = self.plot.plot([], [], pen=pg.mkPen(color, width=1.0),
-                                    symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen(color, width=1.0))
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        # a dot per step while they are distinguishable; typing at the end adds one dot
+        # instead of rebuilding them all
+        self.markers = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(color), pen=None)
+        self.plot.addItem(self.markers)
         self.setToolTip(TOOLTIP)
         self.plot_widget.setToolTip(TOOLTIP)
         self.set_series(np.zeros(0), [], "")
@@ -43,15 +52,20 @@ class UnitLineView(TimePlot):
             raise ValueError(f"values must be a 1-D array (T,), got shape {v.shape}")
         if len(tokens) != v.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {v.shape[0]} values")
+        old = self._values
+        T, n = v.shape[0], old.shape[0]
+        appended = label == self._label and n < T and np.array_equal(old, v[:n], equal_nan=True)
         self._values = v.copy()
         self._label = label
-        T = v.shape[0]
-        # markers only while they are distinguishable
-        self.curve.setSymbol("o" if T <= 200 else None)
         # thousands of steps: no antialiasing (the peak-downsampled curve looks the same)
         self.curve.setData(np.arange(T, dtype=float), v, antialias=T <= 1000)
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
+        if T > MAX_DOTS:
+            if len(self.markers.data):
+                self.markers.setData([], [])
+        elif appended and len(self.markers.data) == n:
+            self.markers.addPoints(x=np.arange(n, T, dtype=float), y=v[n:])
+        else:
+            self.markers.setData(np.arange(T, dtype=float), v)
         self.set_title(label or "selected unit")
         self._set_tokens(tokens)
         vb = self.plot.getViewBox()

@@ -23,6 +23,9 @@ MAX_POINT_LABELS = 40
 #: at most this many scatter markers (the path itself always has every step): every
 #: ``stride``-th step, the stride a power of two, so the marked steps stay put while typing
 MAX_MARKERS = 400
+#: while typing at the end, the path before the last multiple of this many steps is drawn
+#: from a cached pixmap (a 5,000-step path costs ~2 ms to stroke)
+FROZEN_CHUNK = 512
 #: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
 #: while typing at the end, new steps are projected onto the current PCA axes and drawn
@@ -142,6 +145,12 @@ class TrajectoryView(QWidget):
         self._refit_timer.setSingleShot(True)
         self._refit_timer.setInterval(REFIT_MS)
         self._refit_timer.timeout.connect(self.refit)
+        # the path in two pieces: steps up to the last multiple of FROZEN_CHUNK, drawn from a
+        # pixmap cache while typing at the end, and the recent tail, redrawn on each key
+        self.path_frozen = pg.PlotCurveItem([], [], pen=self._pen)
+        self.path_frozen.setCacheMode(self.path_frozen.CacheMode.DeviceCoordinateCache)
+        self.plot.addItem(self.path_frozen)
+        self._frozen_to = 0            # the frozen piece draws steps 0 .. _frozen_to
         self.path = pg.PlotDataItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
         self.markers = pg.ScatterPlotItem(size=8, pen=None)
@@ -240,11 +249,7 @@ class TrajectoryView(QWidget):
         T = pts.shape[0]
         self._W = time_extent(T) if T else 0
         self._label_steps = []
-        if T:
-            # long paths: no antialiasing (thousands of antialiased segments are slow to paint)
-            self.path.setData(pts[:, 0], pts[:, 1], antialias=T <= LONG_PATH, skipFiniteCheck=True)
-        else:
-            self.path.setData([], [])
+        self._draw_path(pts, 0)
         if T == 0:
             self.markers.setData([], [])
             self._marker_key = None
@@ -283,7 +288,7 @@ class TrajectoryView(QWidget):
         old_T = len(self._points)
         self._points = pts.copy()
         self._tokens = list(tokens)
-        self.path.setData(pts[:, 0], pts[:, 1], antialias=T <= LONG_PATH, skipFiniteCheck=True)
+        self._draw_path(pts, start)
         stride = self._marker_stride(T)
         drawn = -(-old_T // stride)  # markers at 0, stride, ... < old_T
         if (stride, self._W) != self._marker_key or (drawn - 1) * stride >= start:
@@ -300,6 +305,31 @@ class TrajectoryView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _draw_path(self, pts: np.ndarray, start: int) -> None:
+        """Draw the path through ``pts`` (T, 2), whose points before ``start`` did not move
+        since the last call (0: all may have)."""
+        T = pts.shape[0]
+        frozen_to = ((T - 1) // FROZEN_CHUNK) * FROZEN_CHUNK if T > FROZEN_CHUNK else 0
+        aa = T <= LONG_PATH
+        if frozen_to != self._frozen_to or start <= frozen_to:
+            if frozen_to:
+                self.path_frozen.setData(pts[:frozen_to + 1, 0], pts[:frozen_to + 1, 1], antialias=aa,
+                                         skipFiniteCheck=True)
+            else:
+                self.path_frozen.setData([], [])
+            self._frozen_to = frozen_to
+        tail = pts[frozen_to:]
+        self.path.setData(tail[:, 0], tail[:, 1], antialias=aa, skipFiniteCheck=True)
+
+    def path_points(self) -> np.ndarray:
+        """The (T, 2) points the drawn path goes through (both pieces)."""
+        x, y = self.path.getOriginalDataset()
+        tail = np.zeros((0, 2)) if x is None else np.c_[x, y]
+        if not self._frozen_to:
+            return tail
+        fx, fy = self.path_frozen.getData()
+        return np.r_[np.c_[fx, fy][:-1], tail]
 
     @staticmethod
     def _marker_stride(T: int) -> int:

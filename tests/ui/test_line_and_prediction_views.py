@@ -26,6 +26,13 @@ def test_line_series_and_curve(qtbot):
     x, y = w.curve.getOriginalDataset()
     np.testing.assert_array_equal(x, np.arange(5))
     np.testing.assert_array_equal(y, v)
+    np.testing.assert_array_equal(np.c_[w.markers.data["x"], w.markers.data["y"]], np.c_[np.arange(5), v])
+    # typing appends a dot; a change earlier in the series redraws them
+    w.set_series(np.r_[v, 0.5], toks + ["!"], "h unit 3")
+    np.testing.assert_array_equal(w.markers.data["y"], np.r_[v, 0.5])
+    w.set_series(np.r_[-v, 0.5], toks + ["!"], "h unit 3")
+    np.testing.assert_array_equal(w.markers.data["y"], np.r_[-v, 0.5])
+    w.set_series(v, toks, "h unit 3")
     assert w.title() == "h unit 3"
     assert [lab for _, lab in w.time_ticks()] == toks
     assert w.toolTip()

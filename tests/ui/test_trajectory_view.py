@@ -188,3 +188,16 @@ def test_labels_write_the_tokens_next_to_their_points_while_typing(view):
     assert len(before & set(after)) >= len(before) - 3  # labels do not jump around
     assert view.labels.texts() == [toks[s] for s in after]
     np.testing.assert_allclose(view.labels.positions(), view.points()[after])
+
+
+def test_long_path_is_drawn_in_a_cached_piece_and_a_tail_that_together_hold_every_step(view):
+    h = _h(1300, 8, seed=6)
+    toks = [f"t{i}" for i in range(1300)]
+    view.update_states(h[:1200], toks[:1200])
+    for T in range(1201, 1211):
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        np.testing.assert_allclose(view.path_points(), view.points())
+    assert view.path_frozen.cacheMode() == view.path_frozen.CacheMode.DeviceCoordinateCache
+    assert len(view.path_frozen.getData()[0]) == 1025  # steps 0..1024 in the cached piece
+    view.refit()
+    np.testing.assert_allclose(view.path_points(), view.points())
