@@ -1,0 +1,164 @@
+"""What a keystroke repaints: time axes that grow in steps, strips instead of whole heatmaps,
+cursors and texts that do not re-lay out the window."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from rnnviz.ui.heatmap_view import HeatmapView
+from rnnviz.ui.text_line import TextLine
+from rnnviz.ui.token_axis import time_extent
+
+
+class EventLog(QObject):
+    """Records (event type, region bounding rect) of the watched widgets."""
+
+    def __init__(self, *widgets, types=(QEvent.Type.Paint,)):
+        super().__init__()
+        self.events = []
+        self._types = types
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, ev):  # noqa: N802 (Qt API)
+        if ev.type() in self._types:
+            rect = ev.region().boundingRect() if ev.type() == QEvent.Type.Paint else None
+            self.events.append((obj, ev.type(), rect))
+        return False
+
+
+@pytest.mark.parametrize("n, width", [(0, 8), (1, 8), (8, 8), (9, 10), (10, 10), (11, 12), (13, 16), (17, 20),
+                                      (100, 128), (128, 128), (129, 160), (1000, 1024), (1025, 1280),
+                                      (5000, 5120)])
+def test_time_extent_known_values(n, width):
+    assert time_extent(n) == width
+
+
+def test_time_extent_leaves_at_most_a_third_empty_and_grows_rarely():
+    ns = np.arange(1, 20_000)
+    w = np.array([time_extent(int(n)) for n in ns])
+    assert np.all(w >= ns) and np.all(np.diff(w) >= 0)
+    assert np.all(ns[ns > 8] / w[ns > 8] > 0.66)
+    assert len(np.unique(w)) < 40  # a handful of widths for 20,000 lengths
+
+
+@pytest.fixture
+def heatmap(qtbot):
+    w = HeatmapView("h")
+    qtbot.addWidget(w)
+    w.resize(800, 300)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _toks(n):
+    return [chr(97 + i % 26) for i in range(n)]
+
+
+def test_typing_inside_the_extent_keeps_the_range_and_repaints_a_strip(heatmap, qtbot):
+    values = np.tanh(np.random.default_rng(0).normal(size=(120, 16)))
+    heatmap.set_data(values[:101], _toks(101), "diverging")
+    heatmap.set_cursor(100)
+    vp = heatmap.plot_widget.viewport()
+    for _ in range(3):  # the first, full paint, and nothing left pending
+        vp.repaint()
+        QApplication.processEvents()
+    vb = heatmap.plot.getViewBox()
+    assert vb.viewRange()[0] == pytest.approx([0, 128])
+    log = EventLog(vp)
+    heatmap.set_data(values[:102], _toks(102), "diverging", changed_from=101)  # between two labels
+    heatmap.set_cursor(101)
+    qtbot.waitUntil(lambda: len(log.events) > 0, timeout=2000)
+    assert vb.viewRange()[0] == pytest.approx([0, 128])  # no re-layout of the axes
+    widths = [rect.width() for _, _, rect in log.events]
+    assert max(widths) < vp.width() / 10  # the new column and the cursor, not the whole view
+    np.testing.assert_array_equal(heatmap.image_data(), values[:102].T)
+    # outgrowing the extent widens the axes once
+    heatmap.set_data(values[:120], _toks(120), "diverging", changed_from=102)
+    heatmap.set_data(values[:120], _toks(120), "diverging")
+    assert vb.viewRange()[0] == pytest.approx([0, 128])
+    more = np.tanh(np.random.default_rng(1).normal(size=(129, 16)))
+    heatmap.set_data(more, _toks(129), "diverging")
+    assert vb.viewRange()[0] == pytest.approx([0, 160])
+
+
+def test_token_axis_is_redrawn_only_when_a_shown_label_changes(heatmap):
+    values = np.zeros((300, 4))
+    heatmap.set_data(values[:201], _toks(201), "sequential")
+    heatmap.grab()
+    axis = heatmap._time_axis
+    step, first, last = axis._last_spec
+    assert step in (2, 5, 10, 20)
+    assert axis.picture is not None
+    n = 202  # token 201 falls between two labelled steps
+    heatmap.set_data(values[:n], _toks(n), "sequential", changed_from=n - 1)
+    assert axis.picture is not None  # cached drawing kept
+    k = ((n + step) // step) * step  # the next labelled step
+    heatmap.set_data(values[:k + 1], _toks(k + 1), "sequential", changed_from=n)
+    assert axis.picture is None  # a new label appears: redrawn
+    heatmap.grab()
+    assert (k + 0.5, _toks(k + 1)[k]) in heatmap.time_ticks()
+
+
+def test_time_cursor_follows_the_view(heatmap):
+    heatmap.set_data(np.zeros((20, 3)), _toks(20), "diverging")
+    heatmap.set_cursor(5)
+    cur = heatmap.cursor_line
+    assert cur.isVisible() and cur.value() == 5.5
+    vb = heatmap.plot.getViewBox()
+    expected = vb.mapViewToScene(QPointF(5.5, 0)).x()
+    assert abs(cur.scenePos().x() - expected) <= 1.0
+    vb.setXRange(0, 10, padding=0)  # zooming moves it with the columns
+    heatmap.grab()
+    expected = vb.mapViewToScene(QPointF(5.5, 0)).x()
+    assert abs(cur.scenePos().x() - expected) <= 1.0
+    heatmap.set_cursor(None)
+    assert not cur.isVisible() and cur.value() is None
+
+
+def test_text_line_changes_do_not_re_lay_out_the_parent(qtbot):
+    parent = QWidget()
+    lay = QVBoxLayout(parent)
+    line = TextLine("start")
+    lay.addWidget(line)
+    lay.addWidget(QWidget())
+    qtbot.addWidget(parent)
+    parent.resize(300, 100)
+    parent.show()
+    qtbot.waitExposed(parent)
+    qtbot.wait(20)
+    log = EventLog(parent, types=(QEvent.Type.LayoutRequest,))
+    height = line.height()
+    for i in range(20):
+        line.setText(f"After step {i} ('x'), the model expects next:" * (1 + i % 3))
+    qtbot.wait(20)
+    assert line.text().startswith("After step 19")
+    assert log.events == [] and line.height() == height
+    assert line.toolTip() == line.text()  # too long for 300 px: elided, full text in the tooltip
+    line.setText("short")
+    assert line.toolTip() == ""
+
+
+def test_typing_does_not_re_lay_out_the_live_views(qtbot):
+    from rnnviz.ui.main_window import MainWindow
+
+    w = MainWindow(restore=False)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    text = 'f(a, [b + (c * d)]) and "say (x)" then g([1, 2], {k: "v"}) or h((y)) ' * 2  # 138 characters
+    w.set_text(text)
+    w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.End)
+    qtbot.wait(50)
+    live = w.live
+    panels = [live.topk, live.unit_line, live.trajectory, *live.heatmaps().values()]
+    log = EventLog(*panels, types=(QEvent.Type.LayoutRequest,))
+    n = w.live.render_count
+    qtbot.keyClicks(w.text_edit, " and")  # 142 characters: inside the same time extent (160)
+    qtbot.waitUntil(lambda: w.live.render_count > n, timeout=3000)
+    for _ in range(3):  # the posted events of the keystrokes (not the timers of a typing pause)
+        QApplication.processEvents()
+    assert log.events == []
+    assert w.live.heatmap("h").shape()[0] == len(text) + 4
