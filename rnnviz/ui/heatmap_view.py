@@ -253,6 +253,45 @@ class ColumnImageItem(pg.ImageItem):
             painter.drawImage(QRectF(nf * b, 0, rem, H), self._qimage, QRectF(nf, 0, 1, H))
 
 
+class RowBand(pg.GraphicsObject):
+    """The outline of one heatmap row (the selected unit) over the steps 0 .. T.
+
+    Its bounding rect spans the heatmap's extent (see ColumnImageItem), so a keystroke that
+    adds a step repaints only the new piece of the outline, not the whole row.
+    """
+
+    def __init__(self, color) -> None:
+        super().__init__()
+        self._pen = pg.mkPen(color, width=2)
+        self._row = 0
+        self._T = 0
+        self._extent = 0
+
+    def set_row(self, row: int, T: int, extent: int) -> None:
+        """Outline row ``row`` over steps 0 .. ``T`` in a heatmap ``extent`` steps wide."""
+        row, T, extent = int(row), int(T), max(int(extent), int(T))
+        if (row, extent) != (self._row, self._extent):
+            self.prepareGeometryChange()
+            self._row, self._T, self._extent = row, T, extent
+            self.update()
+        elif T != self._T:
+            lo, hi = sorted((T, self._T))
+            self._T = T
+            self.update(QRectF(lo - 1, row - 0.5, hi - lo + 2, 2.0))
+
+    def getRegion(self) -> tuple[int, int]:  # noqa: N802 (the LinearRegionItem name it replaces)
+        return self._row, self._row + 1
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return QRectF(-0.5, self._row - 0.5, self._extent + 1.0, 2.0)
+
+    def paint(self, painter, *args) -> None:
+        if self._T <= 0:
+            return
+        painter.setPen(self._pen)
+        painter.drawRect(QRectF(0, self._row, self._T, 1))
+
+
 class HeatmapView(QWidget):
     """Units x time-steps heatmap with token labels, colour bar, time cursor and hover readout.
 
@@ -302,10 +341,7 @@ class HeatmapView(QWidget):
         self.cursor_line = TimeCursor(self.plot.getViewBox(), accent, theme.background_color())
 
         # selected unit: outlined row (no fill, so the row's colours stay readable)
-        self.unit_band = pg.LinearRegionItem(
-            values=(0, 1), orientation="horizontal", movable=False,
-            brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(accent, width=2),
-        )
+        self.unit_band = RowBand(accent)
         self.unit_band.setZValue(15)
         self.unit_band.hide()
         self.plot.addItem(self.unit_band, ignoreBounds=True)
@@ -480,7 +516,7 @@ class HeatmapView(QWidget):
             self.unit_band.hide()
             return
         self._selected = int(unit)
-        self.unit_band.setRegion((self._selected, self._selected + 1))
+        self.unit_band.set_row(self._selected, self.shape()[0], self.image._extent)
         self.unit_band.show()
 
     def selected_unit(self) -> int | None:
