@@ -365,11 +365,38 @@ def _spawn():
     data_r, data_w = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=child_main, args=(cmd_r, data_w), name="rnnviz-training", daemon=True)
     try:
-        proc.start()
+        with _without_main_module():
+            proc.start()
     finally:
         cmd_r.close()   # the child's ends: closed here so a dead child reads as end-of-file
         data_w.close()
     return proc, cmd_w, data_r
+
+
+class _without_main_module:
+    """While starting the child: do not make it re-import this process's ``__main__`` (the
+    "spawn" default). The child runs :func:`rnnviz.training.child.child_main`, which needs
+    nothing from it; re-running the app's (or a user's unguarded) script in the child would
+    be slow at best and, for a script that opens a window, wrong. ``sys.path`` and the working
+    directory are still passed on."""
+
+    def __enter__(self):
+        from multiprocessing import spawn as mp_spawn
+
+        self._mod = mp_spawn
+        self._orig = orig = mp_spawn.get_preparation_data
+
+        def get_preparation_data(name):
+            data = orig(name)
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+            return data
+
+        mp_spawn.get_preparation_data = get_preparation_data
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._mod.get_preparation_data = self._orig
 
 
 def _take_process():
