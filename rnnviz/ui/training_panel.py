@@ -654,14 +654,15 @@ class TrainingPanel(QWidget):
         self._redraw_timer.start(0 if urgent else int(wait * 1000))
 
     def _start_frame(self) -> None:
-        """Begin a frame: render the visible views one per event-loop turn, so timers, input
-        and painting run in between (no single long stall)."""
+        """Begin a frame: render the visible views one slice per event-loop turn (a view's
+        :meth:`slices`), each painted on its own in the next turn, so timers, input and the
+        other views' paints run in between (no single long stall)."""
         if not self._dirty or self._closed:
             return
         self._dirty = False
         self._since_draw.restart()
         self.redraw_count += 1
-        self._frame = [v for v in self.views if v.isVisible()] or []
+        self._frame = [(v, render, settle) for v in self.views if v.isVisible() for render, settle in v.slices()]
         self._stale.update(v for v in self.views if not v.isVisible())
         self._frame_cost = 0.0
         self._draw_next()
@@ -669,11 +670,11 @@ class TrainingPanel(QWidget):
     def _draw_next(self) -> None:
         if not self._frame:
             return
-        v = self._frame.pop(0)
+        v, render, settle = self._frame.pop(0)
         t0 = time.perf_counter()
         p0 = PAINT_SECONDS[0]
-        v.render(self.history)
-        v.settle()   # one paint, in the next event-loop turn
+        render(self.history)
+        settle()   # one paint, in the next event-loop turn
         self._stale.discard(v)
         self._frame_cost += time.perf_counter() - t0
         self._slice_paint += PAINT_SECONDS[0] - p0

@@ -24,7 +24,7 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -347,9 +347,10 @@ class _View(QWidget):
         return changed
 
     def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
-                  legend_offset=(-8, 8)):
+                  legend_offset=(-8, 8), graphics=None):
         axes = {"left": LogAxis("left") if log_y else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
-        p = self.graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
+        graphics = self.graphics if graphics is None else graphics
+        p = graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
         p.setMenuEnabled(False)
         p.hideButtons()
         p.showGrid(x=True, y=True, alpha=0.2)
@@ -395,15 +396,20 @@ class _View(QWidget):
     def render(self, history: TrainingHistory) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def settle(self) -> None:
-        """Settle this view for painting: pending layouts and pyqtgraph's deferred auto-ranges
-        (settled while painting, they make pyqtgraph paint everything a second time). The panel
-        calls it right after :meth:`render`; the view then paints once, in the next event-loop
-        turn, as an event of its own."""
+    def settle(self, graphics=None) -> None:
+        """Settle this view (or one of its graphics widgets) for painting: pending layouts and
+        pyqtgraph's deferred auto-ranges (settled while painting, they make pyqtgraph paint
+        everything a second time). The panel calls it right after a render step; the view then
+        paints once, in the next event-loop turn, as an event of its own."""
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        scene = self.graphics.scene()
+        scene = (self.graphics if graphics is None else graphics).scene()
         for _ in range(3):  # a range change can re-clip a curve, which changes its bounds again
             scene.prepareForPaint()
+
+    def slices(self) -> list:
+        """The steps of one live redraw as (render(history), settle()) pairs, each rendered in
+        its own event-loop turn and painted in the next (a costly view splits its work)."""
+        return [(self.render, self.settle)]
 
     def save_png(self, path: str) -> None:
         self.grab().save(path)
@@ -757,8 +763,16 @@ class SpectrumView(_View):
         self._add_layer_selector("Which layer's recurrent weights and Jacobian to show", lambda _i: self._history and self.render(self._history))
         self._history = None
         self.radius_plot = self._new_plot(0, 0, "spectral radius of W_hh", "training step", "\u03c1", legend=True)
-        self.sv_plot = self._new_plot(1, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
-                                      "\u03c3 (log)", log_y=True, legend=True)
+        # the Jacobian plot in a widget of its own: the live redraw renders and paints the two
+        # halves in separate event-loop turns (this view was the longest single stall)
+        self.sv_graphics = _TimedGraphics()
+        theme.configure_view(self.sv_graphics)
+        self.graphics.setMinimumSize(260, 85)       # together as tall as one view's widget
+        self.sv_graphics.setMinimumSize(260, 85)
+        self.sv_graphics.setToolTip(self.TOOLTIP)
+        self._lay.addWidget(self.sv_graphics, 1)
+        self.sv_plot = self._new_plot(0, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
+                                      "\u03c3 (log)", log_y=True, legend=True, graphics=self.sv_graphics)
         _ref_line(self.radius_plot, 1.0, "1")
         _ref_line(self.sv_plot, 1.0, "1", log=True)
         self._radius_curves: dict[str, pg.PlotDataItem] = {}
@@ -774,14 +788,27 @@ class SpectrumView(_View):
         nd = len(snap.spectral_radius[0]) if L else 0
         self._set_layer_choices([(_layer_name(k, d, nd), (k, d)) for k in range(L) for d in range(nd)])
 
+    def slices(self) -> list:
+        return [(self._render_radius, self.settle), (self._render_sv, lambda: self.settle(self.sv_graphics))]
+
+    def sizeHint(self):  # noqa: N802 - Qt; as big as the other views, though made of two widgets
+        return self.graphics.sizeHint()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt
+        return QSize(260, 170)
+
     def render(self, history: TrainingHistory) -> None:
+        self._render_radius(history)
+        self._render_sv(history)
+
+    def _render_radius(self, history: TrainingHistory) -> None:
         self._history = history
         self._sync_layers(history)
         snap = history.latest
         if snap is None or not history.spectra:
             return
         k, d = self._layer()
-        if self._unchanged((id(history), history.run, len(history.spectra), snap.metrics_step, k, d)):
+        if self._unchanged((id(history), history.run, len(history.spectra), k, d)):
             return
         keys = list(history.spectra[-1][k][d].keys())
         x = np.asarray(history.metric_steps, dtype=np.float64)
@@ -794,6 +821,20 @@ class SpectrumView(_View):
                 c = self._radius_curves[name] = self.radius_plot.plot([], [], pen=pen, name=name)
             y = [s[k][d].get(key, np.nan) for s in history.spectra]
             self._set(c, name, x, y)
+
+    def clear(self) -> None:
+        super().clear()
+        self._sv_drawn = None
+
+    def _render_sv(self, history: TrainingHistory) -> None:
+        snap = history.latest
+        if snap is None or not history.spectra:
+            return
+        k, d = self._layer()
+        key = (id(history), history.run, snap.metrics_step, k, d)
+        if getattr(self, "_sv_drawn", None) == key:
+            return
+        self._sv_drawn = key
         if snap.jacobian_sv is not None and snap.jacobian_steps is not None:
             sv = np.asarray(snap.jacobian_sv[k][d], dtype=np.float64)
             t = np.asarray(snap.jacobian_steps, dtype=np.float64) + 1
