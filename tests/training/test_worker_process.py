@@ -239,3 +239,32 @@ def test_child_module_imports_without_qt():
     code = ("import sys, rnnviz.training.child; "
             "assert 'PySide6' not in sys.modules and 'pyqtgraph' not in sys.modules, 'Qt imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_an_unguarded_script_works_and_is_not_rerun_in_the_child(tmp_path):
+    # "spawn" normally re-imports the parent's main script in the child; a script without the
+    # `if __name__ == "__main__"` guard would then run again there (here: train twice, or fail)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "print('body', flush=True)\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from rnnviz.training.config import TrainConfig\n"
+        "from rnnviz.training.worker import TrainingWorker\n"
+        "w = TrainingWorker(TrainConfig(task='adding', length=6, cell='gru', hidden=(8,), batch=8, val_batch=16,"
+        " steps=5, val_every=5, metrics_every=5))\n"
+        "got = []\n"
+        "w.snapshots.connect(got.extend)\n"
+        "w.start()\n"
+        "t0 = time.time()\n"
+        "while w.state not in ('finished', 'failed') and time.time() - t0 < 60:\n"
+        "    app.processEvents(); time.sleep(0.01)\n"
+        "print(w.state, len(got), w.shutdown(), w.process.exitcode, flush=True)\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    lines = out.stdout.split()
+    assert lines.count("body") == 1, out.stdout + out.stderr
+    assert out.stdout.strip().endswith("finished 5 True 0"), out.stdout + out.stderr
