@@ -182,9 +182,9 @@ LESSONS: tuple[Lesson, ...] = (
         "tanh RNN — the early marked number gets almost no learning signal, and the loss stays near "
         "0.167 (always answering 1).",
         ("rnn", "bptt"),
-        "Press Space to train, watch ||dL/dh_t||; then Reset, set the cell to LSTM, steps to 5000 and "
-        "train again: far more gradient reaches t = 1, and after a plateau at the baseline (a few "
-        "thousand steps) the loss drops well below it.",
+        "Press Space to train, watch ||dL/dh_t||; then Reset, set the cell to LSTM and train again: "
+        "far more gradient reaches t = 1, and after a plateau at the baseline (a thousand steps or "
+        "two) the loss drops well below it. Try the LSTM with forget bias 0: the plateau lasts much longer.",
     ),
     Lesson(
         "exploding-clipping", "Exploding gradients and clipping",

@@ -81,10 +81,10 @@ def test_bad_argument_in_a_real_process_has_no_traceback():
     assert p.stdout == "" and p.stderr.strip().count("\n") == 0 and "--lr" in p.stderr
 
 
-@pytest.mark.parametrize("flag,expected", [([], 1.0), (["--forget-bias", "none"], None),
+@pytest.mark.parametrize("flag,expected", [([], 2.0), (["--forget-bias", "none"], None),
                                            (["--forget-bias", "NONE"], None), (["--forget-bias", "0"], 0.0),
                                            (["--forget-bias", "2.5"], 2.5)])
-def test_forget_bias_defaults_to_one_for_lstm_and_none_keeps_pytorch_init(flag, expected, tmp_path, capsys):
+def test_forget_bias_defaults_to_two_for_lstm_and_none_keeps_pytorch_init(flag, expected, tmp_path, capsys):
     from rnnviz.engine.model import load_model
 
     out = tmp_path / "m.npz"
@@ -113,4 +113,4 @@ def test_help_states_the_forget_bias_default_and_how_to_get_pytorchs(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "default 1.0 for an LSTM" in text and "'none'" in text and "PyTorch" in text
+    assert "default 2.0 for an LSTM" in text and "'none'" in text and "PyTorch" in text

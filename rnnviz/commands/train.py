@@ -99,7 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--init", choices=INITS, default=d.init, help="initialiser (default %(default)s)")
     g.add_argument("--forget-bias", type=_forget_bias, default=argparse.SUPPRESS, metavar="B",
                    help=f"LSTM only: initial forget-gate bias b_if + b_hf (default {LSTM_FORGET_BIAS} for an "
-                        "LSTM, as Gers et al. 2000 and Jozefowicz et al. 2015 recommend); 'none' keeps the "
+                        "LSTM: a memory of ~1 + e^B steps at the start, see Tallec & Ollivier 2018); 'none' keeps the "
                         "initialiser's biases (PyTorch's default U(-1/sqrt(H), 1/sqrt(H)) with --init default)")
     g.add_argument("--recurrent-scale", type=float, default=d.recurrent_scale,
                    help="multiply every W_hh by this after initialisation")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgr
                                QVBoxLayout, QWidget)
 
 from rnnviz.errors import RnnvizError
-from rnnviz.training.config import TrainConfig
+from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.training.loop import Controls, train
 from rnnviz.ui import theme
 from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory, _legend_brush, _ref_line
@@ -36,6 +36,12 @@ def sweep_parameter(task: str) -> str:
     return "lag" if task == "delayed_recall" else "length"
 
 
+
+def _lstm_forget_bias(base) -> float | None:
+    """The forget bias of the LSTM in a comparison: the form's own when it describes an LSTM,
+    else the LSTM default (the form of an RNN or GRU has none)."""
+    return base.forget_bias if base.cell == "lstm" else LSTM_FORGET_BIAS
+
 def sweep_config(base: TrainConfig, cell: str, value: int, steps: int) -> TrainConfig:
     """The config of one sweep run: ``base`` with ``cell``, ``steps`` and the swept value.
 
@@ -43,7 +49,7 @@ def sweep_config(base: TrainConfig, cell: str, value: int, steps: int) -> TrainC
     at the end (its loss/accuracy is the point plotted).
     """
     changes = dict(cell=cell, steps=int(steps), val_every=int(steps), metrics_every=int(steps),
-                   forget_bias=base.forget_bias if cell == "lstm" else None)
+                   forget_bias=_lstm_forget_bias(base) if cell == "lstm" else None)
     if sweep_parameter(base.task) == "lag":
         changes.update(lag=int(value), length=max(base.length, int(value) + 5))
     else:
@@ -246,7 +252,7 @@ class CompareTrainingWidget(QWidget):
         """Start the three runs from ``config_provider()``; False (and a message) if it is invalid."""
         try:
             base = self._provider()
-            configs = {c: replace(base, cell=c, forget_bias=base.forget_bias if c == "lstm" else None)
+            configs = {c: replace(base, cell=c, forget_bias=_lstm_forget_bias(base) if c == "lstm" else None)
                        for c in COMPARE_CELLS}
             for cfg in configs.values():
                 cfg.validate()

@@ -1,4 +1,4 @@
-"""The LSTM forget-gate bias defaults to 1.0 (Gers et al. 2000; Jozefowicz et al. 2015); None keeps
+"""The LSTM forget-gate bias defaults to 2.0 (see LSTM_FORGET_BIAS); None keeps
 the initialiser's (PyTorch's) biases; other cells never get one."""
 import json
 
@@ -16,9 +16,9 @@ def _recurrent(model, net="net"):
 
 
 def test_lstm_default_forget_bias_is_one():
-    assert LSTM_FORGET_BIAS == 1.0
-    assert TrainConfig().cell == "lstm" and TrainConfig().forget_bias == 1.0
-    assert TrainConfig(cell="lstm", task="sine").validate().forget_bias == 1.0
+    assert LSTM_FORGET_BIAS == 2.0
+    assert TrainConfig().cell == "lstm" and TrainConfig().forget_bias == 2.0
+    assert TrainConfig(cell="lstm", task="sine").validate().forget_bias == 2.0
 
 
 @pytest.mark.parametrize("cell", [c for c in CELLS if c != "lstm"])
@@ -32,7 +32,7 @@ def test_other_cells_default_to_no_forget_bias_and_validate(cell):
 def test_replace_changing_the_cell_follows_the_cells_default():
     lstm = TrainConfig(hidden=(8,))
     assert lstm.replace(cell="gru").forget_bias is None
-    assert lstm.replace(cell="gru").replace(cell="lstm").forget_bias == 1.0
+    assert lstm.replace(cell="gru").replace(cell="lstm").forget_bias == 2.0
     assert TrainConfig(forget_bias=None).replace(steps=5).forget_bias is None  # kept when cell unchanged
     assert TrainConfig(forget_bias=2.0).replace(cell="lstm").forget_bias == 2.0
     assert TrainConfig(cell="gru").replace(cell="lstm", forget_bias=None).forget_bias is None
@@ -45,24 +45,24 @@ def test_dict_round_trip_keeps_explicit_none_and_fills_a_missing_key():
     assert json.loads(json.dumps(old))["forget_bias"] is None
     assert TrainConfig.from_dict(old).forget_bias is None
     d = TrainConfig(hidden=(8,)).to_dict()
-    assert d["forget_bias"] == 1.0
+    assert d["forget_bias"] == 2.0
     del d["forget_bias"]
-    assert TrainConfig.from_dict(d).forget_bias == 1.0
+    assert TrainConfig.from_dict(d).forget_bias == 2.0
     assert TrainConfig.from_dict(dict(d, cell="gru")).forget_bias is None
 
 
-def test_default_config_builds_lstm_with_forget_bias_one_in_every_layer_and_direction():
+def test_default_config_builds_lstm_with_the_default_forget_bias_in_every_layer_and_direction():
     cfg = TrainConfig(task="adding", hidden=(8, 6), bidirectional=True)
     model = build_model(cfg)
-    assert model.init_config["forget_bias"] == 1.0
+    assert model.init_config["forget_bias"] == 2.0
     params = _recurrent(model)
     seen = 0
     for name, arr in params.items():
         if name.startswith("bias_ih"):
             h = arr.shape[0] // 4
-            np.testing.assert_array_equal(arr[h:2 * h], 1.0)
+            np.testing.assert_array_equal(arr[h:2 * h], LSTM_FORGET_BIAS)
             np.testing.assert_array_equal(params[name.replace("bias_ih", "bias_hh")][h:2 * h], 0.0)
-            assert not np.all(arr[:h] == 1.0)  # only the forget block
+            assert not np.all(arr[:h] == LSTM_FORGET_BIAS)  # only the forget block
             seen += 1
     assert seen == 4  # 2 layers x 2 directions
 
@@ -103,5 +103,5 @@ def test_encoder_decoder_lstm_gets_the_default_forget_bias_in_both_networks():
     model = build_model(TrainConfig(task="reversal", hidden=(8,), n_symbols=4, length=5))
     for net in ("net", "decoder_net"):
         b = _recurrent(model, net)
-        np.testing.assert_array_equal(b["bias_ih_l0"][8:16], 1.0)
+        np.testing.assert_array_equal(b["bias_ih_l0"][8:16], LSTM_FORGET_BIAS)
         np.testing.assert_array_equal(b["bias_hh_l0"][8:16], 0.0)
