@@ -8,6 +8,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
@@ -327,10 +328,7 @@ class HeatmapView(QWidget):
 
         self.image = ColumnImageItem()
         self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(
-            values=theme.levels_for("diverging"), colorMap=theme.diverging_map(),
-            interactive=False, width=14,
-        )
+        self.colorbar = ColorBar(values=theme.levels_for("diverging"), colorMap=theme.diverging_map(), width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         theme.cache_plot_axes(self.plot)
         theme.cache_plot_axes(self.colorbar)

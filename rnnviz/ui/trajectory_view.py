@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
+from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import short_label, time_extent
 
@@ -163,8 +164,7 @@ class TrajectoryView(QWidget):
         self.cursor_marker.hide()
         self.plot.addItem(self.cursor_marker, ignoreBounds=True)
 
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=theme.sequential_map(),
-                                        interactive=False, width=12, label="step")
+        self.colorbar = ColorBar(values=(0, 1), colorMap=theme.sequential_map(), width=12, label="step")
         self.plot.layout.addItem(self.colorbar, 2, 5)
         theme.cache_plot_axes(self.plot)
         theme.cache_plot_axes(self.colorbar)

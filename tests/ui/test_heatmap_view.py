@@ -269,3 +269,21 @@ def test_time_labels_can_be_hidden(view):
     assert not view.time_labels_shown()
     view.set_time_labels(True)
     assert view.time_labels_shown()
+
+
+def test_colour_bar_drives_the_image_lookup_table_and_levels(view):
+    from rnnviz.ui import theme
+
+    view.set_data(_data(), list("hello world!"), "sequential")
+    bar = view.colorbar
+    assert bar.levels() == (0.0, 1.0)
+    np.testing.assert_array_equal(view.image.lut, theme.sequential_map().getLookupTable(nPts=256))
+    assert tuple(float(v) for v in view.image.levels) == (0.0, 1.0)
+    assert tuple(bar.axis.range) == (0.0, 1.0)
+    view.set_data(_data() * 3, list("hello world!"), "free")
+    lo, hi = bar.levels()
+    assert lo == pytest.approx(float((_data() * 3).min())) and hi == pytest.approx(float((_data() * 3).max()))
+    assert tuple(float(v) for v in view.image.levels) == (lo, hi)
+    view.set_data(_data(), list("hello world!"), "diverging")
+    np.testing.assert_array_equal(view.image.lut, theme.diverging_map().getLookupTable(nPts=256))
+    assert bar.strip.boundingRect().height() > 50  # as tall as the heatmap, not a stub
