@@ -57,8 +57,9 @@ class UnitLineView(TimePlot):
         appended = label == self._label and n < T and np.array_equal(old, v[:n], equal_nan=True)
         self._values = v.copy()
         self._label = label
-        # thousands of steps: no antialiasing (the peak-downsampled curve looks the same)
-        self.curve.setData(np.arange(T, dtype=float), v, antialias=T <= 1000)
+        # no antialiasing once the dots are gone: an antialiased path is blended, and Qt blends
+        # paths taller than ~96 pixel rows on its thread pool (slow when the machine is busy)
+        self.curve.setData(np.arange(T, dtype=float), v, antialias=T <= MAX_DOTS)
         if T > MAX_DOTS:
             if len(self.markers.data):
                 self.markers.setData([], [])

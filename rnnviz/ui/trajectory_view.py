@@ -126,8 +126,7 @@ class TrajectoryView(QWidget):
         self.plot.setLabel("left", "PC 2")
         # axes through the origin (= the mean hidden state) instead of a grid: a grid costs
         # ~3 ms per paint in the raster engine, and the plot repaints on every keystroke
-        guide = QColor(theme.foreground_color())
-        guide.setAlpha(60)
+        guide = theme.opaque(theme.foreground_color(), 60)
         self._origin = []
         for angle in (0, 90):
             line = pg.InfiniteLine(pos=0, angle=angle, movable=False, pen=pg.mkPen(guide, width=1))
@@ -135,10 +134,8 @@ class TrajectoryView(QWidget):
             self.plot.addItem(line, ignoreBounds=True)
             self._origin.append(line)
 
-        fg = QColor(theme.foreground_color())
-        fg.setAlpha(110)
         # a cosmetic 1-px pen: wider antialiased pens go through Qt's stroker (~30 ms a paint)
-        self._pen = pg.mkPen(fg, width=1)
+        self._pen = pg.mkPen(theme.opaque(theme.foreground_color(), 110), width=1)
         self._brushes = [QBrush(QColor(*c)) for c in theme.sequential_map().map(
             np.linspace(0.0, 1.0, _N_COLORS), mode="byte").tolist()]
         self._pca = StreamingPCA(refit_interval=float("inf"))

@@ -91,3 +91,16 @@ def test_every_widget_has_a_tooltip(qtbot, cls):
     w = cls()
     qtbot.addWidget(w)
     assert len(w.toolTip()) > 40
+
+
+def test_opaque_colour_looks_like_the_translucent_one_over_the_background():
+    from PySide6.QtGui import QColor
+
+    from rnnviz.ui import theme
+
+    fg, bg = QColor(theme.foreground_color()), QColor(theme.background_color())
+    c = theme.opaque(fg, 110)
+    assert c.alpha() == 255
+    for got, f, b in ((c.red(), fg.red(), bg.red()), (c.green(), fg.green(), bg.green()), (c.blue(), fg.blue(), bg.blue())):
+        assert abs(got - (110 / 255 * f + (1 - 110 / 255) * b)) <= 0.5
+    assert theme.opaque(fg, 255).name() == fg.name() and theme.opaque(fg, 0).name() == bg.name()
