@@ -103,6 +103,7 @@ class StreamingPCA:
         self._points = np.zeros((0, 2))
         self._last_fit = -np.inf
         self._updates_since_fit = 0
+        self._stale = False               # True: _sum/_scatter lag behind _rows (lazy updates)
         self.exact = True                 # the points equal a fresh PCA of the current rows
 
     # ------------------------------------------------------------------ state
@@ -116,9 +117,13 @@ class StreamingPCA:
         return self._ratio.copy()
 
     # ------------------------------------------------------------------ update
-    def update(self, h: np.ndarray, changed_from: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def update(self, h: np.ndarray, changed_from: int = 0, lazy: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Bring the projection up to date with ``h`` (T, H), whose rows before
-        ``changed_from`` equal those of the previous call. Returns (points (T, 2), ratio (2,))."""
+        ``changed_from`` equal those of the previous call. Returns (points (T, 2), ratio (2,)).
+
+        ``lazy``: once there is a basis, project the changed rows onto it whatever changed (an
+        edit at the start of a long text too) and leave the scatter sums and the refit to
+        :meth:`refit` (the live view calls it when typing pauses)."""
         h = np.asarray(h)  # only the rows folded in are converted to float64 (typing: one row)
         if h.ndim != 2:
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
@@ -135,7 +140,10 @@ class StreamingPCA:
         new = np.asarray(h[start:], dtype=np.float64)
         if new.size and not np.all(np.isfinite(new)):
             raise ValueError("h must hold only finite values")
-        if start == 0:
+        defer = lazy and self._basis.shape[0] > 0 and T >= 8
+        if defer or self._stale:
+            pass  # the sums are recomputed from the rows when needed
+        elif start == 0:
             self._sum = new.sum(axis=0)
             self._scatter = new.T @ new
         else:
@@ -157,6 +165,15 @@ class StreamingPCA:
             grown[:start] = self._points[:start]
             self._points = grown
         self._updates_since_fit += 1
+        if defer:
+            self._stale = True
+            self._project(start)
+            self.exact = False
+            return self.points, self._ratio.copy()
+        if self._stale:
+            rows = self._rows[:T]
+            self._sum, self._scatter = rows.sum(axis=0), rows.T @ rows
+            self._stale = False
         now = self._clock()
         # only the tail changed (typing at the end): the basis may wait
         tail_only = self._basis.shape[0] > 0 and start >= max(1, T // 2) and T >= 8
@@ -170,6 +187,10 @@ class StreamingPCA:
     def refit(self) -> tuple[np.ndarray, np.ndarray]:
         """Refit the basis on all current rows and re-project every point (exact again)."""
         if self._n:
+            if self._stale:
+                rows = self._rows[:self._n]
+                self._sum, self._scatter = rows.sum(axis=0), rows.T @ rows
+                self._stale = False
             self._fit(self._clock())
         return self.points, self._ratio.copy()
 

@@ -29,10 +29,10 @@ MAX_MARKERS = 400
 FROZEN_CHUNK = 512
 #: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
-#: while typing at the end, new steps are projected onto the current PCA axes and drawn
-#: without moving the earlier points; the axes are refitted exactly once typing pauses for
-#: this long, or at once when the text outgrows the time range (see time_extent), when every
-#: time view is redrawn anyway
+#: while typing, changed steps are projected onto the current PCA axes (typing at the end
+#: draws just the new points; an edit earlier re-projects the rest); the axes are refitted
+#: exactly once typing pauses for this long, or at once when the text outgrows the time range
+#: (see time_extent), when every time view is redrawn anyway
 REFIT_MS = 250
 #: number of marker colours (markers share pooled brushes: creating QBrushes is slow)
 _N_COLORS = 128
@@ -210,7 +210,7 @@ class TrajectoryView(QWidget):
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
         T, prev_T = h.shape[0], len(self._points)
-        points, ratio = self._pca.update(h, changed_from)
+        points, ratio = self._pca.update(h, changed_from, lazy=True)
         if not self._pca.exact and time_extent(T) != self._W:
             points, ratio = self._pca.refit()
         if self._pca.exact:

@@ -221,3 +221,28 @@ def test_streaming_pca_between_refits_projects_new_steps_on_the_current_axes():
     pts, _ = p.update(h[:104], changed_from=103)
     assert p.exact
     np.testing.assert_allclose(pts, pca_2d_with_variance(h[:104])[0], atol=1e-8)
+
+
+def test_streaming_pca_lazy_updates_project_on_the_current_axes_until_refit():
+    from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
+
+    h = _walk(200)
+    p = StreamingPCA(refit_interval=float("inf"))
+    p.update(h[:150], lazy=True)  # no basis yet: fitted
+    assert p.exact
+    before = p.points.copy()
+    mean = h[:150].mean(axis=0)
+    basis = np.linalg.lstsq(h[:150] - mean, before, rcond=None)[0]
+    edited = h[:160].copy()
+    edited[:5] *= -1  # an edit at the start
+    pts, _ = p.update(edited, changed_from=0, lazy=True)
+    assert not p.exact
+    np.testing.assert_allclose(pts, (edited - mean) @ basis, atol=1e-6)
+    # a later exact (non-lazy) update and a refit both see every row
+    pts, _ = p.refit()
+    assert p.exact
+    np.testing.assert_allclose(pts, pca_2d_with_variance(edited)[0], atol=1e-8)
+    p.update(edited[:100], changed_from=100, lazy=True)  # the sums lag behind the rows
+    p.update(edited[:101], changed_from=100)  # an eager update catches them up from the rows
+    pts, _ = p.refit()
+    np.testing.assert_allclose(pts, pca_2d_with_variance(edited[:101])[0], atol=1e-8)
