@@ -20,6 +20,7 @@ editable and apply between steps. Snapshots are accumulated in a
 from __future__ import annotations
 
 import math
+import os
 import time
 
 from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer, Signal
@@ -39,8 +40,10 @@ __all__ = ["TrainingPanel", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes", "
 #: the views are redrawn at most this many times a second
 MAX_FPS = 30
 #: at most this fraction of the GUI thread's time goes to drawing the live views (slower
-#: machines get fewer frames, never a frozen window or a starved training thread)
-GUI_BUDGET = 0.4
+#: machines get fewer frames, never a frozen window or a starved training process). Training
+#: runs in a process of its own that needs a whole core: with two cores or fewer, drawing gets
+#: less, so that the two do not slow each other down.
+GUI_BUDGET = 0.4 if (os.cpu_count() or 1) > 2 else 0.25
 #: ...but redraw at least this often (seconds between frames)
 MAX_INTERVAL = 0.5
 
