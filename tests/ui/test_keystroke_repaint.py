@@ -162,3 +162,57 @@ def test_typing_does_not_re_lay_out_the_live_views(qtbot):
         QApplication.processEvents()
     assert log.events == []
     assert w.live.heatmap("h").shape()[0] == len(text) + 4
+
+
+def _screen(window):
+    """The pixels of ``window`` as the screen has them (the offscreen backing store), (h, w) uint32."""
+    from PySide6.QtGui import QImage
+
+    img = QApplication.primaryScreen().grabWindow(window.winId()).toImage()
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    a = np.frombuffer(img.constBits(), np.uint32, count=img.height() * img.bytesPerLine() // 4)
+    return a.reshape(img.height(), img.bytesPerLine() // 4)[:, :img.width()].copy()
+
+
+def test_partial_repaints_leave_the_same_pixels_as_a_full_repaint(qtbot):
+    """Typing, deleting and editing repaint only what changed; the screen must still show exactly
+    what repainting the whole window shows."""
+    from PySide6.QtCore import Qt
+
+    from rnnviz.ui.main_window import MainWindow
+
+    flash = QApplication.cursorFlashTime()
+    QApplication.setCursorFlashTime(0)  # a blinking text cursor would change pixels between the shots
+    w = MainWindow(restore=False)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_text('f(a, [b + (c * d)]) and "say (x)" then g([1, 2], {k: "v"}) ' * 4)
+    w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.End)
+    for _ in range(3):
+        w.repaint()
+        QApplication.processEvents()
+
+    def settle():
+        n = w.live.render_count
+        qtbot.waitUntil(lambda: w.live.render_count > n, timeout=3000)
+        for _ in range(3):
+            QApplication.processEvents()
+
+    for ch in 'x(y) [z] "w"':
+        qtbot.keyClick(w.text_edit, ch)
+        settle()
+    for _ in range(3):
+        qtbot.keyClick(w.text_edit, Qt.Key.Key_Backspace)
+        settle()
+    w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.Start)
+    qtbot.keyClick(w.text_edit, "(")
+    settle()
+    incremental = _screen(w)
+    w.repaint()
+    QApplication.processEvents()
+    full = _screen(w)
+    QApplication.setCursorFlashTime(flash)
+    assert incremental.shape == full.shape and incremental.size > 100_000
+    assert np.count_nonzero(incremental != full) == 0
