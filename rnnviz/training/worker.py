@@ -905,9 +905,20 @@ class TrainingWorker(QObject):
         mode = DEFAULT_MODE if mode is None else mode
         if mode not in MODES:
             raise RnnvizError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
+        #: why process mode fell back to a thread (None when it did not)
+        self.fallback_reason = None
+        self._runner = None
+        if mode == "process":
+            try:
+                self._runner = _ProcessRunner(config, model, max_rate, optimizer_state, start_step)
+            except RnnvizError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - no process (OS limits, an unpicklable model): a thread will do
+                self.fallback_reason = f"{type(exc).__name__}: {exc}"
+                mode = "thread"
+        if self._runner is None:
+            self._runner = _Runner(config, model, max_rate, optimizer_state, start_step)
         self.mode = mode
-        runner = _ProcessRunner if mode == "process" else _Runner
-        self._runner = runner(config, model, max_rate, optimizer_state, start_step)
         self._runner.captured.connect(self.captured)
         self._state = "idle"
         self._runner.snapshots.connect(self._on_snapshots)

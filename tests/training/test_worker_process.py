@@ -268,3 +268,21 @@ def test_an_unguarded_script_works_and_is_not_rerun_in_the_child(tmp_path):
     lines = out.stdout.split()
     assert lines.count("body") == 1, out.stdout + out.stderr
     assert out.stdout.strip().endswith("finished 5 True 0"), out.stdout + out.stderr
+
+
+def test_falls_back_to_a_thread_when_no_process_can_start(qtbot, monkeypatch):
+    def no_process():
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(worker_mod, "_take_process", no_process)
+    w = TrainingWorker(tiny(steps=3))
+    try:
+        assert w.mode == "thread" and w.process is None and "Resource temporarily" in w.fallback_reason
+        got = []
+        w.snapshots.connect(got.extend)
+        with qtbot.waitSignal(w.state_changed, timeout=TIMEOUT, check_params_cb=lambda s: s == "finished"):
+            w.start()
+        qtbot.waitUntil(lambda: bool(got) and got[-1].event == "done", timeout=TIMEOUT)
+        assert [s.step for s in got] == [1, 2, 3]
+    finally:
+        assert w.shutdown(5000)
