@@ -138,6 +138,13 @@ def _fmt_time(seconds: float) -> str:
 
 
 # ----------------------------------------------------------------------------- the panel
+def _lazy_view(name: str) -> property:
+    def get(self):
+        self._ensure_views()
+        return self._v[name]
+    return property(get, doc=f"The panel's {name} (built on first use).")
+
+
 class TrainingPanel(QWidget):
     """Controls and live views of one training run, plus the compare tab.
 
@@ -147,6 +154,17 @@ class TrainingPanel(QWidget):
 
     state_changed = Signal(str)
     message = Signal(str)
+
+    loss_view = _lazy_view("loss_view")
+    step_norm_view = _lazy_view("step_norm_view")
+    history_view = _lazy_view("history_view")
+    ratio_view = _lazy_view("ratio_view")
+    grad_norm_view = _lazy_view("grad_norm_view")
+    spectrum_view = _lazy_view("spectrum_view")
+    saturation_view = _lazy_view("saturation_view")
+    views = _lazy_view("views")
+    tabs = _lazy_view("tabs")
+    compare = _lazy_view("compare")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,7 +194,12 @@ class TrainingPanel(QWidget):
 
         self._make_actions()
         form = self._make_form()
-        self._make_views()
+        # the plots (~0.4 s of pyqtgraph set-up) are built when the panel is first shown or a
+        # view is first used (see _ensure_views), not while the app starts on the Memory tab
+        self._v: dict = {}
+        self._views_host = QWidget()
+        self._views_layout = QVBoxLayout(self._views_host)
+        self._views_layout.setContentsMargins(0, 0, 0, 0)
 
         # ---- controls column: buttons, progress, banner, form
         left = QWidget()
@@ -215,7 +238,7 @@ class TrainingPanel(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
-        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self._views_host, 1)
         self._on_task_changed()
         self._on_cell_changed()
         self._update_buttons()
@@ -332,41 +355,56 @@ class TrainingPanel(QWidget):
                                self.optimizer_box, self.batch_spin, self.steps_spin, self.seed_spin]
         return w
 
+    def views_built(self) -> bool:
+        """Whether the plots exist yet (they are built on first show or first use)."""
+        return bool(self._v)
+
+    def _ensure_views(self) -> None:
+        if self._v:
+            return
+        self._make_views()
+        self._views_layout.addWidget(self._v["tabs"])
+        self._v["tabs"].show()  # (visible with the panel; added to a shown panel it would wait a turn)
+        self._on_task_changed()
+        if len(self.history):
+            self.redraw(force=True)  # a run that went on before the panel was first shown
+
     def _make_views(self) -> None:
         from rnnviz.ui.compare_training import CompareTrainingWidget
 
-        self.loss_view = LossView()
-        self.step_norm_view = StepNormView()
-        self.history_view = NormHistoryView()
-        self.ratio_view = GradRatioView()
-        self.grad_norm_view = GradNormView()
-        self.spectrum_view = SpectrumView()
-        self.saturation_view = SaturationView()
-        self.views = [self.loss_view, self.step_norm_view, self.history_view, self.ratio_view,
-                      self.grad_norm_view, self.spectrum_view, self.saturation_view]
-        self.tabs = QTabWidget()
+        v = self._v
+        v["loss_view"] = LossView()
+        v["step_norm_view"] = StepNormView()
+        v["history_view"] = NormHistoryView()
+        v["ratio_view"] = GradRatioView()
+        v["grad_norm_view"] = GradNormView()
+        v["spectrum_view"] = SpectrumView()
+        v["saturation_view"] = SaturationView()
+        v["views"] = [v["loss_view"], v["step_norm_view"], v["history_view"], v["ratio_view"],
+                      v["grad_norm_view"], v["spectrum_view"], v["saturation_view"]]
+        v["tabs"] = QTabWidget()
         grads = QWidget()
         g = QGridLayout(grads)
         g.setContentsMargins(2, 2, 2, 2)
-        g.addWidget(self.loss_view, 0, 0)
-        g.addWidget(self.step_norm_view, 0, 1)
-        g.addWidget(self.history_view, 0, 2)
-        g.addWidget(self.ratio_view, 1, 0)
-        g.addWidget(self.grad_norm_view, 1, 1)
-        g.addWidget(self.spectrum_view, 1, 2)
-        self.tabs.addTab(grads, "Loss && gradients")
+        g.addWidget(v["loss_view"], 0, 0)
+        g.addWidget(v["step_norm_view"], 0, 1)
+        g.addWidget(v["history_view"], 0, 2)
+        g.addWidget(v["ratio_view"], 1, 0)
+        g.addWidget(v["grad_norm_view"], 1, 1)
+        g.addWidget(v["spectrum_view"], 1, 2)
+        v["tabs"].addTab(grads, "Loss && gradients")
         gates = QWidget()
         gl = QHBoxLayout(gates)
         gl.setContentsMargins(2, 2, 2, 2)
-        gl.addWidget(self.saturation_view)
-        self.tabs.addTab(gates, "Gates")
-        self.compare = CompareTrainingWidget(self.config_from_form)
-        self.tabs.addTab(self.compare, "Compare RNN / GRU / LSTM")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.tabs.setTabToolTip(0, "Loss, per-step gradient norms and their history, the gradient ratio,\n"
+        gl.addWidget(v["saturation_view"])
+        v["tabs"].addTab(gates, "Gates")
+        v["compare"] = CompareTrainingWidget(self.config_from_form)
+        v["tabs"].addTab(v["compare"], "Compare RNN / GRU / LSTM")
+        v["tabs"].currentChanged.connect(self._on_tab_changed)
+        v["tabs"].setTabToolTip(0, "Loss, per-step gradient norms and their history, the gradient ratio,\n"
                                    "the global gradient norm and the recurrent spectra of the current run")
-        self.tabs.setTabToolTip(1, "Gate saturation per unit and the mean LSTM forget gate")
-        self.tabs.setTabToolTip(2, "Train a tanh RNN, a GRU and an LSTM on the same task, data and seed at\n"
+        v["tabs"].setTabToolTip(1, "Gate saturation per unit and the mean LSTM forget gate")
+        v["tabs"].setTabToolTip(2, "Train a tanh RNN, a GRU and an LSTM on the same task, data and seed at\n"
                                    "once; sweep the lag or length")
 
     # ------------------------------------------------------------------ form
@@ -378,8 +416,8 @@ class TrainingPanel(QWidget):
         self.bidir_check.setEnabled(task != "reversal" and self._state not in ("running", "paused"))
         if task == "reversal":
             self.bidir_check.setChecked(False)
-        self.loss_view.set_baseline(1 / 6 if task == "adding" else None, "predict 1: MSE 0.167")
-        if getattr(self, "compare", None) is not None:
+        if self._v:
+            self.loss_view.set_baseline(1 / 6 if task == "adding" else None, "predict 1: MSE 0.167")
             self.compare.update_sweep_label(task)
 
     def _on_cell_changed(self) -> None:
@@ -599,7 +637,8 @@ class TrainingPanel(QWidget):
         if w is not None:
             ok = w.shutdown(timeout_ms) and ok
             self._last_thread = w.training_thread
-        ok = self.compare.shutdown(timeout_ms) and ok
+        if self._v:
+            ok = self.compare.shutdown(timeout_ms) and ok
         if self._state in ("running", "paused"):
             self._set_state("stopped")
         return ok
@@ -609,6 +648,7 @@ class TrainingPanel(QWidget):
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt
+        self._ensure_views()
         super().showEvent(event)
         self._prewarm()
 
@@ -660,8 +700,8 @@ class TrainingPanel(QWidget):
         """Begin a frame: render the visible views one slice per event-loop turn (a view's
         :meth:`slices`), each painted on its own in the next turn, so timers, input and the
         other views' paints run in between (no single long stall)."""
-        if not self._dirty or self._closed:
-            return
+        if not self._dirty or self._closed or not self._v:
+            return  # (views not built: they render the whole history when they are)
         self._dirty = False
         self._since_draw.restart()
         self.redraw_count += 1

@@ -211,3 +211,32 @@ def test_panel_compare_tab_uses_form(qtbot, panel):
     panel.hidden_edit.setText("abc")
     assert not panel.compare.start()
     assert "hidden:" in panel.compare.status.text()
+
+
+def test_plots_are_built_on_first_show_and_draw_what_was_recorded_before(qtbot):
+    from rnnviz.training.loop import train
+
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.set_config(tiny(steps=6))
+    assert not p.views_built()  # app start-up does not pay for the training plots
+    for snap in train(tiny(steps=6)):
+        p.show_snapshot(snap)  # a run recorded while the panel was hidden
+    assert not p.views_built() and len(p.history) == 6
+    p.resize(1200, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    assert p.views_built() and p.tabs.isVisible()
+    x, y = p.loss_view.train_curve.getData()
+    np.testing.assert_array_equal(x, np.asarray(p.history.steps, dtype=float))
+    np.testing.assert_allclose(y, np.log10(np.asarray(p.history.train_loss, dtype=float)))  # a log axis
+    assert p.shutdown(10_000)
+
+
+def test_using_a_view_before_show_builds_the_plots(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    assert not p.views_built()
+    assert p.compare.isVisibleTo(p.tabs) is not None and p.views_built()
+    assert p.tabs.count() == 3 and p.tabs.parent() is p._views_host
+    assert p.shutdown(10_000)
