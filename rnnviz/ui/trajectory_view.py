@@ -259,10 +259,7 @@ class TrajectoryView(QWidget):
             self._place_labels([], pts)
         else:
             self.hint.hide()
-            stride = self._marker_stride(T)
-            idx = np.arange(0, T, stride)
-            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
-            self._marker_key = (stride, self._W)
+            self._draw_markers(pts, 0, 0, full=True)
             self._set_colorbar_steps(self._W)
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
             self._set_axis_label("bottom", "PC 1" + pct[0])
@@ -286,22 +283,28 @@ class TrajectoryView(QWidget):
         self._points = pts.copy()
         self._tokens = list(tokens)
         self._draw_path(pts, start)
-        stride = self._marker_stride(T)
-        drawn = -(-old_T // stride)  # markers at 0, stride, ... < old_T
-        if (stride, self._W) != self._marker_key or (drawn - 1) * stride >= start:
-            idx = np.arange(0, T, stride)  # a marked step changed or the stride did
-            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
-            self._marker_key = (stride, self._W)
-        else:
-            idx = np.arange(drawn * stride, T, stride)
-            if idx.size:
-                self.markers.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+        self._draw_markers(pts, start, old_T)
         self._fit_range(pts)
         self._place_labels(self._choose_label_steps(), pts)
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _draw_markers(self, pts: np.ndarray, start: int, old_T: int, full: bool = False) -> None:
+        """Markers at every ``stride``-th step of ``pts`` (T, 2); those before ``start`` of the
+        ``old_T`` drawn last time did not move (``full``: draw them all anew)."""
+        T = pts.shape[0]
+        stride = self._marker_stride(T)
+        drawn = -(-old_T // stride)  # markers at 0, stride, ... < old_T
+        if full or (stride, self._W) != self._marker_key or (drawn - 1) * stride >= start:
+            idx = np.arange(0, T, stride)  # all of them: a marked step changed, or the stride
+            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+            self._marker_key = (stride, self._W)
+        else:
+            idx = np.arange(drawn * stride, T, stride)
+            if idx.size:
+                self.markers.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
 
     def _draw_path(self, pts: np.ndarray, start: int) -> None:
         """Draw the path through ``pts`` (T, 2), whose points before ``start`` did not move
