@@ -216,3 +216,26 @@ def test_partial_repaints_leave_the_same_pixels_as_a_full_repaint(qtbot):
     QApplication.setCursorFlashTime(flash)
     assert incremental.shape == full.shape and incremental.size > 100_000
     assert np.count_nonzero(incremental != full) == 0
+
+
+def test_token_axis_draws_the_labels_it_chose_at_their_columns(heatmap):
+    toks = list("the cat sat")
+    heatmap.set_data(np.zeros((len(toks), 3)), toks, "diverging")
+    heatmap.grab()
+    axis = heatmap._time_axis
+    texts = [t for _, t in axis.drawn_labels]
+    assert texts == [lab for _, lab in heatmap.time_ticks()] == ["t", "h", "e", "\u2423", "c", "a", "t", "\u2423", "s",
+                                                                "a", "t"]
+    xs = [x for x, _ in axis.drawn_labels]
+    vb = heatmap.plot.getViewBox()
+    for (x, _), step in zip(axis.drawn_labels, range(len(toks))):  # the centre of each column
+        expected = axis.mapFromScene(vb.mapViewToScene(QPointF(step + 0.5, 0))).x()
+        assert abs(x - expected) < 1.0
+    assert xs == sorted(xs)
+    long = [f"w{i}" for i in range(3000)]
+    heatmap.set_data(np.zeros((3000, 3)), long, "diverging")
+    heatmap.grab()
+    assert 2 <= len(axis.drawn_labels) <= 60
+    chosen = [long[int(round(v - 0.5))] for v in axis.last_ticks]
+    it = iter(chosen)
+    assert all(t in it for _, t in axis.drawn_labels)  # the chosen labels, in order (edge ones may not fit)
