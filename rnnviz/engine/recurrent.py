@@ -317,11 +317,10 @@ class Recurrent:
             d_x, d_hn, dh0 = cells.gru_backward(rev(cache.buffers["gates"]), rev(cache.h), rev(cache.hn), whh,
                                                  cache.h0, m, rev(dh), truncate)
             d_x, d_hn = rev(d_x), rev(d_hn)
-            d_hid = None
         else:
             d_a, dh0 = cells.rnn_backward(rev(cache.buffers["gates"]), rev(cache.h), whh, cache.h0, m, rev(dh),
                                           relu=self.cell == "rnn_relu", truncate=truncate)
-            d_x = d_hid = rev(d_a)
+            d_x = rev(d_a)
         d_x = np.ascontiguousarray(d_x)
         dx2 = d_x.reshape(T * B, GH)
         grads[wih_n] = dx2.T @ cache.x.reshape(T * B, D)

@@ -14,7 +14,7 @@ def _direction_index(direction, num_directions: int) -> int:
     if direction in (1, "reverse", "backward", "bwd") and num_directions == 2:
         return 1
     raise RnnvizError(
-        f"direction must be 0/'forward'" + (" or 1/'reverse'" if num_directions == 2 else "")
+        "direction must be 0/'forward'" + (" or 1/'reverse'" if num_directions == 2 else "")
         + f" for this network, got {direction!r}"
     )
 

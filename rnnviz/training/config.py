@@ -7,7 +7,7 @@ line and the GUI can show it as is.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from numbers import Integral, Real
 
 from rnnviz.errors import RnnvizError

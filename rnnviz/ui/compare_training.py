@@ -23,7 +23,7 @@ from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.training.loop import Controls, train
 from rnnviz.ui import theme
-from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory, _legend_brush, _ref_line
+from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory, _legend_brush
 
 __all__ = ["CompareTrainingWidget", "SweepWorker", "COMPARE_CELLS", "sweep_parameter", "sweep_config"]
 

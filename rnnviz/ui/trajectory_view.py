@@ -264,12 +264,7 @@ class TrajectoryView(QWidget):
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
             self._set_axis_label("bottom", "PC 1" + pct[0])
             self._set_axis_label("left", "PC 2" + pct[1])
-            self._fit_range(pts)
-            self._place_labels(self._choose_label_steps(), pts)
-        if self._cursor is not None and self._cursor >= T:
-            self._cursor = None
-        self.set_cursor(self._cursor)
-        self._set_readout("")
+        self._finish_draw(pts)
 
     def _draw_tail(self, points: np.ndarray, tokens: list[str], start: int) -> None:
         """Redraw after the points from ``start`` on changed and the earlier ones did not
@@ -284,8 +279,14 @@ class TrajectoryView(QWidget):
         self._tokens = list(tokens)
         self._draw_path(pts, start)
         self._draw_markers(pts, start, old_T)
-        self._fit_range(pts)
-        self._place_labels(self._choose_label_steps(), pts)
+        self._finish_draw(pts)
+
+    def _finish_draw(self, pts: np.ndarray) -> None:
+        """After drawing ``pts`` (T, 2): the view range, the token labels, the cursor ring."""
+        T = pts.shape[0]
+        if T:
+            self._fit_range(pts)
+            self._place_labels(self._choose_label_steps(), pts)
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
         self.set_cursor(self._cursor)
