@@ -31,7 +31,7 @@ import sys
 import time
 from types import MappingProxyType
 
-__all__ = ["dumps", "loads", "child_main", "Session", "READY"]
+__all__ = ["dumps", "loads", "child_main", "Session", "StepLoop", "READY"]
 
 #: sent (raw, not pickled) once the child holds its run and waits for commands
 READY = b"rnnviz-training-ready"
@@ -65,7 +65,7 @@ def loads(data: bytes):
 
 # ----------------------------------------------------------------------------- the session
 class _Gate:
-    """What the generator sees of :class:`Controls`: never blocks (the session decides, with
+    """What the generator sees of :class:`Controls`: never blocks (the runner decides, with
     :meth:`Controls.try_acquire`, whether a step may run before it advances the generator)."""
 
     def __init__(self, controls) -> None:
@@ -81,55 +81,162 @@ class _Gate:
         self._c.pause()
 
 
-class Session:
-    """One training run driven step by step; ``send(kind, payload)`` reports to the GUI.
+class StepLoop:
+    """The step-by-step state machine shared by :class:`Session` (the child process) and the
+    thread runner of :mod:`rnnviz.training.worker`: states "idle", "running", "paused",
+    "finished", "stopped", "failed"; snapshots are coalesced to at most ``max_rate`` batches a
+    second. No Qt.
 
-    The same state machine as the thread runner of :mod:`rnnviz.training.worker`: states
-    "idle", "running", "paused", "finished", "stopped", "failed"; snapshots are coalesced to at
-    most ``max_rate`` batches a second. No Qt, no pipes: :func:`child_main` feeds it commands.
+    A subclass sets ``_config`` and ``_model``, calls :meth:`_init_loop`, and provides
+    ``_set_state(state)`` (record and report a state change), ``_flush()`` (report the batch
+    :meth:`_take_batch` returns, if any) and ``_fail(message)`` (report a message for the user).
+    """
+
+    def _init_loop(self, max_rate: float, optimizer_state, start_step: int) -> None:
+        from rnnviz.training.loop import Controls
+
+        self._optimizer = self._new_optimizer(optimizer_state)
+        self._step = int(start_step)
+        self._min_interval = 1.0 / float(max_rate)
+        self.controls = Controls(paused=True)
+        self._state = "idle"
+        self._gen = None
+        self._pending: list = []
+        self._last_emit = 0.0
+
+    def _new_optimizer(self, optimizer_state=None):
+        """A fresh optimiser for the current model (raises on a bad ``optimizer_state``)."""
+        from rnnviz.engine.optim import make_optimizer
+
+        optimizer = make_optimizer(self._config.optimizer, self._model.params, lr=float(self._config.lr))
+        if optimizer_state is not None:
+            optimizer.load_state_dict(optimizer_state)
+        return optimizer
+
+    def _weights_changed(self) -> None:
+        """Called after every step (and a failed one); a hook, nothing by default."""
+
+    def _take_batch(self) -> tuple | None:
+        """The snapshots since the last batch (None when there are none)."""
+        if not self._pending:
+            return None
+        batch = tuple(self._pending)
+        self._pending = []
+        self._last_emit = time.monotonic()
+        return batch
+
+    def _capture(self) -> dict:
+        """Copies of the weights and the optimiser state, with the step and the config."""
+        return {"params": {k: v.copy() for k, v in self._model.params.items()},
+                "optimizer": self._optimizer.state_dict(), "step": self._step, "config": self._config}
+
+    def _drop_run(self) -> None:
+        """Close the generator of the current run, if any."""
+        if self._gen is not None:
+            self._gen.close()
+            self._gen = None
+
+    def _restart(self) -> None:
+        """After a reset has set the model: a fresh optimiser, step 0, paused, state "idle"."""
+        self._optimizer = self._new_optimizer()
+        self._step = 0
+        self._pending = []
+        self.controls.reset(paused=True)
+        self._set_state("idle")
+
+    def tick(self) -> bool:
+        """Run at most one step; True when another step may follow at once."""
+        from rnnviz.training.loop import train
+
+        go = self.controls.try_acquire()
+        if go is False:
+            self._flush()
+            if self._state == "running":
+                self._set_state("paused")
+            return False
+        if self._state in ("finished", "stopped", "failed") and self._gen is None:
+            if go is True:  # start after the end: nothing to do until reset
+                self.controls.pause()
+            return False
+        if self._gen is None:
+            if go is None:
+                return False
+            self._gen = train(self._config, self._model, _Gate(self.controls), optimizer=self._optimizer,
+                              start_step=self._step)
+        was_paused = self.controls.paused
+        if go is True:
+            self._set_state("paused" if was_paused else "running")
+        try:
+            snap = next(self._gen)
+        except StopIteration:
+            self._gen = None
+            self._flush()
+            self._set_state("finished")
+            return False
+        except Exception as exc:  # an engine bug must not kill the thread or process silently
+            self._gen = None
+            self._weights_changed()  # whatever the weights are now, the GUI should see them
+            self._flush()
+            self._fail(f"training failed: {type(exc).__name__}: {exc}")
+            self._set_state("failed")
+            return False
+        self._pending.append(snap)
+        self._step = int(snap.step)
+        self._weights_changed()
+        if snap.event in ("done", "stopped"):
+            self._gen = None
+        now = time.monotonic()
+        if snap.event is not None or was_paused or now - self._last_emit >= self._min_interval:
+            self._flush()
+        if snap.event == "done":
+            self._set_state("finished")
+            return False
+        if snap.event == "stopped":
+            self._set_state("stopped")
+            return False
+        if snap.event == "nan" and self.controls.paused:
+            self._set_state("paused")
+        return True
+
+
+class Session(StepLoop):
+    """One training run driven step by step (:class:`StepLoop`); ``send(kind, payload)``
+    reports to the GUI. No Qt, no pipes: :func:`child_main` feeds it commands.
     """
 
     def __init__(self, config, model, max_rate: float, optimizer_state, start_step: int, send) -> None:
-        from rnnviz.engine.optim import make_optimizer
-        from rnnviz.training.loop import Controls
-
         config.validate()
-        self.config = config
-        self.model = model
-        self.optimizer = make_optimizer(config.optimizer, model.params, lr=float(config.lr))
-        if optimizer_state is not None:
-            self.optimizer.load_state_dict(optimizer_state)
-        self.step = int(start_step)
-        self.min_interval = 1.0 / float(max_rate)
-        self.controls = Controls(paused=True)
-        self.state = "idle"
-        self.gen = None
-        self.pending: list = []
-        self.last_emit = 0.0
+        self._config = config
+        self._model = model
+        self._init_loop(max_rate, optimizer_state, start_step)
         self.params_dirty = False
         self._send = send
 
     # -- reporting
-    def set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
             self._send("state", state)
+
+    def _fail(self, message: str) -> None:
+        self._send("failed", message)
+
+    def _weights_changed(self) -> None:
+        self.params_dirty = True
 
     def sync_params(self) -> None:
         """Send the current weights (when they changed since the last time)."""
         if self.params_dirty:
             self.params_dirty = False
-            self._send("params", {k: v.copy() for k, v in self.model.params.items()})
+            self._send("params", {k: v.copy() for k, v in self._model.params.items()})
 
-    def flush(self) -> None:
+    def _flush(self) -> None:
         """Send the snapshots since the last batch; when training is about to go idle, the
         weights go first, so the GUI's copy of the model is current when it sees the batch."""
-        if self.gen is None or not self.controls.ready():
+        if self._gen is None or not self.controls.ready():
             self.sync_params()
-        if self.pending:
-            batch = tuple(self.pending)
-            self.pending = []
-            self.last_emit = time.monotonic()
+        batch = self._take_batch()
+        if batch:
             self._send("snapshots", batch)
 
     # -- commands
@@ -153,11 +260,9 @@ class Session:
         elif kind == "save":
             self.save(cmd[1], cmd[2])
         elif kind == "capture":
-            self._send("captured", {"params": {k: v.copy() for k, v in self.model.params.items()},
-                                    "optimizer": self.optimizer.state_dict(), "step": self.step,
-                                    "config": self.config})
+            self._send("captured", self._capture())
         elif kind == "set_params":
-            self.model.load_state_dict(cmd[1])
+            self._model.load_state_dict(cmd[1])
         else:  # pragma: no cover - a programming error on the GUI side
             raise ValueError(f"unknown command {kind!r}")
 
@@ -165,97 +270,33 @@ class Session:
         from rnnviz.errors import RnnvizError
 
         try:
-            self.model.save(path)
+            self._model.save(path)
         except (RnnvizError, OSError) as exc:
             self._send("failed", f"could not save the model: {exc}")
         else:
             self._send("saved", shown)
 
     def reset(self, config, dataset) -> None:
-        from rnnviz.engine.optim import make_optimizer
         from rnnviz.errors import RnnvizError
         from rnnviz.training.loop import build_model, prime_dataset
 
-        if self.gen is not None:
-            self.gen.close()
-            self.gen = None
-        new_config = self.config if config is None else config
+        self._drop_run()
+        new_config = self._config if config is None else config
         if dataset is not None:
             prime_dataset(new_config, dataset)
         try:
-            self.model = build_model(new_config)
-            self.config = new_config
+            self._model = build_model(new_config)
+            self._config = new_config
         except RnnvizError as exc:
             self._send("failed", str(exc))
-        self.optimizer = make_optimizer(self.config.optimizer, self.model.params, lr=float(self.config.lr))
-        self.step = 0
-        self.pending = []
         self.params_dirty = False
-        self.controls.reset(paused=True)
-        self.set_state("idle")
-        self._send("model", (self.config, self.model))
+        self._restart()
+        self._send("model", (self._config, self._model))
         self._send("was_reset", None)
 
-    # -- stepping
-    def tick(self) -> bool:
-        """Run at most one step; True when another step may follow at once."""
-        from rnnviz.training.loop import train
-
-        go = self.controls.try_acquire()
-        if go is False:
-            self.flush()
-            if self.state == "running":
-                self.set_state("paused")
-            return False
-        if self.state in ("finished", "stopped", "failed") and self.gen is None:
-            if go is True:  # start after the end: nothing to do until reset
-                self.controls.pause()
-            return False
-        if self.gen is None:
-            if go is None:
-                return False
-            self.gen = train(self.config, self.model, _Gate(self.controls), optimizer=self.optimizer,
-                             start_step=self.step)
-        was_paused = self.controls.paused
-        if go is True:
-            self.set_state("paused" if was_paused else "running")
-        try:
-            snap = next(self.gen)
-        except StopIteration:
-            self.gen = None
-            self.flush()
-            self.set_state("finished")
-            return False
-        except Exception as exc:  # an engine bug must not kill the process silently
-            self.gen = None
-            self.params_dirty = True  # whatever the weights are now, the GUI should see them
-            self.flush()
-            self._send("failed", f"training failed: {type(exc).__name__}: {exc}")
-            self.set_state("failed")
-            return False
-        self.pending.append(snap)
-        self.step = int(snap.step)
-        self.params_dirty = True
-        if snap.event in ("done", "stopped"):
-            self.gen = None
-        now = time.monotonic()
-        if snap.event is not None or was_paused or now - self.last_emit >= self.min_interval:
-            self.flush()
-        if snap.event == "done":
-            self.set_state("finished")
-            return False
-        if snap.event == "stopped":
-            self.set_state("stopped")
-            return False
-        if snap.event == "nan" and self.controls.paused:
-            self.set_state("paused")
-        return True
-
     def close(self) -> None:
-        if self.gen is not None:
-            self.gen.close()
-            self.gen = None
-        self.flush()
+        self._drop_run()
+        self._flush()
 
 
 # ----------------------------------------------------------------------------- the process
@@ -286,8 +327,8 @@ def child_main(cmd_conn, data_conn) -> None:
 
 
 def _serve(cmd_conn, data_conn) -> int:
-    import rnnviz.training.loop  # noqa: F401 - warm the imports while no run is waiting
     from rnnviz.errors import RnnvizError
+    from rnnviz.training.loop import prime_dataset  # now: warm the imports while no run is waiting
 
     ack = 0
     session: Session | None = None
@@ -308,8 +349,6 @@ def _serve(cmd_conn, data_conn) -> int:
     try:
         init = cmd[1]
         if init.get("dataset") is not None:
-            from rnnviz.training.loop import prime_dataset
-
             prime_dataset(init["config"], init["dataset"])
         session = Session(init["config"], init["model"], init["max_rate"], init.get("optimizer_state"),
                           init.get("start_step", 0), send)

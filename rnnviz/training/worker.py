@@ -34,7 +34,6 @@ import os
 import queue
 import signal
 import threading
-import time
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
@@ -42,8 +41,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
 from rnnviz.engine.optim import make_optimizer
-from rnnviz.training.child import READY
-from rnnviz.training.loop import Controls, build_model, train
+from rnnviz.training.child import READY, StepLoop
+from rnnviz.training.loop import Controls, build_model
 
 __all__ = ["TrainingWorker", "STATES", "MODES", "DEFAULT_MODE", "prewarm", "discard_spare"]
 
@@ -53,30 +52,14 @@ MODES = ("process", "thread")
 DEFAULT_MODE = "process"
 
 
-class _Gate:
-    """What the generator sees of :class:`Controls` inside the worker: never blocks.
+class _RunnerBase(QObject):
+    """What the two runners share; see :class:`TrainingWorker` for the API.
 
-    The worker itself decides whether a step may run (:meth:`Controls.try_acquire`) before
-    it advances the generator, so the generator's ``wait()`` only reports a stop.
-    """
-
-    def __init__(self, controls: Controls):
-        self._c = controls
-
-    def wait(self, timeout=None) -> bool:
-        return not self._c.stopped
-
-    def take_changes(self) -> dict:
-        return self._c.take_changes()
-
-    def pause(self) -> None:
-        self._c.pause()
-
-
-class _Runner(QObject):
-    """The part that lives in the training thread; see :class:`TrainingWorker` for the API.
-
-    Its signals are emitted in the training thread and reach the TrainingWorker queued.
+    The signals, the argument checks, ``config`` / ``model`` / ``state``, and the requests:
+    each one acts on ``controls`` (set by the subclass) or is passed on by :meth:`_request`.
+    A subclass provides ``controls``, ``training_thread``, :meth:`_request` and
+    :meth:`_shutdown_now`, and may override :meth:`_sync_edits` (before a run or a save) and
+    :meth:`_poke` (after a control changed).
     """
 
     snapshots = Signal(object)
@@ -86,38 +69,14 @@ class _Runner(QObject):
     was_reset = Signal()
     captured = Signal(object)
 
-    _wake = Signal()
-    _next = Signal()
-
-    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
-                 start_step: int = 0) -> None:
+    def __init__(self, config: TrainConfig, model, max_rate: float) -> None:
         super().__init__()
         config.validate()
         if not (isinstance(max_rate, (int, float)) and max_rate > 0):
             raise RnnvizError(f"max_rate: expected a number > 0, got {max_rate!r}")
         self._config = config
         self._model = model if model is not None else build_model(config)
-        self._optimizer = make_optimizer(config.optimizer, self._model.params, lr=float(config.lr))
-        if optimizer_state is not None:
-            self._optimizer.load_state_dict(optimizer_state)
-        self._start_step = int(start_step)
-        self._step = self._start_step
-        self._min_interval = 1.0 / float(max_rate)
-        self.controls = Controls(paused=True)
-        self._lock = threading.Lock()
-        self._requests: list[tuple] = []          # (kind, arg), consumed in the worker thread
-        self._shutdown = threading.Event()
         self._state = "idle"
-        self._gen = None
-        self._pending: list = []
-        self._last_emit = 0.0
-        self._scheduled = False
-        self._thread = QThread()
-        self._thread.setObjectName("rnnviz-training")
-        self.moveToThread(self._thread)
-        self._wake.connect(self._on_wake, Qt.QueuedConnection)
-        self._next.connect(self._tick, Qt.QueuedConnection)
-        self._thread.start()
 
     # ------------------------------------------------------------------ public, thread-safe
     @property
@@ -133,13 +92,10 @@ class _Runner(QObject):
     def state(self) -> str:
         return self._state
 
-    @property
-    def training_thread(self) -> QThread:
-        return self._thread
-
     @Slot()
     def start(self) -> None:
         """Start, or resume after a pause."""
+        self._sync_edits()
         self.controls.resume()
         self._poke()
 
@@ -159,6 +115,7 @@ class _Runner(QObject):
     @Slot()
     def step(self) -> None:
         """Pause (if running) and run exactly one more step."""
+        self._sync_edits()
         self.controls.step(1)
         self._poke()
 
@@ -192,28 +149,77 @@ class _Runner(QObject):
     @Slot(str)
     def save(self, path: str) -> None:
         """Save the model between steps (atomically); ``saved`` or ``failed`` reports back."""
+        self._sync_edits()
         self._request("save", str(path))
 
     def capture(self) -> None:
+        self._sync_edits()
         self._request("capture", None)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop training and join the thread (call when the window closes). Idempotent.
-
-        Returns True when the thread has finished. Must not be called from the worker thread.
-        """
-        if QThread.currentThread() is self._thread:
+        """Stop training and join the training thread (and, in process mode, the child).
+        Idempotent. True when they have finished. Must not be called from the training thread."""
+        if QThread.currentThread() is self.training_thread:
             raise RuntimeError("shutdown() must be called from outside the training thread")
+        return bool(self._shutdown_now(int(timeout_ms)))
+
+    # ------------------------------------------------------------------ plumbing
+    def _request(self, kind: str, arg) -> None:
+        """Pass on a "reset" (arg: the config or None), "save" (the path) or "capture"."""
+        raise NotImplementedError
+
+    def _shutdown_now(self, timeout_ms: int) -> bool:
+        raise NotImplementedError
+
+    def _sync_edits(self) -> None:
+        """Before a start / step / save / capture; nothing by default."""
+
+    def _poke(self) -> None:
+        """After a control changed; nothing by default."""
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+
+class _Runner(_RunnerBase, StepLoop):
+    """Thread mode: the part that lives in the training thread and runs the :class:`StepLoop`.
+
+    Its signals are emitted in the training thread and reach the TrainingWorker queued.
+    """
+
+    _wake = Signal()
+    _next = Signal()
+
+    def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
+                 start_step: int = 0) -> None:
+        super().__init__(config, model, max_rate)
+        self._init_loop(max_rate, optimizer_state, start_step)
+        self._lock = threading.Lock()
+        self._requests: list[tuple] = []          # (kind, arg), consumed in the worker thread
+        self._shutdown = threading.Event()
+        self._scheduled = False
+        self._thread = QThread()
+        self._thread.setObjectName("rnnviz-training")
+        self.moveToThread(self._thread)
+        self._wake.connect(self._on_wake, Qt.QueuedConnection)
+        self._next.connect(self._tick, Qt.QueuedConnection)
+        self._thread.start()
+
+    @property
+    def training_thread(self) -> QThread:
+        return self._thread
+
+    # ------------------------------------------------------------------ plumbing
+    def _shutdown_now(self, timeout_ms: int) -> bool:
         self._shutdown.set()
         self.controls.stop()
         if self._thread.isRunning():
             self._wake.emit()
-            done = self._thread.wait(int(timeout_ms))
-        else:
-            done = True
-        return bool(done)
+            return self._thread.wait(timeout_ms)
+        return True
 
-    # ------------------------------------------------------------------ plumbing
     def _request(self, kind, arg) -> None:
         with self._lock:
             self._requests.append((kind, arg))
@@ -223,10 +229,8 @@ class _Runner(QObject):
         if not self._shutdown.is_set():
             self._wake.emit()
 
-    def _set_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
+    def _fail(self, message: str) -> None:
+        self.failed.emit(message)
 
     @Slot()
     def _on_wake(self) -> None:
@@ -240,9 +244,7 @@ class _Runner(QObject):
             if kind == "reset":
                 self._do_reset(arg)
             elif kind == "capture":
-                self.captured.emit({"params": {k: v.copy() for k, v in self._model.params.items()},
-                                    "optimizer": self._optimizer.state_dict(), "step": self._step,
-                                    "config": self._config})
+                self.captured.emit(self._capture())
             elif kind == "save":
                 try:
                     self._model.save(arg)
@@ -260,87 +262,32 @@ class _Runner(QObject):
     def _do_reset(self, config) -> None:
         if config is not None:
             self._config = config
-        if self._gen is not None:
-            self._gen.close()
-            self._gen = None
+        self._drop_run()
         try:
             self._model = build_model(self._config)
         except RnnvizError as exc:
             self.failed.emit(str(exc))
-        self._optimizer = make_optimizer(self._config.optimizer, self._model.params, lr=float(self._config.lr))
-        self._start_step = self._step = 0
-        self._pending = []
-        self.controls.reset(paused=True)
-        self._set_state("idle")
+        self._restart()
         self.was_reset.emit()
 
     @Slot()
     def _tick(self) -> None:
-        """Worker thread: run at most one step, emit (rate-limited), schedule the next turn."""
+        """Worker thread: run at most one step (:meth:`StepLoop.tick`), schedule the next turn."""
         self._scheduled = False
         if self._shutdown.is_set():
             self._finish_thread()
             return
-        go = self.controls.try_acquire()
-        if go is False:
-            self._flush()
-            if self._state == "running":
-                self._set_state("paused")
-            return
-        if self._state in ("finished", "stopped", "failed") and self._gen is None:
-            if go is True:  # start after the end: nothing to do until reset
-                self.controls.pause()
-            return
-        if self._gen is None:
-            if go is None:
-                return
-            self._gen = train(self._config, self._model, _Gate(self.controls), optimizer=self._optimizer,
-                              start_step=self._step)
-        was_paused = self.controls.paused
-        if go is True:
-            self._set_state("paused" if was_paused else "running")
-        try:
-            snap = next(self._gen)
-        except StopIteration:
-            self._gen = None
-            self._flush()
-            self._set_state("finished")
-            return
-        except Exception as exc:  # an engine bug must not kill the thread silently
-            self._gen = None
-            self._flush()
-            self.failed.emit(f"training failed: {type(exc).__name__}: {exc}")
-            self._set_state("failed")
-            return
-        self._pending.append(snap)
-        self._step = int(snap.step)
-        now = time.monotonic()
-        if snap.event is not None or was_paused or now - self._last_emit >= self._min_interval:
-            self._flush()
-        if snap.event == "done":
-            self._gen = None
-            self._set_state("finished")
-            return
-        if snap.event == "stopped":
-            self._gen = None
-            self._set_state("stopped")
-            return
-        if snap.event == "nan" and self.controls.paused:
-            self._set_state("paused")
-        self._schedule()
+        if self.tick():
+            self._schedule()
 
     def _flush(self) -> None:
-        if self._pending:
-            batch = tuple(self._pending)
-            self._pending = []
-            self._last_emit = time.monotonic()
+        batch = self._take_batch()
+        if batch:
             self.snapshots.emit(batch)
 
     def _finish_thread(self) -> None:
         """Worker thread, on shutdown: drop the run, hand the object back, end the event loop."""
-        if self._gen is not None:
-            self._gen.close()
-            self._gen = None
+        self._drop_run()
         self._flush()
         app = QCoreApplication.instance()
         if app is not None:
@@ -592,35 +539,24 @@ class _Receiver(QThread):
         return p.exitcode
 
 
-class _ProcessRunner(QObject):
+class _ProcessRunner(_RunnerBase):
     """Process mode: the loop runs in a child process (:mod:`rnnviz.training.child`).
 
     Lives in the GUI thread. Commands are pickled here and written to the child by a
     :class:`_Sender` thread; the child's messages are read by a :class:`_Receiver` QThread and
     handled here, in the GUI thread, all that arrived at once in one go (consecutive snapshot
-    batches merged into one emission). Same signals and methods as :class:`_Runner`.
+    batches merged into one emission). Same signals and methods as :class:`_Runner`
+    (:class:`_RunnerBase`).
     """
-
-    snapshots = Signal(object)
-    state_changed = Signal(str)
-    failed = Signal(str)
-    saved = Signal(str)
-    was_reset = Signal()
-    captured = Signal(object)
 
     _wake = Signal()
 
     def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
                  start_step: int = 0) -> None:
-        super().__init__()
+        super().__init__(config, model, max_rate)
         from rnnviz.training.child import dumps
 
-        config.validate()
-        if not (isinstance(max_rate, (int, float)) and max_rate > 0):
-            raise RnnvizError(f"max_rate: expected a number > 0, got {max_rate!r}")
         self._dumps = dumps
-        self._config = config
-        self._model = model if model is not None else build_model(config)
         if optimizer_state is not None:  # refuse a bad one here, as the thread runner does
             make_optimizer(config.optimizer, self._model.params, lr=float(config.lr)).load_state_dict(optimizer_state)
         self._synced = {k: v.copy() for k, v in self._model.params.items()}
@@ -630,7 +566,6 @@ class _ProcessRunner(QObject):
         self._seq = 0             # commands sent
         self._inbox: collections.deque = collections.deque()
         self._wake_pending = False
-        self._state = "idle"
         self._closing = False
         self._ended = False
         self._fatal = False
@@ -650,20 +585,12 @@ class _ProcessRunner(QObject):
 
     # ------------------------------------------------------------------ public
     @property
-    def config(self) -> TrainConfig:
-        return self._config
-
-    @property
     def model(self):
         """The GUI's copy of the model, with the child's weights as of the last time training
         went idle. Weights changed in it while not running are sent to the child before the
         next start / step / save / capture."""
         self._exposed = True
         return self._model
-
-    @property
-    def state(self) -> str:
-        return self._state
 
     @property
     def training_thread(self) -> QThread:
@@ -674,61 +601,10 @@ class _ProcessRunner(QObject):
         """The child ``multiprocessing.Process``."""
         return self._proc
 
-    @Slot()
-    def start(self) -> None:
-        self._push_edited_weights()
-        self.controls.resume()
-
-    @Slot()
-    def pause(self) -> None:
-        self.controls.pause()
-
-    @Slot()
-    def toggle(self) -> None:
-        if self._state == "running" and not self.controls.paused:
-            self.pause()
-        else:
-            self.start()
-
-    @Slot()
-    def step(self) -> None:
-        self._push_edited_weights()
-        self.controls.step(1)
-
-    @Slot()
-    def stop(self) -> None:
-        self.controls.stop()
-
-    @Slot()
-    def reset(self, config: TrainConfig | None = None) -> None:
-        if config is not None:
-            config.validate()
-        self.controls.pause()
-        self._command(("reset", config, None if config is None else _cached_dataset(config)))
-
-    def set_lr(self, lr: float) -> None:
-        self.controls.set_lr(lr)
-
-    def set_clip(self, clip: float | None) -> None:
-        self.controls.set_clip(clip)
-
-    def set_truncate(self, truncate: int | None) -> None:
-        self.controls.set_truncate(truncate)
-
-    @Slot(str)
-    def save(self, path: str) -> None:
-        self._push_edited_weights()
-        self._command(("save", os.path.abspath(str(path)), str(path)))
-
-    def capture(self) -> None:
-        self._push_edited_weights()
-        self._command(("capture",))
-
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+    # ------------------------------------------------------------------ plumbing
+    def _shutdown_now(self, timeout_ms: int) -> bool:
         """Ask the child to stop, wait for it (and the receiver thread) up to ``timeout_ms``,
-        then terminate / kill it. Idempotent; True when the child and the thread are gone."""
-        if QThread.currentThread() is self._receiver:
-            raise RuntimeError("shutdown() must be called from outside the training thread")
+        then terminate / kill it. True when the child and the thread are gone."""
         if not self._closing:
             self._closing = True
             self.controls._mirror(self.controls.paused, True)
@@ -740,7 +616,7 @@ class _ProcessRunner(QObject):
                     self._proc.terminate()
                 except (OSError, ValueError, AttributeError):
                     pass
-        done = self._receiver.wait(max(0, int(timeout_ms)))
+        done = self._receiver.wait(max(0, timeout_ms))
         for kill in (self._proc.terminate, self._proc.kill):
             if done:
                 break
@@ -750,9 +626,16 @@ class _ProcessRunner(QObject):
                 pass
             done = self._receiver.wait(3000)
         self._sender.join(1.0)
-        return bool(done)
+        return done
 
-    # ------------------------------------------------------------------ plumbing
+    def _request(self, kind: str, arg) -> None:
+        if kind == "reset":
+            self._command(("reset", arg, None if arg is None else _cached_dataset(arg)))
+        elif kind == "save":
+            self._command(("save", os.path.abspath(arg), arg))
+        else:
+            self._command((kind,))
+
     def _command(self, cmd: tuple) -> None:
         if self._closing and cmd[0] != "shutdown":
             return
@@ -766,7 +649,8 @@ class _ProcessRunner(QObject):
         params, synced = self._model.params, self._synced
         return params.keys() != synced.keys() or any(not np.array_equal(v, synced[k]) for k, v in params.items())
 
-    def _push_edited_weights(self) -> None:
+    def _sync_edits(self) -> None:
+        """Send the weights edited in the GUI's copy of the model (while not running)."""
         if self._state != "running" and self._params_edited():
             copies = {k: v.copy() for k, v in self._model.params.items()}
             self._command(("set_params", copies))
@@ -854,11 +738,6 @@ class _ProcessRunner(QObject):
             self.failed.emit(f"The training process ended unexpectedly ({_describe_exit(exitcode)}); "
                              "the plots keep what it sent. Press Reset to start a new run.")
         self._set_state("failed")
-
-    def _set_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
 
 
 class TrainingWorker(QObject):
