@@ -28,27 +28,16 @@ class DemoRun:
     stopped: bool = False
 
 
-def _adam(model, lr):
+def _train(model, steps: int, loss_on_next_batch, progress) -> DemoRun:
+    """Adam (lr 1e-2) with the gradient norm clipped to 1 for ``steps`` steps; each step's
+    result comes from ``loss_on_next_batch()`` (an object with loss, accuracy, grads)."""
+    from rnnviz.engine.clip import clip_grad_norm
     from rnnviz.engine.optim import Adam
 
-    return Adam(model.params, lr=lr)
-
-
-def train_reversal(steps: int = 400, seed: int = 0, hidden: int = 48, min_len: int = 3, max_len: int = 7,
-                   progress=None) -> DemoRun:
-    """Train a GRU encoder-decoder to reverse sequences of 3..7 symbols of :data:`REVERSAL_SYMBOLS`."""
-    from rnnviz.data.tasks import sequence_reversal
-    from rnnviz.engine.clip import clip_grad_norm
-    from rnnviz.engine.model import EncoderDecoder
-
-    n = len(REVERSAL_SYMBOLS)
-    model = EncoderDecoder("gru", n, n, hidden, start_token=n, seed=seed)
-    opt = _adam(model, 1e-2)
-    rng = np.random.default_rng(seed)
+    opt = Adam(model.params, lr=1e-2)
     run = DemoRun(model)
     for step in range(1, steps + 1):
-        batch = sequence_reversal(int(rng.integers(min_len, max_len + 1)), n, 32, rng)
-        res = model.loss_on_batch(batch)
+        res = loss_on_next_batch()
         clip_grad_norm(res.grads, 1.0)
         opt.step(res.grads)
         run.losses.append(float(res.loss))
@@ -57,6 +46,19 @@ def train_reversal(steps: int = 400, seed: int = 0, hidden: int = 48, min_len: i
             run.stopped = True
             break
     return run
+
+
+def train_reversal(steps: int = 400, seed: int = 0, hidden: int = 48, min_len: int = 3, max_len: int = 7,
+                   progress=None) -> DemoRun:
+    """Train a GRU encoder-decoder to reverse sequences of 3..7 symbols of :data:`REVERSAL_SYMBOLS`."""
+    from rnnviz.data.tasks import sequence_reversal
+    from rnnviz.engine.model import EncoderDecoder
+
+    n = len(REVERSAL_SYMBOLS)
+    model = EncoderDecoder("gru", n, n, hidden, start_token=n, seed=seed)
+    rng = np.random.default_rng(seed)
+    return _train(model, steps, lambda: model.loss_on_batch(
+        sequence_reversal(int(rng.integers(min_len, max_len + 1)), n, 32, rng)), progress)
 
 
 def reverse_with(model, text: str) -> str:
@@ -83,23 +85,15 @@ def lookahead_batch(T: int, B: int, ahead: int, rng) -> tuple[np.ndarray, np.nda
 def train_lookahead(bidirectional: bool, steps: int = 300, seed: int = 0, hidden: int = 24, T: int = 12,
                     ahead: int = 2, progress=None) -> DemoRun:
     """Train a GRU tagger to output, at each step, the symbol ``ahead`` steps later."""
-    from rnnviz.engine.clip import clip_grad_norm
     from rnnviz.engine.model import SequenceModel
 
     n = len(LOOKAHEAD_SYMBOLS)
     model = SequenceModel("gru", n, hidden, n, bidirectional=bidirectional, target="classification_each",
                           encoding="onehot", seed=seed)
-    opt = _adam(model, 1e-2)
     rng = np.random.default_rng(seed)
-    run = DemoRun(model)
-    for step in range(1, steps + 1):
+
+    def next_loss():
         x, y, mask = lookahead_batch(T, 32, ahead, rng)
-        res = model.loss_and_grads(x, y, mask=mask)
-        clip_grad_norm(res.grads, 1.0)
-        opt.step(res.grads)
-        run.losses.append(float(res.loss))
-        run.accuracies.append(float(res.accuracy))
-        if progress is not None and progress(step, float(res.loss), float(res.accuracy)) is False:
-            run.stopped = True
-            break
-    return run
+        return model.loss_and_grads(x, y, mask=mask)
+
+    return _train(model, steps, next_loss, progress)

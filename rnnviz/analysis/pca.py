@@ -170,10 +170,7 @@ class StreamingPCA:
             self._project(start)
             self.exact = False
             return self.points, self._ratio.copy()
-        if self._stale:
-            rows = self._rows[:T]
-            self._sum, self._scatter = rows.sum(axis=0), rows.T @ rows
-            self._stale = False
+        self._catch_up_sums()
         now = self._clock()
         # only the tail changed (typing at the end): the basis may wait
         tail_only = self._basis.shape[0] > 0 and start >= max(1, T // 2) and T >= 8
@@ -187,14 +184,18 @@ class StreamingPCA:
     def refit(self) -> tuple[np.ndarray, np.ndarray]:
         """Refit the basis on all current rows and re-project every point (exact again)."""
         if self._n:
-            if self._stale:
-                rows = self._rows[:self._n]
-                self._sum, self._scatter = rows.sum(axis=0), rows.T @ rows
-                self._stale = False
+            self._catch_up_sums()
             self._fit(self._clock())
         return self.points, self._ratio.copy()
 
     # ------------------------------------------------------------------ internals
+    def _catch_up_sums(self) -> None:
+        """After lazy updates, recompute the sum and scatter matrix from the current rows."""
+        if self._stale:
+            rows = self._rows[:self._n]
+            self._sum, self._scatter = rows.sum(axis=0), rows.T @ rows
+            self._stale = False
+
     def _fit(self, now: float) -> None:
         T, H = self._n, self._sum.shape[0]
         self._last_fit = now

@@ -910,3 +910,14 @@ class TrainingWorker(QObject):
         """Stop training and join the thread (and the child process: asked to stop, waited for
         up to ``timeout_ms``, then terminated). Idempotent. True when they have finished."""
         return self._runner.shutdown(timeout_ms)
+
+    def dispose(self) -> None:
+        """Drop a run the GUI no longer shows: disconnect the listeners of the run's signals
+        (nothing late reaches a new run's views), shut it down and delete it."""
+        for sig in (self.snapshots, self.snapshot, self.state_changed, self.failed):
+            try:
+                sig.disconnect()
+            except (RuntimeError, TypeError):  # nothing was connected
+                pass
+        self.shutdown()
+        self.deleteLater()

@@ -412,13 +412,7 @@ class CompareTrainingWidget(QWidget):
     def _drop_workers(self) -> None:
         workers, self.workers = self.workers, {}
         for w in workers.values():
-            for sig in (w.snapshots, w.state_changed, w.failed):
-                try:
-                    sig.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
-            w.shutdown()
-            w.deleteLater()
+            w.dispose()
 
     def threads(self) -> list[QThread]:
         """Every thread this widget started (for tests: none runs after shutdown)."""

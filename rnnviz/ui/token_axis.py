@@ -186,9 +186,19 @@ class TokenAxis(pg.AxisItem):
             min_val, max_val = max_val, min_val
         if n == 0 or max_val <= min_val:
             return 1, []
-        step, first, last = self._tick_spec(min_val, max_val, size_px)
-        hi = min(n - 1, last)
-        return step, [i + self._offset for i in range(first, hi + 1, step)]
+        return self._ticks_of(self._tick_spec(min_val, max_val, size_px))
+
+    def _ticks_of(self, spec: tuple[int, int, int]) -> tuple[int, list[float]]:
+        """(step, positions) of the labels a :meth:`_tick_spec` puts on the tokens present."""
+        step, first, last = spec
+        return step, [i + self._offset for i in range(first, min(self._count - 1, last) + 1, step)]
+
+    def _choose_ticks(self, min_val: float, max_val: float, size_px: float) -> tuple[int, list[float]]:
+        """:meth:`token_ticks`, remembering the spec and positions (what was drawn)."""
+        spec = self._tick_spec(min_val, max_val, size_px) if self._count else None
+        step, ticks = self._ticks_of(spec) if spec is not None and max_val != min_val else (1, [])
+        self._last_spec, self.last_ticks = spec, ticks
+        return step, ticks
 
     def _tick_spec(self, min_val: float, max_val: float, size_px: float) -> tuple[int, int, int]:
         """(step, first, last): ticks at token indices first, first + step, ... <= last (not
@@ -218,9 +228,7 @@ class TokenAxis(pg.AxisItem):
         if hi == lo or width <= 0:
             return
         scale = width / (hi - lo)
-        _, ticks = self.token_ticks(lo, hi, width)
-        self.last_ticks = ticks
-        self._last_spec = self._tick_spec(lo, hi, width) if self._count else None
+        _, ticks = self._choose_ticks(lo, hi, width)
         font = self.style.get("tickFont") or QFont()
         fm = QFontMetrics(font)
         top, tick = bounds.top(), float(self.style["tickLength"])
@@ -253,9 +261,7 @@ class TokenAxis(pg.AxisItem):
         self.picture = _DRAWN
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
-        step, ticks = self.token_ticks(minVal, maxVal, size)
-        self.last_ticks = ticks
-        self._last_spec = self._tick_spec(minVal, maxVal, size) if self._count else None
+        step, ticks = self._choose_ticks(minVal, maxVal, size)
         return [(float(step), ticks)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)

@@ -615,13 +615,7 @@ class TrainingPanel(QWidget):
     def _drop_worker(self) -> None:
         w, self.worker = self.worker, None
         if w is not None:
-            for sig in (w.snapshots, w.snapshot, w.state_changed, w.failed):
-                try:
-                    sig.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
-            w.shutdown()
-            w.deleteLater()
+            w.dispose()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
