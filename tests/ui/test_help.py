@@ -2,7 +2,6 @@
 view, and light / dark palettes."""
 import numpy
 import pyqtgraph as pg
-import pytest
 import PySide6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette
@@ -11,23 +10,6 @@ from PySide6.QtWidgets import QApplication, QMenu
 from rnnviz.ui import help as help_ui
 from rnnviz.ui import theme
 from rnnviz.ui.main_window import MainWindow
-from tests.ui._live_models import make_models_dir
-
-
-@pytest.fixture
-def models_dir(tmp_path):
-    return make_models_dir(tmp_path / "models")
-
-
-@pytest.fixture
-def window(qtbot, models_dir):
-    w = MainWindow(models_dir=models_dir)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def _menu_action_ids(menu: QMenu) -> set[str]:

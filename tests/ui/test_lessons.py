@@ -1,5 +1,4 @@
 """Each lesson puts the window in the state it describes; the dock, shapes tab and demos work."""
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,17 +17,6 @@ def models_dir(tmp_path):
     # a unidirectional 2-layer character model, so one-to-many generation works
     char_lm("lstm", (8, 8)).save(folder / "brackets_lstm.npz")
     return folder
-
-
-@pytest.fixture
-def window(qtbot, models_dir):
-    w = MainWindow(models_dir=models_dir)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def _current_tab(w) -> str:

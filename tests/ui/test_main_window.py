@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
@@ -13,24 +12,9 @@ from PySide6.QtWidgets import QApplication
 from rnnviz.engine.model import load_model
 from rnnviz.ui.examples import EXAMPLES
 from rnnviz.ui.main_window import MainWindow
-from tests.ui._live_models import forward_states, make_models_dir
+from tests.ui._live_models import forward_states
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def models_dir(tmp_path):
-    return make_models_dir(tmp_path / "models")
-
-
-@pytest.fixture
-def window(qtbot, models_dir):
-    w = MainWindow(models_dir=models_dir)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _type(qtbot, w, text):
