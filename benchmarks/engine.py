@@ -2,21 +2,48 @@
 
 Prints, for float32, the median time per forward+backward of rnnviz (with its full
 instrumentation: traces of every gate and the per-step norms ||dL/dh_t||) and of PyTorch's
-nn.LSTM / nn.GRU / nn.RNN with the same thread count, and the ratio rnnviz / PyTorch
-(<= 1.0 means rnnviz is as fast or faster). Then the peak extra memory of a T=10,000, B=1,
-H=256 LSTM forward+backward.
+nn.LSTM / nn.GRU / nn.RNN, and the ratio rnnviz / PyTorch (<= 1.0 means rnnviz is as fast
+or faster). Then the peak extra memory of a T=10,000, B=1, H=256 LSTM forward+backward.
 
-    python benchmarks/engine.py [--repeats N] [--threads N]
+Two thread settings, each in its own process (NumPy's BLAS reads its thread count when it loads):
+
+* default: both libraries with their default thread pools (here 2 threads each). Interleaving
+  two libraries that each keep their worker threads spinning after a call makes each one's
+  spinning workers compete with the other's work on a 2-core machine, so both are slowed, and
+  PyTorch more than rnnviz at B = 1 (its per-step kernels are short);
+* single-threaded: BLAS and PyTorch on one thread each, so neither can disturb the other. This
+  is the fair comparison of the per-step work, and how the app runs its BLAS.
+
+    python benchmarks/engine.py [--repeats N] [--threads N] [--only TEXT] [--no-memory]
+
+``--threads N`` runs one setting only, with N threads for both libraries.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 import tracemalloc
 
-import numpy as np
+
+def _threads_from_argv(argv) -> int | None:
+    """The --threads value, read before NumPy loads (its BLAS reads the thread count then)."""
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if a.startswith("--threads="):
+            return int(a.split("=", 1)[1])
+    return None
+
+
+_THREADS = _threads_from_argv(sys.argv[1:])
+if _THREADS:
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = str(_THREADS)
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from rnnviz.engine import Recurrent  # noqa: E402
@@ -83,7 +110,8 @@ def peak_memory_mb(T=10_000, B=1, D=32, H=256) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=15)
-    ap.add_argument("--threads", type=int, default=None, help="threads for both (default: torch's default)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for both BLAS and torch, one setting only (default: both settings)")
     ap.add_argument("--only", default=None, help="run only the shapes whose label contains this text")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
     args = ap.parse_args()
@@ -94,8 +122,11 @@ def main() -> None:
     if torch is not None and args.threads:
         torch.set_num_threads(args.threads)
     threads = torch.get_num_threads() if torch is not None else "n/a"
-    print(f"numpy {np.__version__}, torch {getattr(torch, '__version__', 'not installed')}, "
-          f"torch threads {threads}, float32, median of {args.repeats} interleaved rounds")
+    setting = f"{args.threads} thread(s) each" if args.threads else "default thread pools"
+    print(f"[{setting}] numpy {np.__version__} (BLAS threads: "
+          f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')}), torch "
+          f"{getattr(torch, '__version__', 'not installed')} (threads {threads}), float32, "
+          f"median of {args.repeats} interleaved rounds", flush=True)
     print(f"{'shape':34s} {'rnnviz ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
     rng = np.random.default_rng(0)
     for cell, T, B, D, H in SHAPES:
@@ -113,12 +144,18 @@ def main() -> None:
         a = float(np.median(t_ours)) * 1e3
         if ref:
             b = float(np.median(t_ref)) * 1e3
-            print(f"{label:34s} {a:10.2f} {b:10.2f} {a / b:7.2f}")
+            print(f"{label:34s} {a:10.2f} {b:10.2f} {a / b:7.2f}", flush=True)
         else:
-            print(f"{label:34s} {a:10.2f} {'-':>10s} {'-':>7s}")
+            print(f"{label:34s} {a:10.2f} {'-':>10s} {'-':>7s}", flush=True)
+    if args.threads is None:
+        # the second setting in a fresh process: BLAS fixes its thread count when NumPy loads
+        cmd = [sys.executable, os.path.abspath(__file__), "--threads", "1", "--no-memory",
+               "--repeats", str(args.repeats)] + (["--only", args.only] if args.only else [])
+        print()
+        subprocess.run(cmd, check=True)
     if args.no_memory:
         return
-    print(f"peak extra memory, LSTM T=10000 B=1 H=256 forward+backward: {peak_memory_mb():.1f} MB "
+    print(f"\npeak extra memory, LSTM T=10000 B=1 H=256 forward+backward: {peak_memory_mb():.1f} MB "
           f"(target <= 150 MB)")
 
 
