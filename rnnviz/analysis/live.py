@@ -6,6 +6,15 @@ re-runs the network only from there, starting from the states it kept for the st
 Per-step arrays live in growable buffers, so typing at the end of a long text costs O(new
 tokens), not O(text). Bidirectional networks depend on the future, so any edit re-runs them.
 
+Work is done when it is asked for. For a unidirectional stack, ``update`` only marks what the
+edit made stale; ``states(layer)`` brings layers 0..layer up to date, and
+``probabilities_until(step)`` runs the layers above only as far as ``step``. So after an edit
+at the start of a long text, the view of layer 1 and the prediction at the edit cost one layer,
+and the rest (:meth:`LiveRunner.complete`, in slices when the user pauses) costs nothing while
+the user is typing. Each layer is the engine's own one-layer network
+(:meth:`~rnnviz.engine.recurrent.Recurrent.layer_net`) run from the states kept for the step
+before, so the result equals a full forward pass of the whole text.
+
 The arrays the views show (``states(layer, direction)``) are the engine's own forward arrays
 for the recomputed steps, copied into the buffers (batch size 1 squeezed): (T, H) each.
 """
@@ -75,12 +84,17 @@ class _Buffer:
 
     def write(self, start: int, rows: np.ndarray) -> None:
         end = start + rows.shape[0]
-        if end > self.data.shape[0]:
-            cap = max(end, 2 * self.data.shape[0])
-            grown = np.zeros((cap,) + self.data.shape[1:], dtype=self.data.dtype)
-            grown[:start] = self.data[:start]
-            self.data = grown
+        self.reserve(end, keep=start)
         self.data[start:end] = rows
+
+    def reserve(self, n: int, keep: int | None = None) -> None:
+        """Room for ``n`` rows; the first ``keep`` rows (default: all) survive a growth."""
+        if n > self.data.shape[0]:
+            cap = max(n, 2 * self.data.shape[0])
+            grown = np.zeros((cap,) + self.data.shape[1:], dtype=self.data.dtype)
+            k = self.data.shape[0] if keep is None else keep
+            grown[:k] = self.data[:k]
+            self.data = grown
 
 
 class LiveRunner:
@@ -99,6 +113,9 @@ class LiveRunner:
         self._ids = np.zeros(0, np.int64)
         self._bufs: dict[tuple[int, int, str], _Buffer] = {}
         self._out = None  # per-step probabilities
+        # leading steps whose states (per layer) and probabilities are up to date
+        self._valid = [0] * self.net.num_layers
+        self._out_valid = 0
         self._T = 0
         self._tokens: list[str] = []
         self._spans: list[tuple[int, int]] = []
@@ -150,40 +167,84 @@ class LiveRunner:
         start = int(diff[0]) if diff.size else n
         if self.net.bidirectional and (start < T_new or T_new != self._T):
             start = 0
-        if start < T_new:
-            self._run(ids, start)
         self._ids = ids
         self._T = T_new
+        self._valid = [min(v, start) for v in self._valid]
+        self._out_valid = min(self._out_valid, start)
+        if self.net.bidirectional:
+            self.complete()  # every step of a backward direction depends on the last token
         self._tokens, self._spans, self._unknown = tokens, spans, unknown
         self.last = LiveResult(text, tokens, spans, ids, unknown, start, min(start, changed))
         return self.last
 
-    def _initial_state(self, start: int):
-        if start == 0:
-            return None
-        nd = self.net.num_directions
-        hs, cs = [], []
-        for k in range(self.net.num_layers):
-            for d in range(nd):
-                hs.append(self._bufs[(k, d, "h")].data[start - 1][None])
-                if self.net.cell == "lstm":
-                    cs.append(self._bufs[(k, d, "c")].data[start - 1][None])
-        if len(set(self.net.hidden_sizes)) == 1:
-            h0 = np.stack(hs)
-            return (h0, np.stack(cs)) if self.net.cell == "lstm" else h0
-        return (hs, cs) if self.net.cell == "lstm" else hs
+    # ------------------------------------------------------------------ running
+    def pending(self) -> bool:
+        """Whether some layer or output is not yet up to date for the current text."""
+        return self._out_valid < self._T or any(v < self._T for v in self._valid)
 
-    def _run(self, ids: np.ndarray, start: int) -> None:
-        suffix = ids[start:, None]
-        trace = self.net.forward(self.model.encode(suffix), h0=self._initial_state(start))
+    def complete(self, max_steps: int | None = None) -> bool:
+        """Bring every layer and the outputs up to date, or run at most about ``max_steps``
+        layer-steps of it (for slices of idle time). Returns True when nothing is left."""
+        if self.net.bidirectional:
+            if self.pending():
+                self._run_all()
+            return True
+        budget = np.inf if max_steps is None else max(1, int(max_steps))
+        for k in range(self.net.num_layers):
+            v = self._valid[k]
+            upto = int(min(self._T if k == 0 else self._valid[k - 1], v + budget))
+            if upto > v:
+                self._ensure_layer(k, upto)
+                budget -= upto - v
+        self._ensure_outputs(self._valid[-1])
+        return not self.pending()
+
+    def _ensure_layer(self, k: int, upto: int) -> None:
+        """Run layer ``k`` (unidirectional) over its stale steps before ``upto``."""
+        start = self._valid[k]
+        if start >= upto:
+            return
+        if k > 0:
+            self._ensure_layer(k - 1, upto)
+            layer_in = self._bufs[(k - 1, 0, "h")].data[start:upto, None, :]
+        else:
+            layer_in = self.model.encode(self._ids[start:upto, None])
+        h0 = None
+        if start > 0:
+            h0 = self._bufs[(k, 0, "h")].data[start - 1][None, None]
+            if self.net.cell == "lstm":
+                h0 = (h0, self._bufs[(k, 0, "c")].data[start - 1][None, None])
+        trace = self.net.layer_net(k).forward(layer_in, h0=h0)
+        self._store(k, 0, trace.states(0, 0), start)
+        self._valid[k] = upto
+
+    def _ensure_outputs(self, upto: int) -> None:
+        """Per-step probabilities before ``upto`` (the last layer must be up to date there)."""
+        start = self._out_valid
+        if start >= upto:
+            return
+        h = self._bufs[(self.net.num_layers - 1, 0, "h")].data[start:upto, None, :]
+        self._store_probs(self.model.head.forward(h)[:, 0], start)
+        self._out_valid = upto
+
+    def _run_all(self) -> None:
+        """One forward pass of the whole text (bidirectional networks)."""
+        trace = self.net.forward(self.model.encode(self._ids[:, None]))
         for k in range(self.net.num_layers):
             for d in range(self.net.num_directions):
-                for key, arr in trace.states(k, d).items():
-                    buf = self._bufs.get((k, d, key))
-                    if buf is None:
-                        buf = self._bufs[(k, d, key)] = _Buffer(arr.shape[2:], arr.dtype)
-                    buf.write(start, arr[:, 0])
-        logits = self.model.step_outputs(trace)[:, 0]
+                self._store(k, d, trace.states(k, d), 0)
+        self._store_probs(self.model.step_outputs(trace)[:, 0], 0)
+        self._valid = [self._T] * self.net.num_layers
+        self._out_valid = self._T
+
+    def _store(self, k: int, d: int, states: dict, start: int) -> None:
+        for key, arr in states.items():
+            buf = self._bufs.get((k, d, key))
+            if buf is None:
+                buf = self._bufs[(k, d, key)] = _Buffer(arr.shape[2:], arr.dtype)
+            buf.write(start, arr[:, 0])
+
+    def _store_probs(self, logits: np.ndarray, start: int) -> None:
         probs = softmax(logits.astype(np.float64), axis=-1)
         if self._out is None:
             self._out = _Buffer(probs.shape[1:], probs.dtype)
@@ -199,6 +260,8 @@ class LiveRunner:
         if not 0 <= layer < self.net.num_layers or not 0 <= direction < self.net.num_directions:
             raise RnnvizError(f"no layer {layer} / direction {direction} in this model")
         T = self._T
+        if not self.net.bidirectional:
+            self._ensure_layer(layer, T)
         keys = {"lstm": "h c i f g o", "gru": "h r z n"}.get(self.net.cell, "h a").split()
         out = {}
         for key in keys:
@@ -209,8 +272,20 @@ class LiveRunner:
 
     def probabilities(self) -> np.ndarray:
         """(T, C): next-token distribution (language model) or class probabilities after each token."""
+        return self.probabilities_until(self._T - 1)
+
+    def probabilities_until(self, step: int) -> np.ndarray:
+        """(T, C) like :meth:`probabilities`, up to date for the steps <= ``step`` (later rows
+        may be stale): runs the layers only as far as ``step``."""
+        upto = min(self._T, max(0, int(step) + 1))
+        if self.net.bidirectional:
+            self.complete()
+        else:
+            self._ensure_layer(self.net.num_layers - 1, upto)
+            self._ensure_outputs(upto)
         if self._out is None:
-            return np.zeros((0, self.model.output_size))
+            return np.zeros((self._T, self.model.output_size))
+        self._out.reserve(self._T)
         return self._out.data[: self._T]
 
     def connectivity(self, step: int, target: int | None = None) -> np.ndarray:

@@ -105,6 +105,27 @@ class Recurrent:
         """
         load_params_strict(self.params, state, f"this {self.cell} network")
 
+    def layer_net(self, layer: int) -> "Recurrent":
+        """Layer ``layer`` as a one-layer network of its own, sharing this network's arrays.
+
+        Its input is the previous layer's output (T, B, H_{layer-1} * directions) and its
+        parameters are the very arrays of this network (renamed ``*_l0``), so updates made in
+        place to either are seen by both. Running the layers one after another, each from the
+        previous one's output, gives what :meth:`forward` gives for the stack.
+        """
+        if not (isinstance(layer, (int, np.integer)) and 0 <= layer < self.num_layers):
+            raise RnnvizError(f"layer must be in [0, {self.num_layers - 1}], got {layer!r}")
+        sub = object.__new__(Recurrent)
+        sub.__dict__.update(self.__dict__)
+        sub.input_size = self.layer_input_size(layer)
+        sub.hidden_sizes = (self.hidden_sizes[layer],)
+        sub.num_layers = 1
+        sub.params = {}
+        for d in range(self.num_directions):
+            for new, old in zip(_param_names(0, d), _param_names(layer, d)):
+                sub.params[new] = self.params[old]
+        return sub
+
     def num_parameters(self) -> int:
         return int(sum(p.size for p in self.params.values()))
 

@@ -246,3 +246,59 @@ def test_streaming_pca_lazy_updates_project_on_the_current_axes_until_refit():
     p.update(edited[:101], changed_from=100)  # an eager update catches them up from the rows
     pts, _ = p.refit()
     np.testing.assert_allclose(pts, pca_2d_with_variance(edited[:101])[0], atol=1e-8)
+
+
+def _assert_equals_full(r, m, text):
+    trace, probs = _full(m, text)
+    for layer in range(m.net.num_layers):
+        for key, arr in trace.states(layer, 0).items():
+            np.testing.assert_allclose(r.states(layer)[key], arr[:, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(r.probabilities(), probs, rtol=1e-10)
+
+
+@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm", "gru"])
+def test_an_edit_at_the_start_runs_only_what_is_asked_for(cell):
+    m = _lm(cell, layers=3)
+    r = LiveRunner(m)
+    long_text = TEXT * 4
+    r.update(long_text)
+    _assert_equals_full(r, m, long_text)
+    edited = "(" + long_text
+    res = r.update(edited)
+    assert res.recomputed_from == 0 and r.pending()
+    h0 = r.states(0)["h"]  # layer 0 is brought up to date for the view ...
+    trace, probs = _full(m, edited)
+    np.testing.assert_allclose(h0, trace.states(0, 0)["h"][:, 0], rtol=1e-12, atol=1e-12)
+    assert r._valid == [len(edited), 0, 0]  # ... and nothing above it ran
+    p = r.probabilities_until(2)  # the prediction at the edit runs the upper layers to step 2 only
+    assert p.shape == probs.shape
+    np.testing.assert_allclose(p[:3], probs[:3], rtol=1e-10)
+    assert r._valid == [len(edited), 3, 3] and r.pending()
+    _assert_equals_full(r, m, edited)  # asking for everything completes it
+    assert not r.pending()
+
+
+def test_complete_in_slices_equals_a_full_pass():
+    m = _lm("lstm", layers=2)
+    r = LiveRunner(m)
+    text = TEXT * 3
+    r.update(text)
+    r.states(0)
+    slices = 0
+    while not r.complete(max_steps=20):
+        slices += 1
+        assert slices < 100
+    assert slices >= 3 and not r.pending()  # 2 layers x 87 steps in slices of 20
+    _assert_equals_full(r, m, text)
+
+
+def test_bidirectional_runner_stays_complete_after_every_update():
+    m = _lm("gru", bidir=True)
+    r = LiveRunner(m)
+    r.update(TEXT)
+    assert not r.pending()
+    r.update("x" + TEXT)
+    assert not r.pending()
+    trace, probs = _full(m, "x" + TEXT)
+    np.testing.assert_allclose(r.states(1, 1)["h"], trace.states(1, 1)["h"][:, 0], rtol=1e-12)
+    np.testing.assert_allclose(r.probabilities(), probs, rtol=1e-10)
