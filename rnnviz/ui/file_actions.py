@@ -573,7 +573,7 @@ class FileController(QObject):
         elif live_model and not Path(live_model).is_file():
             notes.append(f"the model {live_model} shown in the Memory tab is missing")
         if isinstance(view.get("text"), str):
-            w.text_edit.setPlainText(view["text"])
+            w.replace_text(view["text"])
         try:
             if w.model is not None:
                 w.set_layer_direction(int(view.get("layer", 0)) % w.model.net.num_layers,

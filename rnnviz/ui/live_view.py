@@ -9,8 +9,18 @@ Updates are coalesced: :meth:`set_text` only stores the text and starts a 0-ms s
 timer, so a burst of key events (or a paste) costs one run and one redraw. While the panel is
 hidden (compare mode) nothing is run; it catches up when shown. :meth:`flush` applies a pending
 text at once (tests, benchmarks, screenshots).
+
+The time cursor follows the text caret: typing at the end keeps it on the last token, an edit
+inside the text moves it to the token being edited (unless the user has put it on an earlier
+step), and moving the caret (:meth:`follow_caret`) moves it. A redraw computes only what the
+views show: the chosen layer and those below it for every step, the layers above it up to the
+cursor (for the prediction there). The runner finishes the rest in short slices once the user
+pauses for :data:`IDLE_MS`, so an edit at the start of a long text waits for one layer only.
 """
 from __future__ import annotations
+
+import bisect
+from operator import itemgetter
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,6 +49,10 @@ PANELS: dict[str, list[tuple[str, str, str]]] = {
 }
 #: the connectivity of texts longer than this is computed after typing pauses
 CONNECTIVITY_DEBOUNCE_MS = 150
+#: after this pause in typing, the runner completes the layers no view needed, in slices of
+#: IDLE_SLICE_STEPS layer-steps (a few milliseconds each, so a key is never kept waiting long)
+IDLE_MS = 60
+IDLE_SLICE_STEPS = 256
 
 
 def cell_family(cell: str) -> str:
@@ -76,7 +90,10 @@ class LiveView(CoalescedText, QWidget):
         self.render_count = 0
         self._init_coalescing()
         self._cursor: int | None = None
-        self._follow_end = True
+        # what placed the cursor: "end" (follows the last token), "caret" (the text caret)
+        # or "user" (hover or click on a step; kept while typing after it)
+        self._cursor_source = "end"
+        self._caret: int | None = None  # caret of the pending text, as a character index
         self._selected: tuple[str, int] | None = None
         self._auto_selected = False
         self._strip_mode = "unit"   # "unit" (paint the selected unit) or "connectivity"
@@ -94,6 +111,9 @@ class LiveView(CoalescedText, QWidget):
         self._conn_timer.setSingleShot(True)
         self._conn_timer.setInterval(CONNECTIVITY_DEBOUNCE_MS)
         self._conn_timer.timeout.connect(self._update_connectivity)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._complete_slice)
 
         # -- widgets ---------------------------------------------------------------------------
         self.strip_label = QLabel()
@@ -226,11 +246,48 @@ class LiveView(CoalescedText, QWidget):
         self._render()
 
     # ------------------------------------------------------------------ text
+    def set_text(self, text: str, caret: int | None = None) -> None:
+        """Remember ``text`` (applied on the next turn of the event loop). ``caret``: the text
+        caret's character index after the edit, or None for text set by the program (the
+        cursor then follows the end, as it does for typing at the end)."""
+        self._caret = caret
+        self._idle_timer.stop()
+        super().set_text(text)
+
+    def step_at_caret(self, caret: int) -> int | None:
+        """The token just before character index ``caret`` (the one being typed), or None."""
+        if self.result is None or self.result.steps == 0:
+            return None
+        k = bisect.bisect_left(self.result.spans, int(caret), key=itemgetter(0))
+        return min(max(k - 1, 0), self.result.steps - 1)
+
+    def follow_caret(self, caret: int) -> None:
+        """Move the cursor to the token at ``caret`` (the caret moved without an edit)."""
+        step = self.step_at_caret(caret)
+        if step is not None and not self._pending:
+            self.set_cursor(step)
+            if self._cursor_source == "user":
+                self._cursor_source = "caret"
+
+    def _place_cursor(self, caret: int | None, changed_from: int) -> None:
+        T = self.result.steps
+        if T == 0:
+            self._cursor = None
+            return
+        user_kept = self._cursor_source == "user" and self._cursor is not None and self._cursor < T
+        step = None if caret is None else self.step_at_caret(caret)
+        if step is None or step >= T - 1:  # typing at the end (or text set by the program)
+            if not user_kept:
+                self._cursor, self._cursor_source = T - 1, "end"
+        elif not user_kept or changed_from <= self._cursor:
+            self._cursor, self._cursor_source = step, "caret"
+
     def _apply(self) -> None:
         self._pending = False
         if self.runner is None:
             return
         old_T = self.result.steps if self.result is not None else 0
+        caret, self._caret = self._caret, None
         try:
             self.result = self.runner.update(self._text)
         except RnnvizError as exc:
@@ -239,8 +296,7 @@ class LiveView(CoalescedText, QWidget):
         T = self.result.steps
         if self._dirty_from is not None:
             self._dirty_from = min(self._dirty_from, self.result.changed_from)
-        if self._follow_end or self._cursor is None or self._cursor >= T:
-            self._cursor = T - 1 if T else None
+        self._place_cursor(caret, self.result.changed_from)
         if self._strip_mode == "connectivity":
             if self._conn_follow_end or (self._conn_step is not None and self._conn_step >= T):
                 self._conn_step = T - 1 if T else None
@@ -316,7 +372,16 @@ class LiveView(CoalescedText, QWidget):
         self._settle_view_boxes()
         self._dirty_from, self._shown_T = T, T
         self.render_count += 1
+        if self.runner.pending():
+            self._idle_timer.start(IDLE_MS)
         self.rendered.emit()
+
+    def _complete_slice(self) -> None:
+        """Idle time: run a slice of the layers and outputs that no view needed yet."""
+        if self.runner is None or self._pending:
+            return
+        if not self.runner.complete(max_steps=IDLE_SLICE_STEPS):
+            self._idle_timer.start(0)
 
     def _plot_items(self):
         yield from (hm.plot for hm in self._heatmaps.values())
@@ -394,8 +459,8 @@ class LiveView(CoalescedText, QWidget):
         if self.result is None or self.result.steps == 0 or self._cursor is None:
             self.topk.clear()
             return
-        probs = self.runner.probabilities()
         step = self._cursor
+        probs = self.runner.probabilities_until(step)
         self.topk.set_distribution(probs[step], self.model.tokenizer.vocab, step, self.result.tokens[step])
 
     # ------------------------------------------------------------------ interaction
@@ -405,7 +470,7 @@ class LiveView(CoalescedText, QWidget):
         if step is None or not 0 <= int(step) < T:
             return
         step = int(step)
-        self._follow_end = step == T - 1
+        self._cursor_source = "end" if step == T - 1 else "user"
         if step == self._cursor:
             return
         self._cursor = step

@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
 
         desktop.install(self)  # shapes tab, lessons dock, undo/redo, help (before the layout is restored)
 
+        self._program_sets_text = False
         self.text_edit.textChanged.connect(self._on_text_changed)
+        self.text_edit.cursorPositionChanged.connect(self._on_caret_moved)
         self.model_combo.activated.connect(self._on_model_combo)
         self.layer_combo.activated.connect(self._on_layer_direction)
         self.direction_combo.activated.connect(self._on_layer_direction)
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         self._populate_models()
         self._open_initial_model(model)
         if text is not None:
-            self.text_edit.setPlainText(text)
+            self.replace_text(text)
         self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ actions
@@ -336,19 +338,44 @@ class MainWindow(QMainWindow):
             self.live.show_connectivity(c)
 
     # ------------------------------------------------------------------ text
+    def _caret_index(self) -> int:
+        """The text caret as an index into ``toPlainText()`` (Qt counts UTF-16 code units)."""
+        pos = self.text_edit.textCursor().position()
+        text = self.text_edit.toPlainText()
+        if text.isascii():
+            return pos
+        return len(text.encode("utf-16-le")[: 2 * pos].decode("utf-16-le", errors="ignore"))
+
     def _on_text_changed(self) -> None:
         text = self.text_edit.toPlainText()
         if self.compare_mode:
             self.compare.set_text(text)
             self.live._text, self.live._pending = text, True  # catches up when shown again
+            self.live._caret = None
         else:
-            self.live.set_text(text)
+            self.live.set_text(text, caret=None if self._program_sets_text else self._caret_index())
             if self._compare_loaded:
                 self.compare._text, self.compare._pending = text, True
 
+    def _on_caret_moved(self) -> None:
+        """Moving the caret without editing (arrow keys, a click) moves the time cursor."""
+        if self.compare_mode or self._program_sets_text or self.live.text() != self.text_edit.toPlainText():
+            return  # an edit: the live view places the cursor when it applies the text
+        self.live.follow_caret(self._caret_index())
+
+    def replace_text(self, text: str) -> None:
+        """Replace the whole text, caret at the end, as the program (the time cursor follows
+        the end); applied on the next turn of the event loop."""
+        self._program_sets_text = True
+        try:
+            self.text_edit.setPlainText(text)
+            self.text_edit.moveCursor(self.text_edit.textCursor().MoveOperation.End)
+        finally:
+            self._program_sets_text = False
+
     def set_text(self, text: str) -> None:
         """Replace the text (as a paste would) and apply it at once."""
-        self.text_edit.setPlainText(text)
+        self.replace_text(text)
         self.flush()
 
     def flush(self) -> None:
@@ -362,8 +389,7 @@ class MainWindow(QMainWindow):
             else:
                 self.show_message(f"This example is meant for the model '{example.model}', "
                                   f"which is not in {self.models_dir}; showing it with the current model.")
-        self.text_edit.setPlainText(example.text)
-        self.text_edit.moveCursor(self.text_edit.textCursor().MoveOperation.End)
+        self.replace_text(example.text)
         self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
         self.hint_label.show()
         self.flush()
