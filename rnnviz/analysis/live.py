@@ -115,6 +115,9 @@ class LiveRunner:
         self._out = None  # per-step probabilities
         # leading steps whose states (per layer) and probabilities are up to date
         self._valid = [0] * self.net.num_layers
+        # one-layer networks with their step-loop weights kept: the runner lives as long as the
+        # model's weights do (a change of weights makes the live view a new runner)
+        self._layer_nets = [self.net.layer_net(k, frozen=True) for k in range(self.net.num_layers)]
         self._out_valid = 0
         self._T = 0
         self._tokens: list[str] = []
@@ -214,7 +217,7 @@ class LiveRunner:
             h0 = self._bufs[(k, 0, "h")].data[start - 1][None, None]
             if self.net.cell == "lstm":
                 h0 = (h0, self._bufs[(k, 0, "c")].data[start - 1][None, None])
-        trace = self.net.layer_net(k).forward(layer_in, h0=h0)
+        trace = self._layer_nets[k].forward(layer_in, h0=h0)
         self._store(k, 0, trace.states(0, 0), start)
         self._valid[k] = upto
 

@@ -51,7 +51,7 @@ PANELS: dict[str, list[tuple[str, str, str]]] = {
 CONNECTIVITY_DEBOUNCE_MS = 150
 #: after this pause in typing, the runner completes the layers no view needed, in slices of
 #: IDLE_SLICE_STEPS layer-steps (a few milliseconds each, so a key is never kept waiting long)
-IDLE_MS = 60
+IDLE_MS = 150
 IDLE_SLICE_STEPS = 256
 
 

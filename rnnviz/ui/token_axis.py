@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetrics, QPicture
 
+from rnnviz.ui.static_text import draw_top_centred
 from rnnviz.ui.theme import visible_token
 
 #: never draw more than this many labels on one axis
@@ -245,7 +246,7 @@ class TokenAxis(pg.AxisItem):
         y = top + max(0.0, tick) + self.style["tickTextOffset"][1]
         h = fm.height()
         box = self.boundingRect()
-        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip)
+        font_key = font.key()
         widths = self._widths
         drawn = []
         for x, text in zip(xs, self.tickStrings(ticks, 1.0, 1.0)):
@@ -254,7 +255,7 @@ class TokenAxis(pg.AxisItem):
                 w = widths[text] = fm.horizontalAdvance(text) + 2
             rect = QRectF(x - w / 2.0, y, w, h)
             if box.contains(rect):
-                p.drawText(rect, flags, text)
+                draw_top_centred(p, x, y, text, font, font_key)
                 drawn.append((x, text))
         self.drawn_labels = drawn
         self._updateMaxTextSize(h * 0.8)  # the height pyqtgraph reserves, as its own drawing does

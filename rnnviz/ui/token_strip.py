@@ -4,11 +4,12 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.static_text import draw_centered
 
 UNKNOWN_TIP = "not in the model's vocabulary"
 EMPTY_HINT = "type some text"
@@ -169,6 +170,7 @@ class _Canvas(QWidget):
         i0 = self._row_first[r0]
         i1 = self._row_first[r1] if r1 < len(self._row_first) else len(self.rects)
         font = p.font()
+        font_key = font.key()
         struck = False
         rgba = s._rgba
         for i in range(i0, min(i1, len(self.rects))):
@@ -183,8 +185,9 @@ class _Canvas(QWidget):
             if unknown != struck:
                 font.setStrikeOut(unknown)
                 p.setFont(font)
+                font_key = font.key()
                 struck = unknown
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, s._labels[i])
+            draw_centered(p, QRectF(r), s._labels[i], font, font_key)
             if unknown:
                 # dashed box in the text colour (visible on any fill) + red bar below the box
                 p.setPen(QPen(text, 1, Qt.PenStyle.DashLine))

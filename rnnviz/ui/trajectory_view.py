@@ -4,12 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
+from rnnviz.ui.static_text import draw_at_baseline
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import short_label, time_extent
 
@@ -91,9 +92,11 @@ class PointLabels(pg.GraphicsObject):
         tr = painter.transform()
         painter.resetTransform()
         painter.setPen(self._color)
+        font = painter.font()
+        key, ascent = font.key(), QFontMetricsF(font).ascent()
         for (x, y), text in zip(self._xy.tolist(), self._texts):
             d = tr.map(QPointF(x, y))
-            painter.drawText(QPointF(d.x() + 3.0, d.y() - 4.0), text)
+            draw_at_baseline(painter, d.x() + 3.0, d.y() - 4.0, text, font, key, ascent)
 
 
 class TrajectoryView(QWidget):

@@ -38,3 +38,19 @@ def test_layer_net_shares_the_parameter_arrays():
 def test_layer_net_names_a_bad_layer(bad):
     with pytest.raises(RnnvizError, match="layer must be in"):
         Recurrent("gru", 3, [4, 4]).layer_net(bad)
+
+
+@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm", "gru"])
+def test_a_frozen_layer_net_keeps_its_prepared_weights_and_gives_the_same_results(cell):
+    net = Recurrent(cell, 3, [5, 5], seed=2, dtype=np.float64)
+    x = np.random.default_rng(1).standard_normal((6, 1, 5))
+    frozen, plain = net.layer_net(1, frozen=True), net.layer_net(1)
+    for _ in range(2):  # the second call uses the kept weights
+        a, b = frozen.forward(x), plain.forward(x)
+        np.testing.assert_array_equal(a.output, b.output)
+    assert len(frozen._prepared_cache) == 1 and plain._prepared_cache is None
+    net.params["weight_hh_l1"] *= 0.5  # a weight change is seen by a new layer net only
+    np.testing.assert_array_equal(frozen.forward(x).output, a.output)
+    changed = net.layer_net(1, frozen=True).forward(x).output
+    assert not np.allclose(changed, a.output)
+    np.testing.assert_array_equal(changed, net.layer_net(1).forward(x).output)
