@@ -74,6 +74,17 @@ def _short_label(tok: str, max_chars: int) -> str:
     return s if len(s) <= max_chars else s[: max_chars - 1] + "\u2026"
 
 
+class _SharedLabels:
+    """The labels of the last token list an axis was given: the other axes given the very same
+    list (the heatmaps of one view) copy them instead of converting every token again."""
+
+    tokens: list[str] | None = None
+    labels: list[str] = []
+    typical: int | None = None  # the 90th percentile label length among the first 2000
+
+
+_LAST = _SharedLabels()
+
 #: ``TokenAxis.picture`` after a direct paint (pyqtgraph resets ``picture`` to None to ask for a
 #: new drawing; the labels-kept check in ``set_tokens`` reads it)
 _DRAWN = QPicture()
@@ -131,21 +142,28 @@ class TokenAxis(pg.AxisItem):
         keep = max(0, min(int(unchanged), len(old), len(tokens)))
         if keep == len(old) == len(tokens) and was_labels:
             return  # same tokens: keep the cached picture
-        del old[keep:]
-        old.extend(short_label(t) for t in tokens[keep:])
+        shared = _LAST if _LAST.tokens is tokens else None  # the heatmaps of a view share ``tokens``
+        if shared is not None:
+            old[keep:] = shared.labels[keep:]
+        else:
+            del old[keep:]
+            old.extend(short_label(t) for t in tokens[keep:])
+            _LAST.tokens, _LAST.labels, _LAST.typical = tokens, list(old), None
         self._labels = old
         self._count = len(self._labels)
         label_px = self._label_px
         # the typical label width is estimated from the first 2000 labels, again when that
         # sample changed or grew by a tenth (not on every keystroke)
         n_sample = min(len(self._labels), 2000)
-        if keep < self._sample_n or n_sample > 1.1 * self._sample_n + 1:
+        if (keep < self._sample_n or n_sample > 1.1 * self._sample_n + 1) and n_sample:
             self._sample_n = n_sample
-            sample = self._labels[:2000]
-            if sample:
-                widths = sorted(len(s) for s in sample)
+            typical = _LAST.typical if _LAST.tokens is tokens else None
+            if typical is None:
+                widths = sorted(len(s) for s in self._labels[:2000])
                 typical = widths[min(len(widths) - 1, int(0.9 * len(widths)))]
-                self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
+                if _LAST.tokens is tokens:
+                    _LAST.typical = typical
+            self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
         if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
             return  # no drawn label changed (typing between two labelled steps)
         self.picture = None

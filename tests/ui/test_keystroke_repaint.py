@@ -239,3 +239,28 @@ def test_token_axis_draws_the_labels_it_chose_at_their_columns(heatmap):
     chosen = [long[int(round(v - 0.5))] for v in axis.last_ticks]
     it = iter(chosen)
     assert all(t in it for _, t in axis.drawn_labels)  # the chosen labels, in order (edge ones may not fit)
+
+
+def test_axes_given_the_same_token_list_share_its_labels_without_aliasing(qtbot):
+    from rnnviz.ui.token_axis import TokenAxis, short_label
+
+    a, b = TokenAxis("bottom"), TokenAxis("bottom")
+    tokens = list("f(a, [b])\n") + ["a-very-long-token"]
+    a.set_tokens(tokens, 0)
+    b.set_tokens(tokens, 0)
+    want = [short_label(t) for t in tokens]
+    assert a.tickStrings([i + 0.5 for i in range(len(tokens))], 1, 1) == want
+    assert b.tickStrings([i + 0.5 for i in range(len(tokens))], 1, 1) == want
+    assert a._labels is not b._labels
+    # typing at the end: a new list, whose first tokens are unchanged
+    typed = tokens + [" ", "x"]
+    a.set_tokens(typed, len(tokens))
+    b.set_tokens(typed, len(tokens))
+    want = [short_label(t) for t in typed]
+    assert a._labels == want and b._labels == want
+    # an axis that missed a step converts the list itself and is still right
+    edited = ["["] + typed
+    c = TokenAxis("bottom")
+    c.set_tokens(edited, 0)
+    a.set_tokens(edited, 0)
+    assert a._labels == c._labels == [short_label(t) for t in edited]
