@@ -189,6 +189,20 @@ def bench_startup(model_arg, runs: int = 3) -> list[float]:
     return out
 
 
+def host_speed(model) -> float:
+    """Median ms of one fixed piece of work: layer 1 of ``model`` over 1,000 tokens (the engine
+    part of an edit at the start). On a shared host it moves with the host's load; printed before
+    and after the runs so that runs taken at different times can be compared."""
+    sub = model.net.layer_net(0, frozen=True)
+    x = model.encode(np.zeros((1000, 1), np.int64))
+    times = []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        sub.forward(x)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)) * 1e3
+
+
 def report(label, xs):
     cpu = CPU[-len(xs):]
     painted = 100.0 * float(np.mean(PAINTED[-len(xs):]))
@@ -208,7 +222,8 @@ def main() -> int:
 
     app, w = make_window(args.model)
     net = w.model.net
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; host speed: "
+          f"layer 1 over 1,000 tokens takes {host_speed(w.model):.1f} ms", flush=True)
     print(f"model: {w.model_name} ({net.cell}, {net.num_layers} layer(s) x {list(net.hidden_sizes)} units, "
           f"{w.model.tokenizer.kind} tokens); window 1400x900 offscreen")
     for n in args.sizes:
@@ -237,6 +252,7 @@ def main() -> int:
         w.set_layer_direction(net.num_layers - 1, 0)
         report("  same edit, top layer shown", bench_start(app, w, 1000, max(20, args.keys // 2)))
         w.set_layer_direction(0, 0)
+    print(f"host speed after the runs: {host_speed(w.model):.1f} ms", flush=True)
     w.close()
     if not args.no_startup:
         xs = bench_startup(args.model)

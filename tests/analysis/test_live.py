@@ -302,3 +302,20 @@ def test_bidirectional_runner_stays_complete_after_every_update():
     trace, probs = _full(m, "x" + TEXT)
     np.testing.assert_allclose(r.states(1, 1)["h"], trace.states(1, 1)["h"][:, 0], rtol=1e-12)
     np.testing.assert_allclose(r.probabilities(), probs, rtol=1e-10)
+
+
+def test_lazy_layers_of_different_sizes_and_an_emptied_text():
+    tok = CharTokenizer.from_text(TEXT)
+    m = SequenceModel("gru", len(tok.vocab), [7, 3, 5], len(tok.vocab), target="classification_each",
+                      encoding="embedding", embedding_dim=4, tokenizer=tok, dtype=np.float64, seed=4)
+    r = LiveRunner(m)
+    r.update(TEXT)
+    p = r.probabilities_until(4)
+    assert p.shape == (len(TEXT), len(tok.vocab)) and r._valid == [5, 5, 5]
+    np.testing.assert_allclose(p[:5], _full(m, TEXT)[1][:5], rtol=1e-10)
+    assert r.probabilities_until(10**6).shape[0] == len(TEXT)  # a step past the end: everything
+    assert not r.pending()
+    r.update("")
+    assert r.steps == 0 and not r.pending() and r.probabilities_until(3).shape == (0, len(tok.vocab))
+    r.update("ab")
+    _assert_equals_full(r, m, "ab")
