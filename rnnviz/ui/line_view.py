@@ -16,6 +16,10 @@ TOOLTIP = (
 
 #: a dot marks each step of series up to this long
 MAX_DOTS = 200
+#: the line (and its dots) is drawn as a kept piece over steps 0 .. a multiple of this and a
+#: tail after it: typing at the end changes only the tail, so the view repaints only the tail's
+#: bounding rectangle (a strip at the right) instead of the whole plot
+TAIL_CHUNK = 32
 
 
 class UnitLineView(TimePlot):
@@ -23,8 +27,11 @@ class UnitLineView(TimePlot):
 
     def __init__(self, title: str = "selected unit", parent: QWidget | None = None) -> None:
         super().__init__(title, "value", parent)
+        theme.configure_view(self.plot_widget, partial=True)
         self._values = np.zeros(0)
         self._label = ""
+        self._kept_to = 0       # the kept piece draws steps 0 .. _kept_to (0: no kept piece)
+        self._y_range = None
         fg = theme.foreground_color()
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, movable=False,
                                          pen=pg.mkPen(fg, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
@@ -32,12 +39,15 @@ class UnitLineView(TimePlot):
         self.plot.addItem(self.zero_line, ignoreBounds=True)
         color = theme.diverging_map().map(0.1, mode="qcolor")
         # a 1-px cosmetic pen: wider antialiased pens go through Qt's slow stroker
-        self.curve = self.plot.plot([], [], pen=pg.mkPen(color, width=1.0))
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
-        # a dot per step while they are distinguishable; typing at the end adds one dot
-        # instead of rebuilding them all
+        pen = pg.mkPen(color, width=1.0)
+        self.curve_kept = self.plot.plot([], [], pen=pen)
+        self.curve_kept.setDownsampling(auto=True, method="peak")
+        self.curve_kept.setClipToView(True)
+        self.curve = self.plot.plot([], [], pen=pen)  # the tail
+        # a dot per step while they are distinguishable (kept piece and tail, like the line)
+        self.markers_kept = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(color), pen=None)
         self.markers = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(color), pen=None)
+        self.plot.addItem(self.markers_kept)
         self.plot.addItem(self.markers)
         self.setToolTip(TOOLTIP)
         self.plot_widget.setToolTip(TOOLTIP)
@@ -54,19 +64,31 @@ class UnitLineView(TimePlot):
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {v.shape[0]} values")
         old = self._values
         T, n = v.shape[0], old.shape[0]
-        appended = label == self._label and n < T and np.array_equal(old, v[:n], equal_nan=True)
+        dots = T <= MAX_DOTS
+        kept_to = ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK if T > TAIL_CHUNK else 0
+        # the kept piece stays when its steps, the dots' presence and the piece's end are unchanged
+        unchanged = (label == self._label and n > self._kept_to and kept_to == self._kept_to
+                     and (n <= MAX_DOTS) == dots
+                     and np.array_equal(old[:kept_to + 1], v[:kept_to + 1], equal_nan=True))
         self._values = v.copy()
         self._label = label
         # no antialiasing once the dots are gone: an antialiased path is blended, and Qt blends
         # paths taller than ~96 pixel rows on its thread pool (slow when the machine is busy)
-        self.curve.setData(np.arange(T, dtype=float), v, antialias=T <= MAX_DOTS)
-        if T > MAX_DOTS:
-            if len(self.markers.data):
-                self.markers.setData([], [])
-        elif appended and len(self.markers.data) == n:
-            self.markers.addPoints(x=np.arange(n, T, dtype=float), y=v[n:])
-        else:
-            self.markers.setData(np.arange(T, dtype=float), v)
+        if not unchanged:
+            x = np.arange(kept_to + 1, dtype=float)
+            self.curve_kept.setData(x if kept_to else [], v[:kept_to + 1] if kept_to else [],
+                                    antialias=dots)
+            if dots and kept_to:
+                self.markers_kept.setData(x[:-1], v[:kept_to])
+            elif len(self.markers_kept.data):
+                self.markers_kept.setData([], [])
+            self._kept_to = kept_to
+        x = np.arange(kept_to, T, dtype=float)
+        self.curve.setData(x, v[kept_to:], antialias=dots)
+        if dots:
+            self.markers.setData(x, v[kept_to:])
+        elif len(self.markers.data):
+            self.markers.setData([], [])
         self.set_title(label or "selected unit")
         self._set_tokens(tokens)
         vb = self.plot.getViewBox()
@@ -74,15 +96,33 @@ class UnitLineView(TimePlot):
             lo, hi = y_range
             if T and np.isfinite(v).any():
                 lo, hi = min(lo, float(np.nanmin(v))), max(hi, float(np.nanmax(v)))
-            vb.setYRange(lo, hi, padding=0.05)
+            if (lo, hi) != self._y_range:  # an unchanged range would still re-lay out the axes
+                vb.setYRange(lo, hi, padding=0.05)
+                self._y_range = (lo, hi)
         else:
+            self._y_range = None
             vb.enableAutoRange(axis="y")
 
     def series(self) -> np.ndarray:
         return self._values.copy()
+
+    def curve_points(self) -> np.ndarray:
+        """The (T, 2) points (step, value) the drawn line goes through (both pieces)."""
+        return np.r_[_dataset(self.curve_kept)[:-1], _dataset(self.curve)] if self._kept_to \
+            else _dataset(self.curve)
+
+    def dot_points(self) -> np.ndarray:
+        """The (n, 2) points drawn as dots (every step while T <= MAX_DOTS, else none)."""
+        pts = [np.c_[m.data["x"], m.data["y"]] for m in (self.markers_kept, self.markers) if len(m.data)]
+        return np.concatenate(pts) if pts else np.zeros((0, 2))
 
     def label(self) -> str:
         return self._label
 
     def _readout_for(self, step: int) -> str:
         return super()._readout_for(step) + f" \u00b7 value {self._values[step]:+.3f}"
+
+
+def _dataset(curve) -> np.ndarray:
+    x, y = curve.getOriginalDataset()
+    return np.zeros((0, 2)) if x is None else np.c_[x, y]

@@ -23,19 +23,41 @@ def test_line_series_and_curve(qtbot):
     v = np.array([0.1, -0.5, 0.9, 0.0, -1.0])
     w.set_series(v, toks, "h unit 3")
     np.testing.assert_array_equal(w.series(), v)
-    x, y = w.curve.getOriginalDataset()
-    np.testing.assert_array_equal(x, np.arange(5))
-    np.testing.assert_array_equal(y, v)
-    np.testing.assert_array_equal(np.c_[w.markers.data["x"], w.markers.data["y"]], np.c_[np.arange(5), v])
+    np.testing.assert_array_equal(w.curve_points(), np.c_[np.arange(5), v])
+    np.testing.assert_array_equal(w.dot_points(), np.c_[np.arange(5), v])
     # typing appends a dot; a change earlier in the series redraws them
     w.set_series(np.r_[v, 0.5], toks + ["!"], "h unit 3")
-    np.testing.assert_array_equal(w.markers.data["y"], np.r_[v, 0.5])
+    np.testing.assert_array_equal(w.dot_points()[:, 1], np.r_[v, 0.5])
     w.set_series(np.r_[-v, 0.5], toks + ["!"], "h unit 3")
-    np.testing.assert_array_equal(w.markers.data["y"], np.r_[-v, 0.5])
+    np.testing.assert_array_equal(w.dot_points()[:, 1], np.r_[-v, 0.5])
     w.set_series(v, toks, "h unit 3")
     assert w.title() == "h unit 3"
     assert [lab for _, lab in w.time_ticks()] == toks
     assert w.toolTip()
+
+
+@pytest.mark.parametrize("T", [50, 150, 700])
+def test_a_long_line_is_a_kept_piece_and_a_tail_that_typing_changes(qtbot, T):
+    from rnnviz.ui.line_view import MAX_DOTS, TAIL_CHUNK
+
+    w = _show(qtbot, UnitLineView())
+    v = np.sin(np.arange(T + 5) / 7.0)
+    toks = ["a"] * (T + 5)
+    w.set_series(v[:T], toks[:T], "u")
+    kept = w._kept_to
+    assert kept == ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK and len(w.curve.getOriginalDataset()[0]) <= TAIL_CHUNK + 1
+    kept_data = w.curve_kept.getOriginalDataset()[1]
+    for k in range(T + 1, T + 6):  # typing at the end
+        w.set_series(v[:k], toks[:k], "u")
+        np.testing.assert_array_equal(w.curve_points(), np.c_[np.arange(k), v[:k]])
+        want_dots = np.c_[np.arange(k), v[:k]] if k <= MAX_DOTS else np.zeros((0, 2))
+        np.testing.assert_array_equal(w.dot_points(), want_dots)
+    if w._kept_to == kept and kept:
+        assert w.curve_kept.getOriginalDataset()[1] is kept_data  # the kept piece was not re-set
+    edited = v[:T + 5].copy()
+    edited[0] = 0.75  # an edit at the start redraws the kept piece too
+    w.set_series(edited, toks, "u")
+    np.testing.assert_array_equal(w.curve_points(), np.c_[np.arange(T + 5), edited])
 
 
 def test_line_cursor_and_hover(qtbot):
