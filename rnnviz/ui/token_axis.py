@@ -35,18 +35,19 @@ def nice_step(n_visible: int, max_labels: int) -> int:
 
 def time_extent(n: int) -> int:
     """How many time steps wide the time axes are for a text of ``n`` steps: the smallest of
-    8, 10, 12, 16, 20, 24, 32, 40, 48, 64, ... (2^k x 1, 1.25, 1.5) that is >= ``n``.
+    8, 12, 16, 24, 32, 48, 64, 96, 128, 192, ... (2^k x 1 or 1.5) that is >= ``n``.
 
-    Typing at the end then widens the axes once every 20-33% more tokens instead of on every
+    Typing at the end then widens the axes once every 33-50% more tokens instead of on every
     key: the columns keep their place and width while you type, and a keystroke repaints the
-    new column instead of every view (an axis range change re-lays out every label and image).
-    At most a third of the axis is empty, to the right of the last token.
+    new column instead of every view (an axis range change re-lays out every label and image,
+    about twice the work of a plain keystroke). At most a third of the axis is empty, to the
+    right of the last token.
     """
     n = max(int(n), 1)
     if n <= 8:
         return 8
     base = 1 << ((n - 1).bit_length() - 1)  # largest power of two < n
-    for m in (1.25, 1.5, 2.0):
+    for m in (1.5, 2.0):
         if base * m >= n:
             return int(base * m)
     return 2 * base
