@@ -158,7 +158,9 @@ class LiveRunner:
 
     # ------------------------------------------------------------------ update
     def update(self, text: str) -> LiveResult:
-        """Tokenise ``text`` and bring every per-step array up to date."""
+        """Tokenise ``text`` and mark the steps the edit made stale (from the first changed
+        token on); they are run when asked for (:meth:`states`, :meth:`probabilities_until`,
+        :meth:`complete`). A bidirectional network is run whole at once."""
         if not isinstance(text, str):
             raise RnnvizError(f"text must be a string, got {type(text).__name__}")
         tokens, spans, ids, unknown, changed = self._tokenize(text)
@@ -259,7 +261,8 @@ class LiveRunner:
         return self._T
 
     def states(self, layer: int = 0, direction: int = 0) -> dict[str, np.ndarray]:
-        """(T, H) arrays "h", "c", gates... for the current text (views of the buffers)."""
+        """(T, H) arrays "h", "c", gates... for the current text (views of the buffers); runs
+        the stale steps of this layer and of the layers below it first."""
         if not 0 <= layer < self.net.num_layers or not 0 <= direction < self.net.num_directions:
             raise RnnvizError(f"no layer {layer} / direction {direction} in this model")
         T = self._T
