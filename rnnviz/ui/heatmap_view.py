@@ -320,6 +320,7 @@ class HeatmapView(QWidget):
         theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 160)
         self.plot = self.plot_widget.getPlotItem()
+        theme.shrinkable_title(self.plot)
         self.plot.setLabel("bottom", "token (time step)")
         self.plot.setLabel("left", "unit")
         self.plot.invertY(True)

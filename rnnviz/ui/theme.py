@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -79,6 +80,28 @@ def plot_widget(**kwargs):
     import pyqtgraph as pg
 
     return pg.PlotWidget(viewBox=pg.ViewBox(enableMenu=False), **kwargs)
+
+
+def shrinkable_title(plot) -> None:
+    """Let ``plot`` (a pyqtgraph PlotItem) be narrower than its title.
+
+    pyqtgraph gives a title label its text's width as a minimum, so a long title in a narrow
+    cell (a training view next to the lessons panel, a heatmap in compare mode) makes the plot
+    wider than its widget, which then shows only its left part. With this, the plot fits its
+    widget and only the title's ends are cut.
+    """
+    label = plot.titleLabel
+    keep_min = label.updateMin
+
+    def update_min() -> None:
+        keep_min()
+        height = label.minimumHeight()
+        label.setMinimumWidth(0)
+        label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+        label.updateGeometry()
+
+    label.updateMin = update_min
+    update_min()
 
 
 def configure_view(view, partial: bool = False) -> None:

@@ -34,6 +34,7 @@ class TimePlot(QWidget):
         theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 140)
         self.plot = self.plot_widget.getPlotItem()
+        theme.shrinkable_title(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "token (time step)")

@@ -351,6 +351,7 @@ class _View(QWidget):
         axes = {"left": LogAxis("left") if log_y else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
         graphics = self.graphics if graphics is None else graphics
         p = graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
+        theme.shrinkable_title(p)
         p.setMenuEnabled(False)
         p.hideButtons()
         p.showGrid(x=True, y=True, alpha=0.2)

@@ -122,6 +122,7 @@ class TrajectoryView(QWidget):
         theme.configure_view(self.plot_widget)
         self.plot_widget.setMinimumSize(240, 200)
         self.plot = self.plot_widget.getPlotItem()
+        theme.shrinkable_title(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setTitle(title or None)

@@ -104,3 +104,18 @@ def test_opaque_colour_looks_like_the_translucent_one_over_the_background():
     for got, f, b in ((c.red(), fg.red(), bg.red()), (c.green(), fg.green(), bg.green()), (c.blue(), fg.blue(), bg.blue())):
         assert abs(got - (110 / 255 * f + (1 - 110 / 255) * b)) <= 0.5
     assert theme.opaque(fg, 255).name() == fg.name() and theme.opaque(fg, 0).name() == bg.name()
+
+
+def test_a_long_title_does_not_make_a_plot_wider_than_its_widget(qtbot):
+    from rnnviz.ui.heatmap_view import HeatmapView
+
+    w = HeatmapView("pre-activation a = W x + U h + b, a title far wider than this narrow view")
+    qtbot.addWidget(w)
+    w.resize(220, 200)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_title("another title, again far wider than the narrow view it sits in")
+    w.grab()
+    plot, view = w.plot, w.plot_widget
+    assert plot.titleLabel.minimumWidth() == 0
+    assert plot.geometry().width() <= view.viewport().width() + 1
