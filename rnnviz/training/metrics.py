@@ -149,8 +149,8 @@ def step_jacobian(net: Recurrent, trace: Trace, t: int, layer: int = 0, directio
         dn = (1 - n * n)[:, :, None] * (r[:, :, None] * w_n + hn[:, :, None] * dr)
         J = z[:, :, None] * eye + (hp - n)[:, :, None] * dz + (1 - z)[:, :, None] * dn
     else:  # lstm
-        g = at(cache.gates[t])
-        i, f, gg, o = (g[:, k * H:(k + 1) * H] for k in range(4))
+        # the LSTM keeps its gates gate-major: read step t of each (``cache.gates`` would copy all T)
+        i, f, gg, o = (at(cache.gate_views[name][t]) for name in "ifgo")
         tc = at(cache.tc[t])
         cp = at(_prev(cache.c, cache.c0, t, direction))
         w_i, w_f, w_g, w_o = (whh[k * H:(k + 1) * H] for k in range(4))
