@@ -135,14 +135,14 @@ class StreamingPCA:
             self._rows = np.zeros((max(64, T), H))
             changed_from = 0
         start = max(0, min(int(changed_from), self._n, T))
-        if start < self._n // 2:
+        defer = lazy and self._basis.shape[0] > 0 and T >= 8
+        if not defer and start < self._n // 2:
             start = 0  # most rows changed: accumulate from scratch (also resets rounding drift)
         new = np.asarray(h[start:], dtype=np.float64)
         if new.size and not np.all(np.isfinite(new)):
             raise ValueError("h must hold only finite values")
-        defer = lazy and self._basis.shape[0] > 0 and T >= 8
         if defer or self._stale:
-            pass  # the sums are recomputed from the rows when needed
+            pass  # the sums are recomputed from the rows when needed (_catch_up_sums)
         elif start == 0:
             self._sum = new.sum(axis=0)
             self._scatter = new.T @ new
