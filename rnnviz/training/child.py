@@ -127,7 +127,7 @@ class StepLoop:
 
     def _capture(self) -> dict:
         """Copies of the weights and the optimiser state, with the step and the config."""
-        return {"params": {k: v.copy() for k, v in self._model.params.items()},
+        return {"params": self._model.state_dict(),
                 "optimizer": self._optimizer.state_dict(), "step": self._step, "config": self._config}
 
     def _drop_run(self) -> None:
@@ -228,7 +228,7 @@ class Session(StepLoop):
         """Send the current weights (when they changed since the last time)."""
         if self.params_dirty:
             self.params_dirty = False
-            self._send("params", {k: v.copy() for k, v in self._model.params.items()})
+            self._send("params", self._model.state_dict())
 
     def _flush(self) -> None:
         """Send the snapshots since the last batch; when training is about to go idle, the

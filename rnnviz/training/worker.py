@@ -41,7 +41,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
 from rnnviz.engine.optim import make_optimizer
-from rnnviz.training.child import READY, StepLoop
+from rnnviz.training.child import READY, StepLoop, child_main, dumps, loads
 from rnnviz.training.loop import Controls, build_model
 
 __all__ = ["TrainingWorker", "STATES", "MODES", "DEFAULT_MODE", "prewarm", "discard_spare"]
@@ -103,14 +103,6 @@ class _RunnerBase(QObject):
     def pause(self) -> None:
         self.controls.pause()
         self._poke()
-
-    @Slot()
-    def toggle(self) -> None:
-        """Start if paused or idle, else pause (the Space key)."""
-        if self._state == "running" and not self.controls.paused:
-            self.pause()
-        else:
-            self.start()
 
     @Slot()
     def step(self) -> None:
@@ -304,8 +296,6 @@ _END = object()          # inbox marker: the child's pipe closed
 def _spawn():
     """Start a child process (spawn start method) and return (process, cmd_w, data_r)."""
     import multiprocessing as mp
-
-    from rnnviz.training.child import child_main
 
     ctx = mp.get_context("spawn")
     cmd_r, cmd_w = ctx.Pipe(duplex=False)
@@ -554,20 +544,15 @@ class _ProcessRunner(_RunnerBase):
     def __init__(self, config: TrainConfig, model=None, max_rate: float = 30.0, optimizer_state=None,
                  start_step: int = 0) -> None:
         super().__init__(config, model, max_rate)
-        from rnnviz.training.child import dumps
-
-        self._dumps = dumps
         if optimizer_state is not None:  # refuse a bad one here, as the thread runner does
             make_optimizer(config.optimizer, self._model.params, lr=float(config.lr)).load_state_dict(optimizer_state)
-        self._synced = {k: v.copy() for k, v in self._model.params.items()}
+        self._synced = self._model.state_dict()
         self._exposed = False     # the GUI has seen self._model (it may edit its weights)
         self._lock = threading.Lock()       # the inbox
         self._send_lock = threading.Lock()  # sequence numbers in the order sent
-        self._seq = 0             # commands sent
         self._inbox: collections.deque = collections.deque()
         self._wake_pending = False
         self._closing = False
-        self._ended = False
         self._fatal = False
         self.controls = _RemoteControls(self._command)
         self._wake.connect(self._drain, Qt.QueuedConnection)
@@ -575,7 +560,7 @@ class _ProcessRunner(_RunnerBase):
                 "optimizer_state": optimizer_state, "start_step": int(start_step),
                 "dataset": _cached_dataset(config)}
         init_bytes = dumps((1, ("init", init)))  # now: the caller may change the model later
-        self._seq = 1
+        self._seq = 1             # commands sent (the init above)
         self._proc, cmd_w, data_r = _take_process()
         self._sender = _Sender(cmd_w)
         self._sender.put(init_bytes)
@@ -641,7 +626,7 @@ class _ProcessRunner(_RunnerBase):
             return
         with self._send_lock:
             self._seq += 1
-            self._sender.put(self._dumps((self._seq, cmd)))
+            self._sender.put(dumps((self._seq, cmd)))
 
     def _params_edited(self) -> bool:
         if not self._exposed:
@@ -652,7 +637,7 @@ class _ProcessRunner(_RunnerBase):
     def _sync_edits(self) -> None:
         """Send the weights edited in the GUI's copy of the model (while not running)."""
         if self._state != "running" and self._params_edited():
-            copies = {k: v.copy() for k, v in self._model.params.items()}
+            copies = self._model.state_dict()
             self._command(("set_params", copies))
             self._synced = copies
 
@@ -674,8 +659,6 @@ class _ProcessRunner(_RunnerBase):
     # GUI thread
     @Slot()
     def _drain(self) -> None:
-        from rnnviz.training.child import loads
-
         with self._lock:
             items = list(self._inbox)
             self._inbox.clear()
@@ -714,7 +697,7 @@ class _ProcessRunner(_RunnerBase):
                 self._synced = payload
         elif kind == "model":
             self._config, self._model = payload
-            self._synced = {k: v.copy() for k, v in self._model.params.items()}
+            self._synced = self._model.state_dict()
             self._exposed = False
         elif kind == "was_reset":
             self.was_reset.emit()
@@ -730,7 +713,6 @@ class _ProcessRunner(_RunnerBase):
             self.captured.emit(payload)
 
     def _on_child_end(self, exitcode) -> None:
-        self._ended = True
         if self._closing:
             return
         self.controls._mirror(True, True)
