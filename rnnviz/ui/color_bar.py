@@ -60,9 +60,6 @@ class ColorBar(pg.GraphicsWidget):
         if colorMap is not None:
             self.setColorMap(colorMap)
 
-    def getAxis(self, name: str):  # noqa: N802 (PlotItem-like, for theme.cache_plot_axes)
-        return self.axis if name == "right" else None
-
     # -- the pg.ColorBarItem methods rnnviz uses -------------------------------------------------
     def setImageItem(self, image, insert_in=None) -> None:  # noqa: N802
         """Colour ``image`` with this bar; ``insert_in``: a PlotItem to show the bar in, right

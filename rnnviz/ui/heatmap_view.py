@@ -333,7 +333,7 @@ class HeatmapView(QWidget):
         self.colorbar = ColorBar(values=theme.levels_for("diverging"), colorMap=theme.diverging_map(), width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         theme.cache_plot_axes(self.plot)
-        theme.cache_plot_axes(self.colorbar)
+        theme.cache_axes(self.colorbar.axis)
 
         accent = theme.accent_color()
         # the cursor is a magenta line over a wider band in the background colour, so it

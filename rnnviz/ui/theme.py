@@ -141,7 +141,7 @@ def cache_axes(*axes) -> None:
 
 def cache_plot_axes(plot) -> None:
     """:func:`cache_axes` for the four axes of a PlotItem."""
-    cache_axes(*(a for a in (plot.getAxis(name) for name in ("left", "bottom", "right", "top")) if a is not None))
+    cache_axes(*(plot.getAxis(name) for name in ("left", "bottom", "right", "top")))
 
 
 def diverging_map() -> pg.ColorMap:

@@ -168,7 +168,7 @@ class TrajectoryView(QWidget):
         self.colorbar = ColorBar(values=(0, 1), colorMap=theme.sequential_map(), width=12, label="step")
         self.plot.layout.addItem(self.colorbar, 2, 5)
         theme.cache_plot_axes(self.plot)
-        theme.cache_plot_axes(self.colorbar)
+        theme.cache_axes(self.colorbar.axis)
         self.plot.layout.setColumnFixedWidth(4, 5)
 
         self.labels = PointLabels(theme.foreground_color())
