@@ -90,9 +90,9 @@ class LiveView(CoalescedText, QWidget):
         self.render_count = 0
         self._init_coalescing()
         self._cursor: int | None = None
-        # what placed the cursor: "end" (follows the last token), "caret" (the text caret)
-        # or "user" (hover or click on a step; kept while typing after it)
-        self._cursor_source = "end"
+        # the user put the cursor on a step before the last (hover, click): it stays there
+        # while typing after it; otherwise it follows the caret (at the end: the last token)
+        self._cursor_pinned = False
         self._caret: int | None = None  # caret of the pending text, as a character index
         self._selected: tuple[str, int] | None = None
         self._auto_selected = False
@@ -266,21 +266,20 @@ class LiveView(CoalescedText, QWidget):
         step = self.step_at_caret(caret)
         if step is not None and not self._pending:
             self.set_cursor(step)
-            if self._cursor_source == "user":
-                self._cursor_source = "caret"
+            self._cursor_pinned = False
 
     def _place_cursor(self, caret: int | None, changed_from: int) -> None:
         T = self.result.steps
         if T == 0:
             self._cursor = None
             return
-        user_kept = self._cursor_source == "user" and self._cursor is not None and self._cursor < T
+        user_kept = self._cursor_pinned and self._cursor is not None and self._cursor < T
         step = None if caret is None else self.step_at_caret(caret)
         if step is None or step >= T - 1:  # typing at the end (or text set by the program)
             if not user_kept:
-                self._cursor, self._cursor_source = T - 1, "end"
+                self._cursor, self._cursor_pinned = T - 1, False
         elif not user_kept or changed_from <= self._cursor:
-            self._cursor, self._cursor_source = step, "caret"
+            self._cursor, self._cursor_pinned = step, False
 
     def _apply(self) -> None:
         self._pending = False
@@ -470,7 +469,7 @@ class LiveView(CoalescedText, QWidget):
         if step is None or not 0 <= int(step) < T:
             return
         step = int(step)
-        self._cursor_source = "end" if step == T - 1 else "user"
+        self._cursor_pinned = step != T - 1
         if step == self._cursor:
             return
         self._cursor = step

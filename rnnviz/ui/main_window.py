@@ -338,13 +338,16 @@ class MainWindow(QMainWindow):
             self.live.show_connectivity(c)
 
     # ------------------------------------------------------------------ text
-    def _caret_index(self) -> int:
-        """The text caret as an index into ``toPlainText()`` (Qt counts UTF-16 code units)."""
+    def _caret_index(self, text: str | None = None) -> int:
+        """The text caret as an index into ``text`` (the box's ``toPlainText()``, read if not
+        given; Qt counts UTF-16 code units, at least one per character, so ``text[:pos]``
+        holds the caret)."""
         pos = self.text_edit.textCursor().position()
-        text = self.text_edit.toPlainText()
+        if text is None:
+            text = self.text_edit.toPlainText()
         if text.isascii():
             return pos
-        return len(text.encode("utf-16-le")[: 2 * pos].decode("utf-16-le", errors="ignore"))
+        return len(text[:pos].encode("utf-16-le")[: 2 * pos].decode("utf-16-le", errors="ignore"))
 
     def _on_text_changed(self) -> None:
         text = self.text_edit.toPlainText()
@@ -353,15 +356,18 @@ class MainWindow(QMainWindow):
             self.live._text, self.live._pending = text, True  # catches up when shown again
             self.live._caret = None
         else:
-            self.live.set_text(text, caret=None if self._program_sets_text else self._caret_index())
+            self.live.set_text(text, caret=None if self._program_sets_text else self._caret_index(text))
             if self._compare_loaded:
                 self.compare._text, self.compare._pending = text, True
 
     def _on_caret_moved(self) -> None:
         """Moving the caret without editing (arrow keys, a click) moves the time cursor."""
-        if self.compare_mode or self._program_sets_text or self.live.text() != self.text_edit.toPlainText():
+        if self.compare_mode or self._program_sets_text:
+            return
+        text = self.text_edit.toPlainText()
+        if self.live.text() != text:
             return  # an edit: the live view places the cursor when it applies the text
-        self.live.follow_caret(self._caret_index())
+        self.live.follow_caret(self._caret_index(text))
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text, caret at the end, as the program (the time cursor follows
