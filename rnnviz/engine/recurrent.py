@@ -219,10 +219,11 @@ class Recurrent:
             wih, whh, bias = wih[rows], whh[rows], (bih + bhh)[rows]
         else:
             s = cells.sigmoid_row_scale(self.cell, H, self.dtype)
-            bias = bih + bhh
-            if self.cell == "gru":
+            if self.cell == "gru":  # b_hn stays out: it sits inside r ⊙ (W_hn h + b_hn)
                 bias = bih.copy()
                 bias[:2 * H] += bhh[:2 * H]
+            else:
+                bias = bih + bhh
         out = ((wih * s[:, None]).T, bias * s, np.ascontiguousarray((whh * s[:, None]).T))
         if cache is not None:
             cache[key] = out
@@ -355,9 +356,8 @@ class Recurrent:
         whh = self.params[whh_n]
         rev = _reverser(d)
         m = None if mask is None else rev(mask)
-        dc0 = None
         if T == 0:
-            for name, p in ((wih_n, self.params[wih_n]), (whh_n, whh), (bih_n, None), (bhh_n, None)):
+            for name in (wih_n, whh_n, bih_n, bhh_n):
                 grads[name] = np.zeros_like(self.params[name])
             return np.zeros((0, B, D), self.dtype), None, None
         if self.cell == "lstm":
@@ -389,7 +389,7 @@ class Recurrent:
             grads[whh_n] = _outer_sum(d_x, h, cache.h0, d)
             grads[bhh_n] = grads[bih_n].copy()
         dx = (dx2 @ self.params[wih_n]).reshape(T, B, D)
-        return dx, dh0, dc0
+        return dx, dh0, None  # no cell state
 
     def _lstm_backward(self, k, d, cache: LayerCache, dh, dc_final, mask, truncate, grads):
         """LSTM backward; the weight and input gradients are accumulated chunk by chunk.
@@ -418,7 +418,7 @@ class Recurrent:
             dx_p[lo:hi] = (d_pre @ wih).reshape(n, B, D)
 
         dh0, dc0 = cells.lstm_backward(rev(cache.buffers["z"]), rev(cache.tc),
-                                       np.ascontiguousarray(self.params[whh_n][rows]), rev(dh),
+                                       self.params[whh_n][rows], rev(dh),
                                        dc_final, mask, truncate, consume)
         back = np.argsort(rows)  # internal gate order -> PyTorch's
         grads[wih_n], grads[whh_n], grads[bih_n] = g_ih[back], g_hh[back], g_b[back]
