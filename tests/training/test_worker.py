@@ -13,17 +13,7 @@ from PySide6.QtCore import QThread
 from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
 from rnnviz.training.worker import TrainingWorker
-
-#: generous upper bounds (never timing assertions): a child process may take a while to start
-#: on a busy machine
-TIMEOUT = 15_000
-
-
-def tiny(**kw):
-    base = dict(task="adding", length=6, cell="gru", hidden=(8,), batch=8, val_batch=16, steps=20,
-                val_every=5, metrics_every=5)
-    base.update(kw)
-    return TrainConfig(**base)
+from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
 
 
 @pytest.fixture(params=["process", "thread"])
@@ -33,20 +23,7 @@ def mode(request):
 
 @pytest.fixture
 def make_worker(mode):
-    workers = []
-
-    def make(config, **kw):
-        w = TrainingWorker(config, mode=mode, **kw)
-        assert w.mode == mode
-        workers.append(w)
-        return w
-
-    yield make
-    for w in workers:
-        assert w.shutdown(5000)
-        assert not w.training_thread.isRunning()
-        if mode == "process":
-            assert not w.process.is_alive()
+    yield from worker_maker(mode)
 
 
 def test_streams_snapshots_to_the_end(qtbot, make_worker):

@@ -15,33 +15,13 @@ pytest.importorskip("pytestqt")
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training import worker as worker_mod
-from rnnviz.training.config import TrainConfig
 from rnnviz.training.worker import TrainingWorker
-
-TIMEOUT = 15_000
-
-
-def tiny(**kw):
-    base = dict(task="adding", length=6, cell="gru", hidden=(8,), batch=8, val_batch=16, steps=20,
-                val_every=5, metrics_every=5)
-    base.update(kw)
-    return TrainConfig(**base)
+from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
 
 
 @pytest.fixture
 def make_worker():
-    workers = []
-
-    def make(config, **kw):
-        w = TrainingWorker(config, **kw)
-        workers.append(w)
-        return w
-
-    yield make
-    for w in workers:
-        assert w.shutdown(5000)
-        assert not w.training_thread.isRunning()
-        assert not w.process.is_alive()
+    yield from worker_maker()
 
 
 def step_and_wait(qtbot, w, got, n):

@@ -1,0 +1,35 @@
+"""Shared by the TrainingWorker tests: a tiny run, the time bound, and a worker factory."""
+from rnnviz.training.config import TrainConfig
+from rnnviz.training.worker import TrainingWorker
+
+#: generous upper bounds (never timing assertions): a child process may take a while to start
+#: on a busy machine
+TIMEOUT = 15_000
+
+
+def tiny(**kw):
+    base = dict(task="adding", length=6, cell="gru", hidden=(8,), batch=8, val_batch=16, steps=20,
+                val_every=5, metrics_every=5)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def worker_maker(mode=None):
+    """For a fixture to ``yield from``: yields ``make(config, **kw)``, which builds a
+    TrainingWorker (in ``mode`` if given), then shuts every one down and checks that its
+    thread and its child process have ended."""
+    workers = []
+
+    def make(config, **kw):
+        w = TrainingWorker(config, **({"mode": mode} if mode else {}), **kw)
+        if mode:
+            assert w.mode == mode
+        workers.append(w)
+        return w
+
+    yield make
+    for w in workers:
+        assert w.shutdown(5000)
+        assert not w.training_thread.isRunning()
+        if w.mode == "process":
+            assert not w.process.is_alive()
