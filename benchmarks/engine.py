@@ -28,17 +28,18 @@ import time
 import tracemalloc
 
 
-def _threads_from_argv(argv) -> int | None:
-    """The --threads value, read before NumPy loads (its BLAS reads the thread count then)."""
-    for i, a in enumerate(argv):
-        if a == "--threads" and i + 1 < len(argv):
-            return int(argv[i + 1])
-        if a.startswith("--threads="):
-            return int(a.split("=", 1)[1])
-    return None
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for both BLAS and torch, one setting only (default: both settings)")
+    ap.add_argument("--only", default=None, help="run only the shapes whose label contains this text")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
+    return ap
 
 
-_THREADS = _threads_from_argv(sys.argv[1:])
+# --threads must reach BLAS before NumPy loads (it reads the thread count then)
+_THREADS = _parser().parse_known_args()[0].threads
 if _THREADS:
     for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[_var] = str(_THREADS)
@@ -108,13 +109,7 @@ def peak_memory_mb(T=10_000, B=1, D=32, H=256) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeats", type=int, default=15)
-    ap.add_argument("--threads", type=int, default=None,
-                    help="threads for both BLAS and torch, one setting only (default: both settings)")
-    ap.add_argument("--only", default=None, help="run only the shapes whose label contains this text")
-    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
-    args = ap.parse_args()
+    args = _parser().parse_args()
     try:
         import torch
     except ImportError:
