@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.static_text import static_text
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_plot import TimePlot
 
@@ -30,6 +31,7 @@ class _Bars(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[tuple[str, float]] = []
+        self._measured: dict[tuple, object] = {}  # text widths and elided labels, per font
         self.setMinimumHeight(60)
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -37,35 +39,58 @@ class _Bars(QWidget):
         return QSize(260, max(5, len(self.entries)) * (fm.height() + 8))
 
     def paintEvent(self, ev) -> None:  # noqa: N802
+        # labels and numbers are cached QStaticText (static_text.py): this repaints on every key
         p = QPainter(self)
         pal = self.palette()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        fm = QFontMetrics(self.font())
+        font = p.font()
+        key = font.key()
+        fm = QFontMetrics(font)
         n = len(self.entries)
         if n == 0:
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             p.drawText(self.rect().adjusted(6, 4, 0, 0), Qt.AlignmentFlag.AlignLeft, "type some text")
             return
         row_h = max(fm.height() + 6, min(40, self.height() / n))
-        label_w = max(fm.horizontalAdvance(lab) for lab, _ in self.entries) + 12
+        label_w = max(self._advance(fm, key, lab) for lab, _ in self.entries) + 12
         label_w = min(label_w, self.width() // 3)
-        num_w = fm.horizontalAdvance("0.000") + 12
+        num_w = self._advance(fm, key, "0.000") + 12
         bar_w = max(10, self.width() - label_w - num_w - 8)
         text = pal.color(QPalette.ColorRole.Text)
         bar_color = QColor(OKABE_ITO[0])
         track = QColor(text)
         track.setAlpha(25)
+        p.setPen(text)
         for i, (lab, prob) in enumerate(self.entries):
             y = i * row_h
-            p.setPen(text)
-            p.drawText(QRectF(4, y, label_w - 8, row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                       fm.elidedText(lab, Qt.TextElideMode.ElideRight, int(label_w - 8)))
+            shown = self._elided(fm, key, lab, int(label_w - 8))
+            st = static_text(shown, font, key)
+            size = st.size()
+            p.drawStaticText(QPointF(label_w - 4 - size.width(), y + (row_h - size.height()) / 2.0), st)
             bar = QRectF(label_w, y + 3, bar_w, row_h - 6)
             p.fillRect(bar, track)
             frac = float(np.clip(prob, 0.0, 1.0)) if np.isfinite(prob) else 0.0
             p.fillRect(QRectF(bar.left(), bar.top(), bar_w * frac, bar.height()), bar_color)
-            p.drawText(QRectF(label_w + bar_w + 6, y, num_w, row_h),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{prob:.3f}")
+            st = static_text(f"{prob:.3f}", font, key)
+            p.drawStaticText(QPointF(label_w + bar_w + 6, y + (row_h - st.size().height()) / 2.0), st)
+
+    def _advance(self, fm: QFontMetrics, key: str, text: str) -> int:
+        k = ("w", key, text)
+        w = self._measured.get(k)
+        if w is None:
+            if len(self._measured) > 4096:
+                self._measured.clear()
+            w = self._measured[k] = fm.horizontalAdvance(text)
+        return w
+
+    def _elided(self, fm: QFontMetrics, key: str, text: str, width: int) -> str:
+        k = ("e", key, text, width)
+        e = self._measured.get(k)
+        if e is None:
+            if len(self._measured) > 4096:
+                self._measured.clear()
+            e = self._measured[k] = fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return e
 
 
 class TopKView(QWidget):

@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontMetrics, qGray
 
 from rnnviz.ui.line_view import UnitLineView
-from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.prediction_view import OKABE_ITO, ClassProbabilityView, TopKView
 from rnnviz.ui.token_axis import MAX_LABELS
 
 
@@ -184,3 +185,37 @@ def test_class_curves_are_updated_in_place_while_typing(qtbot):
     assert [lab for _, lab in w.time_ticks()] == [f"t{i}" for i in range(12)]
     w.set_probabilities(p[:, ::-1], [f"t{i}" for i in range(12)], ["a", "b"])  # new classes
     assert w.class_names() == ["a", "b"] and w._curves != curves
+
+
+def test_topk_bars_are_drawn_to_scale_with_labels_and_numbers(qtbot):
+    """The painted bars: each row's filled length is its probability times the full track,
+    and each row has its label left of the bar and its number right of the track (ink pixels)."""
+    w = _show(qtbot, TopKView(), (360, 240))
+    probs = np.array([0.6, 0.3, 0.1])
+    w.set_distribution(probs, ["x", "y", "z"], 2, "x")
+    img = w.bars.grab().toImage()
+    assert img.devicePixelRatio() == 1.0
+    bar_rgb = QColor(OKABE_ITO[0]).rgb() & 0xFFFFFF
+    row_h = max(QFontMetrics(w.bars.font()).height() + 6, min(40, w.bars.height() / 3))
+
+    def ink(x, y):
+        c = img.pixel(x, y)
+        return c & 0xFFFFFF != bar_rgb and qGray(c) < 150
+
+    lengths, starts = [], set()
+    for i in range(3):
+        y = int(i * row_h + row_h / 2)
+        bar = [x for x in range(img.width()) if img.pixel(x, y) & 0xFFFFFF == bar_rgb]
+        assert bar, f"row {i}: no bar pixels"
+        track_colour = img.pixel(img.width() // 2 + 40, y)  # right of every bar, inside the track
+        track_end = max(x for x in range(img.width()) if img.pixel(x, y) == track_colour)
+        starts.add(bar[0])
+        lengths.append(len(bar))
+        band = range(int(i * row_h) + 3, int((i + 1) * row_h) - 3)
+        assert any(ink(x, yy) for x in range(bar[0] - 3) for yy in band), f"row {i}: no label"
+        assert any(ink(x, yy) for x in range(track_end + 2, img.width()) for yy in band), \
+            f"row {i}: no number right of the track"
+        assert track_end > bar[-1]
+    assert len(starts) == 1  # bars start at one x
+    lengths = np.array(lengths, float)
+    np.testing.assert_allclose(lengths / lengths[0], probs / probs[0], atol=0.03)
