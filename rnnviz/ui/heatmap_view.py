@@ -39,8 +39,10 @@ class ColumnImageItem(pg.ImageItem):
     """An ImageItem for a (H, T) image that changes column-wise (time steps), drawn at screen
     resolution with a cost that grows with the changed columns, not with T.
 
-    :meth:`set_columns` copies only the changed columns into a growable buffer; ``image`` is a
-    (H, T) view of it (what ``ImageItem.image`` always was). Painting averages blocks of
+    :meth:`set_columns` copies only the changed columns into a growable time-major (T, H)
+    buffer (the engine's layout, so the copy is contiguous: an edit at the start of 1,000
+    steps of 128 units copies in 25 us instead of 370 us transposed); ``image`` is a (H, T)
+    view of it (what ``ImageItem.image`` always was). Painting averages blocks of
     ``b`` columns (``b`` a power of two, about one block per screen pixel, like pyqtgraph's
     auto-downsampling), keeps the coloured blocks in an ARGB buffer and recolours only the
     blocks at or after the first changed column: typing at the end of a 5,000-step text
@@ -54,7 +56,7 @@ class ColumnImageItem(pg.ImageItem):
 
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
-        self._buf = np.zeros((0, 64))
+        self._buf = np.zeros((64, 0))  # (capacity, H): step t is row t
         self._T = 0
         self._extent = 0           # width of the bounding rect in columns (>= T)
         self._dirty_from = 0       # first column whose block must be recoloured
@@ -75,23 +77,23 @@ class ColumnImageItem(pg.ImageItem):
                 self.levels, self._defferedLevels = np.asarray(self._defferedLevels), None
         # keep the engine's float type (float32 halves the copying); ints become float64
         dtype = values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
-        if H != self._buf.shape[0] or self.image is None or dtype != self._buf.dtype:
-            self._buf = np.zeros((H, max(64, T)), dtype)
+        if H != self._buf.shape[1] or self.image is None or dtype != self._buf.dtype:
+            self._buf = np.zeros((max(64, T), H), dtype)
             changed_from = 0
         start = max(0, min(int(changed_from), self._T, T))
-        if T > self._buf.shape[1]:
-            grown = np.zeros((H, max(T, 2 * self._buf.shape[1])), dtype)
-            grown[:, :start] = self._buf[:, :start]
+        if T > self._buf.shape[0]:
+            grown = np.zeros((max(T, 2 * self._buf.shape[0]), H), dtype)
+            grown[:start] = self._buf[:start]
             self._buf = grown
         if T > start:
-            self._buf[:, start:T] = values[start:].T
+            self._buf[start:T] = values[start:]
         old_T = self._T
         resized = (self.image is None or H != self.image.shape[0]
                    or max(T, self._extent) != max(old_T, self._extent))
         if resized:
             self.prepareGeometryChange()
         self._T = T
-        self.image = self._buf[:, :T]
+        self.image = self._buf[:T].T
         self._imageHasNans = None
         self._dirty_from = min(self._dirty_from, start)
         if resized:
@@ -176,7 +178,7 @@ class ColumnImageItem(pg.ImageItem):
         return (a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]
 
     def _recolour(self) -> None:
-        T, H = self._T, self._buf.shape[0]
+        T, H = self._T, self._buf.shape[1]
         b = self._block_for_view()
         lut = self._lut()
         lv = self.levels
@@ -198,21 +200,21 @@ class ColumnImageItem(pg.ImageItem):
                 grown[:, :j0] = self._argb[:, :j0]
             self._argb = grown
             self._qimage = None
-        cols = self._buf[:, j0 * b:T]
+        rows = self._buf[j0 * b:T]  # (steps, H)
         if b == 1:
-            means = cols
+            means = rows
         else:
-            nf = cols.shape[1] // b
-            means = np.empty((H, n_blocks - j0), cols.dtype)
+            nf = rows.shape[0] // b
+            means = np.empty((n_blocks - j0, H), rows.dtype)
             if nf:
-                # b strided adds: much faster than reshape(H, nf, b).mean(axis=2) for small b
-                full = means[:, :nf]
-                np.copyto(full, cols[:, 0:nf * b:b])
+                # b strided adds: much faster than reshape(nf, b, H).mean(axis=1) for small b
+                full = means[:nf]
+                np.copyto(full, rows[0:nf * b:b])
                 for k in range(1, b):
-                    full += cols[:, k:nf * b:b]
+                    full += rows[k:nf * b:b]
                 full *= 1.0 / b
             if nf < n_blocks - j0:
-                means[:, nf] = cols[:, nf * b:].mean(axis=1)
+                means[nf] = rows[nf * b:].mean(axis=0)
         if means.size:
             # the same mapping as pyqtgraph's makeARGB: index = (v - lo) * n / (hi - lo)
             lut32 = self._lut32
@@ -225,10 +227,11 @@ class ColumnImageItem(pg.ImageItem):
                 t[bad] = 0.0
             np.clip(t, 0, n - 1, out=t)
             out = self._argb[:, j0:n_blocks]
-            # one-byte indices when the table allows: 4x faster than np.take with intp indices
-            out[...] = lut32[t.astype(np.uint8 if n <= 256 else np.intp)]
+            # one-byte indices when the table allows: 4x faster than np.take with intp indices;
+            # the (blocks, H) -> (H, blocks) transpose is free in the gather
+            out[...] = lut32[t.astype(np.uint8 if n <= 256 else np.intp).T]
             if not finite:
-                out[bad] = 0  # NaN: transparent, as pyqtgraph draws it
+                out[bad.T] = 0  # NaN: transparent, as pyqtgraph draws it
         if self._qimage is None:
             a = self._argb
             self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32_Premultiplied)
@@ -238,7 +241,7 @@ class ColumnImageItem(pg.ImageItem):
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
         self._recolour()
-        T, H, b = self._T, self._buf.shape[0], self._block
+        T, H, b = self._T, self._buf.shape[1], self._block
         nf, rem = T // b, T % b
         # only the blocks in the exposed rectangle (typing repaints a strip a few pixels wide;
         # scaling the whole image for it cost ~1 ms a heatmap)
