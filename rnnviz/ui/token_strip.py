@@ -35,105 +35,181 @@ _PAD_X, _PAD_Y, _GAP, _LINE_GAP, _MARGIN = 3, 2, 2, 5, 4
 UNKNOWN_COLOR = QColor(213, 0, 0)
 
 
-def _contrast_text(bg: QColor, base: QColor, text: QColor) -> QColor:
-    """Black or white text, whichever reads better on ``bg`` (alpha-blended over ``base``)."""
-    a = bg.alphaF()
-    r = bg.redF() * a + base.redF() * (1 - a)
-    g = bg.greenF() * a + base.greenF() * (1 - a)
-    b = bg.blueF() * a + base.blueF() * (1 - a)
-    if a < 0.05:
-        return text
-    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return QColor("black") if lum > 0.5 else QColor("white")
+def _text_codes(rgba: np.ndarray, base: QColor) -> np.ndarray:
+    """Per box: 0 = the palette's text colour (box nearly transparent), 1 = black, 2 = white,
+    whichever reads better on the box colour ``rgba`` (n, 4) alpha-blended over ``base``."""
+    a = rgba[:, 3:4] / 255.0
+    rgb = rgba[:, :3] / 255.0 * a + np.array([base.redF(), base.greenF(), base.blueF()]) * (1.0 - a)
+    lum = rgb @ np.array([0.2126, 0.7152, 0.0722])
+    return np.where(a[:, 0] < 0.05, 0, np.where(lum > 0.5, 1, 2))
 
 
 class _Canvas(QWidget):
-    """Paints token boxes in wrapped lines; only the visible rows are painted."""
+    """Paints token boxes in wrapped lines; only the visible rows are painted.
+
+    The layout is kept in arrays: box i is ``(x[i], y[i], w[i], h)`` in canvas pixels, rows
+    start at tokens ``row_first`` with tops ``row_tops``. Wrapping follows text layout: a box
+    goes on the next row when it would cross the right margin, after a line-break token, and
+    where the text has a line break between two word tokens; a space between word tokens
+    adds a space's width (kept at the start of a line only after a line-break token).
+    """
 
     def __init__(self, strip: "TokenStrip") -> None:
         super().__init__()
         self._strip = strip
-        self.rects: list[QRect] = []
+        self._x = np.zeros(0, np.int64)
+        self._y = np.zeros(0, np.int64)
+        self._w = np.zeros(0, np.int64)
+        self._h = 0
         self._row_tops: list[int] = []
         self._row_first: list[int] = []
+        self._widths: dict[str, int] = {}   # label -> box width, for the current font
+        self._widths_key = None
+        self._width: int | None = None
+        self._colors: dict[int, QColor] = {}  # packed RGBA -> QColor (a few hundred colours)
         self.setMouseTracking(True)
         self._height = 0
 
+    # -- layout -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self._x.shape[0])
+
+    def rect_of(self, i: int) -> QRect:
+        return QRect(int(self._x[i]), int(self._y[i]), int(self._w[i]), self._h)
+
+    @property
+    def rects(self) -> list[QRect]:
+        """Every box as a QRect (built on demand; the layout itself is kept in arrays)."""
+        return [QRect(x, y, w, self._h) for x, y, w in zip(self._x.tolist(), self._y.tolist(), self._w.tolist())]
+
+    def _box_widths(self, labels: list[str], fm: QFontMetrics) -> np.ndarray:
+        widths = self._widths
+        out = np.empty(len(labels), np.int64)
+        for k, label in enumerate(labels):
+            w = widths.get(label)
+            if w is None:
+                if len(widths) > 20_000:
+                    widths.clear()
+                w = widths[label] = fm.horizontalAdvance(label) + 2 * _PAD_X
+            out[k] = w
+        return out
+
     def relayout(self, width: int, keep_from: int = 0) -> None:
         """Lay the boxes out for ``width`` pixels. ``keep_from`` > 0: tokens before it are
-        unchanged (text appended), so rows before the one holding token ``keep_from - 1`` are kept."""
+        unchanged (text appended), so rows before the one holding token ``keep_from - 1`` are kept.
+
+        Vectorised: per row, the box positions are prefix sums of the box advances and the
+        wrap point is one ``searchsorted`` (a 1,000-token edit lays out in ~0.2 ms, not 2 ms)."""
         s = self._strip
         fm = QFontMetrics(self.font())
         h = fm.height() + 2 * _PAD_Y
         width = max(width, 60)
         space = fm.horizontalAdvance(" ")
-        widths = self._widths if getattr(self, "_widths_key", None) == (fm.height(), space) else {}
-        self._widths, self._widths_key = widths, (fm.height(), space)
+        if self._widths_key != (fm.height(), space, self.font().key()):
+            self._widths, self._widths_key = {}, (fm.height(), space, self.font().key())
+            keep_from = 0
+        n = len(s._labels)
+        old_x, old_y, old_w = self._x, self._y, self._w
         start = 0
-        if keep_from > 0 and width == getattr(self, "_width", None) and len(self._row_first) > 1:
+        if keep_from > 0 and width == self._width and h == self._h and len(self._row_first) > 1:
             row = bisect.bisect_right(self._row_first, keep_from - 1) - 1
             row = max(0, row - 1)  # restart one row early: a wrap decision may change
-            start = self._row_first[row]
-        old_rects = self.rects
+            while row + 1 < len(self._row_first) and self._row_first[row + 1] == self._row_first[row]:
+                row += 1  # a line break followed by a blank line: restart on the last of the rows
+            start = min(self._row_first[row], n)
         if start > 0:
             row_tops, row_first = self._row_tops[:row + 1], self._row_first[:row + 1]
-            rects = self.rects[:start]
-            x, y = _MARGIN, row_tops[-1]
+            y = row_tops[-1]
         else:
-            x, y = _MARGIN, _MARGIN
-            rects = []
+            y = _MARGIN
             row_tops, row_first = [y], [0]
-        self._width = width
-        for i in range(start, len(s._labels)):
-            label = s._labels[i]
-            w = widths.get(label)
-            if w is None:
-                w = widths[label] = fm.horizontalAdvance(label) + 2 * _PAD_X
-            gap = s._gaps[i] if i != start else ""  # a restart begins at a row start
-            if gap == "\n" and i > 0:
-                x, y = _MARGIN, y + h + _LINE_GAP
+        self._width, self._h = width, h
+        x = np.empty(n, np.int64)
+        ys = np.empty(n, np.int64)
+        w = np.empty(n, np.int64)
+        x[:start], ys[:start], w[:start] = old_x[:start], old_y[:start], old_w[:start]
+        m = n - start
+        if m:
+            w[start:] = self._box_widths(s._labels[start:], fm)
+            gaps = s._gaps[start:]
+            space_before = np.fromiter((g == " " for g in gaps), bool, m)
+            nl_gap = np.fromiter((g == "\n" for g in gaps), bool, m)
+            nl_token = np.fromiter((t == "\n" for t in s._tokens[start:]), bool, m)
+            ww = w[start:]
+            adv = np.zeros(m + 1, np.int64)   # adv[k]: sum of (w + gap) of local boxes before k
+            np.cumsum(ww + _GAP, out=adv[1:])
+            sp = np.zeros(m + 1, np.int64)    # sp[k]: sum of the spaces before local boxes < k
+            np.cumsum(np.where(space_before, space, 0), out=sp[1:])
+            reach = adv[1:] - _GAP + sp[1:]   # increasing: right edge of box k placed at x = 0 ..
+            # .. of a row starting at local box 0, minus nothing; per row we shift the threshold
+            forced = np.flatnonzero(nl_gap[1:] | nl_token[:-1]) + 1  # rows forced to start here
+            if start > 0 and s._tokens[start - 1] == "\n" and space_before[0]:
+                x0 = _MARGIN + space
+            else:
+                x0 = _MARGIN
+            limit = width - _MARGIN
+            i = 0
+            while i < m:
+                if x0 > _MARGIN and x0 + ww[i] > limit:
+                    x0, y = _MARGIN, y + h + _LINE_GAP  # a space-indented first box that does not fit
+                    row_tops.append(y)
+                    row_first.append(start + i)
+                k = int(np.searchsorted(forced, i, side="right"))
+                f = int(forced[k]) if k < forced.shape[0] else m
+                # first box after i whose right edge crosses the limit
+                thr = limit - x0 + adv[i] + sp[i + 1]
+                end = int(np.searchsorted(reach, thr, side="right"))
+                end = min(max(end, i + 1), f)
+                x[start + i:start + end] = x0 + (adv[i:end] - adv[i]) + (sp[i + 1:end + 1] - sp[i + 1])
+                ys[start + i:start + end] = y
+                if end >= m:
+                    break
+                y += h + _LINE_GAP
                 row_tops.append(y)
-                row_first.append(i)
-            elif gap == " " and i > 0:
-                x += space
-            if x + w > width - _MARGIN and x > _MARGIN:
-                x, y = _MARGIN, y + h + _LINE_GAP
+                row_first.append(start + end)
+                x0 = _MARGIN
+                if end == f and nl_token[end - 1]:
+                    if nl_gap[end]:  # a line-break token, then a line break in the text: a blank row
+                        y += h + _LINE_GAP
+                        row_tops.append(y)
+                        row_first.append(start + end)
+                    elif space_before[end]:
+                        x0 = _MARGIN + space
+                i = end
+            if nl_token[-1]:  # a line break at the end opens an empty last row
+                y += h + _LINE_GAP
                 row_tops.append(y)
-                row_first.append(i)
-            rects.append(QRect(x, y, w, h))
-            x += w + _GAP
-            if s._tokens[i] == "\n":
-                x, y = _MARGIN, y + h + _LINE_GAP
-                row_tops.append(y)
-                row_first.append(i + 1)
-        self.rects = rects
+                row_first.append(n)
+        self._x, self._y, self._w = x, ys, w
         self._row_tops, self._row_first = row_tops, row_first
-        self._height = (y + h + _MARGIN) if rects else 3 * h
+        self._height = (y + h + _MARGIN) if n else 3 * h
         if self.minimumHeight() != self._height or self.width() != width:
             self.setMinimumHeight(self._height)
             self.resize(width, self._height)
         if start > 0:
             # boxes before ``start`` did not move: repaint the boxes that moved, appeared or went
-            dirty = QRect()
-            for i in range(start, max(len(old_rects), len(rects))):
-                a = old_rects[i] if i < len(old_rects) else None
-                b = rects[i] if i < len(rects) else None
-                if a != b:
-                    for r in (a, b):
-                        if r is not None:
-                            dirty = dirty.united(r)
+            c = min(n, old_x.shape[0])
+            moved = start + np.flatnonzero((old_x[start:c] != x[start:c]) | (old_y[start:c] != ys[start:c])
+                                           | (old_w[start:c] != w[start:c]))
+            dirty = self._union(old_x, old_y, old_w, np.r_[moved, np.arange(c, old_x.shape[0])])
+            dirty = dirty.united(self._union(x, ys, w, np.r_[moved, np.arange(c, n)]))
             if not dirty.isNull():
                 self.update(dirty.adjusted(-2, -2, 2, 5))
         else:
             self.update()
 
+    def _union(self, x: np.ndarray, y: np.ndarray, w: np.ndarray, idx: np.ndarray) -> QRect:
+        """The rectangle around boxes ``idx`` of the layout (x, y, w)."""
+        if idx.size == 0:
+            return QRect()
+        left, top = int(x[idx].min()), int(y[idx].min())
+        return QRect(left, top, int((x[idx] + w[idx]).max()) - left, int(y[idx].max()) + self._h - top)
+
     def update_tokens(self, indices) -> None:
         """Repaint the boxes of tokens ``indices`` (and their outlines)."""
-        rect = QRect()
-        n = len(self.rects)
-        for i in indices:
-            if 0 <= i < n:
-                rect = rect.united(self.rects[i])
+        idx = np.asarray(list(indices), np.int64)
+        idx = idx[(idx >= 0) & (idx < len(self))]
+        rect = self._union(self._x, self._y, self._w, idx)
         if not rect.isNull():
             self.update(rect.adjusted(-2, -2, 2, 5))
 
@@ -141,16 +217,20 @@ class _Canvas(QWidget):
         return QSize(300, self._height or 40)
 
     def index_at(self, pos: QPoint) -> int | None:
-        if not self.rects:
+        n = len(self)
+        if not n:
             return None
         row = bisect.bisect_right(self._row_tops, pos.y()) - 1
         if row < 0:
             return None
         start = self._row_first[row]
-        end = self._row_first[row + 1] if row + 1 < len(self._row_first) else len(self.rects)
-        for i in range(start, min(end, len(self.rects))):
-            if self.rects[i].contains(pos):
-                return i
+        end = self._row_first[row + 1] if row + 1 < len(self._row_first) else n
+        end = min(end, n)
+        if start >= end or not (self._row_tops[row] <= pos.y() < self._row_tops[row] + self._h):
+            return None
+        i = start + int(np.searchsorted(self._x[start:end], pos.x(), side="right")) - 1
+        if i >= start and pos.x() < self._x[i] + self._w[i]:
+            return i
         return None
 
     def paintEvent(self, ev) -> None:  # noqa: N802
@@ -159,45 +239,70 @@ class _Canvas(QWidget):
         pal = self.palette()
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
         p.fillRect(ev.rect(), base)
-        if not self.rects:
+        n = len(self)
+        if not n:
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             p.drawText(self.rect().adjusted(_MARGIN, _MARGIN, 0, 0),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, EMPTY_HINT)
             return
-        top, bottom = ev.rect().top(), ev.rect().bottom()
+        area = ev.rect()
+        top, bottom = area.top(), area.bottom()
         r0 = max(0, bisect.bisect_right(self._row_tops, top - 40) - 1)
         r1 = bisect.bisect_right(self._row_tops, bottom)
         i0 = self._row_first[r0]
-        i1 = self._row_first[r1] if r1 < len(self._row_first) else len(self.rects)
+        i1 = min(self._row_first[r1] if r1 < len(self._row_first) else n, n)
+        if i1 <= i0:
+            return
+        xs, ys, ws = self._x[i0:i1], self._y[i0:i1], self._w[i0:i1]
+        h = self._h
+        visible = ((xs < area.right() + 1) & (xs + ws > area.left())
+                   & (ys < bottom + 1) & (ys + h > top))
+        idx = i0 + np.flatnonzero(visible)
+        if not idx.size:
+            return
+        rgba = s._rgba[idx]
+        codes = _text_codes(rgba, base).tolist()
+        packed = ((rgba[:, 0].astype(np.uint32) << 24) | (rgba[:, 1].astype(np.uint32) << 16)
+                  | (rgba[:, 2].astype(np.uint32) << 8) | rgba[:, 3]).tolist()
+        pens = [text, QColor("black"), QColor("white")]
+        colors = self._colors
+        if len(colors) > 4096:
+            colors.clear()
         font = p.font()
         font_key = font.key()
         struck = False
-        rgba = s._rgba
-        for i in range(i0, min(i1, len(self.rects))):
-            r = self.rects[i]
-            if not r.intersects(ev.rect()):
-                continue
-            bg = QColor(*rgba[i].tolist())
-            if bg.alpha() > 0:
+        pen_code = -1
+        unknown_flags, labels, cursor = s._unknown, s._labels, s._cursor
+        for i, x, y, w, key, code in zip(idx.tolist(), self._x[idx].tolist(), self._y[idx].tolist(),
+                                        self._w[idx].tolist(), packed, codes):
+            r = QRect(x, y, w, h)
+            if key & 0xFF:
+                bg = colors.get(key)
+                if bg is None:
+                    bg = colors[key] = QColor((key >> 24) & 0xFF, (key >> 16) & 0xFF, (key >> 8) & 0xFF, key & 0xFF)
                 p.fillRect(r, bg)
-            p.setPen(_contrast_text(bg, base, text))
-            unknown = bool(s._unknown[i])
+            if code != pen_code:
+                p.setPen(pens[code])
+                pen_code = code
+            unknown = bool(unknown_flags[i])
             if unknown != struck:
                 font.setStrikeOut(unknown)
                 p.setFont(font)
                 font_key = font.key()
                 struck = unknown
-            draw_centered(p, QRectF(r), s._labels[i], font, font_key)
+            draw_centered(p, QRectF(r), labels[i], font, font_key)
             if unknown:
                 # dashed box in the text colour (visible on any fill) + red bar below the box
                 p.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(r.adjusted(0, 0, -1, -1))
                 p.fillRect(QRect(r.left(), r.bottom() + 1, r.width(), 3), UNKNOWN_COLOR)
-            if s._cursor == i:
+                pen_code = -1
+            if cursor == i:
                 p.setPen(QPen(text, 2))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(r.adjusted(1, 1, -1, -1))
+                pen_code = -1
         if struck:
             font.setStrikeOut(False)
             p.setFont(font)
@@ -357,9 +462,9 @@ class TokenStrip(QWidget):
         """Outline token ``step`` (the linked time cursor); None removes the outline."""
         old = self._cursor
         self._cursor = int(step) if step is not None and 0 <= int(step) < len(self._tokens) else None
-        if self._cursor is not None and self.canvas.rects and self._cursor < len(self.canvas.rects):
-            self.scroll.ensureVisible(self.canvas.rects[self._cursor].center().x(),
-                                      self.canvas.rects[self._cursor].center().y(), 10, 10)
+        if self._cursor is not None and self._cursor < len(self.canvas):
+            r = self.canvas.rect_of(self._cursor)
+            self.scroll.ensureVisible(r.center().x(), r.center().y(), 10, 10)
         if old != self._cursor:
             self.canvas.update_tokens([i for i in (old, self._cursor) if i is not None])
 
@@ -404,7 +509,7 @@ class TokenStrip(QWidget):
 
     def token_rect(self, i: int) -> QRect:
         """Rectangle of token i in canvas coordinates (for tests)."""
-        return QRect(self.canvas.rects[i])
+        return self.canvas.rect_of(i)
 
     def token_tooltip(self, i: int) -> str:
         """Tooltip of token i: the token, its step, its value and whether it is unknown."""

@@ -1,7 +1,7 @@
 """TokenStrip: per-token colours follow values, unknown tokens marked not dropped."""
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 
 from rnnviz.ui import theme
 from rnnviz.ui.token_strip import UNKNOWN_TIP, TokenStrip
@@ -121,3 +121,85 @@ def test_render_png(strip, tmp_path):
     strip.set_tokens(["the", "zorblax", "sat", "\n", "on"], unknown=[False, True, False, False, False])
     strip.set_values(np.array([-0.9, 0.1, 0.5, 0.0, 0.9]))
     assert strip.grab().save(str(tmp_path / "strip.png"))
+
+
+def _reference_layout(labels, gaps, tokens, width, fm):
+    """Box rects by the plain text-layout rules, one token at a time (the test's oracle):
+    a box wraps when it would cross the right margin (unless it is first on its row), a
+    line-break token ends its row, a line break in the text starts a new row, a space in the
+    text adds a space's width."""
+    from rnnviz.ui.token_strip import _GAP, _LINE_GAP, _MARGIN, _PAD_X, _PAD_Y
+
+    h = fm.height() + 2 * _PAD_Y
+    space = fm.horizontalAdvance(" ")
+    x, y, rects = _MARGIN, _MARGIN, []
+    for i, label in enumerate(labels):
+        w = fm.horizontalAdvance(label) + 2 * _PAD_X
+        if gaps[i] == "\n" and i > 0:
+            x, y = _MARGIN, y + h + _LINE_GAP
+        elif gaps[i] == " " and i > 0:
+            x += space
+        if x + w > width - _MARGIN and x > _MARGIN:
+            x, y = _MARGIN, y + h + _LINE_GAP
+        rects.append(QRect(x, y, w, h))
+        x += w + _GAP
+        if tokens[i] == "\n":
+            x, y = _MARGIN, y + h + _LINE_GAP
+    return rects
+
+
+def _random_text(rng, n_words):
+    words = ["a", "the", "cat", "sat", "on", "mat", "extraordinarily", "(x)", "\u00e9t\u00e9", "bracket"]
+    seps = [" "] * 8 + ["\n", "  ", " \n", "\n\n", "\n "]
+    return "".join(rng.choice(words) + rng.choice(seps) for _ in range(n_words))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_wrapped_layout_matches_the_text_layout_rules(strip, seed):
+    """Word tokens with spaces and line breaks between them, line-break tokens, long boxes that
+    must wrap: the boxes are where the one-token-at-a-time rules put them, after a full layout
+    and after appending, deleting and editing in place (the incremental layout)."""
+    from PySide6.QtGui import QFontMetrics
+
+    rng = np.random.default_rng(seed)
+    width = int(rng.integers(90, 420))
+    strip.resize(width, 200)
+    fm = QFontMetrics(strip.canvas.font())
+    text = _random_text(rng, 60)
+
+    def show(text):
+        import re
+
+        spans = [m.span() for m in re.finditer(r"\n|[^\s]+", text)]
+        tokens = [text[a:b] for a, b in spans]
+        strip.set_tokens(tokens, spans=spans, text=text)
+        want = _reference_layout(strip._labels, strip._gaps, tokens, strip.scroll.viewport().width(), fm)
+        assert strip.canvas.rects == want
+        for i in rng.choice(len(tokens), size=min(8, len(tokens)), replace=False).tolist():
+            assert strip.canvas.index_at(want[i].center()) == i
+        return tokens
+
+    show(text)
+    for _ in range(12):  # typing, deleting and editing: the incremental layout equals the rules
+        op = rng.integers(3)
+        if op == 0:
+            text = text + _random_text(rng, 1)
+        elif op == 1:
+            text = text[: max(0, len(text) - int(rng.integers(1, 6)))]
+        else:
+            k = int(rng.integers(0, max(1, len(text))))
+            text = text[:k] + rng.choice(["\n", " ", "zz ", "\n\n"]) + text[k:]
+        show(text)
+
+
+def test_layout_of_character_tokens_with_line_breaks(strip):
+    from PySide6.QtGui import QFontMetrics
+
+    strip.resize(150, 200)
+    tokens = list("ab\ncd\n\n efghijklmnopqrstuvwxyz abcdefghij\n")
+    strip.set_tokens(tokens)
+    fm = QFontMetrics(strip.canvas.font())
+    want = _reference_layout(strip._labels, strip._gaps, tokens, strip.scroll.viewport().width(), fm)
+    assert strip.canvas.rects == want
+    assert len({r.top() for r in want}) > 4
+    assert strip.canvas.index_at(QPoint(0, 0)) is None  # the margin is no box
