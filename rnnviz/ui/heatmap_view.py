@@ -148,16 +148,15 @@ class ColumnImageItem(pg.ImageItem):
         self._renderRequired = False
         self._unrenderable = self.image is None or self.image.size == 0
 
-    def _block_for_view(self) -> int:
-        o = self.mapToDevice(QPointF(0, 0))
-        x = self.mapToDevice(QPointF(1, 0))
-        if o is None or x is None:
-            return 1
-        px = abs(x.x() - o.x()) + abs(x.y() - o.y())
+    @staticmethod
+    def _block_for(transform) -> int:
+        """Columns per coloured block for an item-to-device ``transform`` (the painter's):
+        the largest power of two <= 1 / (device pixels per column), at least 1."""
+        px = abs(transform.m11()) + abs(transform.m12())
         if px <= 0 or px >= 1:
             return 1
         b = int(1.0 / px)
-        return 1 << (b.bit_length() - 1)  # largest power of two <= 1/px
+        return 1 << (b.bit_length() - 1)
 
     def _lut(self):
         lut = self.lut
@@ -177,9 +176,9 @@ class ColumnImageItem(pg.ImageItem):
         rgb = [(lut[:, k].astype(np.uint32) * a + 127) // 255 for k in range(3)]
         return (a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]
 
-    def _recolour(self) -> None:
+    def _recolour(self, transform) -> None:
         T, H = self._T, self._buf.shape[1]
-        b = self._block_for_view()
+        b = self._block_for(transform)
         lut = self._lut()
         lv = self.levels
         if lv is None:
@@ -240,7 +239,7 @@ class ColumnImageItem(pg.ImageItem):
     def paint(self, painter, option=None, *args) -> None:
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
-        self._recolour()
+        self._recolour(painter.transform())
         T, H, b = self._T, self._buf.shape[1], self._block
         nf, rem = T // b, T % b
         # only the blocks in the exposed rectangle (typing repaints a strip a few pixels wide;

@@ -28,6 +28,10 @@ MAX_MARKERS = 400
 #: while typing at the end, the path before the last multiple of this many steps is drawn
 #: from a cached pixmap (a 5,000-step path costs ~2 ms to stroke)
 FROZEN_CHUNK = 512
+#: the path, markers and labels of the steps before the last multiple of this many steps are
+#: kept in cached items while typing at the end; only the newest steps (at most this many)
+#: are drawn anew on each key
+TAIL_CHUNK = 32
 #: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
 #: while typing, changed steps are projected onto the current PCA axes (typing at the end
@@ -46,9 +50,10 @@ class PointLabels(pg.GraphicsObject):
     and is visited by the scene separately); the trajectory repaints on every keystroke.
     """
 
-    def __init__(self, color) -> None:
+    def __init__(self, color, box=None) -> None:
         super().__init__()
         self._color = QColor(color)
+        self._box = None if box is None else QColor(box)  # fill behind each label, or None
         self._xy = np.zeros((0, 2))
         self._texts: list[str] = []
         self._rect: QRectF | None = None
@@ -94,8 +99,12 @@ class PointLabels(pg.GraphicsObject):
         painter.setPen(self._color)
         font = painter.font()
         key, ascent = font.key(), QFontMetricsF(font).ascent()
+        fm = QFontMetricsF(font) if self._box is not None else None
         for (x, y), text in zip(self._xy.tolist(), self._texts):
             d = tr.map(QPointF(x, y))
+            if fm is not None:
+                painter.fillRect(QRectF(d.x() + 1.0, d.y() - 4.0 - ascent - 1.0,
+                                        fm.horizontalAdvance(text) + 4.0, fm.height() + 2.0), self._box)
             draw_at_baseline(painter, d.x() + 3.0, d.y() - 4.0, text, font, key, ascent)
 
 
@@ -147,16 +156,27 @@ class TrajectoryView(QWidget):
         self._refit_timer.setSingleShot(True)
         self._refit_timer.setInterval(REFIT_MS)
         self._refit_timer.timeout.connect(self.refit)
-        # the path in two pieces: steps up to the last multiple of FROZEN_CHUNK, drawn from a
-        # pixmap cache while typing at the end, and the recent tail, redrawn on each key
+        # The path in three pieces: steps up to the last multiple of FROZEN_CHUNK and on to the
+        # last multiple of TAIL_CHUNK, both drawn from pixmap caches while typing at the end,
+        # and the newest steps, redrawn on each key. The markers likewise in a kept, cached
+        # item and a tail. (Typing used to repaint every marker and up to 512 path steps.)
+        cached = pg.PlotCurveItem.CacheMode.DeviceCoordinateCache
         self.path_frozen = pg.PlotCurveItem([], [], pen=self._pen)
-        self.path_frozen.setCacheMode(self.path_frozen.CacheMode.DeviceCoordinateCache)
+        self.path_frozen.setCacheMode(cached)
         self.plot.addItem(self.path_frozen)
         self._frozen_to = 0            # the frozen piece draws steps 0 .. _frozen_to
-        self.path = pg.PlotDataItem([], [], pen=self._pen)
+        self.path_recent = pg.PlotCurveItem([], [], pen=self._pen)
+        self.path_recent.setCacheMode(cached)
+        self.plot.addItem(self.path_recent)
+        self._recent_to = 0            # the recent piece draws steps _frozen_to .. _recent_to
+        self.path = pg.PlotCurveItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
         self.markers = pg.ScatterPlotItem(size=8, pen=None)
+        self.markers.setCacheMode(cached)
         self.plot.addItem(self.markers)
+        self.markers_tail = pg.ScatterPlotItem(size=8, pen=None)
+        self.plot.addItem(self.markers_tail)
+        self._markers_kept_to = 0      # the kept markers are those of the steps < this
         accent = theme.accent_color()
         self.cursor_marker = pg.ScatterPlotItem(size=18, pen=pg.mkPen(accent, width=3),
                                                 brush=pg.mkBrush(0, 0, 0, 0))
@@ -171,9 +191,15 @@ class TrajectoryView(QWidget):
         theme.cache_axes(self.colorbar.axis)
         self.plot.layout.setColumnFixedWidth(4, 5)
 
+        # token labels: the newest step's on a box over the others (it changes on every key),
+        # the older ones in a cached item that changes only when their choice does
         self.labels = PointLabels(theme.foreground_color())
         self.labels.setZValue(20)
+        self.labels.setCacheMode(cached)
         self.plot.addItem(self.labels, ignoreBounds=True)
+        self.newest_label = PointLabels(theme.foreground_color(), box=theme.opaque(theme.background_color(), 215))
+        self.newest_label.setZValue(21)
+        self.plot.addItem(self.newest_label, ignoreBounds=True)
 
         self.hint = pg.TextItem("type some text", color=theme.foreground_color(), anchor=(0.5, 0.5))
         self.plot.addItem(self.hint, ignoreBounds=True)
@@ -253,6 +279,8 @@ class TrajectoryView(QWidget):
         self._draw_path(pts, 0)
         if T == 0:
             self.markers.setData([], [])
+            self.markers_tail.setData([], [])
+            self._markers_kept_to = 0
             self._marker_key = None
             self.hint.setPos(0, 0)
             self.hint.show()
@@ -263,7 +291,7 @@ class TrajectoryView(QWidget):
             self._place_labels([], pts)
         else:
             self.hint.hide()
-            self._draw_markers(pts, 0, 0, full=True)
+            self._draw_markers(pts, 0, full=True)
             self._set_colorbar_steps(self._W)
             pct = [f" ({100 * r:.0f}% of variance)" if r > 0 else "" for r in self._ratio[:2]]
             self._set_axis_label("bottom", "PC 1" + pct[0])
@@ -281,8 +309,8 @@ class TrajectoryView(QWidget):
         old_T = len(self._points)
         self._points = pts.copy()
         self._tokens = list(tokens)
-        self._draw_path(pts, start)
-        self._draw_markers(pts, start, old_T)
+        self._draw_path(pts, min(start, old_T))
+        self._draw_markers(pts, min(start, old_T))
         self._finish_draw(pts)
 
     def _finish_draw(self, pts: np.ndarray) -> None:
@@ -296,45 +324,69 @@ class TrajectoryView(QWidget):
         self.set_cursor(self._cursor)
         self._set_readout("")
 
-    def _draw_markers(self, pts: np.ndarray, start: int, old_T: int, full: bool = False) -> None:
-        """Markers at every ``stride``-th step of ``pts`` (T, 2); those before ``start`` of the
-        ``old_T`` drawn last time did not move (``full``: draw them all anew)."""
+    def _draw_markers(self, pts: np.ndarray, start: int, full: bool = False) -> None:
+        """Markers at every ``stride``-th step of ``pts`` (T, 2): the steps before the last
+        multiple of ``TAIL_CHUNK * stride`` in the kept item, the rest in the tail item. Points
+        before ``start`` did not move since the last call (``full``: all may have)."""
         T = pts.shape[0]
         stride = self._marker_stride(T)
-        drawn = -(-old_T // stride)  # markers at 0, stride, ... < old_T
-        if full or (stride, self._W) != self._marker_key or (drawn - 1) * stride >= start:
-            idx = np.arange(0, T, stride)  # all of them: a marked step changed, or the stride
+        chunk = TAIL_CHUNK * stride
+        kept_to = ((T - 1) // chunk) * chunk if T > chunk else 0
+        same_key = (stride, self._W, kept_to) == self._marker_key
+        if full or not same_key or start < kept_to:
+            idx = np.arange(0, kept_to, stride)
             self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
-            self._marker_key = (stride, self._W)
-        else:
-            idx = np.arange(drawn * stride, T, stride)
+            self._marker_key = (stride, self._W, kept_to)
+        drawn = self.markers_tail.data["data"] if same_key and not full else np.zeros(0, int)
+        # the tail's markers before ``start`` (and below the new T) stay; typing adds one
+        keep = int(np.searchsorted(drawn, min(start, T)))
+        if keep and keep == drawn.shape[0]:
+            idx = np.arange(drawn[-1] + stride, T, stride)
             if idx.size:
-                self.markers.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+                self.markers_tail.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+        else:
+            idx = np.arange(kept_to, T, stride)
+            self.markers_tail.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+        self._markers_kept_to = kept_to
+
+    def marker_steps(self) -> np.ndarray:
+        """The steps that have a marker, in order (both items)."""
+        return np.r_[self.markers.data["data"], self.markers_tail.data["data"]].astype(int)
+
+    def marker_brushes(self) -> list[QBrush]:
+        """The marker brushes, in the order of :meth:`marker_steps`."""
+        return list(self.markers.data["brush"]) + list(self.markers_tail.data["brush"])
 
     def _draw_path(self, pts: np.ndarray, start: int) -> None:
         """Draw the path through ``pts`` (T, 2), whose points before ``start`` did not move
         since the last call (0: all may have)."""
         T = pts.shape[0]
         frozen_to = ((T - 1) // FROZEN_CHUNK) * FROZEN_CHUNK if T > FROZEN_CHUNK else 0
+        recent_to = max(frozen_to, ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK if T > TAIL_CHUNK else 0)
         aa = T <= LONG_PATH
-        if frozen_to != self._frozen_to or start <= frozen_to:
-            if frozen_to:
-                self.path_frozen.setData(pts[:frozen_to + 1, 0], pts[:frozen_to + 1, 1], antialias=aa,
-                                         skipFiniteCheck=True)
-            else:
-                self.path_frozen.setData([], [])
-            self._frozen_to = frozen_to
-        tail = pts[frozen_to:]
+        pieces = ((self.path_frozen, 0, frozen_to, self._frozen_to),
+                  (self.path_recent, frozen_to, recent_to, self._recent_to))
+        for item, lo, hi, old_hi in pieces:
+            # a piece is redrawn when its end moved or a point in it moved (its aa too: T grew)
+            if hi != old_hi or start <= hi or (hi > lo and item.opts.get("antialias") != aa):
+                if hi > lo:
+                    item.setData(pts[lo:hi + 1, 0], pts[lo:hi + 1, 1], antialias=aa, skipFiniteCheck=True)
+                else:
+                    item.setData([], [])
+        self._frozen_to, self._recent_to = frozen_to, recent_to
+        tail = pts[recent_to:]
         self.path.setData(tail[:, 0], tail[:, 1], antialias=aa, skipFiniteCheck=True)
 
     def path_points(self) -> np.ndarray:
-        """The (T, 2) points the drawn path goes through (both pieces)."""
-        x, y = self.path.getOriginalDataset()
-        tail = np.zeros((0, 2)) if x is None else np.c_[x, y]
-        if not self._frozen_to:
-            return tail
-        fx, fy = self.path_frozen.getData()
-        return np.r_[np.c_[fx, fy][:-1], tail]
+        """The (T, 2) points the drawn path goes through (all pieces)."""
+        parts = []
+        for item, n in ((self.path_frozen, self._frozen_to), (self.path_recent, self._recent_to - self._frozen_to)):
+            if n > 0:
+                x, y = item.getData()
+                parts.append(np.c_[x, y][:-1])  # its last point starts the next piece
+        x, y = self.path.getData()
+        parts.append(np.zeros((0, 2)) if x is None else np.c_[x, y])
+        return np.concatenate(parts)
 
     @staticmethod
     def _marker_stride(T: int) -> int:
@@ -348,10 +400,22 @@ class TrajectoryView(QWidget):
         return [self._brushes[j] for j in q.tolist()]
 
     def _place_labels(self, steps: list[int], pts: np.ndarray) -> None:
-        """Write the token of each step in ``steps`` next to its point."""
-        self.labels.set_labels(pts[steps] if len(steps) else np.zeros((0, 2)),
-                               [short_label(self._tokens[i]) for i in steps])
-        self._label_steps = list(steps)
+        """Write the token of each step in ``steps`` next to its point (the newest step's in
+        :attr:`newest_label`, the others in :attr:`labels`)."""
+        steps = list(steps)
+        newest = steps[-1:] if steps and steps[-1] == len(pts) - 1 else []
+        older = steps[:len(steps) - len(newest)]
+        for item, some in ((self.labels, older), (self.newest_label, newest)):
+            item.set_labels(pts[some] if some else np.zeros((0, 2)), [short_label(self._tokens[i]) for i in some])
+        self._label_steps = steps
+
+    def label_texts(self) -> list[str]:
+        """The labels written, in the order of :meth:`label_steps`."""
+        return self.labels.texts() + self.newest_label.texts()
+
+    def label_positions(self) -> np.ndarray:
+        """(n, 2) data positions of the labels, in the order of :meth:`label_steps`."""
+        return np.r_[self.labels.positions(), self.newest_label.positions()]
 
     def _set_colorbar_steps(self, W: int) -> None:
         """Colour bar from step 0 to step W - 1 (the time range, see time_extent), labelled
@@ -381,17 +445,18 @@ class TrajectoryView(QWidget):
         vb.setRange(xRange=(lo_t[0], hi_t[0]), yRange=(lo_t[1], hi_t[1]), padding=0)
 
     def _choose_label_steps(self) -> list[int]:
-        """Steps to label: the last step and every ``stride``-th step (a power of two, so the
-        candidates stay the same while typing and labels do not jump around), then greedily,
+        """Steps to label: the last step, always, and every ``stride``-th step (a power of two,
+        so the candidates stay the same while typing and labels do not jump around), greedily,
         newest first, dropping any label whose estimated on-screen box would overlap one
-        already placed."""
+        already placed. The last step's label does not push the others out: it is drawn on a
+        box over them (so that typing leaves the other labels, and their cached picture, alone)."""
         pts, T = self._points, len(self._points)
+        if T == 0:
+            return []
         need = max(1, int(np.ceil(T / (4 * MAX_POINT_LABELS))))
         stride = 1 << (need - 1).bit_length()
-        last_grid = ((T - 1) // stride) * stride
+        last_grid = ((T - 2) // stride) * stride if T > 1 else -1
         cand = list(range(last_grid, -1, -stride))  # newest first: recent tokens matter most
-        if last_grid != T - 1:
-            cand.insert(0, T - 1)
         vb = self.plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         w_px = max(200.0, vb.width() or 0.8 * self.width())
@@ -415,9 +480,9 @@ class TrajectoryView(QWidget):
                 continue
             placed.append(box)
             chosen.append(i)
-            if len(chosen) >= MAX_POINT_LABELS:
+            if len(chosen) >= MAX_POINT_LABELS - 1:
                 break
-        return sorted(chosen)
+        return sorted(chosen) + [T - 1]
 
     def points(self) -> np.ndarray:
         """The (T, 2) projected points drawn."""

@@ -86,17 +86,15 @@ def test_points_are_pca_of_states(view):
     toks = [f"t{i}" for i in range(20)]
     view.set_states(h, toks)
     np.testing.assert_allclose(view.points(), pca_2d(h))
-    x, y = view.path.getOriginalDataset()
-    np.testing.assert_allclose(np.c_[x, y], pca_2d(h))
-    spots = view.markers.data
-    assert len(spots) == 20
+    np.testing.assert_allclose(view.path_points(), pca_2d(h))
+    assert view.marker_steps().tolist() == list(range(20))
     assert view.explained_variance()[0] > 0
     assert "variance" in view.plot.getAxis("bottom").labelText
 
 
 def test_markers_coloured_by_time(view):
     view.set_states(_h(), [f"t{i}" for i in range(20)])
-    brushes = [view.markers.data["brush"][i].color().name() for i in (0, 19)]
+    brushes = [view.marker_brushes()[i].color().name() for i in (0, 19)]
     assert brushes[0] != brushes[1]
     assert view.colorbar.levels() == (0, time_extent(20) - 1)  # the time axes' width (24)
 
@@ -159,12 +157,11 @@ def test_update_states_while_typing_then_exact_after_a_pause(view, qtbot):
     for T in range(101, 121):
         view.update_states(h[:T], toks[:T], changed_from=T - 1)
         assert view.points().shape == (T, 2)
-        assert len(view.markers.data) == T
+        assert view.marker_steps().tolist() == list(range(T))
     if not view.is_exact():
         qtbot.waitUntil(view.is_exact, timeout=3000)  # refitted once typing paused
     np.testing.assert_allclose(view.points(), pca_2d(h), atol=1e-8)
-    x, y = view.path.getOriginalDataset()
-    np.testing.assert_allclose(np.c_[x, y], pca_2d(h), atol=1e-8)
+    np.testing.assert_allclose(view.path_points(), pca_2d(h), atol=1e-8)
 
 
 def test_every_point_stays_in_view(view):
@@ -187,8 +184,8 @@ def test_labels_write_the_tokens_next_to_their_points_while_typing(view):
     after = view.label_steps()
     assert 500 in after
     assert len(before & set(after)) >= len(before) - 3  # labels do not jump around
-    assert view.labels.texts() == [toks[s] for s in after]
-    np.testing.assert_allclose(view.labels.positions(), view.points()[after])
+    assert view.label_texts() == [toks[s] for s in after]
+    np.testing.assert_allclose(view.label_positions(), view.points()[after])
 
 
 def test_long_path_is_drawn_in_a_cached_piece_and_a_tail_that_together_hold_every_step(view):
@@ -202,3 +199,55 @@ def test_long_path_is_drawn_in_a_cached_piece_and_a_tail_that_together_hold_ever
     assert len(view.path_frozen.getData()[0]) == 1025  # steps 0..1024 in the cached piece
     view.refit()
     np.testing.assert_allclose(view.path_points(), view.points())
+
+
+def test_typing_redraws_only_the_newest_steps_and_leaves_the_cached_items_alone(view):
+    """While typing at the end, the path, markers and labels of the older steps stay in cached
+    items that are given new data only when a chunk of TAIL_CHUNK steps completes (or, for the
+    labels, when a new grid step is labelled); the items redrawn on every key hold at most
+    TAIL_CHUNK steps; together they still draw every step."""
+    from rnnviz.ui.trajectory_view import TAIL_CHUNK
+
+    h = _h(400, 8, seed=7)
+    toks = [f"t{i}" for i in range(400)]
+    view.update_states(h[:300], toks[:300])
+    kept = {"path_recent": lambda: view.path_recent.xData, "markers": lambda: view.markers.data,
+            "labels": lambda: view.labels._xy}
+    for name in kept:
+        item = getattr(view, name)
+        assert item.cacheMode() == item.CacheMode.DeviceCoordinateCache, name
+    before = {name: get() for name, get in kept.items()}
+    renewed = {name: 0 for name in kept}
+    for T in range(301, 341):
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        for name, get in kept.items():
+            now = get()
+            renewed[name] += now is not before[name]
+            before[name] = now
+        assert len(view.path.xData) <= TAIL_CHUNK + 1
+        assert len(view.markers_tail.data) <= TAIL_CHUNK
+        assert view.newest_label.texts() == [toks[T - 1]]
+        np.testing.assert_allclose(view.path_points(), view.points())
+        assert view.marker_steps().tolist() == list(range(T))
+    # 40 keys cross one multiple of 32 (320); the labels' grid step is 2 at T <= 320, 4 after
+    assert renewed["path_recent"] == 1 and renewed["markers"] == 1
+    assert renewed["labels"] <= 40 // 2 + 1
+    for T, changed in ((338, 338), (337, 337), (330, 330), (335, 330)):  # deleting, typing again
+        view.update_states(h[:T], toks[:T], changed_from=changed)
+        assert view.marker_steps().tolist() == list(range(T))
+        np.testing.assert_allclose(view.path_points(), view.points())
+
+
+def test_the_newest_label_does_not_push_older_labels_out(view):
+    """The newest step lands exactly on a labelled older step: both keep their labels (the
+    newest on a box over the other), so typing does not make older labels flicker."""
+    h = _h(100, 8, seed=8)
+    toks = [f"w{i}" for i in range(100)]
+    view.update_states(h, toks)
+    pts = view.points()
+    labelled = [k for k in view.label_steps() if k < 99]
+    k = max(labelled, key=lambda j: float(np.sum((pts[j] - pts[99]) ** 2)))  # far from step 99
+    view.update_states(np.vstack([h, h[k]]), toks + ["new"], changed_from=100)
+    np.testing.assert_allclose(view.points()[100], view.points()[k])
+    assert k in view.label_steps() and view.label_steps()[-1] == 100
+    assert "w%d" % k in view.labels.texts() and view.newest_label.texts() == ["new"]
