@@ -112,8 +112,9 @@ class _Canvas(QWidget):
         old_x, old_y, old_w = self._x, self._y, self._w
         start = 0
         if keep_from > 0 and width == self._width and h == self._h and len(self._row_first) > 1:
-            row = bisect.bisect_right(self._row_first, keep_from - 1) - 1
-            row = max(0, row - 1)  # restart one row early: a wrap decision may change
+            # restart at the row holding token keep_from - 1: where it starts depends only on
+            # the tokens before it, which are unchanged
+            row = max(0, bisect.bisect_right(self._row_first, keep_from - 1) - 1)
             while row + 1 < len(self._row_first) and self._row_first[row + 1] == self._row_first[row]:
                 row += 1  # a line break followed by a blank line: restart on the last of the rows
             start = min(self._row_first[row], n)

@@ -124,6 +124,8 @@ class TrajectoryView(QWidget):
         self._label_steps: list[int] = []
         self._W = 0                       # time_extent of the steps shown (the colour scale)
         self._label_widths: dict[str, int] = {}  # token -> label width in pixels
+        self._points_version = 0          # bumped whenever a drawn point moves
+        self._older_labels = (None, [])   # (key, steps) of the last choice of older labels
         self._marker_key = None           # (stride, W) of the markers drawn
         self._readout = ""
 
@@ -271,6 +273,7 @@ class TrajectoryView(QWidget):
         if len(tokens) != pts.shape[0]:
             raise ValueError(f"tokens must have one entry per point: {len(tokens)} for {pts.shape[0]}")
         self._points = pts.copy()
+        self._points_version += 1
         self._tokens = list(tokens)
         self._ratio = np.zeros(2) if ratio is None else np.asarray(ratio, dtype=float)
         T = pts.shape[0]
@@ -307,6 +310,8 @@ class TrajectoryView(QWidget):
             self.set_points(points, tokens, self._ratio)
             return
         old_T = len(self._points)
+        if start < old_T:
+            self._points_version += 1
         self._points = pts.copy()
         self._tokens = list(tokens)
         self._draw_path(pts, min(start, old_T))
@@ -461,6 +466,11 @@ class TrajectoryView(QWidget):
         (x0, x1), (y0, y1) = vb.viewRange()
         w_px = max(200.0, vb.width() or 0.8 * self.width())
         h_px = max(150.0, vb.height() or 0.8 * self.height())
+        # typing at the end moves no labelled point: the older labels stay until a new grid
+        # step, a moved point, another view range or size
+        key = (last_grid, stride, x0, x1, y0, y1, w_px, h_px, self._points_version)
+        if self._older_labels[0] == key:
+            return self._older_labels[1] + [T - 1]
         sx, sy = w_px / max(x1 - x0, 1e-12), h_px / max(y1 - y0, 1e-12)
         fm = self.fontMetrics()
         fh = fm.height()
@@ -482,6 +492,7 @@ class TrajectoryView(QWidget):
             chosen.append(i)
             if len(chosen) >= MAX_POINT_LABELS - 1:
                 break
+        self._older_labels = (key, sorted(chosen))
         return sorted(chosen) + [T - 1]
 
     def points(self) -> np.ndarray:

@@ -227,6 +227,9 @@ def test_typing_redraws_only_the_newest_steps_and_leaves_the_cached_items_alone(
         assert len(view.path.xData) <= TAIL_CHUNK + 1
         assert len(view.markers_tail.data) <= TAIL_CHUNK
         assert view.newest_label.texts() == [toks[T - 1]]
+        shown = view.label_steps()
+        view._older_labels = (None, [])  # the cached choice of older labels equals a fresh one
+        assert view._choose_label_steps() == shown
         np.testing.assert_allclose(view.path_points(), view.points())
         assert view.marker_steps().tolist() == list(range(T))
     # 40 keys cross one multiple of 32 (320); the labels' grid step is 2 at T <= 320, 4 after
