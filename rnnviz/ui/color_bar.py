@@ -16,6 +16,9 @@ class _Strip(pg.GraphicsWidget):
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        # a pixmap between changes: views that repaint whole on every key (the trajectory)
+        # would otherwise rebuild the gradient each time
+        self.setCacheMode(self.CacheMode.DeviceCoordinateCache)
 
     def set_colormap(self, cmap: pg.ColorMap) -> None:
         self._cmap = cmap

@@ -35,7 +35,12 @@ class TextLine(QWidget):
         return QSize(fm.horizontalAdvance("M" * 20), fm.height() + 4)
 
     def _elided(self) -> str:
-        return QFontMetrics(self.font()).elidedText(self._text, Qt.TextElideMode.ElideRight, max(0, self.width() - 4))
+        key = (self._text, self.width(), self.font().key())
+        if getattr(self, "_elided_key", None) != key:
+            self._elided_key = key
+            self._elided_text = QFontMetrics(self.font()).elidedText(
+                self._text, Qt.TextElideMode.ElideRight, max(0, self.width() - 4))
+        return self._elided_text
 
     def paintEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         p = QPainter(self)

@@ -194,10 +194,10 @@ class TrajectoryView(QWidget):
         self.plot.layout.setColumnFixedWidth(4, 5)
 
         # token labels: the newest step's on a box over the others (it changes on every key),
-        # the older ones in a cached item that changes only when their choice does
+        # the older ones in an item that changes only when their choice does (not cached: at
+        # short texts the choice changes with most keys, and re-rendering a cache costs more)
         self.labels = PointLabels(theme.foreground_color())
         self.labels.setZValue(20)
-        self.labels.setCacheMode(cached)
         self.plot.addItem(self.labels, ignoreBounds=True)
         self.newest_label = PointLabels(theme.foreground_color(), box=theme.opaque(theme.background_color(), 215))
         self.newest_label.setZValue(21)

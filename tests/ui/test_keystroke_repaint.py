@@ -265,3 +265,24 @@ def test_axes_given_the_same_token_list_share_its_labels_without_aliasing(qtbot)
     c.set_tokens(edited, 0)
     a.set_tokens(edited, 0)
     assert a._labels == c._labels == [short_label(t) for t in edited]
+
+
+def test_text_line_elides_again_after_a_resize(qtbot):
+    """The elided text is cached per (text, width): widening the line shows the whole text."""
+    line = TextLine("the model expects next: " * 6)
+    qtbot.addWidget(line)
+    line.resize(200, line.height())
+    line.show()
+    qtbot.waitExposed(line)
+
+    def ink_right_edge():
+        img = line.grab().toImage()
+        bg = img.pixel(img.width() - 1, 0)
+        cols = [x for x in range(img.width()) if any(img.pixel(x, y) != bg for y in range(img.height()))]
+        return max(cols) if cols else -1
+
+    narrow = ink_right_edge()
+    assert 150 < narrow < 200  # elided to the 200 px width
+    line.resize(1500, line.height())
+    wide = ink_right_edge()
+    assert wide > 600  # the whole text, not the cached 200 px elision

@@ -213,7 +213,7 @@ def test_typing_redraws_only_the_newest_steps_and_leaves_the_cached_items_alone(
     view.update_states(h[:300], toks[:300])
     kept = {"path_recent": lambda: view.path_recent.xData, "markers": lambda: view.markers.data,
             "labels": lambda: view.labels._xy}
-    for name in kept:
+    for name in ("path_recent", "markers"):
         item = getattr(view, name)
         assert item.cacheMode() == item.CacheMode.DeviceCoordinateCache, name
     before = {name: get() for name, get in kept.items()}
