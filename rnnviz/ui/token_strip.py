@@ -110,14 +110,14 @@ class _Canvas(QWidget):
             keep_from = 0
         n = len(s._labels)
         old_x, old_y, old_w = self._x, self._y, self._w
-        start = 0
+        start, second = 0, False
         if keep_from > 0 and width == self._width and h == self._h and len(self._row_first) > 1:
             # restart at the row holding token keep_from - 1: where it starts depends only on
-            # the tokens before it, which are unchanged
+            # the tokens before it, which are unchanged (of two rows starting at one token, a
+            # blank line or a pushed-down indented box, bisect picks the second, the token's)
             row = max(0, bisect.bisect_right(self._row_first, keep_from - 1) - 1)
-            while row + 1 < len(self._row_first) and self._row_first[row + 1] == self._row_first[row]:
-                row += 1  # a line break followed by a blank line: restart on the last of the rows
             start = min(self._row_first[row], n)
+            second = row > 0 and self._row_first[row - 1] == start
         if start > 0:
             row_tops, row_first = self._row_tops[:row + 1], self._row_first[:row + 1]
             y = row_tops[-1]
@@ -144,7 +144,7 @@ class _Canvas(QWidget):
             reach = adv[1:] - _GAP + sp[1:]   # increasing: right edge of box k placed at x = 0 ..
             # .. of a row starting at local box 0, minus nothing; per row we shift the threshold
             forced = np.flatnonzero(nl_gap[1:] | nl_token[:-1]) + 1  # rows forced to start here
-            if start > 0 and s._tokens[start - 1] == "\n" and space_before[0]:
+            if start > 0 and s._tokens[start - 1] == "\n" and space_before[0] and not second:
                 x0 = _MARGIN + space
             else:
                 x0 = _MARGIN

@@ -28,9 +28,9 @@ MAX_MARKERS = 400
 #: while typing at the end, the path before the last multiple of this many steps is drawn
 #: from a cached pixmap (a 5,000-step path costs ~2 ms to stroke)
 FROZEN_CHUNK = 512
-#: the path, markers and labels of the steps before the last multiple of this many steps are
-#: kept in cached items while typing at the end; only the newest steps (at most this many)
-#: are drawn anew on each key
+#: the path and markers of the steps before the last multiple of this many steps (of this many
+#: markers, for long texts) are kept in cached items while typing at the end; only the newest
+#: steps are drawn anew on each key
 TAIL_CHUNK = 32
 #: paths longer than this are drawn without antialiasing
 LONG_PATH = 400
@@ -54,6 +54,9 @@ class PointLabels(pg.GraphicsObject):
         super().__init__()
         self._color = QColor(color)
         self._box = None if box is None else QColor(box)  # fill behind each label, or None
+        # where a label's baseline starts, in pixels right of and above its point: a boxed
+        # label keeps clear of the point's 8-px marker
+        self._dx, self._dy = (3.0, 4.0) if box is None else (6.0, 6.0)
         self._xy = np.zeros((0, 2))
         self._texts: list[str] = []
         self._rect: QRectF | None = None
@@ -83,7 +86,7 @@ class PointLabels(pg.GraphicsObject):
                 self._rect = QRectF()
             else:
                 fm = QFontMetrics(QFont())
-                w_px = max(fm.horizontalAdvance(t) for t in self._texts) + 8
+                w_px = max(fm.horizontalAdvance(t) for t in self._texts) + 2 * self._dx + 4
                 h_px = fm.height() + 6
                 px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
                 lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
@@ -102,10 +105,11 @@ class PointLabels(pg.GraphicsObject):
         fm = QFontMetricsF(font) if self._box is not None else None
         for (x, y), text in zip(self._xy.tolist(), self._texts):
             d = tr.map(QPointF(x, y))
+            x, y = d.x() + self._dx, d.y() - self._dy
             if fm is not None:
-                painter.fillRect(QRectF(d.x() + 1.0, d.y() - 4.0 - ascent - 1.0,
-                                        fm.horizontalAdvance(text) + 4.0, fm.height() + 2.0), self._box)
-            draw_at_baseline(painter, d.x() + 3.0, d.y() - 4.0, text, font, key, ascent)
+                painter.fillRect(QRectF(x - 2.0, y - ascent - 1.0, fm.horizontalAdvance(text) + 4.0,
+                                        fm.height() + 2.0), self._box)
+            draw_at_baseline(painter, x, y, text, font, key, ascent)
 
 
 class TrajectoryView(QWidget):
@@ -126,7 +130,7 @@ class TrajectoryView(QWidget):
         self._label_widths: dict[str, int] = {}  # token -> label width in pixels
         self._points_version = 0          # bumped whenever a drawn point moves
         self._older_labels = (None, [])   # (key, steps) of the last choice of older labels
-        self._marker_key = None           # (stride, W) of the markers drawn
+        self._marker_key = None           # (stride, W, kept_to) of the kept markers drawn
         self._readout = ""
 
         self.plot_widget = theme.plot_widget()
@@ -178,7 +182,6 @@ class TrajectoryView(QWidget):
         self.plot.addItem(self.markers)
         self.markers_tail = pg.ScatterPlotItem(size=8, pen=None)
         self.plot.addItem(self.markers_tail)
-        self._markers_kept_to = 0      # the kept markers are those of the steps < this
         accent = theme.accent_color()
         self.cursor_marker = pg.ScatterPlotItem(size=18, pen=pg.mkPen(accent, width=3),
                                                 brush=pg.mkBrush(0, 0, 0, 0))
@@ -199,7 +202,9 @@ class TrajectoryView(QWidget):
         self.labels = PointLabels(theme.foreground_color())
         self.labels.setZValue(20)
         self.plot.addItem(self.labels, ignoreBounds=True)
-        self.newest_label = PointLabels(theme.foreground_color(), box=theme.opaque(theme.background_color(), 215))
+        box = theme.background_color()
+        box.setAlpha(200)  # the labels under it show faintly: something is there
+        self.newest_label = PointLabels(theme.foreground_color(), box=box)
         self.newest_label.setZValue(21)
         self.plot.addItem(self.newest_label, ignoreBounds=True)
 
@@ -283,7 +288,6 @@ class TrajectoryView(QWidget):
         if T == 0:
             self.markers.setData([], [])
             self.markers_tail.setData([], [])
-            self._markers_kept_to = 0
             self._marker_key = None
             self.hint.setPos(0, 0)
             self.hint.show()
@@ -352,7 +356,6 @@ class TrajectoryView(QWidget):
         else:
             idx = np.arange(kept_to, T, stride)
             self.markers_tail.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
-        self._markers_kept_to = kept_to
 
     def marker_steps(self) -> np.ndarray:
         """The steps that have a marker, in order (both items)."""
@@ -454,7 +457,7 @@ class TrajectoryView(QWidget):
         so the candidates stay the same while typing and labels do not jump around), greedily,
         newest first, dropping any label whose estimated on-screen box would overlap one
         already placed. The last step's label does not push the others out: it is drawn on a
-        box over them (so that typing leaves the other labels, and their cached picture, alone)."""
+        box over them (so that typing leaves the other labels alone)."""
         pts, T = self._points, len(self._points)
         if T == 0:
             return []
@@ -468,7 +471,7 @@ class TrajectoryView(QWidget):
         h_px = max(150.0, vb.height() or 0.8 * self.height())
         # typing at the end moves no labelled point: the older labels stay until a new grid
         # step, a moved point, another view range or size
-        key = (last_grid, stride, x0, x1, y0, y1, w_px, h_px, self._points_version)
+        key = (last_grid, stride, x0, x1, y0, y1, w_px, h_px, self._points_version, self.font().key())
         if self._older_labels[0] == key:
             return self._older_labels[1] + [T - 1]
         sx, sy = w_px / max(x1 - x0, 1e-12), h_px / max(y1 - y0, 1e-12)

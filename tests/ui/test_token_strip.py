@@ -203,3 +203,30 @@ def test_layout_of_character_tokens_with_line_breaks(strip):
     assert strip.canvas.rects == want
     assert len({r.top() for r in want}) > 4
     assert strip.canvas.index_at(QPoint(0, 0)) is None  # the margin is no box
+
+
+def test_appending_after_an_indented_word_pushed_to_the_next_row(strip, qtbot):
+    """'a', a line break, then a space and a long word that fits a row only without the space:
+    the word goes down a row. Typing after it must not push it down once more."""
+    import re
+
+    from PySide6.QtGui import QFontMetrics
+
+    from rnnviz.ui.token_strip import _MARGIN, _PAD_X
+
+    fm = QFontMetrics(strip.canvas.font())
+    word = "extraordinarily"
+    w = fm.horizontalAdvance(word) + 2 * _PAD_X
+    width = 2 * _MARGIN + w + max(1, fm.horizontalAdvance(" ") - 1)  # fits, but not indented
+    strip.resize(width + strip.width() - strip.scroll.viewport().width(), 200)
+    qtbot.waitUntil(lambda: strip.scroll.viewport().width() == width, timeout=2000)
+
+    def show(text):
+        spans = [m.span() for m in re.finditer(r"\n|[^\s]+", text)]
+        tokens = [text[a:b] for a, b in spans]
+        strip.set_tokens(tokens, spans=spans, text=text)
+        assert strip.canvas.rects == _reference_layout(strip._labels, strip._gaps, tokens, width, fm)
+
+    show("a\n " + word)
+    show("a\n " + word + " b")  # the incremental layout (appended)
+    show("a\n " + word + " b c")
