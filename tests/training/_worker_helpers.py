@@ -33,3 +33,14 @@ def worker_maker(mode=None):
         assert not w.training_thread.isRunning()
         if w.mode == "process":
             assert not w.process.is_alive()
+
+
+def start_until_nan(qtbot, make_worker):
+    """Start a worker whose run overflows at once (ReLU RNN, SGD with lr 1e30, no clipping);
+    wait for its first event snapshot. Returns (worker, the event snapshots so far)."""
+    w = make_worker(tiny(steps=1000, optimizer="sgd", lr=1e30, clip=None, cell="rnn_relu"))
+    events = []
+    w.snapshot.connect(lambda s: events.append(s) if s.event else None)
+    w.start()
+    qtbot.waitUntil(lambda: bool(events), timeout=TIMEOUT)
+    return w, events

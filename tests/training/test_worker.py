@@ -13,7 +13,7 @@ from PySide6.QtCore import QThread
 from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
 from rnnviz.training.worker import TrainingWorker
-from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
+from tests.training._worker_helpers import TIMEOUT, start_until_nan, tiny, worker_maker
 
 
 @pytest.fixture(params=["process", "thread"])
@@ -109,11 +109,7 @@ def test_reset_rebuilds_the_model(qtbot, make_worker):
 
 
 def test_nan_pauses_and_restores(qtbot, make_worker):
-    w = make_worker(tiny(steps=1000, optimizer="sgd", lr=1e30, clip=None, cell="rnn_relu"))
-    events = []
-    w.snapshot.connect(lambda s: events.append(s) if s.event else None)
-    w.start()
-    qtbot.waitUntil(lambda: bool(events), timeout=TIMEOUT)
+    w, events = start_until_nan(qtbot, make_worker)
     assert events[0].event == "nan" and "paused" in events[0].message
     qtbot.waitUntil(lambda: w.state == "paused", timeout=TIMEOUT)
     assert all(np.all(np.isfinite(v)) for v in w.model.params.values())

@@ -16,7 +16,7 @@ pytest.importorskip("pytestqt")
 from rnnviz.errors import RnnvizError
 from rnnviz.training import worker as worker_mod
 from rnnviz.training.worker import TrainingWorker
-from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
+from tests.training._worker_helpers import TIMEOUT, start_until_nan, tiny, worker_maker
 
 
 @pytest.fixture
@@ -120,11 +120,7 @@ def test_reset_with_a_new_architecture_rebuilds_the_gui_model(qtbot, make_worker
 
 
 def test_nan_restores_the_weights_the_gui_sees(qtbot, make_worker):
-    w = make_worker(tiny(steps=1000, optimizer="sgd", lr=1e30, clip=None, cell="rnn_relu"))
-    events = []
-    w.snapshot.connect(lambda s: events.append(s) if s.event else None)
-    w.start()
-    qtbot.waitUntil(lambda: bool(events), timeout=TIMEOUT)
+    w, events = start_until_nan(qtbot, make_worker)
     qtbot.waitUntil(lambda: w.state == "paused", timeout=TIMEOUT)
     assert events[0].event == "nan" and "Restored the weights" in events[0].message
     assert w.controls.paused  # the child paused itself; the GUI's controls say so
