@@ -75,22 +75,20 @@ class _Bars(QWidget):
             p.drawStaticText(QPointF(label_w + bar_w + 6, y + (row_h - st.size().height()) / 2.0), st)
 
     def _advance(self, fm: QFontMetrics, key: str, text: str) -> int:
-        k = ("w", key, text)
-        w = self._measured.get(k)
-        if w is None:
-            if len(self._measured) > 4096:
-                self._measured.clear()
-            w = self._measured[k] = fm.horizontalAdvance(text)
-        return w
+        return self._cached(("w", key, text), lambda: fm.horizontalAdvance(text))
 
     def _elided(self, fm: QFontMetrics, key: str, text: str, width: int) -> str:
-        k = ("e", key, text, width)
-        e = self._measured.get(k)
-        if e is None:
+        return self._cached(("e", key, text, width),
+                            lambda: fm.elidedText(text, Qt.TextElideMode.ElideRight, width))
+
+    def _cached(self, key: tuple, compute):
+        """``compute()``, remembered under ``key`` (a few thousand entries at most)."""
+        value = self._measured.get(key)
+        if value is None:
             if len(self._measured) > 4096:
                 self._measured.clear()
-            e = self._measured[k] = fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        return e
+            value = self._measured[key] = compute()
+        return value
 
 
 class TopKView(QWidget):

@@ -141,8 +141,10 @@ class _Canvas(QWidget):
             np.cumsum(ww + _GAP, out=adv[1:])
             sp = np.zeros(m + 1, np.int64)    # sp[k]: sum of the spaces before local boxes < k
             np.cumsum(np.where(space_before, space, 0), out=sp[1:])
-            reach = adv[1:] - _GAP + sp[1:]   # increasing: right edge of box k placed at x = 0 ..
-            # .. of a row starting at local box 0, minus nothing; per row we shift the threshold
+            # reach[k]: the right edge of box k if a row started at local box 0 with x0 = 0
+            # (increasing, so one searchsorted finds a row's wrap; rows starting later shift
+            # the threshold by adv and sp at their start)
+            reach = adv[1:] - _GAP + sp[1:]
             forced = np.flatnonzero(nl_gap[1:] | nl_token[:-1]) + 1  # rows forced to start here
             if start > 0 and s._tokens[start - 1] == "\n" and space_before[0] and not second:
                 x0 = _MARGIN + space

@@ -307,7 +307,8 @@ class TrajectoryView(QWidget):
 
     def _draw_tail(self, points: np.ndarray, tokens: list[str], start: int) -> None:
         """Redraw after the points from ``start`` on changed and the earlier ones did not
-        (typing at the end): the path, the markers from ``start`` on, the labels."""
+        (typing at the end): the path, the markers from ``start`` on, the labels. ``start`` is
+        at most the number of points drawn before."""
         pts = np.asarray(points, dtype=np.float64)
         T = pts.shape[0]
         if T == 0 or time_extent(T) != self._W:
@@ -318,8 +319,8 @@ class TrajectoryView(QWidget):
             self._points_version += 1
         self._points = pts.copy()
         self._tokens = list(tokens)
-        self._draw_path(pts, min(start, old_T))
-        self._draw_markers(pts, min(start, old_T))
+        self._draw_path(pts, start)
+        self._draw_markers(pts, start)
         self._finish_draw(pts)
 
     def _finish_draw(self, pts: np.ndarray) -> None:
