@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.dots import Dots
 from rnnviz.ui.time_plot import TimePlot
 
 TOOLTIP = (
@@ -45,8 +46,8 @@ class UnitLineView(TimePlot):
         self.curve_kept.setClipToView(True)
         self.curve = self.plot.plot([], [], pen=pen)  # the tail
         # a dot per step while they are distinguishable (kept piece and tail, like the line)
-        self.markers_kept = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(color), pen=None)
-        self.markers = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(color), pen=None)
+        self.markers_kept = Dots(size=5, brush=pg.mkBrush(color))
+        self.markers = Dots(size=5, brush=pg.mkBrush(color))
         self.plot.addItem(self.markers_kept)
         self.plot.addItem(self.markers)
         self.setToolTip(TOOLTIP)
@@ -79,16 +80,16 @@ class UnitLineView(TimePlot):
             self.curve_kept.setData(x if kept_to else [], v[:kept_to + 1] if kept_to else [],
                                     antialias=dots)
             if dots and kept_to:
-                self.markers_kept.setData(x[:-1], v[:kept_to])
-            elif len(self.markers_kept.data):
-                self.markers_kept.setData([], [])
+                self.markers_kept.set_points(x[:-1], v[:kept_to])
+            elif len(self.markers_kept):
+                self.markers_kept.set_points([], [])
             self._kept_to = kept_to
         x = np.arange(kept_to, T, dtype=float)
         self.curve.setData(x, v[kept_to:], antialias=dots)
         if dots:
-            self.markers.setData(x, v[kept_to:])
-        elif len(self.markers.data):
-            self.markers.setData([], [])
+            self.markers.set_points(x, v[kept_to:])
+        elif len(self.markers):
+            self.markers.set_points([], [])
         self.set_title(label or "selected unit")
         self._set_tokens(tokens)
         vb = self.plot.getViewBox()
@@ -113,7 +114,7 @@ class UnitLineView(TimePlot):
 
     def dot_points(self) -> np.ndarray:
         """The (n, 2) points drawn as dots (every step while T <= MAX_DOTS, else none)."""
-        pts = [np.c_[m.data["x"], m.data["y"]] for m in (self.markers_kept, self.markers) if len(m.data)]
+        pts = [m.points() for m in (self.markers_kept, self.markers) if len(m)]
         return np.concatenate(pts) if pts else np.zeros((0, 2))
 
     def label(self) -> str:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
+from rnnviz.ui.dots import Dots, Ring
 from rnnviz.ui.static_text import draw_at_baseline
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import short_label, time_extent
@@ -177,16 +178,13 @@ class TrajectoryView(QWidget):
         self._recent_to = 0            # the recent piece draws steps _frozen_to .. _recent_to
         self.path = pg.PlotCurveItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
-        self.markers = pg.ScatterPlotItem(size=8, pen=None)
+        self.markers = Dots(size=8)
         self.markers.setCacheMode(cached)
         self.plot.addItem(self.markers)
-        self.markers_tail = pg.ScatterPlotItem(size=8, pen=None)
+        self.markers_tail = Dots(size=8)
         self.plot.addItem(self.markers_tail)
-        accent = theme.accent_color()
-        self.cursor_marker = pg.ScatterPlotItem(size=18, pen=pg.mkPen(accent, width=3),
-                                                brush=pg.mkBrush(0, 0, 0, 0))
+        self.cursor_marker = Ring(theme.accent_color(), size=18, width=3)
         self.cursor_marker.setZValue(30)
-        self.cursor_marker.setData([0.0], [0.0])  # one ring at the origin, moved with setPos
         self.cursor_marker.hide()
         self.plot.addItem(self.cursor_marker, ignoreBounds=True)
 
@@ -286,8 +284,8 @@ class TrajectoryView(QWidget):
         self._label_steps = []
         self._draw_path(pts, 0)
         if T == 0:
-            self.markers.setData([], [])
-            self.markers_tail.setData([], [])
+            self.markers.set_points([], [])
+            self.markers_tail.set_points([], [])
             self._marker_key = None
             self.hint.setPos(0, 0)
             self.hint.show()
@@ -345,26 +343,26 @@ class TrajectoryView(QWidget):
         same_key = (stride, self._W, kept_to) == self._marker_key
         if full or not same_key or start < kept_to:
             idx = np.arange(0, kept_to, stride)
-            self.markers.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+            self.markers.set_points(pts[idx, 0], pts[idx, 1], self._brushes_for(idx), steps=idx)
             self._marker_key = (stride, self._W, kept_to)
-        drawn = self.markers_tail.data["data"] if same_key and not full else np.zeros(0, int)
+        drawn = self.markers_tail.steps() if same_key and not full else np.zeros(0, int)
         # the tail's markers before ``start`` (and below the new T) stay; typing adds one
         keep = int(np.searchsorted(drawn, min(start, T)))
         if keep and keep == drawn.shape[0]:
             idx = np.arange(drawn[-1] + stride, T, stride)
             if idx.size:
-                self.markers_tail.addPoints(x=pts[idx, 0], y=pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+                self.markers_tail.add_points(pts[idx, 0], pts[idx, 1], self._brushes_for(idx), steps=idx)
         else:
             idx = np.arange(kept_to, T, stride)
-            self.markers_tail.setData(pts[idx, 0], pts[idx, 1], brush=self._brushes_for(idx), data=idx)
+            self.markers_tail.set_points(pts[idx, 0], pts[idx, 1], self._brushes_for(idx), steps=idx)
 
     def marker_steps(self) -> np.ndarray:
         """The steps that have a marker, in order (both items)."""
-        return np.r_[self.markers.data["data"], self.markers_tail.data["data"]].astype(int)
+        return np.r_[self.markers.steps(), self.markers_tail.steps()].astype(int)
 
     def marker_brushes(self) -> list[QBrush]:
         """The marker brushes, in the order of :meth:`marker_steps`."""
-        return list(self.markers.data["brush"]) + list(self.markers_tail.data["brush"])
+        return self.markers.brushes() + self.markers_tail.brushes()
 
     def _draw_path(self, pts: np.ndarray, start: int) -> None:
         """Draw the path through ``pts`` (T, 2), whose points before ``start`` did not move
@@ -530,9 +528,8 @@ class TrajectoryView(QWidget):
         """Where the ring is drawn (data coordinates), None when hidden."""
         if not self.cursor_marker.isVisible():
             return None
-        x, y = self.cursor_marker.getData()
         p = self.cursor_marker.pos()
-        return float(x[0] + p.x()), float(y[0] + p.y())
+        return float(p.x()), float(p.y())
 
     def nearest_step(self, pos: QPointF, max_px: float = 12.0) -> int | None:
         """Step whose point is nearest to scene position ``pos`` (within ``max_px`` pixels)."""

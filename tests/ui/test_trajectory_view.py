@@ -211,7 +211,7 @@ def test_typing_redraws_only_the_newest_steps_and_leaves_the_cached_items_alone(
     h = _h(400, 8, seed=7)
     toks = [f"t{i}" for i in range(400)]
     view.update_states(h[:300], toks[:300])
-    kept = {"path_recent": lambda: view.path_recent.xData, "markers": lambda: view.markers.data,
+    kept = {"path_recent": lambda: view.path_recent.xData, "markers": lambda: view.markers._x,
             "labels": lambda: view.labels._xy}
     for name in ("path_recent", "markers"):
         item = getattr(view, name)
@@ -225,7 +225,7 @@ def test_typing_redraws_only_the_newest_steps_and_leaves_the_cached_items_alone(
             renewed[name] += now is not before[name]
             before[name] = now
         assert len(view.path.xData) <= TAIL_CHUNK + 1
-        assert len(view.markers_tail.data) <= TAIL_CHUNK
+        assert len(view.markers_tail) <= TAIL_CHUNK
         assert view.newest_label.texts() == [toks[T - 1]]
         shown = view.label_steps()
         view._older_labels = (None, [])  # the cached choice of older labels equals a fresh one

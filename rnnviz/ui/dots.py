@@ -1,0 +1,184 @@
+"""Light marker items for plots that repaint on every keystroke: coloured dots and a ring.
+
+``pg.ScatterPlotItem`` is general (symbols, per-point pens, hover, picking) and costs about
+0.25 ms a paint and 25 us a ``boundingRect`` in Python, even for one point; Qt asks for the
+bounding rect several times a frame. The live views only need round dots of one size, a colour
+per dot, and one ring for the time cursor:
+
+* :class:`Dots` maps its points to the device with one NumPy expression and blits a pre-drawn
+  sprite per colour; its bounding rect is cached until the points or the view change.
+* :class:`Ring` ignores the view's transform (its coordinates are pixels), so it only moves.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
+
+
+def _sprite(color: QColor, diameter: int) -> QPixmap:
+    """An antialiased disc of ``diameter`` pixels in ``color`` on a transparent pixmap."""
+    pix = QPixmap(diameter + 2, diameter + 2)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    p.drawEllipse(QRectF(1.0, 1.0, diameter, diameter))
+    p.end()
+    return pix
+
+
+class Dots(pg.GraphicsObject):
+    """Round dots of ``size`` pixels at data points, each with its own brush.
+
+    ``set_points(x, y, brushes, steps)`` replaces the points, ``add_points`` appends; ``steps``
+    tags each dot with an integer (the time step it marks). ``brushes`` is one QBrush for all or
+    one per point.
+    """
+
+    def __init__(self, size: int = 8, brush: QBrush | None = None) -> None:
+        super().__init__()
+        self._size = int(size)
+        self._default = QBrush(brush) if brush is not None else QBrush(QColor(128, 128, 128))
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._steps = np.zeros(0, np.int64)
+        self._brushes: list[QBrush] = []
+        self._sprites: dict[int, QPixmap] = {}   # rgba -> sprite
+        self._rect: QRectF | None = None
+
+    # -- data -----------------------------------------------------------------------------------
+    def set_points(self, x, y, brushes=None, steps=None) -> None:
+        """Show dots at (x[k], y[k]) (data coordinates)."""
+        x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        steps, brushes = self._steps_for(steps, x.shape[0], 0), self._brushes_for(brushes, x.shape[0])
+        self.prepareGeometryChange()
+        self._x, self._y, self._steps, self._brushes = x.copy(), y.copy(), steps, brushes
+        self._rect = None
+        self.update()
+
+    def add_points(self, x, y, brushes=None, steps=None) -> None:
+        """Append dots (as :meth:`set_points` for the new ones)."""
+        x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        if x.shape[0] == 0:
+            return
+        steps = self._steps_for(steps, x.shape[0], len(self))
+        brushes = self._brushes_for(brushes, x.shape[0])
+        self.prepareGeometryChange()
+        self._x, self._y = np.r_[self._x, x], np.r_[self._y, y]
+        self._steps, self._brushes = np.r_[self._steps, steps], self._brushes + brushes
+        self._rect = None
+        self.update()
+
+    @staticmethod
+    def _steps_for(steps, n: int, first: int) -> np.ndarray:
+        """``steps`` checked, or first, first + 1, ... when None."""
+        if steps is None:
+            return np.arange(first, first + n, dtype=np.int64)
+        steps = np.asarray(steps, np.int64).ravel()
+        if steps.shape[0] != n:
+            raise ValueError(f"steps must have one entry per point: {steps.shape[0]} for {n}")
+        return steps
+
+    def _brushes_for(self, brushes, n: int) -> list[QBrush]:
+        if brushes is None or isinstance(brushes, (QBrush, QColor)):
+            return [QBrush(brushes) if brushes is not None else self._default] * n
+        brushes = list(brushes)
+        if len(brushes) != n:
+            raise ValueError(f"brushes must be one brush or one per point: {len(brushes)} for {n}")
+        return brushes
+
+    def __len__(self) -> int:
+        return int(self._x.shape[0])
+
+    def points(self) -> np.ndarray:
+        """(n, 2) data positions of the dots."""
+        return np.c_[self._x, self._y]
+
+    def steps(self) -> np.ndarray:
+        """The integer tag of each dot."""
+        return self._steps.copy()
+
+    def brushes(self) -> list[QBrush]:
+        return list(self._brushes)
+
+    # -- geometry -----------------------------------------------------------------------------
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph API)
+        d = self._x if ax == 0 else self._y
+        d = d[np.isfinite(d)]
+        if d.size == 0:
+            return None, None
+        return float(d.min()), float(d.max())
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        # the padding of the bounding rect is in pixels: it changes with the view's scale
+        self.prepareGeometryChange()
+        self._rect = None
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        if self._rect is None:
+            finite = np.isfinite(self._x) & np.isfinite(self._y)
+            if not finite.any():
+                self._rect = QRectF()
+            else:
+                x, y = self._x[finite], self._y[finite]
+                r = self._size / 2.0 + 2.0
+                px, py = (self.pixelWidth() or 0.0) * r, (self.pixelHeight() or 0.0) * r
+                x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+                self._rect = QRectF(x0 - px, y0 - py, x1 - x0 + 2 * px, y1 - y0 + 2 * py)
+        return QRectF(self._rect)
+
+    # -- painting -------------------------------------------------------------------------------
+    def _sprite_for(self, brush: QBrush) -> QPixmap:
+        color = brush.color()
+        key = color.rgba()
+        pix = self._sprites.get(key)
+        if pix is None:
+            pix = self._sprites[key] = _sprite(color, self._size)
+        return pix
+
+    def paint(self, painter, *args) -> None:
+        n = self._x.shape[0]
+        if n == 0:
+            return
+        tr = painter.transform()
+        # device position of every dot in one expression (QTransform: x' = m11 x + m21 y + dx)
+        dx = tr.m11() * self._x + tr.m21() * self._y + tr.dx()
+        dy = tr.m12() * self._x + tr.m22() * self._y + tr.dy()
+        ok = np.isfinite(dx) & np.isfinite(dy)
+        off = self._size / 2.0 + 1.0
+        painter.resetTransform()
+        sprite_for = self._sprite_for
+        brushes = self._brushes
+        for k, x, y in zip(np.flatnonzero(ok).tolist(), np.rint(dx[ok] - off).tolist(),
+                           np.rint(dy[ok] - off).tolist()):
+            painter.drawPixmap(QPointF(x, y), sprite_for(brushes[k]))
+
+
+class Ring(pg.GraphicsObject):
+    """A ring of ``size`` pixels (outer diameter) drawn with a ``width``-pixel pen, centred on
+    its position (data coordinates; :meth:`setPos`). Its own coordinates are pixels."""
+
+    def __init__(self, color, size: int = 18, width: int = 3) -> None:
+        super().__init__()
+        self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations)
+        self._pen = QPen(QColor(color), width)
+        r = (size - width) / 2.0
+        self._circle = QRectF(-r, -r, 2 * r, 2 * r)
+        m = size / 2.0 + 1.0
+        self._rect = QRectF(-m, -m, 2 * m, 2 * m)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return self._rect
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self._pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(self._circle)
