@@ -355,6 +355,8 @@ class TokenStrip(QWidget):
         self._gaps: list[str] = []
         self._unknown: list[bool] = []
         self._rgba = np.zeros((0, 4), np.uint8)  # background colour of each token box
+        # (kind, levels, values, rgba) of the last values coloured (see _value_rgba)
+        self._rgba_memo = (None, None, np.zeros(0), np.zeros((0, 4), np.uint8))
         self._values: np.ndarray | None = None
         self._mode: str | None = None
         self._cursor: int | None = None
@@ -443,8 +445,23 @@ class TokenStrip(QWidget):
         v = self._check(values, "values")
         levels = theme.levels_for(kind, v)
         self._values, self._mode = v, kind
-        self._set_rgba(theme.value_rgba(v, kind, levels))
+        self._set_rgba(self._value_rgba(v, kind, levels))
         self._set_tooltip(_TOOLTIPS[kind])
+
+    def _value_rgba(self, v: np.ndarray, kind: str, levels) -> np.ndarray:
+        """theme.value_rgba(v, kind, levels), mapping only the values after the longest prefix
+        equal to that of the last call (typing at the end maps one value, not T)."""
+        memo_kind, memo_levels, memo_v, memo_rgba = self._rgba_memo
+        same = 0
+        if memo_kind == kind and memo_levels == levels:
+            m = min(memo_v.shape[0], v.shape[0])
+            diff = np.flatnonzero(memo_v[:m] != v[:m])
+            same = int(diff[0]) if diff.size else m
+        rgba = np.empty((v.shape[0], 4), np.uint8)
+        rgba[:same] = memo_rgba[:same]
+        rgba[same:] = theme.value_rgba(v[same:], kind, levels)
+        self._rgba_memo = (kind, levels, v.copy(), rgba)  # a copy: v may view a buffer reused later
+        return rgba
 
     def set_shading(self, values: np.ndarray | None) -> None:
         """Highlight each token with the accent colour at opacity ``values[i]`` (clipped to 0..1)."""

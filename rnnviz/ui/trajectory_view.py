@@ -132,6 +132,7 @@ class TrajectoryView(QWidget):
         self._points_version = 0          # bumped whenever a drawn point moves
         self._older_labels = (None, [])   # (key, steps) of the last choice of older labels
         self._marker_key = None           # (stride, W, kept_to) of the kept markers drawn
+        self._extent = (0, np.zeros(2), np.zeros(2))  # (n, lo, hi): the box around points[:n]
         self._readout = ""
 
         self.plot_widget = theme.plot_widget()
@@ -319,13 +320,14 @@ class TrajectoryView(QWidget):
         self._tokens = list(tokens)
         self._draw_path(pts, start)
         self._draw_markers(pts, start)
-        self._finish_draw(pts)
+        self._finish_draw(pts, start)
 
-    def _finish_draw(self, pts: np.ndarray) -> None:
-        """After drawing ``pts`` (T, 2): the view range, the token labels, the cursor ring."""
+    def _finish_draw(self, pts: np.ndarray, start: int = 0) -> None:
+        """After drawing ``pts`` (T, 2), whose points before ``start`` did not move: the view
+        range, the token labels, the cursor ring."""
         T = pts.shape[0]
         if T:
-            self._fit_range(pts)
+            self._fit_range(self._extent_of(pts, start))
             self._place_labels(self._choose_label_steps(), pts)
         if self._cursor is not None and self._cursor >= T:
             self._cursor = None
@@ -437,10 +439,25 @@ class TrajectoryView(QWidget):
         if self.plot.getAxis(axis).labelText != text:
             self.plot.setLabel(axis, text)
 
-    def _fit_range(self, pts: np.ndarray, padding: float = 0.12) -> None:
-        """Show every point. The range only changes when a point would leave it or the points
-        fill less than half of it, so typing rarely re-generates the axes."""
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
+    def _extent_of(self, pts: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi): the corners of the box around ``pts`` (T, 2), kept from the last call for
+        the points before ``start`` when those did not move (typing at the end looks only at
+        the new points, not at all T)."""
+        n, lo, hi = self._extent
+        if 0 < n <= start <= pts.shape[0]:
+            new = pts[n:]
+            if new.shape[0]:
+                lo, hi = np.minimum(lo, new.min(axis=0)), np.maximum(hi, new.max(axis=0))
+        else:
+            lo, hi = pts.min(axis=0), pts.max(axis=0)
+        self._extent = (pts.shape[0], lo, hi)
+        return lo, hi
+
+    def _fit_range(self, extent: tuple[np.ndarray, np.ndarray], padding: float = 0.12) -> None:
+        """Show the box ``extent`` = (lo, hi) around every point. The range only changes when a
+        point would leave it or the points fill less than half of it, so typing rarely
+        re-generates the axes."""
+        lo, hi = extent
         span = np.maximum(hi - lo, 1e-9)
         lo_t, hi_t = lo - padding * span, hi + padding * span
         vb = self.plot.getViewBox()

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor
 
 from rnnviz.ui import theme
 from rnnviz.ui.token_strip import UNKNOWN_TIP, TokenStrip
@@ -29,6 +30,38 @@ def test_colors_follow_values(strip):
     strip.set_values(np.array([1.0, 0.0, -1.0]), "diverging")
     assert [c.name() for c in strip.token_colors()] == [cols[2].name(), cols[1].name(), cols[0].name()]
     assert strip.mode() == "diverging"
+
+
+def test_colours_while_typing_equal_a_fresh_colouring(strip):
+    """Only the values after the unchanged prefix are mapped again; the colours always equal
+    those of mapping every value afresh: typing, an edit at the start, values viewing a buffer
+    that is then overwritten in place, another kind, the free kind's moving levels, NaN."""
+    def expect(v, kind):
+        return [QColor(*c).name(QColor.NameFormat.HexArgb)
+                for c in theme.value_rgba(v, kind, theme.levels_for(kind, v)).tolist()]
+
+    def shown():
+        return [c.name(QColor.NameFormat.HexArgb) for c in strip.token_colors()]
+
+    rng = np.random.default_rng(2)
+    buf = np.tanh(rng.normal(size=40))
+    for T in range(1, 41):  # typing at the end
+        strip.set_tokens(list("x" * T))
+        strip.set_values(buf[:T], "diverging")
+        assert shown() == expect(buf[:T], "diverging")
+    buf[:5] = -buf[:5]  # an edit at the start rewrites the same buffer in place
+    strip.set_values(buf, "diverging")
+    assert shown() == expect(buf, "diverging")
+    for kind in ("sequential", "free"):
+        v = (buf + 1.0) / 2.0
+        strip.set_values(v, kind)
+        assert shown() == expect(v, kind)
+    v = np.r_[v[:-1], 5.0]  # a new largest value moves the free levels: every colour changes
+    strip.set_values(v, "free")
+    assert shown() == expect(v, "free")
+    v[3] = np.nan
+    strip.set_values(v, "free")
+    assert shown() == expect(v, "free") and strip.token_colors()[3].name() == "#808080"
 
 
 def test_sequential_values_and_clear(strip):

@@ -165,14 +165,27 @@ def test_update_states_while_typing_then_exact_after_a_pause(view, qtbot):
 
 
 def test_every_point_stays_in_view(view):
+    """Typing at the end, deleting, and typing other text that goes further out: the view
+    always shows every point (its box is updated from the new points only while typing)."""
     h = _h(60, 8, seed=4)
+    other = np.r_[h[:40], 4.0 * _h(20, 8, seed=9)]
     toks = [f"t{i}" for i in range(60)]
-    for T in range(2, 61):
-        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+
+    def check():
         (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
         pts = view.points()
         assert x0 <= pts[:, 0].min() and pts[:, 0].max() <= x1
         assert y0 <= pts[:, 1].min() and pts[:, 1].max() <= y1
+
+    for T in range(2, 61):
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        check()
+    view.update_states(h[:40], toks[:40], changed_from=40)   # delete 20 tokens
+    check()
+    for T in range(41, 61):
+        view.update_states(other[:T], toks[:T], changed_from=T - 1)
+        check()
+    assert not view.is_exact()  # all of it on the axes fitted while typing
 
 
 def test_labels_write_the_tokens_next_to_their_points_while_typing(view):
