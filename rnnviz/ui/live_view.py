@@ -341,7 +341,7 @@ class LiveView(CoalescedText, QWidget):
         # the text strip: re-layout only when the tokens changed
         key = (res.text, id(res))
         if self._strip_tokens_key != key:
-            self.strip.set_tokens(tokens, res.spans, res.unknown.tolist(), res.text)
+            self.strip.set_tokens(tokens, res.spans, res.unknown, res.text)
             self._strip_tokens_key = key
         self._paint_strip(states)
         self.strip.set_cursor(self._cursor)

@@ -353,7 +353,7 @@ class TokenStrip(QWidget):
         self._tokens: list[str] = []
         self._labels: list[str] = []
         self._gaps: list[str] = []
-        self._unknown: list[bool] = []
+        self._unknown = np.zeros(0, bool)
         self._rgba = np.zeros((0, 4), np.uint8)  # background colour of each token box
         # (kind, levels, values, rgba) of the last values coloured (see _value_rgba)
         self._rgba_memo = (None, None, np.zeros(0), np.zeros((0, 4), np.uint8))
@@ -391,13 +391,15 @@ class TokenStrip(QWidget):
             raise ValueError(f"spans must have one (start, end) per token: {len(spans)} for {n} tokens")
         if unknown is not None and len(unknown) != n:
             raise ValueError(f"unknown must have one flag per token: {len(unknown)} for {n} tokens")
-        unknown = list(map(bool, unknown)) if unknown is not None else [False] * n
+        unknown = np.array(unknown, dtype=bool) if unknown is not None else np.zeros(n, bool)
+        # (tuple() returns a tuple itself: the tuples the caller shares with its previous call
+        # stay the same objects, and comparing them below is an identity check)
         spans = list(map(tuple, spans)) if spans is not None else None
         # typing at the end: the first ``keep`` tokens, their boxes and the gaps before them
         # are unchanged; only the rest is converted and laid out again
         m = min(n, old_n)
         keep = 0
-        if (m and self._tokens[:m] == list(tokens[:m]) and self._unknown[:m] == unknown[:m]
+        if (m and self._tokens[:m] == list(tokens[:m]) and np.array_equal(self._unknown[:m], unknown[:m])
                 and (spans is None) == (self._spans is None)
                 and (spans is None or (spans[:m] == self._spans[:m]
                                        and (text or "")[: spans[m - 1][1]] == (self._text or "")[: spans[m - 1][1]]))):
@@ -515,7 +517,7 @@ class TokenStrip(QWidget):
         return [QColor(*c) for c in self._rgba.tolist()]
 
     def unknown_flags(self) -> list[bool]:
-        return list(self._unknown)
+        return self._unknown.tolist()
 
     def values(self) -> np.ndarray | None:
         return None if self._values is None else self._values.copy()
