@@ -44,8 +44,11 @@ class TimeCursor(QGraphicsObject):
 
     def set_value(self, x: float | None) -> None:
         """Move the cursor to data x (None hides it)."""
-        self._value = None if x is None else float(x)
-        if self._value is None:
+        x = None if x is None else float(x)
+        if x is not None and x == self._value and self._to_box is not None and self.isVisible():
+            return  # already there (the views set the cursor on every redraw)
+        self._value = x
+        if x is None:
             self.hide()
             return
         self._place()
