@@ -1,5 +1,4 @@
 """Model files and safetensors weights: round trips, and every corrupt or hostile file refused."""
-import io
 import json
 import os
 import zipfile

@@ -1,5 +1,4 @@
 """PyTorch references for the engine tests: nn.RNN/LSTM/GRU and an unrolled *Cell loop."""
-import numpy as np
 import torch
 
 TORCH_CLASSES = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}

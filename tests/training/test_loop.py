@@ -11,7 +11,6 @@ from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
 from rnnviz.training.loop import (Controls, _seeds, build_model, evaluate, headless_train, make_batch,
                                   train, validation_batch)
-from rnnviz.training.snapshot import Snapshot
 
 
 def tiny(**kw):

@@ -1,5 +1,4 @@
 """The training loop on text: language modelling and sentence classification."""
-import numpy as np
 import pytest
 
 from rnnviz.errors import RnnvizError

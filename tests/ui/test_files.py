@@ -6,13 +6,11 @@ import json
 import os
 import time
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication
 
 from rnnviz.data import textfile
 from rnnviz.training.config import TrainConfig
@@ -344,8 +342,6 @@ def test_hyperparameters_out_of_range_are_named(window):
 def test_batch_larger_than_the_data_is_named(qtbot, window, tmp_path, monkeypatch):
     p = tmp_path / "few.csv"
     np.savetxt(p, np.arange(60.0).reshape(30, 2), delimiter=",", header="x,y", comments="")
-    from rnnviz.ui.data_source import build_series
-
     monkeypatch.setattr(window.files, "choose_series_options", lambda t: (
         {"series_inputs": ["x"], "series_targets": ["y"], "window": 5, "horizon": 1, "normalise": True},
         None))
