@@ -1,6 +1,8 @@
 """What the model predicts: top-k next tokens at one step, and P(class) after every token."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -69,7 +71,7 @@ class _Bars(QWidget):
             p.drawStaticText(QPointF(label_w - 4 - size.width(), y + (row_h - size.height()) / 2.0), st)
             bar = QRectF(label_w, y + 3, bar_w, row_h - 6)
             p.fillRect(bar, track)
-            frac = float(np.clip(prob, 0.0, 1.0)) if np.isfinite(prob) else 0.0
+            frac = min(max(float(prob), 0.0), 1.0) if math.isfinite(prob) else 0.0
             p.fillRect(QRectF(bar.left(), bar.top(), bar_w * frac, bar.height()), bar_color)
             st = static_text(f"{prob:.3f}", font, key)
             p.drawStaticText(QPointF(label_w + bar_w + 6, y + (row_h - st.size().height()) / 2.0), st)
