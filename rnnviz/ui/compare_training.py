@@ -9,7 +9,9 @@ three see the same data). The sweep runs :func:`rnnviz.training.loop.train` brie
 """
 from __future__ import annotations
 
+import inspect
 import threading
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -131,6 +133,23 @@ class SweepWorker(QObject):
         self.finished.emit(f"sweep finished: {n} runs")
 
 
+def _weak_provider(provider):
+    """``provider`` itself, or for a bound method (the Training panel's ``config_from_form``) a
+    function that calls it through a weak reference. The panel owns this widget; a strong
+    reference back would make a cycle that only the garbage collector frees, at whatever moment
+    it runs, possibly while Qt is painting one of the panel's views (a crash)."""
+    if not inspect.ismethod(provider):
+        return provider
+    ref = weakref.WeakMethod(provider)
+
+    def call():
+        method = ref()
+        if method is None:
+            raise RnnvizError("the settings form of these runs was closed")
+        return method()
+    return call
+
+
 class CompareTrainingWidget(QWidget):
     """RNN vs GRU vs LSTM on the same task, data and seed; plus the lag/length sweep.
 
@@ -143,7 +162,8 @@ class CompareTrainingWidget(QWidget):
     def __init__(self, config_provider=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         theme.configure_pyqtgraph()
-        self._provider = config_provider or (lambda: TrainConfig(task="adding", length=30, hidden=(32,)))
+        self._provider = _weak_provider(config_provider) if config_provider is not None else \
+            (lambda: TrainConfig(task="adding", length=30, hidden=(32,)))
         self.workers: dict[str, object] = {}
         self.histories: dict[str, TrainingHistory] = {c: TrainingHistory(max_rows=2) for c in COMPARE_CELLS}
         self.sweep_results: dict[str, dict[int, float]] = {c: {} for c in COMPARE_CELLS}

@@ -620,6 +620,7 @@ class TrainingPanel(QWidget):
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
         self._shut = True
+        self._closed = True  # snapshots still queued are kept in the history, not drawn
         from rnnviz.training.worker import discard_spare
 
         discard_spare()

@@ -231,6 +231,35 @@ def test_plots_are_built_on_first_show_and_draw_what_was_recorded_before(qtbot):
     np.testing.assert_array_equal(x, np.asarray(p.history.steps, dtype=float))
     np.testing.assert_allclose(y, np.log10(np.asarray(p.history.train_loss, dtype=float)))  # a log axis
     assert p.shutdown(10_000)
+    p.close()
+
+
+def test_a_panel_with_its_views_built_is_freed_without_the_garbage_collector(qtbot):
+    """No reference cycle keeps a dropped panel alive. (One did: the compare tab held the
+    panel's bound ``config_from_form``. Freed later by the collector, a panel that was still
+    shown could be deleted while Qt painted one of its views, inside a Python paint callback:
+    a segmentation fault.)"""
+    import gc
+    import weakref
+
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.resize(900, 600)
+    p.show()
+    qtbot.waitExposed(p)
+    assert p.views_built()
+    assert p.compare.start() or "Cannot start" in p.compare.status.text()  # the provider still works
+    assert p.shutdown(10_000)
+    p.close()
+    ref = weakref.ref(p)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del p
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def test_using_a_view_before_show_builds_the_plots(qtbot):
