@@ -11,7 +11,7 @@ from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.dots import Dots, Ring
-from rnnviz.ui.static_text import draw_at_baseline
+from rnnviz.ui.static_text import draw_at_baseline, static_text
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import short_label, time_extent
 
@@ -91,7 +91,8 @@ class PointLabels(pg.GraphicsObject):
                 h_px = fm.height() + 6
                 px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
                 lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
-                self._rect = QRectF(lo[0], lo[1] - h_px * py, hi[0] - lo[0] + w_px * px,
+                # a label that would leave the view on the right is written left of its point
+                self._rect = QRectF(lo[0] - w_px * px, lo[1] - h_px * py, hi[0] - lo[0] + 2 * w_px * px,
                                     hi[1] - lo[1] + 2 * h_px * py).normalized()
         return self._rect
 
@@ -99,17 +100,21 @@ class PointLabels(pg.GraphicsObject):
         if not self._texts:
             return
         tr = painter.transform()
+        view = self.viewRect()  # the part of the plot shown, in data coordinates (None: no view)
+        right = tr.map(view.topRight()).x() - 2.0 if view is not None else float("inf")
         painter.resetTransform()
         painter.setPen(self._color)
         font = painter.font()
         key, ascent = font.key(), QFontMetricsF(font).ascent()
-        fm = QFontMetricsF(font) if self._box is not None else None
+        fm = QFontMetricsF(font)
         for (x, y), text in zip(self._xy.tolist(), self._texts):
             d = tr.map(QPointF(x, y))
             x, y = d.x() + self._dx, d.y() - self._dy
-            if fm is not None:
-                painter.fillRect(QRectF(x - 2.0, y - ascent - 1.0, fm.horizontalAdvance(text) + 4.0,
-                                        fm.height() + 2.0), self._box)
+            w = static_text(text, font, key).size().width()
+            if x + w > right:  # would be cut off at the view's right edge: write it on the left
+                x = d.x() - self._dx - w
+            if self._box is not None:
+                painter.fillRect(QRectF(x - 2.0, y - ascent - 1.0, w + 4.0, fm.height() + 2.0), self._box)
             draw_at_baseline(painter, x, y, text, font, key, ascent)
 
 

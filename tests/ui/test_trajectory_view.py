@@ -267,3 +267,20 @@ def test_the_newest_label_does_not_push_older_labels_out(view):
     np.testing.assert_allclose(view.points()[100], view.points()[k])
     assert k in view.label_steps() and view.label_steps()[-1] == 100
     assert "w%d" % k in view.labels.texts() and view.newest_label.texts() == ["new"]
+
+
+def test_a_label_at_the_right_edge_is_written_left_of_its_point(view):
+    """The newest token's point is the rightmost: its label would be cut off at the plot's edge,
+    so it is written on the left of the point (every pixel it changes is left of the point)."""
+    view.set_points(np.array([[0.0, 0.0], [0.5, 1.0], [1.0, 0.5]]), ["a", "b", "amazingly"])
+    with_label = view.plot_widget.grab().toImage()
+    view.newest_label.hide()
+    without = view.plot_widget.grab().toImage()
+    view.newest_label.show()
+    ratio = with_label.devicePixelRatio()
+    p = view.plot_widget.mapFromScene(view.scene_pos_of(2))
+    px, py = p.x() * ratio, p.y() * ratio
+    changed = [(x, y) for y in range(max(0, int(py - 40 * ratio)), int(py))
+               for x in range(with_label.width()) if with_label.pixel(x, y) != without.pixel(x, y)]
+    assert len(changed) > 20
+    assert max(x for x, _ in changed) < px
