@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QProgressDialog
 
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import settings
@@ -281,7 +281,11 @@ class FileController(QObject):
         dlg.setAutoReset(False)
         dlg.setValue(0)  # starts the timer that shows the dialog after the minimum duration
         dlg.canceled.connect(job.cancel)
-        job.progress.connect(dlg.setValue)
+        # Progress goes to the bar, not to dlg.setValue: once shown, a window-modal
+        # QProgressDialog's setValue() runs QCoreApplication::processEvents(), so the end of the
+        # load (_end_job -> deleteLater) could be handled, and the dialog deleted, inside its own
+        # setValue (a segmentation fault). The file is read in a thread: nothing needs pumping.
+        job.progress.connect(dlg.findChild(QProgressBar).setValue)
         self.progress_dialog = dlg
         job.finished.connect(self._on_loaded)
         job.failed.connect(self._on_load_failed)

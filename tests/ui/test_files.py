@@ -69,6 +69,48 @@ def test_open_text_becomes_the_training_data(window, tmp_path):
     assert str(p.resolve()) == window.files.recent_files()[0]
 
 
+def test_a_slow_open_shows_its_progress_dialog_and_ends_cleanly(window, tmp_path, monkeypatch):
+    """A read that goes on until the window-modal progress dialog is on screen (after its
+    400 ms minimum duration): the dialog's bar follows the reader, and the end of the load
+    deletes the dialog. (Progress used to go to the dialog's setValue, which pumps events once
+    the dialog is shown, so the end of the load could delete the dialog inside its own
+    setValue: a segmentation fault on a slow machine.)"""
+    import threading
+
+    import rnnviz.ui.file_actions as file_actions
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QProgressBar
+
+    p = tmp_path / "corpus.txt"
+    p.write_text("the quick brown fox jumps over the lazy dog. " * 40, encoding="utf-8")
+    real_read = file_actions.read_for_open
+    shown = threading.Event()
+
+    def slow_read(path, progress=None, **kw):  # runs in the loader's thread
+        if not shown.wait(20):
+            raise RuntimeError("the progress dialog was never shown")
+        return real_read(path, progress, **kw)
+
+    class ShowWatch(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt
+            if ev.type() == QEvent.Type.Show:
+                shown.set()
+            return False
+
+    monkeypatch.setattr(file_actions, "read_for_open", slow_read)
+    assert window.files.open_path(str(p))
+    dlg = window.files.progress_dialog
+    watch = ShowWatch()
+    dlg.installEventFilter(watch)
+    seen = []
+    dlg.findChild(QProgressBar).valueChanged.connect(seen.append)
+    window.files.wait()
+    assert shown.is_set()
+    assert seen and max(seen) == 100
+    assert window.files.progress_dialog is None and window.files.job is None
+    assert window.training.config_from_form().corpus == str(p)
+
+
 def test_open_labelled_csv_becomes_a_classification_task(window, tmp_path):
     p = tmp_path / "reviews.csv"
     p.write_text("text,label\ngreat film,pos\nawful plot,neg\nloved it,pos\nboring,neg\n", encoding="utf-8")
