@@ -52,9 +52,7 @@ class Dots(pg.GraphicsObject):
     # -- data -----------------------------------------------------------------------------------
     def set_points(self, x, y, brushes=None, steps=None) -> None:
         """Show dots at (x[k], y[k]) (data coordinates)."""
-        x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
-        if x.shape != y.shape:
-            raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        x, y = self._coords(x, y)
         steps, brushes = self._steps_for(steps, x.shape[0], 0), self._brushes_for(brushes, x.shape[0])
         self.prepareGeometryChange()
         self._x, self._y, self._steps, self._brushes = x.copy(), y.copy(), steps, brushes
@@ -63,9 +61,7 @@ class Dots(pg.GraphicsObject):
 
     def add_points(self, x, y, brushes=None, steps=None) -> None:
         """Append dots (as :meth:`set_points` for the new ones)."""
-        x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
-        if x.shape != y.shape:
-            raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        x, y = self._coords(x, y)
         if x.shape[0] == 0:
             return
         steps = self._steps_for(steps, x.shape[0], len(self))
@@ -75,6 +71,13 @@ class Dots(pg.GraphicsObject):
         self._steps, self._brushes = np.r_[self._steps, steps], self._brushes + brushes
         self._rect = None
         self.update()
+
+    @staticmethod
+    def _coords(x, y) -> tuple[np.ndarray, np.ndarray]:
+        x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        return x, y
 
     @staticmethod
     def _steps_for(steps, n: int, first: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 from rnnviz.ui import theme
 from rnnviz.ui.dots import Dots
 from rnnviz.ui.time_plot import TimePlot
+from rnnviz.ui.token_axis import kept_end
 
 TOOLTIP = (
     "The selected unit's value after each token (x = time step, its token on the axis).\n"
@@ -66,7 +67,7 @@ class UnitLineView(TimePlot):
         old = self._values
         T, n = v.shape[0], old.shape[0]
         dots = T <= MAX_DOTS
-        kept_to = ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK if T > TAIL_CHUNK else 0
+        kept_to = kept_end(T, TAIL_CHUNK)
         # the kept piece stays when its steps, the dots' presence and the piece's end are unchanged
         unchanged = (label == self._label and n > self._kept_to and kept_to == self._kept_to
                      and (n <= MAX_DOTS) == dots

@@ -75,6 +75,13 @@ def _short_label(tok: str, max_chars: int) -> str:
     return s if len(s) <= max_chars else s[: max_chars - 1] + "\u2026"
 
 
+def kept_end(n: int, chunk: int) -> int:
+    """The last multiple of ``chunk`` below ``n`` steps (0 for n <= chunk): views that repaint
+    on every key keep the steps before it in a cached piece while typing at the end, and
+    redraw only the (at most ``chunk``) steps after it."""
+    return max(0, ((n - 1) // chunk) * chunk)
+
+
 class _SharedLabels:
     """The labels of the last token list an axis was given: the other axes given the very same
     list (the heatmaps of one view) copy them instead of converting every token again."""

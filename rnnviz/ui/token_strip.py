@@ -105,8 +105,9 @@ class _Canvas(QWidget):
         h = fm.height() + 2 * _PAD_Y
         width = max(width, 60)
         space = fm.horizontalAdvance(" ")
-        if self._widths_key != (fm.height(), space, self.font().key()):
-            self._widths, self._widths_key = {}, (fm.height(), space, self.font().key())
+        widths_key = (fm.height(), space, self.font().key())
+        if self._widths_key != widths_key:
+            self._widths, self._widths_key = {}, widths_key
             keep_from = 0
         n = len(s._labels)
         old_x, old_y, old_w = self._x, self._y, self._w

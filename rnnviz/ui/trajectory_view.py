@@ -13,7 +13,7 @@ from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.dots import Dots, Ring
 from rnnviz.ui.static_text import draw_at_baseline, static_text
 from rnnviz.ui.text_line import TextLine
-from rnnviz.ui.token_axis import short_label, time_extent
+from rnnviz.ui.token_axis import kept_end, short_label, time_extent
 
 TOOLTIP = (
     "Where the hidden state goes while the model reads: each point is h_t after one token,\n"
@@ -105,8 +105,8 @@ class PointLabels(pg.GraphicsObject):
         painter.resetTransform()
         painter.setPen(self._color)
         font = painter.font()
-        key, ascent = font.key(), QFontMetricsF(font).ascent()
         fm = QFontMetricsF(font)
+        key, ascent = font.key(), fm.ascent()
         for (x, y), text in zip(self._xy.tolist(), self._texts):
             d = tr.map(QPointF(x, y))
             x, y = d.x() + self._dx, d.y() - self._dy
@@ -346,7 +346,7 @@ class TrajectoryView(QWidget):
         T = pts.shape[0]
         stride = self._marker_stride(T)
         chunk = TAIL_CHUNK * stride
-        kept_to = ((T - 1) // chunk) * chunk if T > chunk else 0
+        kept_to = kept_end(T, chunk)
         same_key = (stride, self._W, kept_to) == self._marker_key
         if full or not same_key or start < kept_to:
             idx = np.arange(0, kept_to, stride)
@@ -375,8 +375,8 @@ class TrajectoryView(QWidget):
         """Draw the path through ``pts`` (T, 2), whose points before ``start`` did not move
         since the last call (0: all may have)."""
         T = pts.shape[0]
-        frozen_to = ((T - 1) // FROZEN_CHUNK) * FROZEN_CHUNK if T > FROZEN_CHUNK else 0
-        recent_to = max(frozen_to, ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK if T > TAIL_CHUNK else 0)
+        frozen_to = kept_end(T, FROZEN_CHUNK)
+        recent_to = max(frozen_to, kept_end(T, TAIL_CHUNK))
         aa = T <= LONG_PATH
         pieces = ((self.path_frozen, 0, frozen_to, self._frozen_to),
                   (self.path_recent, frozen_to, recent_to, self._recent_to))

@@ -5,19 +5,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
 from rnnviz.ui.compare_training import COMPARE_CELLS, CompareTrainingWidget, sweep_config
 from rnnviz.ui.training_panel import TrainingPanel
+from tests.training._worker_helpers import tiny as tiny_run
 
 TIMEOUT = 30_000
 
 
 def tiny(**kw):
-    base = dict(task="adding", length=5, cell="rnn_tanh", hidden=(4,), batch=4, val_batch=8, steps=50,
-                val_every=5, metrics_every=5)
-    base.update(kw)
-    return TrainConfig(**base)
+    """The worker tests' tiny run, smaller still (a tanh RNN of 4 units on length 5)."""
+    return tiny_run(**{**dict(length=5, cell="rnn_tanh", hidden=(4,), batch=4, val_batch=8, steps=50), **kw})
 
 
 @pytest.fixture
