@@ -11,6 +11,7 @@ from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.dots import Dots, Ring
+from rnnviz.ui.item_cache import cache_while_still
 from rnnviz.ui.static_text import draw_at_baseline, static_text
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import kept_end, short_label, time_extent
@@ -170,22 +171,19 @@ class TrajectoryView(QWidget):
         self._refit_timer.setInterval(REFIT_MS)
         self._refit_timer.timeout.connect(self.refit)
         # The path in three pieces: steps up to the last multiple of FROZEN_CHUNK and on to the
-        # last multiple of TAIL_CHUNK, both drawn from pixmap caches while typing at the end,
-        # and the newest steps, redrawn on each key. The markers likewise in a kept, cached
-        # item and a tail. (Typing used to repaint every marker and up to 512 path steps.)
-        cached = pg.PlotCurveItem.CacheMode.DeviceCoordinateCache
+        # last multiple of TAIL_CHUNK, both drawn from pixmap caches while typing at the end
+        # (see cache_while_still), and the newest steps, redrawn on each key. The markers
+        # likewise in a kept, cached item and a tail. (Typing used to repaint every marker and
+        # up to 512 path steps.)
         self.path_frozen = pg.PlotCurveItem([], [], pen=self._pen)
-        self.path_frozen.setCacheMode(cached)
         self.plot.addItem(self.path_frozen)
         self._frozen_to = 0            # the frozen piece draws steps 0 .. _frozen_to
         self.path_recent = pg.PlotCurveItem([], [], pen=self._pen)
-        self.path_recent.setCacheMode(cached)
         self.plot.addItem(self.path_recent)
         self._recent_to = 0            # the recent piece draws steps _frozen_to .. _recent_to
         self.path = pg.PlotCurveItem([], [], pen=self._pen)
         self.plot.addItem(self.path)
         self.markers = Dots(size=8)
-        self.markers.setCacheMode(cached)
         self.plot.addItem(self.markers)
         self.markers_tail = Dots(size=8)
         self.plot.addItem(self.markers_tail)
@@ -348,10 +346,12 @@ class TrajectoryView(QWidget):
         chunk = TAIL_CHUNK * stride
         kept_to = kept_end(T, chunk)
         same_key = (stride, self._W, kept_to) == self._marker_key
-        if full or not same_key or start < kept_to:
+        renew = full or not same_key or start < kept_to
+        if renew:
             idx = np.arange(0, kept_to, stride)
             self.markers.set_points(pts[idx, 0], pts[idx, 1], self._brushes_for(idx), steps=idx)
             self._marker_key = (stride, self._W, kept_to)
+        cache_while_still(self.markers, changed=renew)
         drawn = self.markers_tail.steps() if same_key and not full else np.zeros(0, int)
         # the tail's markers before ``start`` (and below the new T) stay; typing adds one
         keep = int(np.searchsorted(drawn, min(start, T)))
@@ -382,11 +382,13 @@ class TrajectoryView(QWidget):
                   (self.path_recent, frozen_to, recent_to, self._recent_to))
         for item, lo, hi, old_hi in pieces:
             # a piece is redrawn when its end moved or a point in it moved (its aa too: T grew)
-            if hi != old_hi or start <= hi or (hi > lo and item.opts.get("antialias") != aa):
+            renew = hi != old_hi or start <= hi or (hi > lo and item.opts.get("antialias") != aa)
+            if renew:
                 if hi > lo:
                     item.setData(pts[lo:hi + 1, 0], pts[lo:hi + 1, 1], antialias=aa, skipFiniteCheck=True)
                 else:
                     item.setData([], [])
+            cache_while_still(item, changed=renew)
         self._frozen_to, self._recent_to = frozen_to, recent_to
         tail = pts[recent_to:]
         self.path.setData(tail[:, 0], tail[:, 1], antialias=aa, skipFiniteCheck=True)

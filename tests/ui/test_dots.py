@@ -73,6 +73,26 @@ def test_dots_are_drawn_in_their_colours_at_their_points(plot):
     assert br.left() < 2 and br.right() > 7 and br.top() < 3 and br.bottom() > 6
 
 
+def test_dots_added_in_new_colours_after_a_paint_are_drawn_in_those_colours(plot):
+    """The sprites of all colours sit in one atlas pixmap: a colour first seen after a paint
+    must be added to it, and the dots drawn before keep theirs."""
+    d = Dots(size=10, brush=QBrush(QColor(220, 0, 0)))
+    d.set_points([2], [2])
+    plot.addItem(d)
+    assert _pixel(plot, plot.grab().toImage(), 2, 2).name() == "#dc0000"
+    for row, y in enumerate((7.0, 8.5)):  # 6 new colours, then 12 more (the atlas grows)
+        xs = range(3, 9) if row == 0 else range(1, 10)
+        colours = [QColor(10 * row, 20 * x, 200) for x in xs] + ([QColor(90, 90, 0)] * 3 if row else [])
+        ys = [y] * len(xs) + ([5.0] * 3 if row else [])
+        d.add_points(list(xs) + ([3, 5, 7] if row else []), ys, [QBrush(c) for c in colours])
+        img = plot.grab().toImage()
+        assert _pixel(plot, img, 2, 2).name() == "#dc0000"
+        for r in range(row + 1):
+            for x in (range(3, 9) if r == 0 else range(1, 10)):
+                assert _pixel(plot, img, x, (7.0, 8.5)[r]).name() == QColor(10 * r, 20 * x, 200).name(), (r, x)
+    assert _pixel(plot, img, 5, 5).name() == "#5a5a00"
+
+
 def test_dots_follow_the_view_and_keep_their_pixel_size(plot):
     d = Dots(size=10, brush=QBrush(QColor(0, 160, 0)))
     d.set_points([5], [5])
