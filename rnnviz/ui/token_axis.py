@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetrics, QPicture
 
+from rnnviz.ui.item_cache import cache_while_still
 from rnnviz.ui.static_text import draw_top_centred
 from rnnviz.ui.theme import visible_token
 
@@ -149,6 +150,7 @@ class TokenAxis(pg.AxisItem):
         old_n = len(old)
         keep = max(0, min(int(unchanged), len(old), len(tokens)))
         if keep == len(old) == len(tokens) and was_labels:
+            cache_while_still(self, changed=False)
             return  # same tokens: keep the cached picture
         shared = _LAST if _LAST.tokens is tokens else None  # the heatmaps of a view share ``tokens``
         if shared is not None:
@@ -173,7 +175,11 @@ class TokenAxis(pg.AxisItem):
                     _LAST.typical = typical
             self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
         if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
+            cache_while_still(self, changed=False)
             return  # no drawn label changed (typing between two labelled steps)
+        # relabelled: drawn directly until the labels stay (an edit at the start relabels
+        # every time axis on every key; see cache_while_still)
+        cache_while_still(self, changed=True)
         self.picture = None
         self.update()
 

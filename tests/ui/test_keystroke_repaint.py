@@ -101,6 +101,28 @@ def test_token_axis_is_redrawn_only_when_a_shown_label_changes(heatmap):
     assert (k + 0.5, _toks(k + 1)[k]) in heatmap.time_ticks()
 
 
+def test_token_axis_is_drawn_from_a_cache_only_while_its_labels_stay(heatmap):
+    """Typing between labelled steps leaves the axis' pixmap cache in use; a relabel (an edit
+    at the start relabels every time axis on every key) draws the axis directly, and the
+    labels drawn are the new ones either way."""
+    values = np.zeros((300, 4))
+    axis = heatmap._time_axis
+    cached, direct = axis.CacheMode.DeviceCoordinateCache, axis.CacheMode.NoCache
+    heatmap.set_data(values[:201], _toks(201), "sequential")
+    heatmap.grab()
+    heatmap.set_data(values[:202], _toks(202), "sequential", changed_from=201)
+    assert axis.cacheMode() == cached
+    for k in range(3):  # edits at the start: every token shifts
+        toks = [chr(65 + k)] + _toks(201)
+        heatmap.set_data(values[:202], toks, "sequential", changed_from=0)
+        assert axis.cacheMode() == direct
+        heatmap.grab()
+        ticks = heatmap.time_ticks()
+        assert len(ticks) >= 5 and all(t == toks[int(x - 0.5)] for x, t in ticks)
+    heatmap.set_data(values[:203], toks + ["z"], "sequential", changed_from=202)
+    assert axis.cacheMode() == cached
+
+
 def test_time_cursor_follows_the_view(heatmap):
     heatmap.set_data(np.zeros((20, 3)), _toks(20), "diverging")
     heatmap.set_cursor(5)
