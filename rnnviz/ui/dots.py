@@ -7,8 +7,10 @@ per dot, and one ring for the time cursor:
 
 * :class:`Dots` maps its points to the device with one NumPy expression and draws them all
   in one ``drawPixmapFragments`` call from an atlas of pre-drawn sprites, one per colour (a
-  Python ``drawPixmap`` per dot cost ~5 us: 1.2 ms for the trajectory's 250 markers); its
-  bounding rect is cached until the points or the view change.
+  Python ``drawPixmap`` per dot cost ~5 us: 1.2 ms for the trajectory's 250 markers at 1,000
+  tokens); its bounding rect is cached until the points or the view change. The fragment
+  array is pyqtgraph's ``PrimitiveArray`` (``pyqtgraph.Qt.internals``, what its
+  ScatterPlotItem uses), which knows how each Qt binding takes a C array of fragments.
 * :class:`Ring` ignores the view's transform (its coordinates are pixels), so it only moves.
 """
 from __future__ import annotations
@@ -38,7 +40,9 @@ class Dots(pg.GraphicsObject):
 
     ``set_points(x, y, brushes, steps)`` replaces the points, ``add_points`` appends; ``steps``
     tags each dot with an integer (the time step it marks). ``brushes`` is one QBrush for all or
-    one per point.
+    one per point; a brush's colour is read when it is given (changing it afterwards does not
+    recolour the dots). Every colour ever given keeps a sprite in the atlas: meant for a
+    palette of at most a few hundred colours, as the live views use.
     """
 
     def __init__(self, size: int = 8, brush: QBrush | None = None) -> None:

@@ -125,6 +125,8 @@ def cache_axes(*axes) -> None:
     Replaying an axis' QPicture redraws every tick label (~0.4 ms an axis, ~45 axes per
     keystroke); a cached axis is one pixmap blit, and pyqtgraph's ``update()`` after a range
     or tick change invalidates the cache as usual. Also turns off automatic SI prefixes.
+    (Token time axes then turn their cache off while relabelled on every key: see
+    :func:`rnnviz.ui.item_cache.cache_while_still`.)
     """
     from PySide6.QtWidgets import QGraphicsItem
 

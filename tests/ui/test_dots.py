@@ -93,6 +93,25 @@ def test_dots_added_in_new_colours_after_a_paint_are_drawn_in_those_colours(plot
     assert _pixel(plot, img, 5, 5).name() == "#5a5a00"
 
 
+def test_dots_keep_their_colours_when_brushes_are_reused_and_after_many_brushes(plot):
+    """Slots are looked up by brush object, then by colour: a brush given again, and brushes
+    given after the by-object memo was cleared (more than 4,096 brush objects), keep their
+    colours."""
+    red, green = QBrush(QColor(200, 0, 0)), QBrush(QColor(0, 150, 0))
+    d = Dots(size=10)
+    plot.addItem(d)
+    d.set_points([2, 8], [2, 2], [red, green])
+    plot.grab()
+    many = [QBrush(QColor(0, 0, 100 + k % 3)) for k in range(5000)]  # 5,000 objects, 3 colours
+    d.set_points(np.linspace(1, 9, 5000), np.full(5000, 8.0), many)
+    d.set_points([2, 8, 5], [2, 2, 5], [green, red, many[0]])  # the first two swapped
+    img = plot.grab().toImage()
+    assert _pixel(plot, img, 2, 2).name() == "#009600"
+    assert _pixel(plot, img, 8, 2).name() == "#c80000"
+    assert _pixel(plot, img, 5, 5).name() == "#000064"
+    assert _pixel(plot, img, 5, 8) == BG
+
+
 def test_dots_follow_the_view_and_keep_their_pixel_size(plot):
     d = Dots(size=10, brush=QBrush(QColor(0, 160, 0)))
     d.set_points([5], [5])
