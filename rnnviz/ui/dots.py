@@ -48,6 +48,7 @@ class Dots(pg.GraphicsObject):
     def __init__(self, size: int = 8, brush: QBrush | None = None) -> None:
         super().__init__()
         self._size = int(size)
+        self._side = self._size + 2  # the sprites' square (see _sprite), slot k at x = k * side
         self._default = QBrush(brush) if brush is not None else QBrush(QColor(128, 128, 128))
         self._x = np.zeros(0)
         self._y = np.zeros(0)
@@ -172,15 +173,12 @@ class Dots(pg.GraphicsObject):
             out[k] = hit[1]
         return out
 
-    def _sprite_side(self) -> int:
-        return self._size + 2
-
     def _atlas_pixmap(self) -> QPixmap:
         """Every colour's sprite (see :func:`_sprite`) in a row, slot k at x = k * side.
 
         New colours are drawn into free room on the right (typing colours each new marker by
         its step); when the room is used up, the atlas is copied into one twice as wide."""
-        n, side = len(self._slot_of_rgba), self._sprite_side()
+        n, side = len(self._slot_of_rgba), self._side
         atlas = self._atlas
         if atlas is not None and n <= self._atlas_drawn:
             return atlas
@@ -212,15 +210,15 @@ class Dots(pg.GraphicsObject):
         m = int(np.count_nonzero(ok))
         if m == 0:
             return
-        side = self._sprite_side()
-        off = self._size / 2.0 + 1.0
+        side = self._side
+        half = side / 2.0
         frags = self._fragments
         frags.resize(m)
         f = frags.ndarray()
         # a fragment is (centre x, centre y, source left, top, width, height, scale x, scale y,
         # rotation, opacity); the sprite's top-left lands on a whole device pixel
-        f[:, 0] = np.rint(dx[ok] - off) + side / 2.0
-        f[:, 1] = np.rint(dy[ok] - off) + side / 2.0
+        f[:, 0] = np.rint(dx[ok] - half) + half
+        f[:, 1] = np.rint(dy[ok] - half) + half
         f[:, 2] = self._slots[ok] * side
         f[:, 3] = 0.0
         f[:, 4:6] = side

@@ -17,6 +17,8 @@ class TextLine(QWidget):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = str(text)
+        self._elided_key: tuple | None = None  # (text, width, font) the elided text is for
+        self._elided_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(QFontMetrics(self.font()).height() + 4)
 
@@ -36,7 +38,7 @@ class TextLine(QWidget):
 
     def _elided(self) -> str:
         key = (self._text, self.width(), self.font().key())
-        if getattr(self, "_elided_key", None) != key:
+        if self._elided_key != key:
             self._elided_key = key
             self._elided_text = QFontMetrics(self.font()).elidedText(
                 self._text, Qt.TextElideMode.ElideRight, max(0, self.width() - 4))

@@ -177,8 +177,8 @@ class TokenAxis(pg.AxisItem):
         if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
             cache_while_still(self, changed=False)
             return  # no drawn label changed (typing between two labelled steps)
-        # relabelled: drawn directly until the labels stay (an edit at the start relabels
-        # every time axis on every key; see cache_while_still)
+        # relabelled: drawn directly when this repeats on the next key (an edit at the start
+        # relabels every time axis on every key; see cache_while_still)
         cache_while_still(self, changed=True)
         self.picture = None
         self.update()
