@@ -21,7 +21,7 @@ def worker_maker(mode=None):
     workers = []
 
     def make(config, **kw):
-        w = TrainingWorker(config, **({"mode": mode} if mode else {}), **kw)
+        w = TrainingWorker(config, mode=mode, **kw)
         if mode:
             assert w.mode == mode
         workers.append(w)

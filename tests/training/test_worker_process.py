@@ -21,7 +21,7 @@ from tests.training._worker_helpers import TIMEOUT, start_until_nan, tiny, worke
 
 @pytest.fixture
 def make_worker():
-    yield from worker_maker()
+    yield from worker_maker("process")
 
 
 def step_and_wait(qtbot, w, got, n):

@@ -13,12 +13,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 
 from rnnviz.data import textfile
-from rnnviz.training.config import TrainConfig
 from rnnviz.ui.main_window import MainWindow
+from tests.training._worker_helpers import tiny
 from tests.ui._live_models import make_models_dir
 
-TINY = TrainConfig(task="adding", length=6, cell="gru", hidden=(4,), batch=4, steps=400, val_every=5,
-                   val_batch=8, metrics_every=5)
+TINY = tiny(hidden=(4,), batch=4, val_batch=8, steps=400)  # the worker tests' run, longer
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from rnnviz.training.config import TrainConfig
 from rnnviz.ui.main_window import MainWindow
+from tests.training._worker_helpers import tiny
 from tests.ui._live_models import make_models_dir
 
-TINY = TrainConfig(task="adding", length=6, cell="gru", hidden=(4,), batch=4, steps=400, val_every=50,
-                   val_batch=8, metrics_every=50)
+TINY = tiny(hidden=(4,), batch=4, val_batch=8, steps=400, val_every=50, metrics_every=50)
 
 
 @pytest.fixture

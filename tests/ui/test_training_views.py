@@ -4,19 +4,18 @@ import math
 import numpy as np
 import pytest
 
-from rnnviz.training.config import TrainConfig
 from rnnviz.training.loop import train
 from rnnviz.training.snapshot import Snapshot
 from rnnviz.ui.training_views import (ALL_VIEWS, GradNormView, GradRatioView, LogAxis, LossView,
                                       NormHistoryView, SaturationView, SpectrumView, StepNormView,
                                       TrainingHistory, log10_norms, power_of_ten_label)
+from tests.training._worker_helpers import tiny as tiny_run
 
 
 def tiny(**kw):
-    base = dict(task="adding", length=6, cell="rnn_tanh", hidden=(4,), batch=4, val_batch=8, steps=12,
-                val_every=4, metrics_every=4)
-    base.update(kw)
-    return TrainConfig(**base)
+    """The worker tests' tiny run, smaller still (a tanh RNN of 4 units, 12 steps)."""
+    return tiny_run(**{"cell": "rnn_tanh", "hidden": (4,), "batch": 4, "val_batch": 8, "steps": 12,
+                       "val_every": 4, "metrics_every": 4, **kw})
 
 
 @pytest.fixture(scope="module")
