@@ -138,6 +138,7 @@ class Dots(pg.GraphicsObject):
         return float(d.min()), float(d.max())
 
     def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        super().viewTransformChanged()
         # the padding of the bounding rect is in pixels: it changes with the view's scale
         self.prepareGeometryChange()
         self._rect = None

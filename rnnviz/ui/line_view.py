@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from rnnviz.ui import theme
 from rnnviz.ui.dots import Dots
+from rnnviz.ui.item_cache import cache_while_still
 from rnnviz.ui.time_plot import TimePlot
 from rnnviz.ui.token_axis import kept_end
 
@@ -85,6 +86,10 @@ class UnitLineView(TimePlot):
             elif len(self.markers_kept):
                 self.markers_kept.set_points([], [])
             self._kept_to = kept_to
+        # the kept piece spans the plot, so each key's repaint of the tail's strip overlaps it:
+        # drawn from a pixmap while it stays (typing at the end)
+        for item in (self.curve_kept, self.markers_kept):
+            cache_while_still(item, changed=not unchanged)
         x = np.arange(kept_to, T, dtype=float)
         self.curve.setData(x, v[kept_to:], antialias=dots)
         if dots:

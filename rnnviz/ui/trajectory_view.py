@@ -63,14 +63,16 @@ class PointLabels(pg.GraphicsObject):
         self._texts: list[str] = []
         self._rect: QRectF | None = None
 
-    def set_labels(self, xy: np.ndarray, texts: list[str]) -> None:
-        """Label point ``xy[k]`` (data coordinates) with ``texts[k]``."""
+    def set_labels(self, xy: np.ndarray, texts: list[str]) -> bool:
+        """Label point ``xy[k]`` (data coordinates) with ``texts[k]``. Returns whether any
+        label changed."""
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         if len(texts) == len(self._texts) and texts == self._texts and np.array_equal(xy, self._xy):
-            return
+            return False
         self.prepareGeometryChange()
         self._xy, self._texts, self._rect = xy.copy(), list(texts), None
         self.update()
+        return True
 
     def texts(self) -> list[str]:
         return list(self._texts)
@@ -79,8 +81,12 @@ class PointLabels(pg.GraphicsObject):
         return self._xy.copy()
 
     def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        super().viewTransformChanged()  # forgets the cached viewRect() that paint() reads
         self.prepareGeometryChange()
         self._rect = None
+        # which labels are written left of their point depends on the view's right edge:
+        # a pixmap cache kept over a pan would keep the old choice
+        self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         if self._rect is None:
@@ -421,8 +427,14 @@ class TrajectoryView(QWidget):
         steps = list(steps)
         newest = steps[-1:] if steps and steps[-1] == len(pts) - 1 else []
         older = steps[:len(steps) - len(newest)]
-        for item, some in ((self.labels, older), (self.newest_label, newest)):
-            item.set_labels(pts[some] if some else np.zeros((0, 2)), [short_label(self._tokens[i]) for i in some])
+        changed_older = self.labels.set_labels(pts[older] if older else np.zeros((0, 2)),
+                                               [short_label(self._tokens[i]) for i in older])
+        self.newest_label.set_labels(pts[newest] if newest else np.zeros((0, 2)),
+                                     [short_label(self._tokens[i]) for i in newest])
+        # the older labels stay while typing at the end of a long text (drawn from a pixmap:
+        # every key repaints the region around the newest point, which they overlap); on a
+        # short text they change on every key
+        cache_while_still(self.labels, changed=changed_older)
         self._label_steps = steps
 
     def label_texts(self) -> list[str]:

@@ -61,6 +61,30 @@ def test_a_long_line_is_a_kept_piece_and_a_tail_that_typing_changes(qtbot, T):
     np.testing.assert_array_equal(w.curve_points(), np.c_[np.arange(T + 5), edited])
 
 
+def test_the_kept_line_piece_is_drawn_from_a_cache_unless_edits_change_it_on_every_key(qtbot):
+    """Typing at the end repaints a strip at the right that the kept piece (line and dots)
+    spans: it is drawn from a pixmap while it stays; edits at the start change it on every
+    key, so from the second such key it is drawn directly; typing at the end caches it again."""
+    w = _show(qtbot, UnitLineView())
+    v = np.sin(np.arange(120) / 7.0)
+    toks = ["a"] * 120
+    pieces = (w.curve_kept, w.markers_kept)
+    Cached, NoCache = w.curve_kept.CacheMode.DeviceCoordinateCache, w.curve_kept.CacheMode.NoCache
+    w.set_series(v[:100], toks[:100], "u")
+    for k in range(101, 104):
+        w.set_series(v[:k], toks[:k], "u")
+        assert [p.cacheMode() for p in pieces] == [Cached, Cached], k
+    for j in range(3):
+        edited = v[:103].copy()
+        edited[0] = 0.1 * j - 0.5  # an edit at the start
+        w.set_series(edited, toks[:103], "u")
+        assert [p.cacheMode() for p in pieces] == [Cached if j == 0 else NoCache] * 2, j
+        np.testing.assert_array_equal(w.dot_points()[:, 1], edited)
+    w.set_series(np.r_[edited, 0.3], toks[:104], "u")
+    assert [p.cacheMode() for p in pieces] == [Cached, Cached]
+    np.testing.assert_array_equal(w.curve_points(), np.c_[np.arange(104), np.r_[edited, 0.3]])
+
+
 def test_line_cursor_and_hover(qtbot):
     w = _show(qtbot, UnitLineView())
     w.set_series(np.array([0.1, -0.5, 0.9]), list("abc"), "u")

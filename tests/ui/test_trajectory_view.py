@@ -305,3 +305,50 @@ def test_a_label_at_the_right_edge_is_written_left_of_its_point(view):
                for x in range(with_label.width()) if with_label.pixel(x, y) != without.pixel(x, y)]
     assert len(changed) > 20
     assert max(x for x, _ in changed) < px
+
+
+def test_older_labels_are_drawn_from_a_cache_unless_they_change_on_every_key(view):
+    """On a short text every step is a label candidate, so typing at the end changes the older
+    labels on every key: drawn directly from the second such key. On a long text they stay
+    between grid steps and are drawn from a pixmap (the newest point's repaint overlaps them)."""
+    h = _h(600, 8, seed=11)
+    toks = [f"w{i}" for i in range(600)]
+    view.update_states(h[:60], toks[:60])
+    modes = []
+    for T in range(61, 66):
+        before = view.labels.texts()
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        assert view.labels.texts() != before  # the new older label
+        modes.append(view.labels.cacheMode())
+    NoCache, Cached = view.labels.CacheMode.NoCache, view.labels.CacheMode.DeviceCoordinateCache
+    assert modes == [NoCache] * 5  # (setting the text was the first change)
+    view.update_states(h[:500], toks[:500])
+    for T in range(501, 504):
+        before = view.labels.texts()
+        view.update_states(h[:T], toks[:T], changed_from=T - 1)
+        if view.labels.texts() == before:
+            assert view.labels.cacheMode() == Cached, T
+
+
+def test_an_older_label_panned_to_the_right_edge_is_written_left_of_its_point(view):
+    """The older labels may be drawn from a pixmap; a pan (a translation, which Qt would serve
+    from that pixmap) must still write a label that reaches the right edge on the left."""
+    view.set_points(np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]]), ["a", "wonderful", "c"])
+    assert view.labels.texts() == ["a", "wonderful"]
+    assert view.labels.cacheMode() == view.labels.CacheMode.DeviceCoordinateCache
+    view.plot_widget.grab()  # the cache is built with the label right of its point
+    vb = view.plot.getViewBox()
+    (x0, x1), _ = vb.viewRange()
+    vb.translateBy(x=0.52 - x1)  # the view's right edge now just right of step 1's point
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] == pytest.approx(x1 - x0)
+    with_label = view.plot_widget.grab().toImage()
+    view.labels.hide()
+    without = view.plot_widget.grab().toImage()
+    view.labels.show()
+    ratio = with_label.devicePixelRatio()
+    p = view.plot_widget.mapFromScene(view.scene_pos_of(1))
+    px, py = p.x() * ratio, p.y() * ratio
+    changed = [(x, y) for y in range(max(0, int(py - 40 * ratio)), int(py))
+               for x in range(with_label.width()) if with_label.pixel(x, y) != without.pixel(x, y)]
+    assert len(changed) > 20
+    assert max(x for x, _ in changed) < px
