@@ -41,8 +41,3 @@ def draw_top_centred(painter: QPainter, x: float, y: float, text: str, font: QFo
     st = static_text(text, font, font_key)
     painter.drawStaticText(QPointF(x - st.size().width() / 2.0, y), st)
 
-
-def draw_at_baseline(painter: QPainter, x: float, baseline: float, text: str, font: QFont,
-                     font_key: str, ascent: float) -> None:
-    """Draw ``text`` starting at ``x`` on the baseline ``baseline`` (as ``drawText(QPointF)``)."""
-    painter.drawStaticText(QPointF(x, baseline - ascent), static_text(text, font, font_key))

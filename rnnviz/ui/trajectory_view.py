@@ -12,7 +12,7 @@ from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
 from rnnviz.ui.dots import Dots, Ring
 from rnnviz.ui.item_cache import cache_while_still
-from rnnviz.ui.static_text import draw_at_baseline, static_text
+from rnnviz.ui.static_text import static_text
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.token_axis import kept_end, short_label, time_extent
 
@@ -62,6 +62,8 @@ class PointLabels(pg.GraphicsObject):
         self._xy = np.zeros((0, 2))
         self._texts: list[str] = []
         self._rect: QRectF | None = None
+        self._widths: dict[str, int] = {}  # text -> pixels in the default font
+        self._widths_font = ""             # that font's key
 
     def set_labels(self, xy: np.ndarray, texts: list[str]) -> bool:
         """Label point ``xy[k]`` (data coordinates) with ``texts[k]``. Returns whether any
@@ -88,13 +90,25 @@ class PointLabels(pg.GraphicsObject):
         # a pixmap cache kept over a pan would keep the old choice
         self.update()
 
+    def _width_px(self, text: str, fm: QFontMetrics) -> int:
+        """The pixel width of ``text`` in the default font (cached)."""
+        w = self._widths.get(text)
+        if w is None:
+            if len(self._widths) > 20_000:
+                self._widths.clear()
+            w = self._widths[text] = fm.horizontalAdvance(text)
+        return w
+
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         if self._rect is None:
             if not self._texts:
                 self._rect = QRectF()
             else:
-                fm = QFontMetrics(QFont())
-                w_px = max(fm.horizontalAdvance(t) for t in self._texts) + 2 * self._dx + 4
+                font = QFont()
+                if font.key() != self._widths_font:
+                    self._widths, self._widths_font = {}, font.key()
+                fm = QFontMetrics(font)
+                w_px = max(self._width_px(t, fm) for t in self._texts) + 2 * self._dx + 4
                 h_px = fm.height() + 6
                 px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
                 lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
@@ -113,16 +127,21 @@ class PointLabels(pg.GraphicsObject):
         painter.setPen(self._color)
         font = painter.font()
         fm = QFontMetricsF(font)
-        key, ascent = font.key(), fm.ascent()
-        for (x, y), text in zip(self._xy.tolist(), self._texts):
-            d = tr.map(QPointF(x, y))
-            x, y = d.x() + self._dx, d.y() - self._dy
-            w = static_text(text, font, key).size().width()
+        key, ascent, height = font.key(), fm.ascent(), fm.height()
+        # device position of every point in one expression (QTransform: x' = m11 x + m21 y + dx)
+        x, y = self._xy[:, 0], self._xy[:, 1]
+        xs = (tr.m11() * x + tr.m21() * y + tr.dx()).tolist()
+        ys = (tr.m12() * x + tr.m22() * y + tr.dy()).tolist()
+        dx, dy, box = self._dx, self._dy, self._box
+        for px, py, text in zip(xs, ys, self._texts):
+            st = static_text(text, font, key)
+            w = st.size().width()
+            x, top = px + dx, py - dy - ascent
             if x + w > right:  # would be cut off at the view's right edge: write it on the left
-                x = d.x() - self._dx - w
-            if self._box is not None:
-                painter.fillRect(QRectF(x - 2.0, y - ascent - 1.0, w + 4.0, fm.height() + 2.0), self._box)
-            draw_at_baseline(painter, x, y, text, font, key, ascent)
+                x = px - dx - w
+            if box is not None:
+                painter.fillRect(QRectF(x - 2.0, top - 1.0, w + 4.0, height + 2.0), box)
+            painter.drawStaticText(QPointF(x, top), st)
 
 
 class TrajectoryView(QWidget):
@@ -513,23 +532,28 @@ class TrajectoryView(QWidget):
         fm = self.fontMetrics()
         fh = fm.height()
         widths = self._label_widths
-        placed: list[tuple[float, float, float, float]] = []
+        tokens = self._tokens
+        idx = np.asarray(cand, dtype=np.intp)
+        pxs = ((pts[idx, 0] - x0) * sx).tolist()
+        pys = ((y1 - pts[idx, 1]) * sy).tolist()
+        placed: list[tuple[float, float, float, float]] = []  # (left, top, right, bottom)
         chosen: list[int] = []
-        for i in cand:
-            px, py = (pts[i, 0] - x0) * sx, (y1 - pts[i, 1]) * sy
-            tok = self._tokens[i]
+        for i, px, py in zip(cand, pxs, pys):
+            tok = tokens[i]
             w = widths.get(tok)
             if w is None:
                 if len(widths) > 20_000:
                     widths.clear()
                 w = widths[tok] = fm.horizontalAdvance(short_label(tok)) + 6
-            box = (px, py - fh, px + w, py)
-            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                continue
-            placed.append(box)
-            chosen.append(i)
-            if len(chosen) >= MAX_POINT_LABELS - 1:
-                break
+            right, top = px + w, py - fh
+            for b in placed:
+                if px < b[2] and b[0] < right and top < b[3] and b[1] < py:
+                    break
+            else:
+                placed.append((px, top, right, py))
+                chosen.append(i)
+                if len(chosen) >= MAX_POINT_LABELS - 1:
+                    break
         self._older_labels = (key, sorted(chosen))
         return sorted(chosen) + [T - 1]
 
