@@ -167,7 +167,7 @@ class TrajectoryView(QWidget):
         self._readout = ""
 
         self.plot_widget = theme.plot_widget()
-        theme.configure_view(self.plot_widget)
+        theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 200)
         self.plot = self.plot_widget.getPlotItem()
         theme.shrinkable_title(self.plot)
@@ -224,8 +224,9 @@ class TrajectoryView(QWidget):
         self.plot.layout.setColumnFixedWidth(4, 5)
 
         # token labels: the newest step's on a box over the others (it changes on every key),
-        # the older ones in an item that changes only when their choice does (not cached: at
-        # short texts the choice changes with most keys, and re-rendering a cache costs more)
+        # the older ones in an item that changes only when their choice does (drawn from a
+        # pixmap while it stays; at short texts the choice changes with most keys, and then it
+        # is drawn directly: see cache_while_still)
         self.labels = PointLabels(theme.foreground_color())
         self.labels.setZValue(20)
         self.plot.addItem(self.labels, ignoreBounds=True)

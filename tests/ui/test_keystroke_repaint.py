@@ -201,10 +201,12 @@ def _screen(window):
     return a.reshape(img.height(), img.bytesPerLine() // 4)[:, :img.width()].copy()
 
 
+@pytest.mark.parametrize("last", ["edit at the start", "typing at the end"])
 @pytest.mark.parametrize("repeats", [1, 4])  # 60 tokens (the unit line has dots) and 240
-def test_partial_repaints_leave_the_same_pixels_as_a_full_repaint(qtbot, repeats):
+def test_partial_repaints_leave_the_same_pixels_as_a_full_repaint(qtbot, repeats, last):
     """Typing, deleting and editing repaint only what changed; the screen must still show exactly
-    what repainting the whole window shows."""
+    what repainting the whole window shows (also when the last keys typed at the end, which
+    leave most of every view to earlier paints)."""
     from PySide6.QtCore import Qt
 
     from rnnviz.ui.main_window import MainWindow
@@ -237,6 +239,11 @@ def test_partial_repaints_leave_the_same_pixels_as_a_full_repaint(qtbot, repeats
     w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.Start)
     qtbot.keyClick(w.text_edit, "(")
     settle()
+    if last == "typing at the end":
+        w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.End)
+        for ch in " q(r)":
+            qtbot.keyClick(w.text_edit, ch)
+            settle()
     incremental = _screen(w)
     w.repaint()
     QApplication.processEvents()
