@@ -167,6 +167,8 @@ class TrajectoryView(QWidget):
         self._readout = ""
 
         self.plot_widget = theme.plot_widget()
+        # a key typed at the end changes the region around the newest points only (the older
+        # path, markers and labels are kept pieces): repaint that, not the whole plot
         theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 200)
         self.plot = self.plot_widget.getPlotItem()
