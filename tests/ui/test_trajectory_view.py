@@ -294,17 +294,24 @@ def test_a_label_at_the_right_edge_is_written_left_of_its_point(view):
     """The newest token's point is the rightmost: its label would be cut off at the plot's edge,
     so it is written on the left of the point (every pixel it changes is left of the point)."""
     view.set_points(np.array([[0.0, 0.0], [0.5, 1.0], [1.0, 0.5]]), ["a", "b", "amazingly"])
+    changed, px = _pixels_of_labels_above(view, view.newest_label, 2)
+    assert len(changed) > 20
+    assert max(x for x, _ in changed) < px
+
+
+def _pixels_of_labels_above(view, item, step):
+    """The (x, y) device pixels, in the 40 rows above ``step``'s point, that label ``item``
+    changes (grabbed with and without it); and the point's device x."""
     with_label = view.plot_widget.grab().toImage()
-    view.newest_label.hide()
+    item.hide()
     without = view.plot_widget.grab().toImage()
-    view.newest_label.show()
+    item.show()
     ratio = with_label.devicePixelRatio()
-    p = view.plot_widget.mapFromScene(view.scene_pos_of(2))
+    p = view.plot_widget.mapFromScene(view.scene_pos_of(step))
     px, py = p.x() * ratio, p.y() * ratio
     changed = [(x, y) for y in range(max(0, int(py - 40 * ratio)), int(py))
                for x in range(with_label.width()) if with_label.pixel(x, y) != without.pixel(x, y)]
-    assert len(changed) > 20
-    assert max(x for x, _ in changed) < px
+    return changed, px
 
 
 def test_older_labels_are_drawn_from_a_cache_unless_they_change_on_every_key(view):
@@ -341,15 +348,7 @@ def test_an_older_label_panned_to_the_right_edge_is_written_left_of_its_point(vi
     (x0, x1), _ = vb.viewRange()
     vb.translateBy(x=0.52 - x1)  # the view's right edge now just right of step 1's point
     assert vb.viewRange()[0][1] - vb.viewRange()[0][0] == pytest.approx(x1 - x0)
-    with_label = view.plot_widget.grab().toImage()
-    view.labels.hide()
-    without = view.plot_widget.grab().toImage()
-    view.labels.show()
-    ratio = with_label.devicePixelRatio()
-    p = view.plot_widget.mapFromScene(view.scene_pos_of(1))
-    px, py = p.x() * ratio, p.y() * ratio
-    changed = [(x, y) for y in range(max(0, int(py - 40 * ratio)), int(py))
-               for x in range(with_label.width()) if with_label.pixel(x, y) != without.pixel(x, y)]
+    changed, px = _pixels_of_labels_above(view, view.labels, 1)
     assert len(changed) > 20
     assert max(x for x, _ in changed) < px
 
