@@ -162,8 +162,8 @@ class CompareTrainingWidget(QWidget):
     def __init__(self, config_provider=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         theme.configure_pyqtgraph()
-        self._provider = _weak_provider(config_provider) if config_provider is not None else \
-            (lambda: TrainConfig(task="adding", length=30, hidden=(32,)))
+        self._provider = _weak_provider(
+            config_provider or (lambda: TrainConfig(task="adding", length=30, hidden=(32,))))
         self.workers: dict[str, object] = {}
         self.histories: dict[str, TrainingHistory] = {c: TrainingHistory(max_rows=2) for c in COMPARE_CELLS}
         self.sweep_results: dict[str, dict[int, float]] = {c: {} for c in COMPARE_CELLS}

@@ -35,6 +35,13 @@ def _sprite(color: QColor, diameter: int) -> QPixmap:
     return pix
 
 
+def device_xy(transform, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Device positions of the points (x[k], y[k]) under the affine QTransform ``transform``,
+    in one expression (x' = m11 x + m21 y + dx, y' = m12 x + m22 y + dy)."""
+    return (transform.m11() * x + transform.m21() * y + transform.dx(),
+            transform.m12() * x + transform.m22() * y + transform.dy())
+
+
 class Dots(pg.GraphicsObject):
     """Round dots of ``size`` pixels at data points, each with its own brush.
 
@@ -204,9 +211,7 @@ class Dots(pg.GraphicsObject):
         if n == 0:
             return
         tr = painter.transform()
-        # device position of every dot in one expression (QTransform: x' = m11 x + m21 y + dx)
-        dx = tr.m11() * self._x + tr.m21() * self._y + tr.dx()
-        dy = tr.m12() * self._x + tr.m22() * self._y + tr.dy()
+        dx, dy = device_xy(tr, self._x, self._y)
         ok = np.isfinite(dx) & np.isfinite(dy)
         m = int(np.count_nonzero(ok))
         if m == 0:

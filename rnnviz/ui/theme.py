@@ -111,7 +111,8 @@ def configure_view(view, partial: bool = False) -> None:
     Qt's minimal-region updates clip every path against a region of many small rectangles,
     which made a 5,000-point path take ~100 ms instead of ~3 ms to paint.
     ``partial=True`` (heatmaps, where a key changes one column and moves the cursor next to
-    it): repaint only the bounding rectangle of what changed, a thin strip of the view.
+    it; the unit line and the trajectory, whose older steps are kept pieces so a key changes
+    only the newest): repaint only the bounding rectangle of what changed.
     """
     from PySide6.QtWidgets import QGraphicsView
 

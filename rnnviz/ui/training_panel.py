@@ -619,7 +619,6 @@ class TrainingPanel(QWidget):
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
-        self._shut = True
         self._closed = True  # snapshots still queued are kept in the history, not drawn
         from rnnviz.training.worker import discard_spare
 
@@ -649,7 +648,7 @@ class TrainingPanel(QWidget):
 
     def _prewarm(self) -> None:
         """Start a spare training process while the user sets up a run, so Start is instant."""
-        if not getattr(self, "_shut", False):
+        if not self._closed:
             from rnnviz.training.worker import prewarm
 
             prewarm()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from rnnviz.analysis.pca import StreamingPCA, pca_2d_with_variance
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
-from rnnviz.ui.dots import Dots, Ring
+from rnnviz.ui.dots import Dots, Ring, device_xy
 from rnnviz.ui.item_cache import cache_while_still
 from rnnviz.ui.static_text import static_text
 from rnnviz.ui.text_line import TextLine
@@ -46,7 +46,8 @@ _N_COLORS = 128
 
 
 class PointLabels(pg.GraphicsObject):
-    """Short texts written just right of and above points, all drawn in one paint call.
+    """Short texts written just above and right of points (left, where the view's right edge
+    would cut one off), all drawn in one paint call.
 
     Cheaper than one ``pg.TextItem`` per label (a QGraphicsTextItem lays out a text document
     and is visited by the scene separately); the trajectory repaints on every keystroke.
@@ -62,8 +63,6 @@ class PointLabels(pg.GraphicsObject):
         self._xy = np.zeros((0, 2))
         self._texts: list[str] = []
         self._rect: QRectF | None = None
-        self._widths: dict[str, int] = {}  # text -> pixels in the default font
-        self._widths_font = ""             # that font's key
 
     def set_labels(self, xy: np.ndarray, texts: list[str]) -> bool:
         """Label point ``xy[k]`` (data coordinates) with ``texts[k]``. Returns whether any
@@ -90,25 +89,15 @@ class PointLabels(pg.GraphicsObject):
         # a pixmap cache kept over a pan would keep the old choice
         self.update()
 
-    def _width_px(self, text: str, fm: QFontMetrics) -> int:
-        """The pixel width of ``text`` in the default font (cached)."""
-        w = self._widths.get(text)
-        if w is None:
-            if len(self._widths) > 20_000:
-                self._widths.clear()
-            w = self._widths[text] = fm.horizontalAdvance(text)
-        return w
-
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         if self._rect is None:
             if not self._texts:
                 self._rect = QRectF()
             else:
                 font = QFont()
-                if font.key() != self._widths_font:
-                    self._widths, self._widths_font = {}, font.key()
+                key = font.key()
+                w_px = max(static_text(t, font, key).size().width() for t in self._texts) + 2 * self._dx + 4
                 fm = QFontMetrics(font)
-                w_px = max(self._width_px(t, fm) for t in self._texts) + 2 * self._dx + 4
                 h_px = fm.height() + 6
                 px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
                 lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
@@ -128,10 +117,7 @@ class PointLabels(pg.GraphicsObject):
         font = painter.font()
         fm = QFontMetricsF(font)
         key, ascent, height = font.key(), fm.ascent(), fm.height()
-        # device position of every point in one expression (QTransform: x' = m11 x + m21 y + dx)
-        x, y = self._xy[:, 0], self._xy[:, 1]
-        xs = (tr.m11() * x + tr.m21() * y + tr.dx()).tolist()
-        ys = (tr.m12() * x + tr.m22() * y + tr.dy()).tolist()
+        xs, ys = (d.tolist() for d in device_xy(tr, self._xy[:, 0], self._xy[:, 1]))
         dx, dy, box = self._dx, self._dy, self._box
         for px, py, text in zip(xs, ys, self._texts):
             st = static_text(text, font, key)

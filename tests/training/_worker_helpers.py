@@ -14,16 +14,15 @@ def tiny(**kw):
     return TrainConfig(**base)
 
 
-def worker_maker(mode=None):
+def worker_maker(mode):
     """For a fixture to ``yield from``: yields ``make(config, **kw)``, which builds a
-    TrainingWorker (in ``mode`` if given), then shuts every one down and checks that its
-    thread and its child process have ended."""
+    TrainingWorker in ``mode``, then shuts every one down and checks that its thread and its
+    child process have ended."""
     workers = []
 
     def make(config, **kw):
         w = TrainingWorker(config, mode=mode, **kw)
-        if mode:
-            assert w.mode == mode
+        assert w.mode == mode
         workers.append(w)
         return w
 

@@ -80,16 +80,16 @@ def test_dots_added_in_new_colours_after_a_paint_are_drawn_in_those_colours(plot
     d.set_points([2], [2])
     plot.addItem(d)
     assert _pixel(plot, plot.grab().toImage(), 2, 2).name() == "#dc0000"
-    for row, y in enumerate((7.0, 8.5)):  # 6 new colours, then 12 more (the atlas grows)
-        xs = range(3, 9) if row == 0 else range(1, 10)
+    rows = [(7.0, range(3, 9)), (8.5, range(1, 10))]  # 6 new colours, then 10 more (the atlas grows)
+    for row, (y, xs) in enumerate(rows):
         colours = [QColor(10 * row, 20 * x, 200) for x in xs] + ([QColor(90, 90, 0)] * 3 if row else [])
         ys = [y] * len(xs) + ([5.0] * 3 if row else [])
         d.add_points(list(xs) + ([3, 5, 7] if row else []), ys, [QBrush(c) for c in colours])
         img = plot.grab().toImage()
         assert _pixel(plot, img, 2, 2).name() == "#dc0000"
-        for r in range(row + 1):
-            for x in (range(3, 9) if r == 0 else range(1, 10)):
-                assert _pixel(plot, img, x, (7.0, 8.5)[r]).name() == QColor(10 * r, 20 * x, 200).name(), (r, x)
+        for r, (y_r, xs_r) in enumerate(rows[:row + 1]):
+            for x in xs_r:
+                assert _pixel(plot, img, x, y_r).name() == QColor(10 * r, 20 * x, 200).name(), (r, x)
     assert _pixel(plot, img, 5, 5).name() == "#5a5a00"
 
 

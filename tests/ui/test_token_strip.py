@@ -52,8 +52,8 @@ def test_colours_while_typing_equal_a_fresh_colouring(strip):
     buf[:5] = -buf[:5]  # an edit at the start rewrites the same buffer in place
     strip.set_values(buf, "diverging")
     assert shown() == expect(buf, "diverging")
+    v = (buf + 1.0) / 2.0
     for kind in ("sequential", "free"):
-        v = (buf + 1.0) / 2.0
         strip.set_values(v, kind)
         assert shown() == expect(v, kind)
     v = np.r_[v[:-1], 5.0]  # a new largest value moves the free levels: every colour changes

@@ -15,7 +15,8 @@ TIMEOUT = 30_000
 
 def tiny(**kw):
     """The worker tests' tiny run, smaller still (a tanh RNN of 4 units on length 5)."""
-    return tiny_run(**{"length": 5, "cell": "rnn_tanh", "hidden": (4,), "batch": 4, "val_batch": 8, "steps": 50, **kw})
+    return tiny_run(**{"length": 5, "cell": "rnn_tanh", "hidden": (4,), "batch": 4, "val_batch": 8,
+                       "steps": 50, **kw})
 
 
 @pytest.fixture
