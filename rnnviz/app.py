@@ -44,6 +44,8 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow(model=getattr(args, "model", None), text=getattr(args, "text", None),
                         restore=not screenshot)
     lesson = getattr(args, "lesson", None)
+    if getattr(args, "text", None) is None and not lesson:
+        window.show_starter()  # open on an example, not an empty box
     if lesson:
         open_lesson = getattr(window, "open_lesson", None)
         if open_lesson is None:

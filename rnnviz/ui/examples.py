@@ -1,7 +1,9 @@
 """Example texts for the Examples menu: each shows one behaviour of a shipped model.
 
-``model`` names the model the example is meant for (None: keep the current model). Examples
-are plain data (no Qt) so lessons, tests and the command line can share them.
+``model`` names the model the example is meant for (None: keep the current model);
+``unit_feature`` names a feature of :mod:`rnnviz.analysis.unit_search` whose unit the example
+shows (found and selected when the model can read it). Examples are plain data (no Qt) so
+lessons, tests and the command line can share them.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ class Example:
     text: str         # what is typed into the text box
     model: str | None  # preferred model name, or None for the current one
     hint: str         # one sentence: what to look at
+    unit_feature: str | None = None  # select the unit that tracks this feature (unit_search id)
 
     @property
     def action_id(self) -> str:
@@ -35,15 +38,26 @@ EXAMPLES: list[Example] = [
     Example("Sentiment: positive then negative", "The room was lovely but the staff were rude",
             SENTIMENT_MODEL, "Watch P(positive) fall after 'but'."),
     Example("Brackets: nested", "f(a, (b + c) * [d - (e / 2)]) + g([x, (y)])", DEFAULT_MODEL,
-            "Click a unit of h or c that changes at each '(' and ')': it counts the nesting depth."),
+            "The plotted unit is the one whose value follows the nesting depth best: watch it "
+            "step at each '(' and ')'.", unit_feature="bracket_depth"),
     Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
-            "Some units of c step up at every opening bracket and down at every closing one."),
+            "The plotted unit of c steps at every opening bracket and back at every closing one.",
+            unit_feature="bracket_depth"),
     Example("Quotes", 'say("hello (world)") and print("a [b] c") then "x"', DEFAULT_MODEL,
-            "A unit that is on only between quotes tracks 'inside a string'; "
-            "brackets inside quotes do not count."),
+            "The plotted unit switches between quotes: it tracks 'inside a string'; "
+            "brackets inside quotes do not count.", unit_feature="inside_quote"),
     Example("Unclosed bracket", "call(a, [b, c", DEFAULT_MODEL,
             "At the end the top-5 panel should expect a closing ']' first."),
 ]
+
+
+def starter_for(model_name: str) -> Example | None:
+    """The example a window showing ``model_name`` opens on: the first one meant for that
+    model, else the first one meant for any model."""
+    for ex in EXAMPLES:
+        if ex.model == model_name:
+            return ex
+    return next((ex for ex in EXAMPLES if ex.model is None), None)
 
 
 def example_by_id(action_id: str) -> Example:

@@ -96,6 +96,7 @@ class LiveView(CoalescedText, QWidget):
         self._caret: int | None = None  # caret of the pending text, as a character index
         self._selected: tuple[str, int] | None = None
         self._auto_selected = False
+        self._selected_note = ""    # what the selected unit was chosen for (see select_unit)
         self._strip_mode = "unit"   # "unit" (paint the selected unit) or "connectivity"
         self._conn_step: int | None = None
         self._conn_follow_end = False
@@ -188,6 +189,7 @@ class LiveView(CoalescedText, QWidget):
         self.layer, self.direction = 0, 0
         self._selected = None
         self._auto_selected = False
+        self._selected_note = ""
         self._strip_mode = "unit"
         self._conn_step, self._conn_values = None, None
         self._strip_tokens_key = None
@@ -241,6 +243,7 @@ class LiveView(CoalescedText, QWidget):
         if (layer, direction) == (self.layer, self.direction):
             return
         self.layer, self.direction = int(layer), int(direction)
+        self._selected_note = ""  # it described a unit of the other layer
         if self._selected is not None and self._selected[1] >= self.model.net.hidden_sizes[layer]:
             self._selected, self._auto_selected = None, False
         self._render()
@@ -328,7 +331,7 @@ class LiveView(CoalescedText, QWidget):
             # re-chosen when the time axes grow or an earlier token changes)
             h = states["h"][-2000:]
             self._selected = ("h", int(np.argmax(h.std(axis=0))))
-            self._auto_selected = True
+            self._auto_selected, self._selected_note = True, ""
         for key, hm in self._heatmaps.items():
             if data_changed or hm.shape()[0] != T:
                 hm.set_data(states[key], tokens, self._kinds[key], title=self._titles[key] + suffix,
@@ -408,7 +411,9 @@ class LiveView(CoalescedText, QWidget):
             return ""
         k, u = self._selected
         label = f"{k} unit {u}{self._layer_suffix()}"
-        if self._auto_selected:
+        if self._selected_note:
+            label += f" \u2014 {self._selected_note}"
+        elif self._auto_selected:
             label += " \u2014 the most variable unit; click a heatmap row to pick another"
         return label
 
@@ -427,11 +432,16 @@ class LiveView(CoalescedText, QWidget):
         elif self._selected is not None:
             states = states if states is not None else self.states()
             k, u = self._selected
-            kind = self._kinds[k]
-            self.strip.set_values(states[k][:, u], kind)
+            self.strip.set_values(states[k][:, u], self._strip_kind(k))
         else:
             self.strip.set_values(None)
         self._update_strip_label()
+
+    def _strip_kind(self, key: str) -> str:
+        """Colour kind of the text coloured by a unit of ``key``: the cell state c is not bounded
+        by ±1 (a unit counting bracket depth reaches 10), so its text uses the unit's own range;
+        everything else uses its heatmap's colours."""
+        return "free" if key == "c" else self._kinds[key]
 
     def _update_strip_label(self) -> None:
         T = self.result.steps if self.result is not None else 0
@@ -447,7 +457,7 @@ class LiveView(CoalescedText, QWidget):
             k, u = self._selected
             scale = {"diverging": "blue = negative, white = 0, red = positive",
                      "sequential": "dark = 0 (closed) .. yellow = 1 (open)",
-                     "free": "dark = lowest .. yellow = highest"}[self._kinds[k]]
+                     "free": "dark = lowest .. yellow = highest"}[self._strip_kind(k)]
             text = (f"Each token coloured by <b>{k} unit {u}</b> after reading it ({scale}). "
                     f"Click a token to see which earlier tokens influence its output.")
         else:
@@ -486,8 +496,12 @@ class LiveView(CoalescedText, QWidget):
     def cursor(self) -> int | None:
         return self._cursor
 
-    def select_unit(self, key: str, unit: int) -> None:
-        """Colour the text by unit ``unit`` of state/gate ``key`` and plot it as a line."""
+    def select_unit(self, key: str, unit: int, note: str = "") -> None:
+        """Colour the text by unit ``unit`` of state/gate ``key`` and plot it as a line.
+
+        ``note``: why this unit (e.g. "tracks bracket depth, r = +0.71"), shown after its name
+        on the line plot until another unit, layer or model is chosen.
+        """
         if key not in self._heatmaps:
             raise RnnvizError(f"no heatmap {key!r} for this model; have {', '.join(self._heatmaps)}")
         H = self.model.net.hidden_sizes[self.layer]
@@ -495,6 +509,7 @@ class LiveView(CoalescedText, QWidget):
             raise RnnvizError(f"unit must be in [0, {H - 1}], got {unit}")
         self._selected = (key, int(unit))
         self._auto_selected = False
+        self._selected_note = note
         self._strip_mode = "unit"
         self._conn_timer.stop()
         self._render()

@@ -26,7 +26,7 @@ from rnnviz.errors import RnnvizError
 from rnnviz.ui import settings
 from rnnviz.ui.actions import ActionRegistry
 from rnnviz.ui.compare_view import CompareView
-from rnnviz.ui.examples import EXAMPLES, Example
+from rnnviz.ui.examples import EXAMPLES, Example, starter_for
 from rnnviz.ui.live_view import LiveView, direction_name
 
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         a.add("view.connectivity", "Connectivity at &cursor", shortcut="Ctrl+G",
               slot=self._connectivity_at_cursor,
               tip="Shade the tokens by how much each influences the output at the cursor step")
+        from rnnviz.ui.unit_finder import UnitFinder
+
+        self.unit_finder = UnitFinder(self)  # View > Find the unit that tracks ...
         for n, ex in enumerate(EXAMPLES):
             a.add(f"examples.{n}", ex.title, slot=lambda e=ex: self.load_example(e), tip=ex.hint)
         a.add("help.about", "&About rnnviz", slot=self._about, tip="Versions and what rnnviz is")
@@ -173,6 +176,9 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&View")
         for i in ("view.compare", "view.next_layer", "view.previous_layer", "view.toggle_direction",
                   "view.connectivity"):
+            m.addAction(a[i])
+        m.addSeparator()
+        for i in self.unit_finder.action_ids():
             m.addAction(a[i])
         m.addSeparator()
         m.addAction(a["view.memory"])
@@ -289,6 +295,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layers
     def _update_layer_direction_combos(self) -> None:
+        self.unit_finder.refresh()
         self.layer_combo.clear()
         self.direction_combo.clear()
         if self.model is None:
@@ -399,6 +406,17 @@ class MainWindow(QMainWindow):
         self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
         self.hint_label.show()
         self.flush()
+        if example.unit_feature and self.actions[f"view.find_unit.{example.unit_feature}"].isEnabled():
+            self.unit_finder.find(example.unit_feature)
+
+    def show_starter(self) -> None:
+        """Open on something worth seeing: the current model's starter example (see
+        :func:`~rnnviz.ui.examples.starter_for`), its text selected so that typing replaces it."""
+        example = starter_for(self.model_name)
+        if example is None or self.compare_mode:
+            return
+        self.load_example(example)
+        self.text_edit.selectAll()
 
     # ------------------------------------------------------------------ compare
     @property

@@ -1,0 +1,137 @@
+"""View › Find the unit that tracks …, the bracket examples that use it, and the starter example
+the window opens on."""
+import argparse
+
+import numpy as np
+import pytest
+
+from rnnviz import app
+from rnnviz.analysis.unit_search import find_unit
+from rnnviz.ui import main_window, theme
+from rnnviz.ui.examples import EXAMPLES, starter_for
+from tests.ui._live_models import forward_states
+
+DEPTH = "view.find_unit.bracket_depth"
+QUOTE = "view.find_unit.inside_quote"
+TEXT = 'f(a, (b + c)) "x" [d]'
+
+
+def _type(qtbot, w, text):
+    qtbot.keyClicks(w.text_edit, text)
+    qtbot.waitUntil(lambda: not w.live._pending and w.live.text() == w.text_edit.toPlainText())
+
+
+@pytest.mark.parametrize("action, feature", [(DEPTH, "bracket_depth"), (QUOTE, "inside_quote")])
+def test_find_action_shows_the_unit_the_search_finds(qtbot, window, action, feature):
+    _type(qtbot, window, TEXT)
+    want = find_unit(window.model, feature)
+    window.actions[action].trigger()
+    live = window.live
+    # the stand-in model is a 2-layer bidirectional LSTM: the selectors follow the unit found
+    assert (window.layer_combo.currentIndex(), window.direction_combo.currentIndex()) == (want.layer, want.direction)
+    assert (live.layer, live.direction) == (want.layer, want.direction)
+    assert live.selected_unit() == (want.key, want.unit)
+    states = forward_states(window.model, TEXT, want.layer, want.direction)
+    np.testing.assert_allclose(live.unit_line.series(), states[want.key][:, want.unit], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(live.strip.values(), states[want.key][:, want.unit], rtol=1e-5, atol=1e-6)
+    name = want.feature.name
+    assert live.unit_line.label().startswith(f"{want.key} unit {want.unit} (layer {want.layer + 1}/2, ")
+    assert f"{name} (r = {want.correlation:+.2f})" in live.unit_line.label()
+    assert window.status_text() == want.describe()
+
+
+def test_another_layer_drops_the_note_and_a_click_replaces_it(qtbot, window):
+    _type(qtbot, window, TEXT)
+    match = window.unit_finder.find("bracket_depth")
+    assert "bracket depth" in window.live.unit_line.label()
+    window.set_layer_direction(1 - match.layer, match.direction)
+    assert "bracket depth" not in window.live.unit_line.label()
+    window.unit_finder.find("bracket_depth")
+    assert "bracket depth" in window.live.unit_line.label()
+    window.live.heatmap("h").click_unit(0)
+    assert window.live.unit_line.label() == f"h unit 0 (layer {match.layer + 1}/2, " + (
+        "backward)" if match.direction else "forward)")
+
+
+def test_actions_are_enabled_only_where_a_search_means_something(qtbot, window):
+    assert window.actions[DEPTH].isEnabled() and window.actions[QUOTE].isEnabled()
+    assert window.select_model("sentiment_lstm")  # reads words: no lone brackets
+    assert not window.actions[DEPTH].isEnabled() and not window.actions[QUOTE].isEnabled()
+    assert window.unit_finder.find("bracket_depth") is None
+    assert "cannot show bracket depth" in window.status_text()
+    assert window.select_model("brackets_lstm")
+    assert window.actions[DEPTH].isEnabled()
+    window.set_compare_mode(True)
+    assert not window.actions[DEPTH].isEnabled()
+    assert window.unit_finder.find("bracket_depth") is None
+    assert "not in compare mode" in window.status_text()
+    window.set_compare_mode(False)
+    assert window.actions[DEPTH].isEnabled()
+
+
+def test_the_actions_are_in_the_view_menu(window):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    texts = [a.text() for a in view.actions()]
+    assert "Find the unit that tracks bracket depth" in texts
+    assert "Find the unit that tracks being inside a quote" in texts
+
+
+def test_bracket_example_selects_the_depth_unit(qtbot, window):
+    n = next(i for i, ex in enumerate(EXAMPLES) if ex.title == "Brackets: nested")
+    window.actions[f"examples.{n}"].trigger()
+    want = find_unit(window.model, "bracket_depth")
+    assert window.live.text() == EXAMPLES[n].text
+    assert window.live.selected_unit() == (want.key, want.unit)
+    assert window.live.layer == want.layer
+
+
+def test_a_cell_state_unit_colours_the_text_by_its_own_range(qtbot, window):
+    """c is not bounded by ±1: its text colours span the unit's range, as the label says."""
+    _type(qtbot, window, TEXT)
+    window.live.select_unit("c", 3)
+    values = forward_states(window.model, TEXT)["c"][:, 3]
+    levels = theme.levels_for("free", values)
+    want = theme.value_rgba(values, "free", levels)
+    got = np.array([c.getRgb() for c in window.live.strip.token_colors()])
+    np.testing.assert_array_equal(got, want)
+    assert "dark = lowest .. yellow = highest" in window.live.strip_label.text()
+    window.live.select_unit("h", 3)
+    assert "blue = negative" in window.live.strip_label.text()
+
+
+def test_starter_example_is_selected_so_typing_replaces_it(qtbot, window):
+    window.show_starter()
+    ex = starter_for("brackets_lstm")
+    assert ex.title == "Brackets: nested" and ex.unit_feature == "bracket_depth"
+    assert window.text_edit.toPlainText() == ex.text
+    assert window.text_edit.textCursor().selectedText() == ex.text
+    assert window.live.text() == ex.text and window.live.result.steps == len(ex.text)
+    assert not window.hint_label.isHidden() and ex.hint in window.hint_label.text()
+    assert "bracket depth" in window.live.unit_line.label()
+    _type(qtbot, window, "(x)")
+    assert window.text_edit.toPlainText() == "(x)"
+
+
+def test_starters_of_other_models():
+    assert starter_for("sentiment_lstm").text == "The food was terrible but the service was amazing"
+    assert starter_for("compare_gru").model is None  # a sentence any model can read
+
+
+@pytest.mark.parametrize("text, want", [(None, "starter"), ("typed", "typed"), ("", "")])
+def test_launch_opens_on_the_starter_unless_text_is_given(qapp, monkeypatch, models_dir, text, want):
+    monkeypatch.setenv("RNNVIZ_RESOURCES", str(models_dir.parent))
+    seen = {}
+
+    def fake_render(window, path):
+        seen["text"] = window.text_edit.toPlainText()
+        seen["unit"] = window.live.unit_line.label()
+        return True
+
+    monkeypatch.setattr(main_window, "render_to_png", fake_render)
+    args = argparse.Namespace(screenshot="unused.png", text=text, model=None, lesson=None)
+    assert app.run_app(args) == 0
+    if want == "starter":
+        assert seen["text"] == starter_for("brackets_lstm").text
+        assert "tracks bracket depth" in seen["unit"] or "closest to bracket depth" in seen["unit"]
+    else:
+        assert seen["text"] == want
