@@ -18,17 +18,22 @@ from rnnviz.ui.theme import visible_token
 
 #: never draw more than this many labels on one axis
 MAX_LABELS = 60
+#: least space between two labels' text, in pixels
+LABEL_GAP_PX = 10.0
 _NICE = (1, 2, 5)
+#: below 10, every step is allowed: a short text of words fits every 3rd label where every 5th
+#: would leave two labels on the axis
+_SMALL = (1, 2, 3, 4, 5)
 
 
 def nice_step(n_visible: int, max_labels: int) -> int:
-    """Smallest step from 1, 2, 5, 10, 20, 50, ... so that n_visible / step <= max_labels."""
+    """Smallest step from 1, 2, 3, 4, 5, 10, 20, 50, 100, ... so that n_visible / step <= max_labels."""
     max_labels = max(1, int(max_labels))
     if n_visible <= max_labels:
         return 1
     raw = n_visible / max_labels
     mag = 10 ** int(math.floor(math.log10(raw)))
-    for m in _NICE + (10,):
+    for m in (_SMALL if mag == 1 else _NICE) + (10,):
         if m * mag >= raw:
             return int(m * mag)
     return int(10 * mag)
@@ -89,7 +94,7 @@ class _SharedLabels:
 
     tokens: list[str] | None = None
     labels: list[str] = []
-    typical: int | None = None  # the 90th percentile label length among the first 2000
+    typical: str | None = None  # the label at the 90th percentile of length among the first 2000
 
 
 _LAST = _SharedLabels()
@@ -169,11 +174,11 @@ class TokenAxis(pg.AxisItem):
             self._sample_n = n_sample
             typical = _LAST.typical if _LAST.tokens is tokens else None
             if typical is None:
-                widths = sorted(len(s) for s in self._labels[:2000])
-                typical = widths[min(len(widths) - 1, int(0.9 * len(widths)))]
+                by_length = sorted(self._labels[:2000], key=len)
+                typical = by_length[min(len(by_length) - 1, int(0.9 * len(by_length)))]
                 if _LAST.tokens is tokens:
                     _LAST.typical = typical
-            self._label_px = 8.0 + self._text_width("M" * max(1, typical)) * 0.8
+            self._label_px = LABEL_GAP_PX + self._text_width(typical or "M")
         if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
             cache_while_still(self, changed=False)
             return  # no drawn label changed (typing between two labelled steps)
@@ -281,12 +286,16 @@ class TokenAxis(pg.AxisItem):
         font_key = font.key()
         widths = self._widths
         drawn = []
+        free_from = -math.inf  # the right end of the last label drawn, plus the gap
         for x, text in zip(xs, self.tickStrings(ticks, 1.0, 1.0)):
             w = widths.get(text)
             if w is None:
                 w = widths[text] = fm.horizontalAdvance(text) + 2
             rect = QRectF(x - w / 2.0, y, w, h)
-            if box.contains(rect):
+            # the spacing is chosen for a typical label: a longer one that would touch the
+            # label before it is left out
+            if box.contains(rect) and rect.left() >= free_from:
+                free_from = rect.right() + LABEL_GAP_PX / 2
                 draw_top_centred(p, x, y, text, font, font_key)
                 drawn.append((x, text))
         self.drawn_labels = drawn

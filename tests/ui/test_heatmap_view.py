@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 
 from rnnviz.ui.heatmap_view import HeatmapView
-from rnnviz.ui.token_axis import MAX_LABELS, nice_step
+from rnnviz.ui.token_axis import LABEL_GAP_PX, MAX_LABELS, nice_step
 
 
 @pytest.fixture
@@ -104,6 +105,43 @@ def test_nice_step():
     assert nice_step(61, 60) == 2
     assert nice_step(20000, 60) == 500
     assert nice_step(20000, 10) == 2000
+    assert [nice_step(n, 4) for n in (8, 12, 16, 20, 24)] == [2, 3, 4, 5, 10]  # 3 and 4 below 10
+    assert nice_step(130, 4) == 50  # above, 1-2-5 steps
+
+
+def _label_boxes(view):
+    """(left, right) in pixels of each label the time axis drew."""
+    axis = view._time_axis
+    fm = QFontMetrics(axis.style.get("tickFont") or QFont())
+    return [(x - fm.horizontalAdvance(t) / 2, x + fm.horizontalAdvance(t) / 2) for x, t in axis.drawn_labels]
+
+
+def test_a_short_text_of_words_labels_every_other_word_without_overlap(view):
+    """The spacing comes from the real width of a typical label: the food/service sentence on a
+    half-window heatmap labels every 2nd word (it used to label every 5th: 'the', 'the')."""
+    toks = "the food was terrible but the service was amazing".split()
+    view.resize(450, 250)
+    view.set_data(_data(len(toks), 4), toks, "diverging")
+    view.grab()
+    drawn = [t for _, t in view._time_axis.drawn_labels]
+    assert drawn == ["the", "was", "but", "service", "amazing"]
+    boxes = _label_boxes(view)
+    assert all(r1 + LABEL_GAP_PX / 2 <= l2 for (_, r1), (l2, _) in zip(boxes, boxes[1:]))
+
+
+def test_a_label_longer_than_the_typical_one_never_overlaps_its_neighbours(view):
+    toks = list("abcdefgh") + ["wordy-word"] + list("ijklmnopqrst")  # a 90th percentile of 1 char
+    view.resize(700, 250)
+    view.set_data(_data(len(toks), 4), toks, "diverging")
+    view.grab()
+    axis = view._time_axis
+    assert axis._last_spec[0] == 1  # labels of one character: every token gets a tick
+    drawn = [t for _, t in axis.drawn_labels]
+    assert 10 <= len(drawn) < len(toks)  # the long label and a neighbour cannot both be drawn
+    it = iter(toks)
+    assert all(t in it for t in drawn)  # in order
+    boxes = _label_boxes(view)
+    assert all(r1 + LABEL_GAP_PX / 2 <= l2 for (_, r1), (l2, _) in zip(boxes, boxes[1:]))
 
 
 def test_20000_steps_few_ticks(view, qtbot):
