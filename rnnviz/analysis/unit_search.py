@@ -78,9 +78,15 @@ class UnitMatch:
         return (f"{self.key} unit {self.unit} of layer {self.layer + 1}"
                 + (" (backward)" if self.direction else ""))
 
+    def note(self) -> str:
+        """A few words to put after the unit's name, e.g. "tracks bracket depth (r = +0.80)";
+        a weak match is "closest to bracket depth (r = -0.21)"."""
+        verb = "tracks" if self.clear else "closest to"
+        return f"{verb} {self.feature.name} (r = {self.correlation:+.2f})"
+
     def describe(self) -> str:
         """One sentence for the status bar, e.g. "c unit 11 of layer 2 tracks bracket depth
-        (r = +0.71 over 1,000 generated characters)"; a weak match says that no unit does."""
+        (r = +0.80 over 1,600 generated characters)"; a weak match says that no unit does."""
         evidence = f"r = {self.correlation:+.2f} over {self.probe_chars:,} generated characters"
         if self.clear:
             return f"{self.where()} tracks {self.feature.name} ({evidence})"
@@ -139,7 +145,7 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None) -> UnitMat
     target = np.concatenate([feature.of(t) for t in texts])          # (B*T,), text by text
     ids = np.stack([model.tokenizer.encode(t) for t in texts], axis=1)  # (T, B)
     trace = model.net.forward(model.encode(ids))
-    best = None
+    best: UnitMatch | None = None
     for layer in range(model.net.num_layers):
         for direction in range(model.net.num_directions):
             states = trace.states(layer, direction)
@@ -149,7 +155,6 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None) -> UnitMat
                 s = states[key]                                          # (T, B, H)
                 r = unit_correlations(s.transpose(1, 0, 2).reshape(-1, s.shape[2]), target)
                 u = int(np.argmax(np.abs(r)))
-                if best is None or abs(r[u]) > abs(best[4]):
-                    best = (layer, direction, key, u, float(r[u]))
-    layer, direction, key, unit, corr = best
-    return UnitMatch(feature, layer, direction, key, unit, corr, target.size)
+                if best is None or abs(r[u]) > abs(best.correlation):
+                    best = UnitMatch(feature, layer, direction, key, u, float(r[u]), target.size)
+    return best

@@ -38,13 +38,14 @@ EXAMPLES: list[Example] = [
     Example("Sentiment: positive then negative", "The room was lovely but the staff were rude",
             SENTIMENT_MODEL, "Watch P(positive) fall after 'but'."),
     Example("Brackets: nested", "f(a, (b + c) * [d - (e / 2)]) + g([x, (y)])", DEFAULT_MODEL,
-            "The plotted unit is the one whose value follows the nesting depth best: watch it "
-            "step at each '(' and ')'.", unit_feature="bracket_depth"),
-    Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
-            "The plotted unit of c steps at every opening bracket and back at every closing one.",
+            "View \u25b8 Find the unit that tracks bracket depth (done for you when the model can): "
+            "it rises inside brackets, the more the deeper they nest, and falls as they close.",
             unit_feature="bracket_depth"),
+    Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
+            "The unit that tracks bracket depth (View \u25b8 Find …) climbs through '((((' and comes "
+            "back down through '))))'.", unit_feature="bracket_depth"),
     Example("Quotes", 'say("hello (world)") and print("a [b] c") then "x"', DEFAULT_MODEL,
-            "The plotted unit switches between quotes: it tracks 'inside a string'; "
+            "The unit that tracks being inside a quote (View \u25b8 Find …) switches at each '\"'; "
             "brackets inside quotes do not count.", unit_feature="inside_quote"),
     Example("Unclosed bracket", "call(a, [b, c", DEFAULT_MODEL,
             "At the end the top-5 panel should expect a closing ']' first."),

@@ -52,8 +52,11 @@ def apply_lesson(window, lesson: Lesson) -> None:
         window.set_compare_mode(True)
     if s.text is not None:
         window.set_text(s.text)
-    if s.layer is not None and window.model is not None and s.layer < window.model.net.num_layers:
-        window.set_layer_direction(s.layer, 0)
+    if not s.compare and window.model is not None:
+        # the lesson's layer (the bottom one if it names none), and no unit chosen before it
+        layer = s.layer if s.layer is not None and s.layer < window.model.net.num_layers else 0
+        window.set_layer_direction(layer, 0)
+        window.live.reset_selection()
     if s.train:
         from rnnviz.training.config import TrainConfig
 

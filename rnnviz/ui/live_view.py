@@ -325,13 +325,13 @@ class LiveView(CoalescedText, QWidget):
         changed = 0 if self._dirty_from is None else min(self._dirty_from, T)
         data_changed = self._dirty_from is None or changed < T or T != self._shown_T
         appended = changed >= self._shown_T and time_extent(T) == time_extent(self._shown_T)
-        if data_changed and (self._selected is None or (self._auto_selected and not appended)) and T >= 2:
+        if T >= 2 and (self._selected is None or (data_changed and self._auto_selected and not appended)):
             # until the user picks one, show the unit of h that varies most over the text
             # (kept while typing at the end, so the plotted unit does not jump between keys;
             # re-chosen when the time axes grow or an earlier token changes)
             h = states["h"][-2000:]
             self._selected = ("h", int(np.argmax(h.std(axis=0))))
-            self._auto_selected, self._selected_note = True, ""
+            self._auto_selected = True
         for key, hm in self._heatmaps.items():
             if data_changed or hm.shape()[0] != T:
                 hm.set_data(states[key], tokens, self._kinds[key], title=self._titles[key] + suffix,
@@ -516,6 +516,13 @@ class LiveView(CoalescedText, QWidget):
 
     def selected_unit(self) -> tuple[str, int] | None:
         return self._selected
+
+    def reset_selection(self) -> None:
+        """Forget the chosen unit: the most variable unit of h is plotted again."""
+        self._selected, self._auto_selected, self._selected_note = None, False, ""
+        self._strip_mode = "unit"
+        self._conn_timer.stop()
+        self._render()
 
     def show_connectivity(self, step: int) -> None:
         """Shade every token by how much it influences the output at ``step`` (backprop)."""

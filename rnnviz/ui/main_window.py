@@ -378,7 +378,9 @@ class MainWindow(QMainWindow):
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text, caret at the end, as the program (the time cursor follows
-        the end); applied on the next turn of the event loop."""
+        the end); applied on the next turn of the event loop. An example's hint is hidden (it
+        was about the example's text)."""
+        self.hint_label.hide()
         self._program_sets_text = True
         try:
             self.text_edit.setPlainText(text)
@@ -406,7 +408,7 @@ class MainWindow(QMainWindow):
         self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
         self.hint_label.show()
         self.flush()
-        if example.unit_feature and self.actions[f"view.find_unit.{example.unit_feature}"].isEnabled():
+        if example.unit_feature and self.unit_finder.can_find(example.unit_feature):
             self.unit_finder.find(example.unit_feature)
 
     def show_starter(self) -> None:

@@ -21,19 +21,22 @@ MAX_LABELS = 60
 #: least space between two labels' text, in pixels
 LABEL_GAP_PX = 10.0
 _NICE = (1, 2, 5)
-#: below 10, every step is allowed: a short text of words fits every 3rd label where every 5th
-#: would leave two labels on the axis
-_SMALL = (1, 2, 3, 4, 5)
+#: with at most this many steps visible, steps 3 and 4 are allowed too: a short text of words
+#: fits every 3rd label where every 5th would leave two labels on the axis. Not on longer axes:
+#: there a finer step means more labels to draw, and a new one more often while typing
+SMALL_STEPS_UP_TO = 60
 
 
 def nice_step(n_visible: int, max_labels: int) -> int:
-    """Smallest step from 1, 2, 3, 4, 5, 10, 20, 50, 100, ... so that n_visible / step <= max_labels."""
+    """Smallest step from 1, 2, 5, 10, 20, 50, ... (and 3, 4 for n_visible <= SMALL_STEPS_UP_TO)
+    so that n_visible / step <= max_labels."""
     max_labels = max(1, int(max_labels))
     if n_visible <= max_labels:
         return 1
     raw = n_visible / max_labels
     mag = 10 ** int(math.floor(math.log10(raw)))
-    for m in (_SMALL if mag == 1 else _NICE) + (10,):
+    small = mag == 1 and n_visible <= SMALL_STEPS_UP_TO
+    for m in ((1, 2, 3, 4, 5) if small else _NICE) + (10,):
         if m * mag >= raw:
             return int(m * mag)
     return int(10 * mag)
@@ -94,10 +97,31 @@ class _SharedLabels:
 
     tokens: list[str] | None = None
     labels: list[str] = []
-    typical: str | None = None  # the label at the 90th percentile of length among the first 2000
+    typical: tuple[str, float] | None = None  # (font key, 90th percentile label width in px)
 
 
 _LAST = _SharedLabels()
+#: font key -> label -> width in pixels (each distinct label is measured once)
+_WIDTHS: dict[str, dict[str, int]] = {}
+_MAX_WIDTHS = 50_000
+
+
+def typical_label_width(labels: list[str], font: QFont) -> float:
+    """The 90th percentile of the pixel widths of ``labels`` in ``font``: the spacing that fits
+    nine labels in ten (the painter leaves out the rare wider one that would touch a neighbour)."""
+    cache = _WIDTHS.setdefault(font.key(), {})
+    if len(cache) > _MAX_WIDTHS:
+        cache.clear()
+    fm = None
+    widths = []
+    for s in labels:
+        w = cache.get(s)
+        if w is None:
+            fm = fm or QFontMetrics(font)
+            w = cache[s] = fm.horizontalAdvance(s)
+        widths.append(w)
+    widths.sort()
+    return float(widths[min(len(widths) - 1, int(0.9 * len(widths)))]) if widths else 0.0
 
 #: ``TokenAxis.picture`` after a direct paint (pyqtgraph resets ``picture`` to None to ask for a
 #: new drawing; the labels-kept check in ``set_tokens`` reads it)
@@ -172,13 +196,13 @@ class TokenAxis(pg.AxisItem):
         n_sample = min(len(self._labels), 2000)
         if (keep < self._sample_n or n_sample > 1.1 * self._sample_n + 1) and n_sample:
             self._sample_n = n_sample
+            font = self.style.get("tickFont") or QFont()
             typical = _LAST.typical if _LAST.tokens is tokens else None
-            if typical is None:
-                by_length = sorted(self._labels[:2000], key=len)
-                typical = by_length[min(len(by_length) - 1, int(0.9 * len(by_length)))]
+            if typical is None or typical[0] != font.key():
+                typical = (font.key(), typical_label_width(self._labels[:2000], font))
                 if _LAST.tokens is tokens:
                     _LAST.typical = typical
-            self._label_px = LABEL_GAP_PX + self._text_width(typical or "M")
+            self._label_px = LABEL_GAP_PX + typical[1]
         if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
             cache_while_still(self, changed=False)
             return  # no drawn label changed (typing between two labelled steps)

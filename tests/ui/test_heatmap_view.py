@@ -105,15 +105,18 @@ def test_nice_step():
     assert nice_step(61, 60) == 2
     assert nice_step(20000, 60) == 500
     assert nice_step(20000, 10) == 2000
-    assert [nice_step(n, 4) for n in (8, 12, 16, 20, 24)] == [2, 3, 4, 5, 10]  # 3 and 4 below 10
-    assert nice_step(130, 4) == 50  # above, 1-2-5 steps
+    assert [nice_step(n, 4) for n in (8, 12, 16, 20, 24)] == [2, 3, 4, 5, 10]  # 3 and 4 on short axes
+    assert nice_step(130, 4) == 50  # above 10, 1-2-5 steps
+    assert nice_step(150, 50) == 5  # and on axes of more than SMALL_STEPS_UP_TO steps
 
 
 def _label_boxes(view):
     """(left, right) in pixels of each label the time axis drew."""
     axis = view._time_axis
     fm = QFontMetrics(axis.style.get("tickFont") or QFont())
-    return [(x - fm.horizontalAdvance(t) / 2, x + fm.horizontalAdvance(t) / 2) for x, t in axis.drawn_labels]
+    # the painter measures a label as its text plus 2 pixels
+    return [(x - (fm.horizontalAdvance(t) + 2) / 2, x + (fm.horizontalAdvance(t) + 2) / 2)
+            for x, t in axis.drawn_labels]
 
 
 def test_a_short_text_of_words_labels_every_other_word_without_overlap(view):
@@ -123,8 +126,10 @@ def test_a_short_text_of_words_labels_every_other_word_without_overlap(view):
     view.resize(450, 250)
     view.set_data(_data(len(toks), 4), toks, "diverging")
     view.grab()
-    drawn = [t for _, t in view._time_axis.drawn_labels]
-    assert drawn == ["the", "was", "but", "service", "amazing"]
+    axis = view._time_axis
+    assert axis._last_spec[0] == 2
+    drawn = [t for _, t in axis.drawn_labels]
+    assert drawn[:3] == ["the", "was", "but"] and len(drawn) >= 4  # (at this width: also service, amazing)
     boxes = _label_boxes(view)
     assert all(r1 + LABEL_GAP_PX / 2 <= l2 for (_, r1), (l2, _) in zip(boxes, boxes[1:]))
 

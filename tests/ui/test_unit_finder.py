@@ -112,6 +112,21 @@ def test_starter_example_is_selected_so_typing_replaces_it(qtbot, window):
     assert window.text_edit.toPlainText() == "(x)"
 
 
+def test_a_text_set_by_the_program_or_a_lesson_starts_from_the_bottom_layer(qtbot, window):
+    """After the starter (layer 2's depth unit, its hint), a project's text hides the hint, and
+    a lesson that names no layer shows the bottom one with the most variable unit again."""
+    window.show_starter()
+    assert window.live.layer == find_unit(window.model, "bracket_depth").layer
+    window.set_text("abc")
+    assert window.hint_label.isHidden()
+    window.show_starter()
+    window.live.set_layer_direction(1, 1)
+    assert window.open_lesson("memory")
+    assert (window.live.layer, window.live.direction) == (0, 0)
+    assert window.layer_combo.currentIndex() == 0
+    assert "the most variable unit" in window.live.unit_line.label()
+
+
 def test_starters_of_other_models():
     assert starter_for("sentiment_lstm").text == "The food was terrible but the service was amazing"
     assert starter_for("compare_gru").model is None  # a sentence any model can read
@@ -125,6 +140,7 @@ def test_launch_opens_on_the_starter_unless_text_is_given(qapp, monkeypatch, mod
     def fake_render(window, path):
         seen["text"] = window.text_edit.toPlainText()
         seen["unit"] = window.live.unit_line.label()
+        seen["model"] = window.model
         return True
 
     monkeypatch.setattr(main_window, "render_to_png", fake_render)
@@ -132,6 +148,8 @@ def test_launch_opens_on_the_starter_unless_text_is_given(qapp, monkeypatch, mod
     assert app.run_app(args) == 0
     if want == "starter":
         assert seen["text"] == starter_for("brackets_lstm").text
-        assert "tracks bracket depth" in seen["unit"] or "closest to bracket depth" in seen["unit"]
+        match = find_unit(seen["model"], "bracket_depth")
+        assert seen["unit"].startswith(f"{match.key} unit {match.unit} ")
+        assert seen["unit"].endswith(match.note())
     else:
         assert seen["text"] == want
