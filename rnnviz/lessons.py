@@ -26,7 +26,7 @@ class Setup:
     ``tab``: one of :data:`TABS`. ``model``: name of a shipped model for the Memory tab (None:
     keep the current one). ``text``: text typed into the Memory tab's box (None: keep).
     ``compare``: Memory tab in compare mode (RNN / GRU / LSTM side by side). ``layer``: layer of a
-    stacked model shown (0 = bottom). ``train``: :class:`rnnviz.training.config.TrainConfig`
+    stacked model shown (0 = bottom; None: the bottom one, for a lesson on the Memory tab). ``train``: :class:`rnnviz.training.config.TrainConfig`
     fields put in the Training form. ``training_tab``: one of :data:`TRAINING_TABS`. ``shape``:
     one of :data:`SHAPES` highlighted on the Shapes tab. ``screenshot_steps``: training steps run
     before ``--screenshot`` renders the lesson (0: none), so a picture shows curves.

@@ -157,4 +157,5 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None) -> UnitMat
                 u = int(np.argmax(np.abs(r)))
                 if best is None or abs(r[u]) > abs(best.correlation):
                     best = UnitMatch(feature, layer, direction, key, u, float(r[u]), target.size)
+    assert best is not None  # every cell has h
     return best

@@ -43,7 +43,7 @@ EXAMPLES: list[Example] = [
             unit_feature="bracket_depth"),
     Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
             "The unit that tracks bracket depth (View \u25b8 Find …) climbs through '((((' and comes "
-            "back down through '))))'.", unit_feature="bracket_depth"),
+            "back down as they close.", unit_feature="bracket_depth"),
     Example("Quotes", 'say("hello (world)") and print("a [b] c") then "x"', DEFAULT_MODEL,
             "The unit that tracks being inside a quote (View \u25b8 Find …) switches at each '\"'; "
             "brackets inside quotes do not count.", unit_feature="inside_quote"),

@@ -42,7 +42,9 @@ def lesson_html(lesson: Lesson, number: int | None = None) -> str:
 
 def apply_lesson(window, lesson: Lesson) -> None:
     """Put ``window`` in the state ``lesson.setup`` describes (model, text, compare mode, layer,
-    training form and sub-tab, visible tab, highlighted shape)."""
+    training form and sub-tab, visible tab, highlighted shape). A lesson on the Memory tab (not
+    in compare mode) shows its layer, the bottom one if it names none, with the automatically
+    chosen unit; other lessons leave the Memory tab's layer and unit as they are."""
     s = lesson.setup
     if not s.compare and window.compare_mode:
         window.set_compare_mode(False)
@@ -52,7 +54,7 @@ def apply_lesson(window, lesson: Lesson) -> None:
         window.set_compare_mode(True)
     if s.text is not None:
         window.set_text(s.text)
-    if not s.compare and window.model is not None:
+    if s.tab == "memory" and not s.compare and window.model is not None:
         # the lesson's layer (the bottom one if it names none), and no unit chosen before it
         layer = s.layer if s.layer is not None and s.layer < window.model.net.num_layers else 0
         window.set_layer_direction(layer, 0)

@@ -439,7 +439,7 @@ class LiveView(CoalescedText, QWidget):
 
     def _strip_kind(self, key: str) -> str:
         """Colour kind of the text coloured by a unit of ``key``: the cell state c is not bounded
-        by ±1 (a unit counting bracket depth reaches 10), so its text uses the unit's own range;
+        by ±1 (a unit of c can reach 10), so its text uses the unit's own range;
         everything else uses its heatmap's colours."""
         return "free" if key == "c" else self._kinds[key]
 

@@ -378,8 +378,8 @@ class MainWindow(QMainWindow):
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text, caret at the end, as the program (the time cursor follows
-        the end); applied on the next turn of the event loop. An example's hint is hidden (it
-        was about the example's text)."""
+        the end); applied on the next turn of the event loop. The hint line (an example's or a
+        lesson's) is hidden: it was about the text being replaced."""
         self.hint_label.hide()
         self._program_sets_text = True
         try:

@@ -18,7 +18,8 @@ from rnnviz.ui.theme import visible_token
 
 #: never draw more than this many labels on one axis
 MAX_LABELS = 60
-#: least space between two labels' text, in pixels
+#: space left between two typical labels when choosing the spacing, in pixels (the painter
+#: lets a longer label come within half of it of its neighbour)
 LABEL_GAP_PX = 10.0
 _NICE = (1, 2, 5)
 #: with at most this many steps visible, steps 3 and 4 are allowed too: a short text of words
@@ -106,18 +107,24 @@ _WIDTHS: dict[str, dict[str, int]] = {}
 _MAX_WIDTHS = 50_000
 
 
+def _width_cache(font: QFont) -> tuple[dict[str, int], QFontMetrics]:
+    """The label -> pixel width cache of ``font`` (emptied when it grows past _MAX_WIDTHS)."""
+    key = font.key()
+    cache = _WIDTHS.get(key)
+    if cache is None or len(cache) > _MAX_WIDTHS:
+        cache = _WIDTHS[key] = {}
+    return cache, QFontMetrics(font)
+
+
 def typical_label_width(labels: list[str], font: QFont) -> float:
-    """The 90th percentile of the pixel widths of ``labels`` in ``font``: the spacing that fits
-    nine labels in ten (the painter leaves out the rare wider one that would touch a neighbour)."""
-    cache = _WIDTHS.setdefault(font.key(), {})
-    if len(cache) > _MAX_WIDTHS:
-        cache.clear()
-    fm = None
+    """The 90th percentile of the pixel widths of ``labels`` in ``font`` (the widest of 10 or
+    fewer): the spacing that fits most labels; the painter leaves out a wider one that would
+    touch its neighbour."""
+    cache, fm = _width_cache(font)
     widths = []
     for s in labels:
         w = cache.get(s)
         if w is None:
-            fm = fm or QFontMetrics(font)
             w = cache[s] = fm.horizontalAdvance(s)
         widths.append(w)
     widths.sort()
@@ -145,7 +152,6 @@ class TokenAxis(pg.AxisItem):
         self._label_px = 24.0
         self.last_ticks: list[float] = []
         self._last_spec: tuple[int, int, int] | None = None  # (step, first index, last index) drawn
-        self._widths: dict[str, int] = {}  # label -> pixels
         self.drawn_labels: list[tuple[float, str]] = []  # (x in the axis, label) of the last paint
         # we thin labels ourselves; let pyqtgraph draw all of them
         self.setStyle(textFillLimits=[(0, 0.98)], maxTickLevel=0, maxTextLevel=0)
@@ -308,13 +314,14 @@ class TokenAxis(pg.AxisItem):
         h = fm.height()
         box = self.boundingRect()
         font_key = font.key()
-        widths = self._widths
+        widths, _ = _width_cache(font)
         drawn = []
-        free_from = -math.inf  # the right end of the last label drawn, plus the gap
+        free_from = -math.inf  # the right end of the last label drawn, plus half the gap
         for x, text in zip(xs, self.tickStrings(ticks, 1.0, 1.0)):
             w = widths.get(text)
             if w is None:
-                w = widths[text] = fm.horizontalAdvance(text) + 2
+                w = widths[text] = fm.horizontalAdvance(text)
+            w += 2
             rect = QRectF(x - w / 2.0, y, w, h)
             # the spacing is chosen for a typical label: a longer one that would touch the
             # label before it is left out

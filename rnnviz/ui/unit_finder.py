@@ -2,7 +2,7 @@
 (:mod:`rnnviz.analysis.unit_search`) and show that unit in the live panel.
 
 Each find searches afresh (about 70 ms for the default model): the weights of the model shown
-can change in place (File › Import weights), so a result is never reused.
+can change in place (File › Import PyTorch Weights…), so a result is never reused.
 
 One action per feature (``view.find_unit.bracket_depth``, ``view.find_unit.inside_quote``),
 enabled when the current model can read the feature (a character model whose vocabulary holds

@@ -112,9 +112,10 @@ def test_starter_example_is_selected_so_typing_replaces_it(qtbot, window):
     assert window.text_edit.toPlainText() == "(x)"
 
 
-def test_a_text_set_by_the_program_or_a_lesson_starts_from_the_bottom_layer(qtbot, window):
-    """After the starter (layer 2's depth unit, its hint), a project's text hides the hint, and
-    a lesson that names no layer shows the bottom one with the most variable unit again."""
+def test_program_text_hides_the_hint_and_a_memory_lesson_starts_from_its_layer(qtbot, window):
+    """After the starter (the depth unit's layer, its hint), text set by the program hides the
+    hint, and a Memory lesson that names no layer shows the bottom one with the most variable
+    unit again."""
     window.show_starter()
     assert window.live.layer == find_unit(window.model, "bracket_depth").layer
     window.set_text("abc")
@@ -125,6 +126,15 @@ def test_a_text_set_by_the_program_or_a_lesson_starts_from_the_bottom_layer(qtbo
     assert (window.live.layer, window.live.direction) == (0, 0)
     assert window.layer_combo.currentIndex() == 0
     assert "the most variable unit" in window.live.unit_line.label()
+
+
+def test_a_lesson_on_another_tab_keeps_the_memory_tabs_layer_and_unit(qtbot, window):
+    _type(qtbot, window, TEXT)
+    window.set_layer_direction(1, 1)
+    window.live.select_unit("c", 2)
+    assert window.open_lesson("bptt-vanishing")  # the Training tab
+    assert (window.live.layer, window.live.direction) == (1, 1)
+    assert window.live.selected_unit() == ("c", 2)
 
 
 def test_starters_of_other_models():
