@@ -407,9 +407,11 @@ class MainWindow(QMainWindow):
         self.replace_text(example.text)
         self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
         self.hint_label.show()
-        self.flush()
         if example.unit_feature and self.unit_finder.can_find(example.unit_feature):
+            # before the text is applied: the search does not read it, and the one render of
+            # the new text then shows the unit found
             self.unit_finder.find(example.unit_feature)
+        self.flush()
 
     def show_starter(self) -> None:
         """Open on something worth seeing: the current model's starter example (see

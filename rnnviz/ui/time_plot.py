@@ -63,7 +63,8 @@ class TimePlot(QWidget):
 
     # -- to be used by subclasses ------------------------------------------------------------
     def _set_tokens(self, tokens: list[str]) -> None:
-        self._tokens = list(tokens)
+        # the very list the heatmaps got (not a copy): the axes then share its labels (token_axis)
+        self._tokens = tokens if isinstance(tokens, list) else list(tokens)
         self.time_axis.set_tokens(self._tokens)
         T = len(self._tokens)
         W = time_extent(T) if T else 0

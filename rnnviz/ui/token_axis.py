@@ -107,20 +107,20 @@ _WIDTHS: dict[str, dict[str, int]] = {}
 _MAX_WIDTHS = 50_000
 
 
-def _width_cache(font: QFont) -> tuple[dict[str, int], QFontMetrics]:
+def _width_cache(font: QFont) -> dict[str, int]:
     """The label -> pixel width cache of ``font`` (emptied when it grows past _MAX_WIDTHS)."""
     key = font.key()
     cache = _WIDTHS.get(key)
     if cache is None or len(cache) > _MAX_WIDTHS:
         cache = _WIDTHS[key] = {}
-    return cache, QFontMetrics(font)
+    return cache
 
 
 def typical_label_width(labels: list[str], font: QFont) -> float:
     """The 90th percentile of the pixel widths of ``labels`` in ``font`` (the widest of 10 or
     fewer): the spacing that fits most labels; the painter leaves out a wider one that would
     touch its neighbour."""
-    cache, fm = _width_cache(font)
+    cache, fm = _width_cache(font), QFontMetrics(font)
     widths = []
     for s in labels:
         w = cache.get(s)
@@ -314,7 +314,7 @@ class TokenAxis(pg.AxisItem):
         h = fm.height()
         box = self.boundingRect()
         font_key = font.key()
-        widths, _ = _width_cache(font)
+        widths = _width_cache(font)
         drawn = []
         free_from = -math.inf  # the right end of the last label drawn, plus half the gap
         for x, text in zip(xs, self.tickStrings(ticks, 1.0, 1.0)):

@@ -10,6 +10,7 @@ from rnnviz.data.tokenize import CharTokenizer, WordTokenizer
 from rnnviz.engine.model import SequenceModel, load_model
 from rnnviz.errors import RnnvizError
 from rnnviz.resources import models_dir
+from tests.ui._live_models import forward_states
 
 
 def test_correlations_equal_numpy_corrcoef():
@@ -62,7 +63,7 @@ def test_finds_a_planted_bracket_counter_with_r_one():
     assert match.describe().startswith("h unit 2 of layer 1 tracks bracket depth (r = +1.00 over 1,600")
     # the counter really is the depth: the planted unit reproduces bracket_depth_of
     text = unit_search.probe_texts()[0]
-    h = m.net.forward(m.encode(m.tokenizer.encode(text)[:, None])).states(0, 0)["h"][:, 0, 2]
+    h = forward_states(m, text)["h"][:, 2]
     np.testing.assert_array_equal(h, bracket_depth_of(text))
 
 
@@ -131,8 +132,7 @@ def test_the_shipped_language_model_has_a_clear_unit_for_both_features(feature):
     texts = unit_search.probe_texts()
     states, target = [], []
     for t in texts:
-        tr = m.net.forward(m.encode(m.tokenizer.encode(t)[:, None]))
-        states.append(tr.states(match.layer, match.direction)[match.key][:, 0, match.unit])
+        states.append(forward_states(m, t, match.layer, match.direction)[match.key][:, match.unit])
         target.append(unit_search.FEATURES[feature].of(t))
     r = np.corrcoef(np.concatenate(states), np.concatenate(target))[0, 1]
     assert match.correlation == pytest.approx(r, abs=1e-4)

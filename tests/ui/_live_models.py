@@ -42,3 +42,10 @@ def forward_states(model, text: str, layer: int = 0, direction: int = 0) -> dict
     ids = model.tokenizer.encode(text)[:, None]
     trace = model.net.forward(model.encode(ids))
     return {k: np.asarray(v[:, 0], dtype=np.float64) for k, v in trace.states(layer, direction).items()}
+
+
+def type_text(qtbot, window, text: str) -> None:
+    """Type ``text`` into the main window's text box, key by key, and wait until the live view
+    has applied it."""
+    qtbot.keyClicks(window.text_edit, text)
+    qtbot.waitUntil(lambda: not window.live._pending and window.live.text() == window.text_edit.toPlainText())

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from rnnviz.engine.losses import softmax
 from rnnviz.ui import live_view
 from tests.ui._live_models import char_lm, forward_states, make_models_dir
+from tests.ui._live_models import type_text as _type
 
 TEXT = "f(a, [b]) and (c)"
 
@@ -19,11 +20,6 @@ def models_dir(tmp_path):
     folder = make_models_dir(tmp_path / "models", compare=False)
     char_lm("lstm", (8, 8)).save(folder / "brackets_lstm.npz")  # unidirectional, 2 layers
     return folder
-
-
-def _type(qtbot, w, text):
-    qtbot.keyClicks(w.text_edit, text)
-    qtbot.waitUntil(lambda: not w.live._pending and w.live.text() == w.text_edit.toPlainText())
 
 
 def _probs(model, text):

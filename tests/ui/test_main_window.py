@@ -13,13 +13,9 @@ from rnnviz.engine.model import load_model
 from rnnviz.ui.examples import EXAMPLES
 from rnnviz.ui.main_window import MainWindow
 from tests.ui._live_models import forward_states
+from tests.ui._live_models import type_text as _type
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _type(qtbot, w, text):
-    qtbot.keyClicks(w.text_edit, text)
-    qtbot.waitUntil(lambda: not w.live._pending and w.live.text() == w.text_edit.toPlainText())
 
 
 def _assert_heatmaps_match(w, text, layer=0, direction=0):

@@ -10,15 +10,11 @@ from rnnviz.analysis.unit_search import find_unit
 from rnnviz.ui import main_window, theme
 from rnnviz.ui.examples import EXAMPLES, starter_for
 from tests.ui._live_models import forward_states
+from tests.ui._live_models import type_text as _type
 
 DEPTH = "view.find_unit.bracket_depth"
 QUOTE = "view.find_unit.inside_quote"
 TEXT = 'f(a, (b + c)) "x" [d]'
-
-
-def _type(qtbot, w, text):
-    qtbot.keyClicks(w.text_edit, text)
-    qtbot.waitUntil(lambda: not w.live._pending and w.live.text() == w.text_edit.toPlainText())
 
 
 @pytest.mark.parametrize("action, feature", [(DEPTH, "bracket_depth"), (QUOTE, "inside_quote")])
