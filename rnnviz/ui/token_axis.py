@@ -116,18 +116,20 @@ def _width_cache(font: QFont) -> dict[str, int]:
     return cache
 
 
+def _label_width(widths: dict[str, int], fm: QFontMetrics, text: str) -> int:
+    """The pixel width of ``text``, measured once per font (``widths``: its _width_cache)."""
+    w = widths.get(text)
+    if w is None:
+        w = widths[text] = fm.horizontalAdvance(text)
+    return w
+
+
 def typical_label_width(labels: list[str], font: QFont) -> float:
     """The 90th percentile of the pixel widths of ``labels`` in ``font`` (the widest of 10 or
     fewer): the spacing that fits most labels; the painter leaves out a wider one that would
     touch its neighbour."""
     cache, fm = _width_cache(font), QFontMetrics(font)
-    widths = []
-    for s in labels:
-        w = cache.get(s)
-        if w is None:
-            w = cache[s] = fm.horizontalAdvance(s)
-        widths.append(w)
-    widths.sort()
+    widths = sorted(_label_width(cache, fm, s) for s in labels)
     return float(widths[min(len(widths) - 1, int(0.9 * len(widths)))]) if widths else 0.0
 
 #: ``TokenAxis.picture`` after a direct paint (pyqtgraph resets ``picture`` to None to ask for a
@@ -144,6 +146,7 @@ class TokenAxis(pg.AxisItem):
 
     def __init__(self, orientation: str, offset: float = 0.5, **kwargs) -> None:
         super().__init__(orientation, **kwargs)
+        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # paint gets exposedRect
         self._labels: list[str] | None = None
         self._tokens: list[str] = []
         self._sample_n = 0
@@ -209,9 +212,17 @@ class TokenAxis(pg.AxisItem):
                 if _LAST.tokens is tokens:
                     _LAST.typical = typical
             self._label_px = LABEL_GAP_PX + typical[1]
-        if was_labels and label_px == self._label_px and not self._ticks_touched(keep, max(old_n, self._count)):
-            cache_while_still(self, changed=False)
-            return  # no drawn label changed (typing between two labelled steps)
+        if was_labels and label_px == self._label_px:
+            if not self._ticks_touched(keep, max(old_n, self._count)):
+                cache_while_still(self, changed=False)
+                return  # no drawn label changed (typing between two labelled steps)
+            added = self._added_labels_rect(old_n) if keep == old_n < self._count else None
+            if added is not None:
+                # typing at the end reached a labelled step: only the new label is drawn (in
+                # the cached pixmap too, see QGraphicsItem.update(rect)); the others stay
+                cache_while_still(self, changed=False)
+                self.update(added)
+                return
         # relabelled: drawn directly when this repeats on the next key (an edit at the start
         # relabels every time axis on every key; see cache_while_still)
         cache_while_still(self, changed=True)
@@ -229,6 +240,37 @@ class TokenAxis(pg.AxisItem):
             return False
         k = ((lo - first + step - 1) // step) * step + first  # first tick index >= lo
         return k <= hi
+
+    def _added_labels_rect(self, start: int) -> QRectF | None:
+        """The part of the axis (item coordinates) that the labels of tokens ``start`` .. end
+        would take, from the left edge of the first to the axis' right end; None when the
+        labels are not painted here or their spacing is not known from the last paint."""
+        if not self._paints_tokens() or self.picture is None or self._last_spec is None:
+            return None
+        step, first, last = self._last_spec
+        k = first + max(0, -(-(start - first) // step)) * step  # first tick index >= start
+        stop = min(self._count - 1, last)
+        if k > stop:
+            return None
+        bounds = self.mapRectFromParent(self.geometry())
+        lo, hi = self.range
+        if hi == lo or bounds.width() <= 0:
+            return None
+        scale = bounds.width() / (hi - lo)
+        font = self.style.get("tickFont") or QFont()
+        widths, fm = _width_cache(font), QFontMetrics(font)
+        left = math.inf
+        for i in range(k, stop + 1, step):
+            w = _label_width(widths, fm, self._labels[i]) + 2  # as painted
+            left = min(left, (i + self._offset - lo) * scale + bounds.left() - w / 2.0 - 1.0)
+        box = self.boundingRect()  # with the tick marks, which may reach into the plot
+        left = max(left, box.left())
+        return QRectF(left, box.top(), box.right() - left, box.height())
+
+    def _paints_tokens(self) -> bool:
+        """Whether :meth:`paint` draws the token labels itself (not pyqtgraph's drawing)."""
+        return self.orientation == "bottom" and self._labels is not None and self._tickLevels is None \
+            and bool(self.style["showValues"])
 
     def count(self) -> int:
         return self._count
@@ -286,8 +328,7 @@ class TokenAxis(pg.AxisItem):
         """Token labels under a time axis are drawn here directly: pyqtgraph's general
         ``generateDrawSpecs`` spends ~30 us of Python per label (1.5-3 ms an axis), and an
         edit early in the text relabels every time axis. Other axes: pyqtgraph's drawing."""
-        if self.orientation != "bottom" or self._labels is None or self._tickLevels is not None \
-                or not self.style["showValues"]:
+        if not self._paints_tokens():
             super().paint(p, opt, widget)
             return
         bounds = self.mapRectFromParent(self.geometry())
@@ -315,19 +356,22 @@ class TokenAxis(pg.AxisItem):
         box = self.boundingRect()
         font_key = font.key()
         widths = _width_cache(font)
+        # the part being repainted (see _added_labels_rect): labels elsewhere would be clipped
+        exposed = getattr(opt, "exposedRect", None)
+        if exposed is None or not exposed.isValid():
+            exposed = box
+        ex_left, ex_right = exposed.left(), exposed.right()
         drawn = []
         free_from = -math.inf  # the right end of the last label drawn, plus half the gap
         for x, text in zip(xs, self.tickStrings(ticks, 1.0, 1.0)):
-            w = widths.get(text)
-            if w is None:
-                w = widths[text] = fm.horizontalAdvance(text)
-            w += 2
+            w = _label_width(widths, fm, text) + 2
             rect = QRectF(x - w / 2.0, y, w, h)
             # the spacing is chosen for a typical label: a longer one that would touch the
             # label before it is left out
             if box.contains(rect) and rect.left() >= free_from:
                 free_from = rect.right() + LABEL_GAP_PX / 2
-                draw_top_centred(p, x, y, text, font, font_key)
+                if ex_left <= rect.right() and rect.left() <= ex_right:
+                    draw_top_centred(p, x, y, text, font, font_key)
                 drawn.append((x, text))
         self.drawn_labels = drawn
         self._updateMaxTextSize(h * 0.8)  # the height pyqtgraph reserves, as its own drawing does

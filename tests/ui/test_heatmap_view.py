@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.token_axis import LABEL_GAP_PX, MAX_LABELS, nice_step
@@ -147,6 +148,49 @@ def test_a_label_longer_than_the_typical_one_never_overlaps_its_neighbours(view)
     assert all(t in it for t in drawn)  # in order
     boxes = _label_boxes(view)
     assert all(r1 + LABEL_GAP_PX / 2 <= l2 for (_, r1), (l2, _) in zip(boxes, boxes[1:]))
+
+
+def _pixels(widget):
+    img = widget.grab().toImage()
+    return np.array(img.constBits()).copy()  # (copied while img is alive)
+
+
+def _repaint(widget):
+    """Let the window paint what changed, as it does between keystrokes."""
+    widget.repaint()
+    QApplication.processEvents()
+
+
+def test_typing_onto_a_labelled_step_draws_just_the_new_label(view, monkeypatch):
+    """Typing at the end repaints only the new label of the time axis, in its cached picture,
+    and the picture equals a full redraw."""
+    import rnnviz.ui.token_axis as token_axis
+
+    toks = [chr(97 + i % 26) for i in range(120)]
+    values = _data(120, 4)
+    view.set_data(values[:101], toks[:101], "diverging")  # tokens 0..100
+    for T in range(102, 105):  # typing on: the axis is cached again, its layout settles
+        view.set_data(values[:T], toks[:T], "diverging", changed_from=T - 1)
+        _repaint(view)
+    axis = view._time_axis
+    step = axis._last_spec[0]
+    assert 1 < step <= 5 and 100 % step == 0
+    painted = []
+    real = token_axis.draw_top_centred
+    monkeypatch.setattr(token_axis, "draw_top_centred",
+                        lambda p, x, y, text, *rest: (painted.append(text), real(p, x, y, text, *rest)))
+    for T in range(105, 112):  # tokens 104 .. 110
+        painted.clear()
+        view.set_data(values[:T], toks[:T], "diverging", changed_from=T - 1)
+        _repaint(view)
+        assert painted == ([toks[T - 1]] if (T - 1) % step == 0 else [])
+    assert axis.drawn_labels[-1][1] == toks[110]
+    partial = _pixels(view)
+    axis.picture = None  # as pyqtgraph asks for a full redraw
+    axis.update()
+    painted.clear()
+    assert np.array_equal(_pixels(view), partial)
+    assert len(painted) == len(axis.drawn_labels) > 5
 
 
 def test_20000_steps_few_ticks(view, qtbot):

@@ -96,9 +96,9 @@ def test_token_axis_is_redrawn_only_when_a_shown_label_changes(heatmap):
     assert axis.picture is not None  # cached drawing kept
     k = ((n + step) // step) * step  # the next labelled step
     heatmap.set_data(values[:k + 1], _toks(k + 1), "sequential", changed_from=n)
-    assert axis.picture is None  # a new label appears: redrawn
-    heatmap.grab()
+    heatmap.grab()  # a new label appears: drawn (alone, see test_heatmap_view)
     assert (k + 0.5, _toks(k + 1)[k]) in heatmap.time_ticks()
+    assert axis.drawn_labels[-1][1] == _toks(k + 1)[k]
 
 
 def test_token_axis_is_drawn_from_a_cache_unless_relabelled_on_every_key(heatmap):
