@@ -8,7 +8,9 @@ Drives the real MainWindow (offscreen) with QTest key events on the text box:
   above only up to the cursor; the rest runs after a typing pause, in slices. Printed too: that
   deferred work per key, and the same edit with the top layer shown, when every layer must run
   before the redraw;
-* startup of ``python main.py`` to the first painted window (``--screenshot``; aim < 1.5 s).
+* startup of ``python main.py`` to the first painted window (``--screenshot``; aim < 1.5 s), with
+  Python's bytecode caches written, as from a person's second launch on (and, where
+  PYTHONDONTWRITEBYTECODE is set, also without them).
 
 One sample = ``QTest.keyClick`` (synchronous key press/release, the text box changes), then
 ``processEvents`` until the live panel has set the new data, then ``processEvents`` again until
@@ -176,16 +178,28 @@ def bench_start(app, w, n_tokens: int, keys: int) -> list[float]:
     return times
 
 
-def bench_startup(model_arg, runs: int = 3) -> list[float]:
+def bench_startup(model_arg, runs: int = 3, cached: bool = True) -> list[float]:
+    """Seconds from starting ``python main.py --screenshot`` to its exit, ``runs`` times.
+
+    ``cached``: as a person launches the app from the second time on, with Python's bytecode
+    caches of rnnviz written (by one launch first, into a temporary PYTHONPYCACHEPREFIX, so the
+    repository is not touched; PYTHONDONTWRITEBYTECODE, if set here, is lifted for these runs).
+    Otherwise with the environment as it is.
+    """
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(runs):
-            cmd = [sys.executable, str(REPO / "main.py"), "--screenshot", str(Path(tmp) / "s.png")]
-            if model_arg:
-                cmd += ["--model", model_arg]
+        env = dict(os.environ)
+        if cached:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        cmd = [sys.executable, str(REPO / "main.py"), "--screenshot", str(Path(tmp) / "s.png")]
+        if model_arg:
+            cmd += ["--model", model_arg]
+        for k in range(runs + int(cached)):
             t0 = time.perf_counter()
-            subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
-            out.append(time.perf_counter() - t0)
+            subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True)
+            if k or not cached:  # the first cached run writes the caches
+                out.append(time.perf_counter() - t0)
     return out
 
 
@@ -257,7 +271,13 @@ def main() -> int:
     if not args.no_startup:
         xs = bench_startup(args.model)
         print(f"{'startup to first painted window (--screenshot)':44s} "
-              f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}, incl. PNG save and exit)")
+              f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}, incl. PNG save and exit; "
+              f"bytecode cached, as from the second launch on)")
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            xs = bench_startup(args.model, cached=False)
+            print(f"{'  as run here, PYTHONDONTWRITEBYTECODE set':44s} "
+                  f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}: rnnviz compiled on "
+                  f"every launch)")
     return 0
 
 
