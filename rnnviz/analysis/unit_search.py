@@ -127,11 +127,14 @@ def probe_texts(n_texts: int = PROBE_TEXTS, chars: int = PROBE_CHARS, seed: int 
     return [bracket_quote_corpus(chars, seed + k) for k in range(n_texts)]
 
 
-def find_unit(model, feature_id: str, texts: list[str] | None = None) -> UnitMatch:
+def find_unit(model, feature_id: str, texts: list[str] | None = None,
+              keys: tuple[str, ...] = MEMORY_KEYS, layers: tuple[int, ...] | None = None) -> UnitMatch:
     """The unit of ``model``'s memory that best tracks feature ``feature_id`` (see module doc).
 
     ``texts``: probe texts of equal length (default :func:`probe_texts`), run as one batch.
-    Raises RnnvizError when the feature is unknown or the model cannot read it.
+    ``keys``: the states searched (a subset of MEMORY_KEYS; "c" only in an LSTM); ``layers``:
+    the layers searched (default: all). Raises RnnvizError when the feature is unknown or the
+    model cannot read it.
     """
     feature = FEATURES.get(feature_id)
     if feature is None:
@@ -145,11 +148,16 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None) -> UnitMat
     target = np.concatenate([feature.of(t) for t in texts])          # (B*T,), text by text
     ids = np.stack([model.tokenizer.encode(t) for t in texts], axis=1)  # (T, B)
     trace = model.net.forward(model.encode(ids))
+    if not keys or not set(keys) <= set(MEMORY_KEYS) or "h" not in keys:
+        raise ValueError(f"keys must hold 'h' and only {MEMORY_KEYS}, got {keys!r}")
+    layers = range(model.net.num_layers) if layers is None else layers
+    if not layers or any(not 0 <= k < model.net.num_layers for k in layers):
+        raise ValueError(f"layers must be indices below {model.net.num_layers}, got {layers!r}")
     best: UnitMatch | None = None
-    for layer in range(model.net.num_layers):
+    for layer in layers:
         for direction in range(model.net.num_directions):
             states = trace.states(layer, direction)
-            for key in MEMORY_KEYS:
+            for key in keys:
                 if key not in states:
                     continue
                 s = states[key]                                          # (T, B, H)

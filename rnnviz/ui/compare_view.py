@@ -92,6 +92,8 @@ class CompareView(CoalescedText, QWidget):
             self._grid.setColumnStretch(col, 1)
             for v in p.views():
                 v.step_hovered.connect(self.set_cursor)
+            # a unit picked by hand is not the one a search found: its title drops the finding
+            p.h_view.unit_clicked.connect(lambda _u, v=p.h_view: v.set_title("hidden state h"))
             if isinstance(p.output, ClassProbabilityView):
                 p.output.step_hovered.connect(self.set_cursor)
         self.hint.setText("Same text, same task, three cells. Watch how long each one keeps a trace "
@@ -164,6 +166,14 @@ class CompareView(CoalescedText, QWidget):
     def cursors(self) -> list[int | None]:
         """The cursor of every heatmap (for tests: all equal in lockstep)."""
         return [v.cursor() for p in self.panels for v in p.views()]
+
+    def select_units(self, units: list[int | None], notes: list[str] | None = None) -> None:
+        """Highlight unit ``units[i]`` (None: none) in the h heatmap of column i, whose title
+        then reads "h — ``notes[i]``" (e.g. "unit 15 tracks bracket depth (r = +0.70)")."""
+        notes = notes or [""] * len(units)
+        for p, unit, note in zip(self.panels, units, notes):
+            p.h_view.set_selected_unit(unit)
+            p.h_view.set_title(f"h \u2014 {note}" if unit is not None and note else "hidden state h")
 
     def image_data(self) -> list[np.ndarray]:
         return [p.h_view.image_data() for p in self.panels]

@@ -5,16 +5,21 @@ Each find searches afresh (about 70 ms for the default model): the weights of th
 can change in place (File › Import PyTorch Weights…), so a result is never reused.
 
 One action per feature (``view.find_unit.bracket_depth``, ``view.find_unit.inside_quote``),
-enabled when the current model can read the feature (a character model whose vocabulary holds
-brackets or quotes) and the window is not in compare mode. Finding a unit switches the layer
-and direction selectors to its layer, selects it (the text is coloured by it and the line plot
-shows it, named with what it tracks and how well) and says the result in the status bar.
+enabled when the model shown can read the feature (a character model whose vocabulary holds
+brackets or quotes). Finding a unit switches the layer and direction selectors to its layer,
+selects it (the text is coloured by it and the line plot shows it, named with what it tracks
+and how well) and says the result in the status bar.
+
+In compare mode the search covers what the columns show, h of the first layer, of every
+model: each column's best unit is highlighted in its h heatmap and the status bar compares
+them (the plain RNN grows no clear bracket counter; the GRU and the LSTM do).
 """
 from __future__ import annotations
 
 from rnnviz.analysis import unit_search
 from rnnviz.analysis.unit_search import UnitMatch
 from rnnviz.errors import RnnvizError
+from rnnviz.ui.compare_view import CELL_TITLES
 
 
 class UnitFinder:
@@ -27,7 +32,7 @@ class UnitFinder:
                 self.action_id(feature.id), f"Find the unit that tracks {feature.name}",
                 slot=lambda f=feature.id: self.find(f),
                 tip=f"Search every unit of h and c for the one whose value follows {feature.name} "
-                    f"over a generated text, and show it")
+                    f"over generated texts, and show it (in compare mode: h of each model)")
 
     @staticmethod
     def action_id(feature_id: str) -> str:
@@ -39,10 +44,11 @@ class UnitFinder:
         return [self.action_id(f) for f in unit_search.FEATURES]
 
     def can_find(self, feature_id: str) -> bool:
-        """Whether the current model and mode allow a search for ``feature_id``."""
+        """Whether a model shown (in compare mode: any column's) can be searched for ``feature_id``."""
         w = self.window
-        return (w.model is not None and not w.compare_mode
-                and any(f.id == feature_id for f in unit_search.searchable_features(w.model)))
+        models = [p.model for p in w.compare.panels] if w.compare_mode else [w.model]
+        return any(m is not None and any(f.id == feature_id for f in unit_search.searchable_features(m))
+                   for m in models)
 
     def refresh(self) -> None:
         """Enable the actions the current model and mode allow."""
@@ -53,8 +59,11 @@ class UnitFinder:
         """Find and show the unit of the current model that tracks ``feature_id``; None (and a
         status message) when it cannot be searched."""
         w = self.window
-        if w.model is None or w.compare_mode:
-            w.show_message("Finding a unit works on the model of the Memory tab, not in compare mode.")
+        if w.compare_mode:
+            self.find_in_compare(feature_id)
+            return None
+        if w.model is None:
+            w.show_message("Open a model first: there is no unit to find.")
             return None
         try:
             match = unit_search.find_unit(w.model, feature_id)
@@ -65,3 +74,32 @@ class UnitFinder:
         w.live.select_unit(match.key, match.unit, note=match.note())
         w.show_message(match.describe())
         return match
+
+    def find_in_compare(self, feature_id: str) -> list[UnitMatch | None]:
+        """In compare mode: the unit of h (first layer) of each column's model that tracks
+        ``feature_id`` (None for a model that cannot read it), highlighted in its heatmap."""
+        w = self.window
+        feature = unit_search.FEATURES[feature_id]
+        texts = unit_search.probe_texts()
+        matches, parts = [], []
+        for p in w.compare.panels:
+            try:
+                m = unit_search.find_unit(p.model, feature_id, texts, keys=("h",), layers=(0,))
+            except RnnvizError:
+                m = None
+            matches.append(m)
+            name = CELL_TITLES[p.family]
+            if m is None:
+                parts.append(f"{name}: cannot read it")
+            elif m.clear:
+                parts.append(f"{name}: unit {m.unit} (r = {m.correlation:+.2f})")
+            else:
+                parts.append(f"{name}: no clear unit (closest: unit {m.unit}, r = {m.correlation:+.2f})")
+            if m is not None and p.family == "lstm":  # its memory may sit in c, not shown here
+                in_c = unit_search.find_unit(p.model, feature_id, texts, keys=("h", "c"), layers=(0,))
+                if in_c.key == "c" and in_c.clear:
+                    parts[-1] += f", but in its cell state c: unit {in_c.unit} (r = {in_c.correlation:+.2f})"
+        w.compare.select_units([m.unit if m is not None else None for m in matches],
+                               [f"unit {m.unit} {m.note()}" if m is not None else "" for m in matches])
+        w.show_message(f"The unit of h that tracks {feature.name} \u2014 " + "; ".join(parts) + ".")
+        return matches

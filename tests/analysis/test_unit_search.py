@@ -136,3 +136,24 @@ def test_the_shipped_language_model_has_a_clear_unit_for_both_features(feature):
         target.append(unit_search.FEATURES[feature].of(t))
     r = np.corrcoef(np.concatenate(states), np.concatenate(target))[0, 1]
     assert match.correlation == pytest.approx(r, abs=1e-4)
+
+
+def test_the_search_can_be_limited_to_h_and_to_some_layers():
+    m = load_model(models_dir() / "brackets_lstm.npz")
+    texts = unit_search.probe_texts(2, 300)
+    assert find_unit(m, "bracket_depth", texts).key == "c"  # the counter of this model is in c
+    in_h = find_unit(m, "bracket_depth", texts, keys=("h",))
+    low = find_unit(m, "bracket_depth", texts, layers=(0,))
+    assert in_h.key == "h" and low.layer == 0
+    target = np.concatenate([unit_search.FEATURES["bracket_depth"].of(t) for t in texts])
+
+    def best_abs_r(layer, key):
+        s = np.concatenate([forward_states(m, t, layer)[key] for t in texts])
+        return np.abs(unit_search.unit_correlations(s, target)).max()
+
+    # each restricted result is the best of what it covers
+    assert abs(in_h.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(1, "h")), abs=1e-4)
+    assert abs(low.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(0, "c")), abs=1e-4)
+    for bad in ({"keys": ("c",)}, {"keys": ("h", "x")}, {"keys": ()}, {"layers": (2,)}, {"layers": ()}):
+        with pytest.raises(ValueError):
+            find_unit(m, "bracket_depth", texts, **bad)

@@ -57,12 +57,51 @@ def test_actions_are_enabled_only_where_a_search_means_something(qtbot, window):
     assert "cannot show bracket depth" in window.status_text()
     assert window.select_model("brackets_lstm")
     assert window.actions[DEPTH].isEnabled()
-    window.set_compare_mode(True)
-    assert not window.actions[DEPTH].isEnabled()
-    assert window.unit_finder.find("bracket_depth") is None
-    assert "not in compare mode" in window.status_text()
+    window.set_compare_mode(True)  # three character models: searched side by side
+    assert window.actions[DEPTH].isEnabled() and window.actions[QUOTE].isEnabled()
     window.set_compare_mode(False)
     assert window.actions[DEPTH].isEnabled()
+    assert window.select_model("sentiment_lstm")
+    window.set_compare_mode(True)  # the model of the Memory tab does not matter there
+    assert window.actions[DEPTH].isEnabled()
+    window.set_compare_mode(False)
+    assert not window.actions[DEPTH].isEnabled()
+
+
+def test_in_compare_mode_each_column_highlights_its_own_unit_of_h(qtbot, window):
+    window.set_compare_mode(True)
+    cmp = window.compare
+    qtbot.keyClicks(window.text_edit, TEXT)
+    qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT))
+    assert window.unit_finder.find("bracket_depth") is None  # (the live panel's result only)
+    for p in cmp.panels:
+        want = find_unit(p.model, "bracket_depth", keys=("h",), layers=(0,))
+        assert p.h_view.selected_unit() == want.unit
+        assert p.h_view.title() == f"h \u2014 unit {want.unit} {want.note()}"
+        assert f"unit {want.unit}" in window.status_text() and f"r = {want.correlation:+.2f}" in window.status_text()
+    assert window.status_text().startswith("The unit of h that tracks bracket depth \u2014 plain RNN (tanh): ")
+    qtbot.keyClicks(window.text_edit, " (z)")  # new text: the units stay highlighted
+    qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT) + 4)
+    assert cmp.panels[1].h_view.selected_unit() == find_unit(cmp.panels[1].model, "bracket_depth",
+                                                             keys=("h",), layers=(0,)).unit
+    first = cmp.panels[0].h_view
+    first.click_unit((first.selected_unit() + 1) % first.shape()[1])  # a unit picked by hand
+    assert first.title() == "hidden state h"
+    assert cmp.panels[1].h_view.title().startswith("h \u2014 unit ")
+
+
+def test_in_compare_mode_the_shipped_trio_shows_which_cell_grows_a_bracket_counter(qtbot):
+    """On the shipped compare models: the GRU has a clear depth unit in h, the plain RNN none, and
+    the LSTM's counter sits in its cell state (which the status bar says, as the columns show h)."""
+    w = main_window.MainWindow()
+    qtbot.addWidget(w)
+    w.set_compare_mode(True)
+    w.actions[DEPTH].trigger()
+    msg = w.status_text()
+    assert "plain RNN (tanh): no clear unit (closest: unit " in msg
+    assert "GRU: unit 15 (r = +0.70)" in msg
+    assert "LSTM: no clear unit" in msg and "but in its cell state c: unit 75 (r = +0.59)" in msg
+    assert [p.h_view.selected_unit() for p in w.compare.panels][1] == 15
 
 
 def test_the_actions_are_in_the_view_menu(window):
