@@ -182,9 +182,10 @@ def bench_startup(model_arg, runs: int = 3, cached: bool = True) -> list[float]:
     """Seconds from starting ``python main.py --screenshot`` to its exit, ``runs`` times.
 
     ``cached``: as a person launches the app from the second time on, with Python's bytecode
-    caches of rnnviz written (by one launch first, into a temporary PYTHONPYCACHEPREFIX, so the
-    repository is not touched; PYTHONDONTWRITEBYTECODE, if set here, is lifted for these runs).
-    Otherwise with the environment as it is.
+    caches written (by one untimed launch first, into a temporary PYTHONPYCACHEPREFIX, which
+    then holds the caches of every module imported, so the repository is not touched;
+    PYTHONDONTWRITEBYTECODE, if set here, is lifted for these runs). Otherwise with the
+    environment as it is.
     """
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -276,8 +277,8 @@ def main() -> int:
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
             xs = bench_startup(args.model, cached=False)
             print(f"{'  as run here, PYTHONDONTWRITEBYTECODE set':44s} "
-                  f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}: rnnviz compiled on "
-                  f"every launch)")
+                  f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}: modules without a "
+                  f"bytecode cache, rnnviz's, compiled on every launch)")
     return 0
 
 

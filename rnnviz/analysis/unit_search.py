@@ -128,13 +128,15 @@ def probe_texts(n_texts: int = PROBE_TEXTS, chars: int = PROBE_CHARS, seed: int 
 
 
 def find_unit(model, feature_id: str, texts: list[str] | None = None,
-              keys: tuple[str, ...] = MEMORY_KEYS, layers: tuple[int, ...] | None = None) -> UnitMatch:
+              keys: tuple[str, ...] = MEMORY_KEYS, layers: tuple[int, ...] | None = None,
+              directions: tuple[int, ...] | None = None) -> UnitMatch:
     """The unit of ``model``'s memory that best tracks feature ``feature_id`` (see module doc).
 
     ``texts``: probe texts of equal length (default :func:`probe_texts`), run as one batch.
-    ``keys``: the states searched (a subset of MEMORY_KEYS; "c" only in an LSTM); ``layers``:
-    the layers searched (default: all). Raises RnnvizError when the feature is unknown or the
-    model cannot read it.
+    ``keys``: the states searched (a subset of MEMORY_KEYS; "c" exists in an LSTM only);
+    ``layers``, ``directions``: the layers and directions searched (default: all). Raises
+    RnnvizError when the feature is unknown or the model cannot read it, ValueError when
+    ``keys``, ``layers`` or ``directions`` name nothing the model has.
     """
     feature = FEATURES.get(feature_id)
     if feature is None:
@@ -142,20 +144,24 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None,
     if feature not in searchable_features(model):
         raise RnnvizError(f"this model cannot show {feature.name}: it needs a character-level model "
                           f"whose vocabulary holds {' '.join(feature.needs)}")
+    net = model.net
+    has = ("h", "c") if net.cell == "lstm" else ("h",)
+    if not keys or not set(keys) <= set(MEMORY_KEYS) or not set(keys) & set(has):
+        raise ValueError(f"keys must be some of {has} for this {net.cell} model, got {keys!r}")
+    layers = tuple(range(net.num_layers)) if layers is None else tuple(layers)
+    directions = tuple(range(net.num_directions)) if directions is None else tuple(directions)
+    for name, got, n in (("layers", layers, net.num_layers), ("directions", directions, net.num_directions)):
+        if not got or any(not 0 <= k < n for k in got):
+            raise ValueError(f"{name} must be indices below {n}, got {got!r}")
     texts = probe_texts() if texts is None else texts
     if not texts or len({len(t) for t in texts}) != 1 or not texts[0]:
         raise RnnvizError("the probe texts must be one or more non-empty texts of equal length")
     target = np.concatenate([feature.of(t) for t in texts])          # (B*T,), text by text
     ids = np.stack([model.tokenizer.encode(t) for t in texts], axis=1)  # (T, B)
-    trace = model.net.forward(model.encode(ids))
-    if not keys or not set(keys) <= set(MEMORY_KEYS) or "h" not in keys:
-        raise ValueError(f"keys must hold 'h' and only {MEMORY_KEYS}, got {keys!r}")
-    layers = range(model.net.num_layers) if layers is None else layers
-    if not layers or any(not 0 <= k < model.net.num_layers for k in layers):
-        raise ValueError(f"layers must be indices below {model.net.num_layers}, got {layers!r}")
+    trace = net.forward(model.encode(ids))
     best: UnitMatch | None = None
     for layer in layers:
-        for direction in range(model.net.num_directions):
+        for direction in directions:
             states = trace.states(layer, direction)
             for key in keys:
                 if key not in states:
@@ -165,5 +171,5 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None,
                 u = int(np.argmax(np.abs(r)))
                 if best is None or abs(r[u]) > abs(best.correlation):
                     best = UnitMatch(feature, layer, direction, key, u, float(r[u]), target.size)
-    assert best is not None  # every cell has h
+    assert best is not None  # keys holds a state the model has
     return best

@@ -20,6 +20,7 @@ from rnnviz.ui.live_view import cell_family, is_language_model
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
 
 CELL_TITLES = {"rnn": "plain RNN (tanh)", "gru": "GRU", "lstm": "LSTM"}
+H_TITLE = "hidden state h"
 #: the memory-keeping quantity shown under h for each cell: (key, title, kind)
 MEMORY_PANEL = {
     "lstm": ("f", "forget gate f (1 = keep the cell state)", "sequential"),
@@ -40,7 +41,7 @@ class ComparePanel:
         self.title = QLabel(f"<b>{CELL_TITLES[fam]}</b> \u2014 {name}  "
                             f"({model.net.hidden_sizes[0]} units"
                             f"{', %d layers' % model.net.num_layers if model.net.num_layers > 1 else ''})")
-        self.h_view = HeatmapView("hidden state h")
+        self.h_view = HeatmapView(H_TITLE)
         key, title, kind = MEMORY_PANEL[fam]
         self.memory_key, self.memory_kind = key, kind
         self.memory_view = HeatmapView(title)
@@ -49,6 +50,7 @@ class ComparePanel:
         else:
             self.output = ClassProbabilityView()
         self.result = None
+        self.found_unit: int | None = None  # the unit a search highlighted (see select_units)
 
     def views(self):
         return [self.h_view, self.memory_view]
@@ -92,8 +94,7 @@ class CompareView(CoalescedText, QWidget):
             self._grid.setColumnStretch(col, 1)
             for v in p.views():
                 v.step_hovered.connect(self.set_cursor)
-            # a unit picked by hand is not the one a search found: its title drops the finding
-            p.h_view.unit_clicked.connect(lambda _u, v=p.h_view: v.set_title("hidden state h"))
+            p.h_view.unit_clicked.connect(lambda unit, p=p: self._unit_picked(p, unit))
             if isinstance(p.output, ClassProbabilityView):
                 p.output.step_hovered.connect(self.set_cursor)
         self.hint.setText("Same text, same task, three cells. Watch how long each one keeps a trace "
@@ -172,8 +173,17 @@ class CompareView(CoalescedText, QWidget):
         then reads "h — ``notes[i]``" (e.g. "unit 15 tracks bracket depth (r = +0.70)")."""
         notes = notes or [""] * len(units)
         for p, unit, note in zip(self.panels, units, notes):
+            p.found_unit = unit
             p.h_view.set_selected_unit(unit)
-            p.h_view.set_title(f"h \u2014 {note}" if unit is not None and note else "hidden state h")
+            p.h_view.set_title(f"h \u2014 {note}" if unit is not None and note else H_TITLE)
+
+    @staticmethod
+    def _unit_picked(panel: ComparePanel, unit: int) -> None:
+        """A unit clicked in ``panel``'s h heatmap: unless it is the one found, the title drops
+        the finding."""
+        if unit != panel.found_unit:
+            panel.found_unit = None
+            panel.h_view.set_title(H_TITLE)
 
     def image_data(self) -> list[np.ndarray]:
         return [p.h_view.image_data() for p in self.panels]

@@ -262,7 +262,8 @@ class TokenAxis(pg.AxisItem):
         left = math.inf
         for i in range(k, stop + 1, step):
             w = _label_width(widths, fm, self._labels[i]) + 2  # as painted
-            left = min(left, (i + self._offset - lo) * scale + bounds.left() - w / 2.0 - 1.0)
+            # (half a gap of margin: a glyph may reach a little left of its advance box)
+            left = min(left, (i + self._offset - lo) * scale + bounds.left() - (w + LABEL_GAP_PX) / 2.0)
         box = self.boundingRect()  # with the tick marks, which may reach into the plot
         left = max(left, box.left())
         return QRectF(left, box.top(), box.right() - left, box.height())

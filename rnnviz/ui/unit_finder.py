@@ -1,5 +1,6 @@
 """View › Find the unit that tracks …: search the model's memory for a property of the text
-(:mod:`rnnviz.analysis.unit_search`) and show that unit in the live panel.
+(:mod:`rnnviz.analysis.unit_search`) and show that unit in the live panel, or in compare mode
+in every column.
 
 Each find searches afresh (about 70 ms for the default model): the weights of the model shown
 can change in place (File › Import PyTorch Weights…), so a result is never reused.
@@ -10,9 +11,10 @@ brackets or quotes). Finding a unit switches the layer and direction selectors t
 selects it (the text is coloured by it and the line plot shows it, named with what it tracks
 and how well) and says the result in the status bar.
 
-In compare mode the search covers what the columns show, h of the first layer, of every
-model: each column's best unit is highlighted in its h heatmap and the status bar compares
-them (the plain RNN grows no clear bracket counter; the GRU and the LSTM do).
+In compare mode the search covers what the columns show, h of the first layer (forward), of
+every model: each column's best unit is highlighted in its h heatmap and the status bar
+compares them, adding an LSTM's cell state c when that tracks the feature better (on the
+shipped trio: no clear bracket counter in the plain RNN, one in the GRU's h and the LSTM's c).
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ class UnitFinder:
                 self.action_id(feature.id), f"Find the unit that tracks {feature.name}",
                 slot=lambda f=feature.id: self.find(f),
                 tip=f"Search every unit of h and c for the one whose value follows {feature.name} "
-                    f"over generated texts, and show it (in compare mode: h of each model)")
+                    f"over generated texts, and show it (in compare mode: h of each model shown)")
 
     @staticmethod
     def action_id(feature_id: str) -> str:
@@ -57,7 +59,8 @@ class UnitFinder:
 
     def find(self, feature_id: str) -> UnitMatch | None:
         """Find and show the unit of the current model that tracks ``feature_id``; None (and a
-        status message) when it cannot be searched."""
+        status message) when it cannot be searched. In compare mode: :meth:`find_in_compare`,
+        and None."""
         w = self.window
         if w.compare_mode:
             self.find_in_compare(feature_id)
@@ -76,29 +79,32 @@ class UnitFinder:
         return match
 
     def find_in_compare(self, feature_id: str) -> list[UnitMatch | None]:
-        """In compare mode: the unit of h (first layer) of each column's model that tracks
-        ``feature_id`` (None for a model that cannot read it), highlighted in its heatmap."""
+        """In compare mode: the unit of h (first layer, forward: what the columns show) of each
+        column's model that tracks ``feature_id`` (None for a model that cannot read it),
+        highlighted in its heatmap, and a status message comparing them."""
         w = self.window
         feature = unit_search.FEATURES[feature_id]
         texts = unit_search.probe_texts()
         matches, parts = [], []
         for p in w.compare.panels:
             try:
-                m = unit_search.find_unit(p.model, feature_id, texts, keys=("h",), layers=(0,))
+                m = unit_search.find_unit(p.model, feature_id, texts, keys=("h",), layers=(0,), directions=(0,))
             except RnnvizError:
                 m = None
             matches.append(m)
             name = CELL_TITLES[p.family]
             if m is None:
                 parts.append(f"{name}: cannot read it")
-            elif m.clear:
+                continue
+            if m.clear:
                 parts.append(f"{name}: unit {m.unit} (r = {m.correlation:+.2f})")
             else:
                 parts.append(f"{name}: no clear unit (closest: unit {m.unit}, r = {m.correlation:+.2f})")
-            if m is not None and p.family == "lstm":  # its memory may sit in c, not shown here
-                in_c = unit_search.find_unit(p.model, feature_id, texts, keys=("h", "c"), layers=(0,))
-                if in_c.key == "c" and in_c.clear:
-                    parts[-1] += f", but in its cell state c: unit {in_c.unit} (r = {in_c.correlation:+.2f})"
+            if p.family == "lstm":  # its memory may sit in the cell state, which no column shows
+                in_c = unit_search.find_unit(p.model, feature_id, texts, keys=("c",), layers=(0,), directions=(0,))
+                if in_c.clear and abs(in_c.correlation) > abs(m.correlation):
+                    parts[-1] += (f", {'and' if m.clear else 'but'} in its cell state c: unit {in_c.unit} "
+                                  f"(r = {in_c.correlation:+.2f})")
         w.compare.select_units([m.unit if m is not None else None for m in matches],
                                [f"unit {m.unit} {m.note()}" if m is not None else "" for m in matches])
         w.show_message(f"The unit of h that tracks {feature.name} \u2014 " + "; ".join(parts) + ".")

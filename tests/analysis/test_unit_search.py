@@ -10,7 +10,7 @@ from rnnviz.data.tokenize import CharTokenizer, WordTokenizer
 from rnnviz.engine.model import SequenceModel, load_model
 from rnnviz.errors import RnnvizError
 from rnnviz.resources import models_dir
-from tests.ui._live_models import forward_states
+from tests.ui._live_models import char_lm, forward_states
 
 
 def test_correlations_equal_numpy_corrcoef():
@@ -154,6 +154,21 @@ def test_the_search_can_be_limited_to_h_and_to_some_layers():
     # each restricted result is the best of what it covers
     assert abs(in_h.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(1, "h")), abs=1e-4)
     assert abs(low.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(0, "c")), abs=1e-4)
-    for bad in ({"keys": ("c",)}, {"keys": ("h", "x")}, {"keys": ()}, {"layers": (2,)}, {"layers": ()}):
+    assert find_unit(m, "bracket_depth", texts, keys=("c",)).key == "c"
+    for bad in ({"keys": ("x",)}, {"keys": ("h", "x")}, {"keys": ()}, {"layers": (2,)}, {"layers": ()},
+                {"directions": (1,)}):
         with pytest.raises(ValueError):
             find_unit(m, "bracket_depth", texts, **bad)
+    gru = char_lm("gru", (6,))
+    with pytest.raises(ValueError, match="keys"):
+        find_unit(gru, "bracket_depth", texts, keys=("c",))  # a GRU has no cell state
+
+
+def test_the_search_can_be_limited_to_one_direction():
+    m = char_lm("lstm", (6, 6), bidirectional=True, seed=3)
+    texts = unit_search.probe_texts(2, 200)
+    fwd = find_unit(m, "bracket_depth", texts, directions=(0,))
+    bwd = find_unit(m, "bracket_depth", texts, directions=(1,))
+    both = find_unit(m, "bracket_depth", texts)
+    assert fwd.direction == 0 and bwd.direction == 1
+    assert abs(both.correlation) == max(abs(fwd.correlation), abs(bwd.correlation))

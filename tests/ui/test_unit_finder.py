@@ -74,20 +74,42 @@ def test_in_compare_mode_each_column_highlights_its_own_unit_of_h(qtbot, window)
     qtbot.keyClicks(window.text_edit, TEXT)
     qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT))
     assert window.unit_finder.find("bracket_depth") is None  # (the live panel's result only)
-    for p in cmp.panels:
+    for p, name in zip(cmp.panels, ("plain RNN (tanh)", "GRU", "LSTM")):
         want = find_unit(p.model, "bracket_depth", keys=("h",), layers=(0,))
         assert p.h_view.selected_unit() == want.unit
         assert p.h_view.title() == f"h \u2014 unit {want.unit} {want.note()}"
-        assert f"unit {want.unit}" in window.status_text() and f"r = {want.correlation:+.2f}" in window.status_text()
+        part = (f"{name}: unit {want.unit} (r = {want.correlation:+.2f})" if want.clear else
+                f"{name}: no clear unit (closest: unit {want.unit}, r = {want.correlation:+.2f})")
+        assert part in window.status_text()
     assert window.status_text().startswith("The unit of h that tracks bracket depth \u2014 plain RNN (tanh): ")
     qtbot.keyClicks(window.text_edit, " (z)")  # new text: the units stay highlighted
     qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT) + 4)
     assert cmp.panels[1].h_view.selected_unit() == find_unit(cmp.panels[1].model, "bracket_depth",
                                                              keys=("h",), layers=(0,)).unit
     first = cmp.panels[0].h_view
+    found_title = first.title()
+    first.click_unit(first.selected_unit())  # the unit found, clicked: still the finding
+    assert first.title() == found_title
     first.click_unit((first.selected_unit() + 1) % first.shape()[1])  # a unit picked by hand
     assert first.title() == "hidden state h"
     assert cmp.panels[1].h_view.title().startswith("h \u2014 unit ")
+
+
+def test_in_compare_mode_a_model_that_cannot_read_the_feature_shows_no_unit(qtbot, window):
+    from rnnviz.data.tokenize import CharTokenizer
+    from rnnviz.engine.model import SequenceModel
+
+    tok = CharTokenizer.from_text("abc def")  # no brackets
+    plain = SequenceModel("gru", len(tok.vocab), [5], len(tok.vocab), target="classification_each",
+                          encoding="onehot", tokenizer=tok, seed=0)
+    window.set_compare_mode(True)
+    cmp = window.compare
+    cmp.select_units([3, 3, 3], ["x", "x", "x"])  # an earlier finding
+    cmp.set_models([("compare_rnn", cmp.panels[0].model), ("plain_gru", plain)])
+    window.unit_finder.find("bracket_depth")
+    assert cmp.panels[1].h_view.selected_unit() is None and cmp.panels[1].h_view.title() == "hidden state h"
+    assert "GRU: cannot read it." in window.status_text()
+    assert cmp.panels[0].h_view.selected_unit() is not None
 
 
 def test_in_compare_mode_the_shipped_trio_shows_which_cell_grows_a_bracket_counter(qtbot):
@@ -98,9 +120,9 @@ def test_in_compare_mode_the_shipped_trio_shows_which_cell_grows_a_bracket_count
     w.set_compare_mode(True)
     w.actions[DEPTH].trigger()
     msg = w.status_text()
-    assert "plain RNN (tanh): no clear unit (closest: unit " in msg
+    assert "plain RNN (tanh): no clear unit (closest: unit 76, r = -0.21)" in msg
     assert "GRU: unit 15 (r = +0.70)" in msg
-    assert "LSTM: no clear unit" in msg and "but in its cell state c: unit 75 (r = +0.59)" in msg
+    assert "LSTM: no clear unit (closest: unit 75, r = +0.41), but in its cell state c: unit 75 (r = +0.59)" in msg
     assert [p.h_view.selected_unit() for p in w.compare.panels][1] == 15
 
 
