@@ -130,7 +130,17 @@ def probe_texts(n_texts: int = PROBE_TEXTS, chars: int = PROBE_CHARS, seed: int 
 def find_unit(model, feature_id: str, texts: list[str] | None = None,
               keys: tuple[str, ...] = MEMORY_KEYS, layers: tuple[int, ...] | None = None,
               directions: tuple[int, ...] | None = None) -> UnitMatch:
-    """The unit of ``model``'s memory that best tracks feature ``feature_id`` (see module doc).
+    """The unit of ``model``'s memory that best tracks feature ``feature_id`` (see module doc):
+    the strongest of :func:`find_units`, whose arguments and errors it shares."""
+    return max(find_units(model, feature_id, texts, keys, layers, directions).values(),
+               key=lambda m: abs(m.correlation))
+
+
+def find_units(model, feature_id: str, texts: list[str] | None = None,
+               keys: tuple[str, ...] = MEMORY_KEYS, layers: tuple[int, ...] | None = None,
+               directions: tuple[int, ...] | None = None) -> dict[str, UnitMatch]:
+    """For each state in ``keys`` the model has, its unit that best tracks ``feature_id``, from
+    one run of the model.
 
     ``texts``: probe texts of equal length (default :func:`probe_texts`), run as one batch.
     ``keys``: the states searched (a subset of MEMORY_KEYS; "c" exists in an LSTM only);
@@ -148,6 +158,7 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None,
     has = ("h", "c") if net.cell == "lstm" else ("h",)
     if not keys or not set(keys) <= set(MEMORY_KEYS) or not set(keys) & set(has):
         raise ValueError(f"keys must be some of {has} for this {net.cell} model, got {keys!r}")
+    keys = tuple(k for k in keys if k in has)
     layers = tuple(range(net.num_layers)) if layers is None else tuple(layers)
     directions = tuple(range(net.num_directions)) if directions is None else tuple(directions)
     for name, got, n in (("layers", layers, net.num_layers), ("directions", directions, net.num_directions)):
@@ -159,17 +170,14 @@ def find_unit(model, feature_id: str, texts: list[str] | None = None,
     target = np.concatenate([feature.of(t) for t in texts])          # (B*T,), text by text
     ids = np.stack([model.tokenizer.encode(t) for t in texts], axis=1)  # (T, B)
     trace = net.forward(model.encode(ids))
-    best: UnitMatch | None = None
+    best: dict[str, UnitMatch] = {}
     for layer in layers:
         for direction in directions:
             states = trace.states(layer, direction)
             for key in keys:
-                if key not in states:
-                    continue
                 s = states[key]                                          # (T, B, H)
                 r = unit_correlations(s.transpose(1, 0, 2).reshape(-1, s.shape[2]), target)
                 u = int(np.argmax(np.abs(r)))
-                if best is None or abs(r[u]) > abs(best.correlation):
-                    best = UnitMatch(feature, layer, direction, key, u, float(r[u]), target.size)
-    assert best is not None  # keys holds a state the model has
+                if key not in best or abs(r[u]) > abs(best[key].correlation):
+                    best[key] = UnitMatch(feature, layer, direction, key, u, float(r[u]), target.size)
     return best

@@ -168,10 +168,9 @@ class CompareView(CoalescedText, QWidget):
         """The cursor of every heatmap (for tests: all equal in lockstep)."""
         return [v.cursor() for p in self.panels for v in p.views()]
 
-    def select_units(self, units: list[int | None], notes: list[str] | None = None) -> None:
+    def select_units(self, units: list[int | None], notes: list[str]) -> None:
         """Highlight unit ``units[i]`` (None: none) in the h heatmap of column i, whose title
         then reads "h — ``notes[i]``" (e.g. "unit 15 tracks bracket depth (r = +0.70)")."""
-        notes = notes or [""] * len(units)
         for p, unit, note in zip(self.panels, units, notes):
             p.found_unit = unit
             p.h_view.set_selected_unit(unit)

@@ -47,6 +47,9 @@ PANELS: dict[str, list[tuple[str, str, str]]] = {
     "rnn": [("h", "hidden state h", "diverging"),
             ("a", "pre-activation a = W x + U h + b", "free")],
 }
+#: colour kind of the text coloured by a unit, where it differs from the unit's heatmap: the
+#: cell state c is not bounded by ±1 (a unit of c can reach 10), so its text uses its own range
+STRIP_KINDS = {"c": "free"}
 #: the connectivity of texts longer than this is computed after typing pauses
 CONNECTIVITY_DEBOUNCE_MS = 150
 #: after this pause in typing, the runner completes the layers no view needed, in slices of
@@ -438,10 +441,8 @@ class LiveView(CoalescedText, QWidget):
         self._update_strip_label()
 
     def _strip_kind(self, key: str) -> str:
-        """Colour kind of the text coloured by a unit of ``key``: the cell state c is not bounded
-        by ±1 (a unit of c can reach 10), so its text uses the unit's own range;
-        everything else uses its heatmap's colours."""
-        return "free" if key == "c" else self._kinds[key]
+        """Colour kind of the text coloured by a unit of ``key`` (see STRIP_KINDS)."""
+        return STRIP_KINDS.get(key, self._kinds[key])
 
     def _update_strip_label(self) -> None:
         T = self.result.steps if self.result is not None else 0

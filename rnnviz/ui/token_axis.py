@@ -124,6 +124,11 @@ def _label_width(widths: dict[str, int], fm: QFontMetrics, text: str) -> int:
     return w
 
 
+def _first_tick(n: int, first: int, step: int) -> int:
+    """The first index >= ``n`` of the ticks ``first``, ``first + step``, ..."""
+    return first + max(0, -(-(n - first) // step)) * step
+
+
 def typical_label_width(labels: list[str], font: QFont) -> float:
     """The 90th percentile of the pixel widths of ``labels`` in ``font`` (the widest of 10 or
     fewer): the spacing that fits most labels; the painter leaves out a wider one that would
@@ -205,7 +210,7 @@ class TokenAxis(pg.AxisItem):
         n_sample = min(len(self._labels), 2000)
         if (keep < self._sample_n or n_sample > 1.1 * self._sample_n + 1) and n_sample:
             self._sample_n = n_sample
-            font = self.style.get("tickFont") or QFont()
+            font = self._font()
             typical = _LAST.typical if _LAST.tokens is tokens else None
             if typical is None or typical[0] != font.key():
                 typical = (font.key(), typical_label_width(self._labels[:2000], font))
@@ -238,7 +243,7 @@ class TokenAxis(pg.AxisItem):
         lo, hi = max(start, first), min(stop - 1, last)
         if hi < lo:
             return False
-        k = ((lo - first + step - 1) // step) * step + first  # first tick index >= lo
+        k = _first_tick(lo, first, step)
         return k <= hi
 
     def _added_labels_rect(self, start: int) -> QRectF | None:
@@ -248,16 +253,15 @@ class TokenAxis(pg.AxisItem):
         if not self._paints_tokens() or self.picture is None or self._last_spec is None:
             return None
         step, first, last = self._last_spec
-        k = first + max(0, -(-(start - first) // step)) * step  # first tick index >= start
+        k = _first_tick(start, first, step)
         stop = min(self._count - 1, last)
         if k > stop:
             return None
-        bounds = self.mapRectFromParent(self.geometry())
-        lo, hi = self.range
-        if hi == lo or bounds.width() <= 0:
+        geometry = self._geometry()
+        if geometry is None:
             return None
-        scale = bounds.width() / (hi - lo)
-        font = self.style.get("tickFont") or QFont()
+        bounds, lo, scale = geometry
+        font = self._font()
         widths, fm = _width_cache(font), QFontMetrics(font)
         left = math.inf
         for i in range(k, stop + 1, step):
@@ -276,15 +280,28 @@ class TokenAxis(pg.AxisItem):
     def count(self) -> int:
         return self._count
 
+    def _font(self) -> QFont:
+        """The font of the tick labels."""
+        return self.style.get("tickFont") or QFont()
+
+    def _geometry(self) -> tuple[QRectF, float, float] | None:
+        """(the axis' rectangle in item coordinates, the first value shown, pixels per step);
+        None while the axis has no width or range."""
+        bounds = self.mapRectFromParent(self.geometry())
+        lo, hi = self.range
+        if hi == lo or bounds.width() <= 0:
+            return None
+        return bounds, lo, bounds.width() / (hi - lo)
+
     def _text_width(self, s: str) -> float:
-        font = self.style.get("tickFont") or QFont()
+        font = self._font()
         return float(QFontMetrics(font).horizontalAdvance(s))
 
     # -- tick selection ---------------------------------------------------------------------
     def max_labels_for(self, size_px: float) -> int:
         """How many labels fit in ``size_px`` pixels along the axis (capped at MAX_LABELS)."""
         if self.orientation in ("left", "right"):
-            font = self.style.get("tickFont") or QFont()
+            font = self._font()
             per = 1.6 * QFontMetrics(font).height()
         else:
             per = self._label_px
@@ -322,7 +339,7 @@ class TokenAxis(pg.AxisItem):
         if hi < lo:
             return 1, lo, lo - 1
         step = nice_step(hi - lo + 1, self.max_labels_for(size_px))
-        return step, ((lo + step - 1) // step) * step, hi
+        return step, _first_tick(lo, 0, step), hi
 
     # -- drawing ----------------------------------------------------------------------------
     def paint(self, p, opt, widget) -> None:
@@ -332,14 +349,12 @@ class TokenAxis(pg.AxisItem):
         if not self._paints_tokens():
             super().paint(p, opt, widget)
             return
-        bounds = self.mapRectFromParent(self.geometry())
-        lo, hi = self.range
-        width = bounds.width()
-        if hi == lo or width <= 0:
+        geometry = self._geometry()
+        if geometry is None:
             return
-        scale = width / (hi - lo)
-        _, ticks = self._choose_ticks(lo, hi, width)
-        font = self.style.get("tickFont") or QFont()
+        bounds, lo, scale = geometry
+        _, ticks = self._choose_ticks(lo, self.range[1], bounds.width())
+        font = self._font()
         fm = QFontMetrics(font)
         top, tick = bounds.top(), float(self.style["tickLength"])
         p.setRenderHint(p.RenderHint.Antialiasing, False)

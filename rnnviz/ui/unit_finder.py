@@ -87,10 +87,12 @@ class UnitFinder:
         texts = unit_search.probe_texts()
         matches, parts = [], []
         for p in w.compare.panels:
-            try:
-                m = unit_search.find_unit(p.model, feature_id, texts, keys=("h",), layers=(0,), directions=(0,))
+            try:  # an LSTM's memory may sit in the cell state, which no column shows
+                found = unit_search.find_units(p.model, feature_id, texts, keys=("h", "c"),
+                                               layers=(0,), directions=(0,))
             except RnnvizError:
-                m = None
+                found = {}
+            m = found.get("h")
             matches.append(m)
             name = CELL_TITLES[p.family]
             if m is None:
@@ -100,11 +102,10 @@ class UnitFinder:
                 parts.append(f"{name}: unit {m.unit} (r = {m.correlation:+.2f})")
             else:
                 parts.append(f"{name}: no clear unit (closest: unit {m.unit}, r = {m.correlation:+.2f})")
-            if p.family == "lstm":  # its memory may sit in the cell state, which no column shows
-                in_c = unit_search.find_unit(p.model, feature_id, texts, keys=("c",), layers=(0,), directions=(0,))
-                if in_c.clear and abs(in_c.correlation) > abs(m.correlation):
-                    parts[-1] += (f", {'and' if m.clear else 'but'} in its cell state c: unit {in_c.unit} "
-                                  f"(r = {in_c.correlation:+.2f})")
+            in_c = found.get("c")
+            if in_c is not None and in_c.clear and abs(in_c.correlation) > abs(m.correlation):
+                parts[-1] += (f", {'and' if m.clear else 'but'} in its cell state c: unit {in_c.unit} "
+                              f"(r = {in_c.correlation:+.2f})")
         w.compare.select_units([m.unit if m is not None else None for m in matches],
                                [f"unit {m.unit} {m.note()}" if m is not None else "" for m in matches])
         w.show_message(f"The unit of h that tracks {feature.name} \u2014 " + "; ".join(parts) + ".")
