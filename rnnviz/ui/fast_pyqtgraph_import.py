@@ -62,8 +62,9 @@ def import_pyqtgraph() -> types.ModuleType:
     if not _mirrors_are_placeholders():
         import pyqtgraph
         return pyqtgraph
-    import PySide6
-    from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401 (the modules mirrored)
+    import PySide6.QtCore
+    import PySide6.QtGui
+    import PySide6.QtWidgets
 
     sources = {name: getattr(PySide6, name) for name in MIRRORS}
     saved_dir = {name: src.__dict__.get("__dir__") for name, src in sources.items()}
