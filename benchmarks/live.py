@@ -8,8 +8,10 @@ Drives the real MainWindow (offscreen) with QTest key events on the text box:
   above only up to the cursor; the rest runs after a typing pause, in slices. Printed too: that
   deferred work per key, and the same edit with the top layer shown, when every layer must run
   before the redraw;
-* startup of ``python main.py`` to the first painted window (``--screenshot``; aim < 1.5 s), with
-  Python's bytecode caches written, as from a person's second launch on (and, where
+* startup of ``python main.py`` to the first painted window (aim < 1.5 s): the app run with
+  ``--screenshot``, the time read when the window has been painted and is about to be grabbed
+  (also printed: the whole run, with the PNG saved and the process ended), with Python's
+  bytecode caches written, as from a person's second launch on (and, where
   PYTHONDONTWRITEBYTECODE is set, also without them).
 
 One sample = ``QTest.keyClick`` (synchronous key press/release, the text box changes), then
@@ -178,8 +180,30 @@ def bench_start(app, w, n_tokens: int, keys: int) -> list[float]:
     return times
 
 
-def bench_startup(model_arg, runs: int = 3, cached: bool = True) -> list[float]:
-    """Seconds from starting ``python main.py --screenshot`` to its exit, ``runs`` times.
+#: run in the child instead of ``main.py``: the same app, and on the window's first ``grab`` (in
+#: ``--screenshot``, after the window was shown, laid out and painted) it prints the wall clock
+FIRST_PAINT_DRIVER = """
+import runpy, sys, time
+from PySide6.QtWidgets import QWidget
+_grab = QWidget.grab
+def grab(self, *args):
+    if not grab.done:
+        grab.done = True
+        print(f"FIRST_PAINT {time.time():.6f}", file=sys.stderr, flush=True)
+    return _grab(self, *args)
+grab.done = False
+QWidget.grab = grab
+sys.argv = ["main.py"] + sys.argv[1:]
+runpy.run_path("main.py", run_name="__main__")
+"""
+
+
+def bench_startup(model_arg, runs: int = 3, cached: bool = True) -> tuple[list[float], list[float]]:
+    """Seconds from starting ``python main.py --screenshot`` to (first painted window, exit),
+    ``runs`` times. The first figure is the one the issue asks for: the window has been shown,
+    laid out and painted (read in the child on its first ``grab``, wall clock against the
+    parent's start, so it includes starting the interpreter); the second adds grabbing the
+    picture, encoding the PNG, closing the window and ending the process.
 
     ``cached``: as a person launches the app from the second time on, with Python's bytecode
     caches written (by one untimed launch first, into a temporary PYTHONPYCACHEPREFIX, which
@@ -187,21 +211,26 @@ def bench_startup(model_arg, runs: int = 3, cached: bool = True) -> list[float]:
     PYTHONDONTWRITEBYTECODE, if set here, is lifted for these runs). Otherwise with the
     environment as it is.
     """
-    out = []
+    painted, ended = [], []
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
         if cached:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
-        cmd = [sys.executable, str(REPO / "main.py"), "--screenshot", str(Path(tmp) / "s.png")]
+        cmd = [sys.executable, "-c", FIRST_PAINT_DRIVER, "--screenshot", str(Path(tmp) / "s.png")]
         if model_arg:
             cmd += ["--model", model_arg]
         for k in range(runs + int(cached)):
-            t0 = time.perf_counter()
-            subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True)
+            t0 = time.time()
+            r = subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True, text=True)
+            t1 = time.time()
+            marks = [line.split()[1] for line in r.stderr.splitlines() if line.startswith("FIRST_PAINT ")]
+            if not marks:
+                raise RuntimeError(f"the app never painted its window:\n{r.stderr}")
             if k or not cached:  # the first cached run writes the caches
-                out.append(time.perf_counter() - t0)
-    return out
+                painted.append(float(marks[0]) - t0)
+                ended.append(t1 - t0)
+    return painted, ended
 
 
 def host_speed(model) -> float:
@@ -270,15 +299,17 @@ def main() -> int:
     print(f"host speed after the runs: {host_speed(w.model):.1f} ms", flush=True)
     w.close()
     if not args.no_startup:
-        xs = bench_startup(args.model)
-        print(f"{'startup to first painted window (--screenshot)':44s} "
-              f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}, incl. PNG save and exit; "
-              f"bytecode cached, as from the second launch on)")
+        painted, ended = bench_startup(args.model)
+        print(f"{'startup to first painted window':44s} median {np.median(painted):.2f} s   "
+              f"min {min(painted):.2f} s   (n={len(painted)}; bytecode cached, as from the second launch on)")
+        print(f"{'  whole --screenshot run':44s} median {np.median(ended):.2f} s   min {min(ended):.2f} s   "
+              f"(also grabbing, PNG encoding, closing and exiting)")
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            xs = bench_startup(args.model, cached=False)
+            painted, ended = bench_startup(args.model, cached=False)
             print(f"{'  as run here, PYTHONDONTWRITEBYTECODE set':44s} "
-                  f"median {np.median(xs):.2f} s   min {min(xs):.2f} s   (n={len(xs)}: modules without a "
-                  f"bytecode cache, rnnviz's, compiled on every launch)")
+                  f"median {np.median(painted):.2f} s   min {min(painted):.2f} s   (n={len(painted)}: modules "
+                  f"without a bytecode cache, rnnviz's, compiled on every launch; whole run "
+                  f"{np.median(ended):.2f} s)")
     return 0
 
 
