@@ -231,6 +231,28 @@ def test_example_switches_to_its_model(qtbot, window):
     assert window.hint_label.isVisible()
 
 
+def test_an_example_draws_its_text_once_with_the_unit_found(qtbot, window):
+    from rnnviz.analysis.unit_search import find_unit
+
+    _type(qtbot, window, "x = (1, [2])")
+    n = next(i for i, e in enumerate(EXAMPLES)
+             if e.unit_feature == "bracket_depth" and e.model == window.model_name)
+    match = find_unit(window.model, "bracket_depth")
+    drawn = []
+    render = window.live._render
+
+    def spy():
+        drawn.append((window.live.result.text, window.live.layer, window.live.selected_unit()))
+        render()
+
+    window.live._render = spy
+    window.actions[f"examples.{n}"].trigger()
+    qtbot.waitUntil(lambda: not window.live._pending)
+    # the old text is not drawn again for the layer and the unit chosen on the way
+    assert drawn == [(EXAMPLES[n].text, match.layer, (match.key, match.unit))]
+    _assert_heatmaps_match(window, EXAMPLES[n].text, layer=match.layer)
+
+
 def test_no_models_is_a_clear_message(qtbot, tmp_path):
     empty = tmp_path / "none"
     empty.mkdir()
