@@ -144,7 +144,7 @@ class LiveRunner:
         if e:
             t_spans = [(a + e, b + e) for a, b in t_spans]
         t_ids = np.asarray(tok.encode(tail), dtype=np.int64)
-        t_unknown = np.array([tok.is_unknown(t) for t in t_tokens], dtype=bool)
+        t_unknown = t_ids == 0  # the id of every token outside the vocabulary (encode)
         tokens = self._tokens[:k] + t_tokens
         spans = self._spans[:k] + t_spans
         ids = np.concatenate([self._ids[:k], t_ids]) if k else t_ids

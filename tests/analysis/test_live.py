@@ -65,6 +65,16 @@ def test_unknown_characters_are_kept_and_flagged():
     assert len(res.tokens) == len("the ☃ fox")
 
 
+def test_unknown_words_are_flagged_and_capitals_are_not():
+    tok = WordTokenizer.from_text("the food was terrible")
+    m = SequenceModel("gru", len(tok.vocab), 4, 2, target="classification_last", encoding="embedding",
+                      embedding_dim=3, tokenizer=tok, seed=0)
+    res = LiveRunner(m).update("The FOOD was zesty, Terrible")
+    assert res.tokens == ["the", "food", "was", "zesty", ",", "terrible"]
+    assert res.unknown.tolist() == [False, False, False, True, True, False]
+    assert res.unknown.tolist() == [tok.is_unknown(t) for t in res.tokens]
+
+
 def test_word_model_many_to_one_class_probability_per_token():
     tok = WordTokenizer.from_text("the food was terrible but the service was amazing")
     m = SequenceModel("lstm", len(tok.vocab), 8, 2, target="classification_last", encoding="embedding",
