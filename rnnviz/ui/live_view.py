@@ -297,6 +297,7 @@ class LiveView(CoalescedText, QWidget):
             self.result = self.runner.update(self._text)
         except RnnvizError as exc:
             self.message.emit(str(exc))
+            self._render()  # the previous text, with a layer or unit chosen while this one waited
             return
         T = self.result.steps
         if self._dirty_from is not None:

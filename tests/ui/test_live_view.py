@@ -157,3 +157,25 @@ def test_typing_edits_and_layer_switches_keep_every_view_equal_to_the_engine(vie
             sel = view.selected_unit()
             np.testing.assert_allclose(view.unit_line.series(), ref[sel[0]][:, sel[1]], rtol=1e-6, atol=1e-7)
         view.set_layer_direction(0, 0)
+
+
+def test_a_layer_and_unit_chosen_while_a_rejected_text_waits_are_drawn(view, monkeypatch):
+    import rnnviz.analysis.live as live_mod
+
+    m = char_lm("lstm", (5, 4))
+    view.set_model(m, "m")
+    view.set_text("f(a, [b])")
+    view.flush()
+    messages = []
+    view.message.connect(messages.append)
+    monkeypatch.setattr(live_mod, "MAX_TOKENS", 12)
+    view.set_text("f(a, [b]) and more")  # over the (lowered) limit: the runner refuses it
+    view.set_layer_direction(1, 0)
+    view.select_unit("c", 2)
+    view.flush()
+    assert messages and "at most 12" in messages[-1]
+    ref = forward_states(m, "f(a, [b])", 1)  # the previous text, at the new layer
+    for key, hm in view.heatmaps().items():
+        np.testing.assert_allclose(hm.image_data(), ref[key].T, rtol=1e-6, atol=1e-7)
+        assert "layer 2/2" in hm.title()
+    np.testing.assert_allclose(view.unit_line.series(), ref["c"][:, 2], rtol=1e-6, atol=1e-7)
