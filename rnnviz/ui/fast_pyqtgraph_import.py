@@ -1,4 +1,4 @@
-"""Import pyqtgraph without making PySide6 build every Qt class up front (~0.15 s of startup).
+"""Import pyqtgraph without making PySide6 build every Qt class up front (0.1-0.15 s of startup).
 
 PySide6 (6.7+) creates a module's classes, and their Python enums, lazily: on first access of
 the name. pyqtgraph's ``Qt/__init__.py`` keeps "mirror" modules ``pyqtgraph.Qt.QtCore``,
@@ -8,25 +8,30 @@ the name. pyqtgraph's ``Qt/__init__.py`` keeps "mirror" modules ``pyqtgraph.Qt.Q
         if not hasattr(dst, o):
             setattr(dst, o, getattr(src, o))
 
-which touches every name and so builds all ~1,500 classes and ~600 enums at import, most
-of which the app never uses. :func:`import_pyqtgraph` imports pyqtgraph with mirrors that
-fetch a name from the PySide6 module the first time it is asked for (and keep it), and with
-``dir()`` of the three PySide6 modules reported empty for the duration of the import, so the
-copy loop does nothing. Everything reachable through the mirrors is the same object as
-before; only the moment it is built changes.
+which touches every name and so builds all of them (722 names, about 630 classes with their
+enums) at import, though the whole window uses about 220. :func:`import_pyqtgraph` imports
+pyqtgraph with mirrors that fetch a name from the PySide6 module the first time it is asked
+for (and keep it), and with ``dir()`` of the three PySide6 modules reported empty for the
+duration of the import, so the copy loop does nothing. Every Qt name looked up through the mirrors gives the same object as
+before; only the moment it is built changes. (The mirrors are not the placeholder packages:
+they have no ``__path__`` or ``__spec__``, and ``dir()`` lists only the names fetched so far;
+neither pyqtgraph nor rnnviz uses those.)
 
 It applies only where pyqtgraph's mirror packages are the empty placeholders this was
-written against (pyqtgraph 0.13-0.14 with PySide6); otherwise, or if pyqtgraph is already
-imported, pyqtgraph is imported the ordinary way.
+written against (pyqtgraph 0.13-0.14) and pyqtgraph will use PySide6; otherwise, or if
+pyqtgraph is already imported, pyqtgraph is imported the ordinary way.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path
 
 MIRRORS = ("QtCore", "QtGui", "QtWidgets")
+#: bindings pyqtgraph would prefer to PySide6 when one of them is already imported
+_OTHER_BINDINGS = ("PyQt6", "PyQt5", "PySide2")
 
 
 class _Mirror(types.ModuleType):
@@ -43,9 +48,12 @@ class _Mirror(types.ModuleType):
 
 
 def _mirrors_are_placeholders() -> bool:
-    """True if pyqtgraph is installed with empty ``Qt/QtCore`` (etc.) packages and not yet
-    imported (found without importing it: ``find_spec`` of a top-level package imports nothing)."""
-    if "pyqtgraph" in sys.modules:
+    """True if pyqtgraph is not imported yet, will use PySide6, and is installed with empty
+    ``Qt/QtCore`` (etc.) packages (found without importing it: ``find_spec`` of a top-level
+    package imports nothing)."""
+    if "pyqtgraph" in sys.modules or any(b in sys.modules for b in _OTHER_BINDINGS):
+        return False
+    if os.environ.get("PYQTGRAPH_QT_LIB", "PySide6") != "PySide6":
         return False
     spec = importlib.util.find_spec("pyqtgraph")
     if spec is None or not spec.submodule_search_locations:
@@ -67,6 +75,7 @@ def import_pyqtgraph() -> types.ModuleType:
     import PySide6.QtWidgets
 
     sources = {name: getattr(PySide6, name) for name in MIRRORS}
+    before = set(sys.modules)
     saved_dir = {name: src.__dict__.get("__dir__") for name, src in sources.items()}
     for name, src in sources.items():
         sys.modules[f"pyqtgraph.Qt.{name}"] = _Mirror(f"pyqtgraph.Qt.{name}", src)
@@ -74,8 +83,10 @@ def import_pyqtgraph() -> types.ModuleType:
     try:
         import pyqtgraph
     except BaseException:
-        for name in MIRRORS:
-            sys.modules.pop(f"pyqtgraph.Qt.{name}", None)
+        # what was loaded holds the mirrors: drop it all, so that a later import starts afresh
+        for name in set(sys.modules) - before:
+            if name == "pyqtgraph" or name.startswith("pyqtgraph."):
+                del sys.modules[name]
         raise
     finally:
         for name, src in sources.items():

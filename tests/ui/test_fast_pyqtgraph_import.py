@@ -2,14 +2,18 @@
 
 Each test runs a fresh interpreter: in this one pyqtgraph is already imported.
 """
+import functools
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from rnnviz.ui import fast_pyqtgraph_import
+
 REPO = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
 def run(code: str) -> dict:
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}, timeout=120)
@@ -30,7 +34,7 @@ print(json.dumps(dict(
           pg.QtWidgets.QGraphicsObject is QtWidgets.QGraphicsObject,
           pg.Qt.QtCore.Qt.AlignmentFlag is QtCore.Qt.AlignmentFlag],
     opengl=pg.Qt.QtWidgets.QOpenGLWidget.__name__,
-    dir_has=all("QPointF" in dir(QtCore) for _ in [0]),
+    dir_has="QPointF" in dir(QtCore),
 )))
 """
 
@@ -57,24 +61,41 @@ def test_after_pyqtgraph_the_ordinary_import_is_used():
     assert out["mirror_types"] == ["module"] * 3
 
 
-def test_a_failing_import_puts_pyside6_back():
+def test_a_failing_import_puts_pyside6_back_and_a_later_import_works():
     code = """
 import json, sys, importlib.abc
 class Fail(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name == "pyqtgraph.colors":
+        if name == "pyqtgraph.graphicsItems.ViewBox":  # after pyqtgraph.Qt has loaded
             raise ImportError("simulated")
-sys.meta_path.insert(0, Fail())
+finder = Fail()
+sys.meta_path.insert(0, finder)
 from PySide6 import QtCore
 try:
     import rnnviz.ui  # imports pyqtgraph through the lazy mirrors
     failed = False
 except ImportError:
     failed = True
-print(json.dumps(dict(failed=failed, listed=len(dir(QtCore)),
-                      mirrors=[k for k in sys.modules if k.startswith("pyqtgraph.Qt.Qt")])))
+left = sorted(k for k in sys.modules if k == "pyqtgraph" or k.startswith("pyqtgraph."))
+sys.meta_path.remove(finder)
+import pyqtgraph as pg
+print(json.dumps(dict(failed=failed, listed=len(dir(QtCore)), left=left,
+                      later=pg.PlotWidget.__name__, mirror=type(sys.modules["pyqtgraph.Qt.QtCore"]).__name__)))
 """
     out = run(code)
     assert out["failed"]
     assert out["listed"] > 200
-    assert out["mirrors"] == []
+    assert out["left"] == []
+    assert out["later"] == "PlotWidget" and out["mirror"] == "module"
+
+
+def test_only_for_pyside6_and_a_pyqtgraph_not_yet_imported(monkeypatch):
+    monkeypatch.delitem(sys.modules, "pyqtgraph")
+    monkeypatch.delenv("PYQTGRAPH_QT_LIB", raising=False)
+    assert fast_pyqtgraph_import._mirrors_are_placeholders()
+    monkeypatch.setenv("PYQTGRAPH_QT_LIB", "PyQt6")
+    assert not fast_pyqtgraph_import._mirrors_are_placeholders()
+    monkeypatch.setenv("PYQTGRAPH_QT_LIB", "PySide6")
+    assert fast_pyqtgraph_import._mirrors_are_placeholders()
+    monkeypatch.setitem(sys.modules, "PyQt5", object())
+    assert not fast_pyqtgraph_import._mirrors_are_placeholders()
