@@ -12,10 +12,10 @@ which touches every name and so builds all of them (722 names, about 630 classes
 enums) at import, though the whole window uses about 220. :func:`import_pyqtgraph` imports
 pyqtgraph with mirrors that fetch a name from the PySide6 module the first time it is asked
 for (and keep it), and with ``dir()`` of the three PySide6 modules reported empty for the
-duration of the import, so the copy loop does nothing. Every Qt name looked up through the mirrors gives the same object as
-before; only the moment it is built changes. (The mirrors are not the placeholder packages:
-they have no ``__path__`` or ``__spec__``, and ``dir()`` lists only the names fetched so far;
-neither pyqtgraph nor rnnviz uses those.)
+duration of the import, so the copy loop does nothing. Every Qt name looked up through the
+mirrors gives the same object as before; only the moment it is built changes. (The mirrors
+are not the placeholder packages: they have no ``__path__`` or ``__spec__``, and ``dir()``
+lists only the names fetched so far; neither pyqtgraph nor rnnviz uses those.)
 
 It applies only where pyqtgraph's mirror packages are the empty placeholders this was
 written against (pyqtgraph 0.13-0.14) and pyqtgraph will use PySide6; otherwise, or if

@@ -52,14 +52,15 @@ def apply_lesson(window, lesson: Lesson) -> None:
         window.select_model(s.model)
     if s.compare and not window.compare_mode:
         window.set_compare_mode(True)
+    if s.text is not None:
+        window.replace_text(s.text)  # applied below, after the layer and unit: drawn once
     if s.tab == "memory" and not s.compare and window.model is not None:
         # the lesson's layer (the bottom one if it names none), and no unit chosen before it
-        # (set before the text, so that the text is rendered once, on that layer)
         layer = s.layer if s.layer is not None and s.layer < window.model.net.num_layers else 0
         window.set_layer_direction(layer, 0)
         window.live.reset_selection()
     if s.text is not None:
-        window.set_text(s.text)
+        window.flush()
     if s.train:
         from rnnviz.training.config import TrainConfig
 

@@ -249,7 +249,7 @@ class LiveView(CoalescedText, QWidget):
         self._selected_note = ""  # it described a unit of the other layer
         if self._selected is not None and self._selected[1] >= self.model.net.hidden_sizes[layer]:
             self._selected, self._auto_selected = None, False
-        self._render_unless_pending()
+        self._render()
 
     # ------------------------------------------------------------------ text
     def set_text(self, text: str, caret: int | None = None) -> None:
@@ -315,15 +315,12 @@ class LiveView(CoalescedText, QWidget):
         """The (T, H) arrays of the shown layer and direction."""
         return self.runner.states(self.layer, self.direction)
 
-    def _render_unless_pending(self) -> None:
-        """Redraw after a change of what is shown (layer, unit), unless a new text is waiting:
-        applying it redraws anyway, and drawing the old text first would be thrown away (an
-        Examples click sets the text, the layer and the unit, then applies the text once)."""
-        if not self._pending:
-            self._render()
-
     def _render(self) -> None:
-        if self.runner is None or self.result is None:
+        """Redraw every view. Not while a new text is waiting: applying it (``_apply``, which
+        clears ``_pending`` first) redraws anyway, and drawing the old text would be thrown
+        away (an Examples click sets the text, the layer and the unit, then applies the text
+        once)."""
+        if self.runner is None or self.result is None or self._pending:
             return
         res = self.result
         tokens = res.tokens
@@ -521,7 +518,7 @@ class LiveView(CoalescedText, QWidget):
         self._selected_note = note
         self._strip_mode = "unit"
         self._conn_timer.stop()
-        self._render_unless_pending()
+        self._render()
 
     def selected_unit(self) -> tuple[str, int] | None:
         return self._selected
@@ -531,7 +528,7 @@ class LiveView(CoalescedText, QWidget):
         self._selected, self._auto_selected, self._selected_note = None, False, ""
         self._strip_mode = "unit"
         self._conn_timer.stop()
-        self._render_unless_pending()
+        self._render()
 
     def show_connectivity(self, step: int) -> None:
         """Shade every token by how much it influences the output at ``step`` (backprop)."""

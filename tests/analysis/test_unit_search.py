@@ -35,10 +35,15 @@ def test_constant_unit_or_target_has_no_correlation_not_nan():
         unit_correlations(s, np.arange(9.0))
 
 
+def _bracket_tokenizer() -> CharTokenizer:
+    """The characters of the generated bracket-and-quote corpus."""
+    return CharTokenizer.from_text(bracket_quote_corpus(5000, 3))
+
+
 def _planted_counter(unit: int = 2, hidden: int = 4) -> SequenceModel:
     """A ReLU RNN whose unit ``unit`` is the bracket depth: h = relu(h_prev + [open] - [close]);
     every other unit is silent (all-zero weights) except unit 0, which sees letters only."""
-    tok = CharTokenizer.from_text(bracket_quote_corpus(5000, 3))
+    tok = _bracket_tokenizer()
     m = SequenceModel("rnn_relu", len(tok.vocab), [hidden], len(tok.vocab), encoding="onehot",
                       tokenizer=tok, seed=0, dtype=np.float64)
     p = m.net.params
@@ -93,18 +98,14 @@ def test_only_character_models_with_the_features_characters_can_be_searched():
 def test_search_covers_every_layer_and_the_cell_state():
     """A counter planted in the cell state of layer 2 of a stacked LSTM is found there:
     c_t = f c_{t-1} + i g with f = i = 1 (saturated) and g = ±1 at brackets counts the depth."""
-    tok = CharTokenizer.from_text(bracket_quote_corpus(5000, 3))
+    tok = _bracket_tokenizer()
     m = SequenceModel("lstm", len(tok.vocab), [3, 3], len(tok.vocab), num_layers=2, encoding="onehot",
                       tokenizer=tok, seed=0, dtype=np.float64)
     p = m.net.params
     H = 3
-    for k in list(p):
-        if k.endswith("_l1"):
-            p[k][...] = 0.0
+    for a in p.values():  # every weight of both layers starts at 0
+        a[...] = 0.0
     # layer 1's unit 0 signals brackets: i = o = 1, f = 0, g = ±1 -> h = tanh(±1) = ±0.76, else 0
-    for k in list(p):
-        if k.endswith("_l0"):
-            p[k][...] = 0.0
     big = 30.0
     i, f, g, o = (slice(k * H, (k + 1) * H) for k in range(4))  # PyTorch gate order
     p["bias_ih_l0"][i.start] = big

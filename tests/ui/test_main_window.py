@@ -239,13 +239,8 @@ def test_an_example_draws_its_text_once_with_the_unit_found(qtbot, window):
              if e.unit_feature == "bracket_depth" and e.model == window.model_name)
     match = find_unit(window.model, "bracket_depth")
     drawn = []
-    render = window.live._render
-
-    def spy():
-        drawn.append((window.live.result.text, window.live.layer, window.live.selected_unit()))
-        render()
-
-    window.live._render = spy
+    window.live.rendered.connect(
+        lambda: drawn.append((window.live.result.text, window.live.layer, window.live.selected_unit())))
     window.actions[f"examples.{n}"].trigger()
     qtbot.waitUntil(lambda: not window.live._pending)
     # the old text is not drawn again for the layer and the unit chosen on the way

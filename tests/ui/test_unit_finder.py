@@ -74,8 +74,8 @@ def test_in_compare_mode_each_column_highlights_its_own_unit_of_h(qtbot, window)
     qtbot.keyClicks(window.text_edit, TEXT)
     qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT))
     assert window.unit_finder.find("bracket_depth") is None  # (the live panel's result only)
-    for p, name in zip(cmp.panels, ("plain RNN (tanh)", "GRU", "LSTM")):
-        want = find_unit(p.model, "bracket_depth", keys=("h",), layers=(0,))
+    wants = [find_unit(p.model, "bracket_depth", keys=("h",), layers=(0,)) for p in cmp.panels]
+    for p, name, want in zip(cmp.panels, ("plain RNN (tanh)", "GRU", "LSTM"), wants):
         assert p.h_view.selected_unit() == want.unit
         assert p.h_view.title() == f"h \u2014 unit {want.unit} {want.note()}"
         part = (f"{name}: unit {want.unit} (r = {want.correlation:+.2f})" if want.clear else
@@ -84,8 +84,7 @@ def test_in_compare_mode_each_column_highlights_its_own_unit_of_h(qtbot, window)
     assert window.status_text().startswith("The unit of h that tracks bracket depth \u2014 plain RNN (tanh): ")
     qtbot.keyClicks(window.text_edit, " (z)")  # new text: the units stay highlighted
     qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == len(TEXT) + 4)
-    assert cmp.panels[1].h_view.selected_unit() == find_unit(cmp.panels[1].model, "bracket_depth",
-                                                             keys=("h",), layers=(0,)).unit
+    assert cmp.panels[1].h_view.selected_unit() == wants[1].unit
     first = cmp.panels[0].h_view
     found_title = first.title()
     first.click_unit(first.selected_unit())  # the unit found, clicked: still the finding
@@ -123,7 +122,7 @@ def test_in_compare_mode_the_shipped_trio_shows_which_cell_grows_a_bracket_count
     assert "plain RNN (tanh): no clear unit (closest: unit 76, r = -0.21)" in msg
     assert "GRU: unit 15 (r = +0.70)" in msg
     assert "LSTM: no clear unit (closest: unit 75, r = +0.41), but in its cell state c: unit 75 (r = +0.59)" in msg
-    assert [p.h_view.selected_unit() for p in w.compare.panels][1] == 15
+    assert w.compare.panels[1].h_view.selected_unit() == 15
 
 
 def test_the_actions_are_in_the_view_menu(window):
