@@ -155,7 +155,10 @@ def test_the_search_can_be_limited_to_h_and_to_some_layers():
     # each restricted result is the best of what it covers
     assert abs(in_h.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(1, "h")), abs=1e-4)
     assert abs(low.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(0, "c")), abs=1e-4)
-    assert find_unit(m, "bracket_depth", texts, keys=("c",)).key == "c"
+    # both limits at once: layer 0's cell state, though layer 1's c holds the better unit
+    c_low = find_unit(m, "bracket_depth", texts, keys=("c",), layers=(0,))
+    assert (c_low.key, c_low.layer) == ("c", 0)
+    assert abs(c_low.correlation) == pytest.approx(best_abs_r(0, "c"), abs=1e-4)
     for bad in ({"keys": ("x",)}, {"keys": ("h", "x")}, {"keys": ()}, {"layers": (2,)}, {"layers": ()},
                 {"directions": (1,)}):
         with pytest.raises(ValueError):

@@ -330,11 +330,15 @@ def test_older_labels_are_drawn_from_a_cache_unless_they_change_on_every_key(vie
     NoCache, Cached = view.labels.CacheMode.NoCache, view.labels.CacheMode.DeviceCoordinateCache
     assert modes == [NoCache] * 5  # (setting the text was the first change)
     view.update_states(h[:500], toks[:500])
-    for T in range(501, 504):
+    changes, modes = [False], []
+    for T in range(501, 520):
         before = view.labels.texts()
         view.update_states(h[:T], toks[:T], changed_from=T - 1)
-        if view.labels.texts() == before:
-            assert view.labels.cacheMode() == Cached, T
+        changes.append(view.labels.texts() != before)
+        modes.append(view.labels.cacheMode())
+    # drawn directly only on a second change in a row; most keys leave the older labels alone
+    assert modes == [NoCache if now and last else Cached for last, now in zip(changes, changes[1:])]
+    assert modes.count(Cached) > len(modes) // 2
 
 
 def test_an_older_label_panned_to_the_right_edge_is_written_left_of_its_point(view):
