@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLin
 from rnnviz import demos, resources
 from rnnviz.ui import theme
 from rnnviz.ui.generate_view import GenerateView
+from rnnviz.ui.lazy import built_on_first_use
 
 #: Okabe-Ito colours (colour-blind safe): inputs, outputs
 INPUT_COLOR = QColor("#0072B2")
@@ -454,10 +455,18 @@ class LookaheadDemo(_DemoBox):
 
 
 class ShapesView(QWidget):
-    """The Sequence shapes tab: five diagrams, generation, reversal and the bidirectional demo."""
+    """The Sequence shapes tab: five diagrams, generation, reversal and the bidirectional demo.
+
+    The diagrams are built with the tab; the generation box and the two demos (a plot, a model
+    loaded and decoded: ~70 ms) when the tab is first shown or one of them is first used.
+    """
 
     shape_selected = Signal(str)
     message = Signal(str)
+
+    generate = built_on_first_use("generate", "_ensure_parts")
+    reversal = built_on_first_use("reversal", "_ensure_parts")
+    lookahead = built_on_first_use("lookahead", "_ensure_parts")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -478,33 +487,56 @@ class ShapesView(QWidget):
             col.addWidget(d)
             col.addWidget(cap)
             row.addLayout(col, 1)
-        self.generate = GenerateView()
-        self.reversal = ReversalDemo()
-        self.lookahead = LookaheadDemo()
-        for w in (self.generate, self.reversal, self.lookahead):
-            w.message.connect(self.message)
-        gen_box = QGroupBox("One-to-many: generate from a seed")
-        gl = QVBoxLayout(gen_box)
-        gl.addWidget(self.generate)
-        gen_box.setToolTip(self.generate.toolTip())
         self.hint = QLabel("Click a diagram. Many-to-one (sentiment) and many-to-many (next character) run "
                            "live in the Memory tab: use the lessons or the Examples menu.")
         self.hint.setWordWrap(True)
+        self._parts: dict = {}
+        self._model: tuple = (None, "")
+        self._parts_host = QWidget()
+        self._parts_layout = QVBoxLayout(self._parts_host)
+        self._parts_layout.setContentsMargins(0, 0, 0, 0)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(row)
+        lay.addWidget(self.hint)
+        lay.addWidget(self._parts_host, 1)
+        self.selected_shape: str | None = None
+
+    def parts_built(self) -> bool:
+        """Whether the generation box and the demos exist yet (built on first show or use)."""
+        return bool(self._parts)
+
+    def _ensure_parts(self) -> None:
+        if self._parts:
+            return
+        generate, reversal, lookahead = GenerateView(), ReversalDemo(), LookaheadDemo()
+        self._parts.update(generate=generate, reversal=reversal, lookahead=lookahead)
+        for w in (generate, reversal, lookahead):
+            w.message.connect(self.message)
+        generate.set_model(*self._model)
+        gen_box = QGroupBox("One-to-many: generate from a seed")
+        gl = QVBoxLayout(gen_box)
+        gl.addWidget(generate)
+        gen_box.setToolTip(generate.toolTip())
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(gen_box)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.reversal)
-        rl.addWidget(self.lookahead, 1)
+        rl.addWidget(reversal)
+        rl.addWidget(lookahead, 1)
         bottom.addWidget(right)
         bottom.setSizes([600, 600])
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(row)
-        lay.addWidget(self.hint)
-        lay.addWidget(bottom, 1)
-        self.selected_shape: str | None = None
+        self._parts_layout.addWidget(bottom)
+        bottom.show()  # (visible with the tab; added to a shown tab it would wait a turn)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt
+        self._ensure_parts()
+        super().showEvent(event)
+        # a tab switch looks for a control to focus before the parts exist and may focus the
+        # tab itself: the seed field takes the keyboard, as when the tab was built at start
+        if self.window().focusWidget() is self:
+            self.generate.seed_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     def select_shape(self, shape: str | None) -> None:
         """Highlight the diagram of ``shape`` (None: none)."""
@@ -518,9 +550,13 @@ class ShapesView(QWidget):
 
     def set_model(self, model, name: str = "") -> None:
         """The Memory tab's model, for generation (ignored unless it is a next-token model)."""
-        self.generate.set_model(model, name)
+        self._model = (model, name)
+        if self._parts:
+            self.generate.set_model(model, name)
 
     def shutdown(self) -> bool:
         """Stop and join the demo threads. Idempotent."""
+        if not self._parts:
+            return True  # no demo was built, so none can run
         ok = self.reversal.shutdown()
         return self.lookahead.shutdown() and ok

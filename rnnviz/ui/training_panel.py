@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
+from rnnviz.ui.lazy import built_on_first_use
 from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
                                       SpectrumView, StepNormView, TrainingHistory)
 
@@ -138,13 +139,6 @@ def _fmt_time(seconds: float) -> str:
 
 
 # ----------------------------------------------------------------------------- the panel
-def _lazy_view(name: str) -> property:
-    def get(self):
-        self._ensure_views()
-        return self._v[name]
-    return property(get, doc=f"The panel's {name} (built on first use).")
-
-
 class TrainingPanel(QWidget):
     """Controls and live views of one training run, plus the compare tab.
 
@@ -155,16 +149,16 @@ class TrainingPanel(QWidget):
     state_changed = Signal(str)
     message = Signal(str)
 
-    loss_view = _lazy_view("loss_view")
-    step_norm_view = _lazy_view("step_norm_view")
-    history_view = _lazy_view("history_view")
-    ratio_view = _lazy_view("ratio_view")
-    grad_norm_view = _lazy_view("grad_norm_view")
-    spectrum_view = _lazy_view("spectrum_view")
-    saturation_view = _lazy_view("saturation_view")
-    views = _lazy_view("views")
-    tabs = _lazy_view("tabs")
-    compare = _lazy_view("compare")
+    loss_view = built_on_first_use("loss_view", "_ensure_views")
+    step_norm_view = built_on_first_use("step_norm_view", "_ensure_views")
+    history_view = built_on_first_use("history_view", "_ensure_views")
+    ratio_view = built_on_first_use("ratio_view", "_ensure_views")
+    grad_norm_view = built_on_first_use("grad_norm_view", "_ensure_views")
+    spectrum_view = built_on_first_use("spectrum_view", "_ensure_views")
+    saturation_view = built_on_first_use("saturation_view", "_ensure_views")
+    views = built_on_first_use("views", "_ensure_views")
+    tabs = built_on_first_use("tabs", "_ensure_views")
+    compare = built_on_first_use("compare", "_ensure_views")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,7 +190,7 @@ class TrainingPanel(QWidget):
         form = self._make_form()
         # the plots (~0.4 s of pyqtgraph set-up) are built when the panel is first shown or a
         # view is first used (see _ensure_views), not while the app starts on the Memory tab
-        self._v: dict = {}
+        self._parts: dict = {}
         self._views_host = QWidget()
         self._views_layout = QVBoxLayout(self._views_host)
         self._views_layout.setContentsMargins(0, 0, 0, 0)
@@ -357,14 +351,14 @@ class TrainingPanel(QWidget):
 
     def views_built(self) -> bool:
         """Whether the plots exist yet (they are built on first show or first use)."""
-        return bool(self._v)
+        return bool(self._parts)
 
     def _ensure_views(self) -> None:
-        if self._v:
+        if self._parts:
             return
         self._make_views()
-        self._views_layout.addWidget(self._v["tabs"])
-        self._v["tabs"].show()  # (visible with the panel; added to a shown panel it would wait a turn)
+        self._views_layout.addWidget(self._parts["tabs"])
+        self._parts["tabs"].show()  # (visible with the panel; added to a shown panel it would wait a turn)
         self._on_task_changed()
         if len(self.history):
             self.redraw(force=True)  # a run that went on before the panel was first shown
@@ -372,7 +366,7 @@ class TrainingPanel(QWidget):
     def _make_views(self) -> None:
         from rnnviz.ui.compare_training import CompareTrainingWidget
 
-        v = self._v
+        v = self._parts
         v["loss_view"] = LossView()
         v["step_norm_view"] = StepNormView()
         v["history_view"] = NormHistoryView()
@@ -416,7 +410,7 @@ class TrainingPanel(QWidget):
         self.bidir_check.setEnabled(task != "reversal" and self._state not in ("running", "paused"))
         if task == "reversal":
             self.bidir_check.setChecked(False)
-        if self._v:
+        if self._parts:
             self.loss_view.set_baseline(1 / 6 if task == "adding" else None, "predict 1: MSE 0.167")
             self.compare.update_sweep_label(task)
 
@@ -631,7 +625,7 @@ class TrainingPanel(QWidget):
         if w is not None:
             ok = w.shutdown(timeout_ms) and ok
             self._last_thread = w.training_thread
-        if self._v:
+        if self._parts:
             ok = self.compare.shutdown(timeout_ms) and ok
         if self._state in ("running", "paused"):
             self._set_state("stopped")
@@ -694,7 +688,7 @@ class TrainingPanel(QWidget):
         """Begin a frame: render the visible views one slice per event-loop turn (a view's
         :meth:`slices`), each painted on its own in the next turn, so timers, input and the
         other views' paints run in between (no single long stall)."""
-        if not self._dirty or self._closed or not self._v:
+        if not self._dirty or self._closed or not self._parts:
             return  # (views not built: they render the whole history when they are)
         self._dirty = False
         self._since_draw.restart()

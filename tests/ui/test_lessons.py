@@ -174,3 +174,36 @@ def test_shape_diagrams_mark_inputs_and_outputs(qtbot, window):
     assert window.shapes.selected_shape == "many_to_many"
     img = d["bidirectional"].grab().toImage()
     assert img.width() > 100 and not img.isNull()
+
+
+def test_the_shapes_demos_are_built_when_the_tab_is_first_shown(qtbot, window):
+    """Start-up does not pay for the generation box and the demos; a model opened before the
+    tab is shown is the one it generates with, and closing never builds them."""
+    shapes = window.shapes
+    assert not shapes.parts_built()
+    window.select_model("sentiment_lstm")
+    window.select_model("brackets_lstm")  # both reach the unbuilt tab
+    assert not shapes.parts_built()
+    window.actions["view.shapes"].trigger()
+    assert shapes.parts_built() and window.tabs.currentWidget() is shapes
+    assert shapes.generate.isVisible() and shapes.reversal.isVisible() and shapes.lookahead.isVisible()
+    assert shapes.generate.model is window.model and shapes.generate.button.isEnabled()
+
+
+def test_closing_before_the_shapes_tab_was_shown_builds_nothing(qtbot, models_dir):
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    assert w.shapes.shutdown()  # nothing to stop
+    w.close()
+    assert not w.shapes.parts_built()
+
+
+def test_a_shapes_lesson_opened_before_the_window_shows_focuses_the_seed_field(qtbot, models_dir):
+    """As with the tab built at start: the tab's first control has the keyboard, not the tab."""
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    assert w.open_lesson("shapes-reversal")
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.focusWidget() is w.shapes.generate.seed_edit  # the window's own, whatever window is active
+    w.close()
