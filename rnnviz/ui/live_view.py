@@ -138,13 +138,11 @@ class LiveView(CoalescedText, QWidget):
         self.unit_line.step_hovered.connect(self.set_cursor)
 
         self.topk = TopKView(k=5)
-        self.class_view = ClassProbabilityView()
-        self.class_view.step_hovered.connect(self.set_cursor)
-        self.class_view.step_clicked.connect(self.show_connectivity)
+        self._class_view: ClassProbabilityView | None = None  # built when a classifier is shown
         self.no_output = QLabel("This model predicts numbers, not tokens: no output panel.")
         self.no_output.setWordWrap(True)
         self.output_stack = QStackedWidget()
-        for w in (self.topk, self.class_view, self.no_output):
+        for w in (self.topk, self.no_output):
             self.output_stack.addWidget(w)
 
         self.trajectory = TrajectoryView()
@@ -182,6 +180,19 @@ class LiveView(CoalescedText, QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
         self._update_strip_label()
+
+    @property
+    def class_view(self) -> ClassProbabilityView:
+        """The class probability after every token (built when a classifier is first shown:
+        a language model, the default, never needs it)."""
+        if self._class_view is None:
+            view = ClassProbabilityView()
+            view.step_hovered.connect(self.set_cursor)
+            view.step_clicked.connect(self.show_connectivity)
+            view.set_cursor(self._cursor)
+            self.output_stack.insertWidget(1, view)
+            self._class_view = view
+        return self._class_view
 
     # ------------------------------------------------------------------ model
     def set_model(self, model, name: str = "") -> None:
@@ -371,7 +382,7 @@ class LiveView(CoalescedText, QWidget):
         current = self.output_stack.currentWidget()
         if current is self.topk:
             self._update_topk()
-        elif current is self.class_view:
+        elif current is self._class_view:
             names = self.model.class_names or [f"class {j}" for j in range(self.model.output_size)]
             self.class_view.set_probabilities(self.runner.probabilities(), tokens, names)
             self.class_view.set_cursor(self._cursor)
@@ -397,8 +408,8 @@ class LiveView(CoalescedText, QWidget):
         yield from (hm.plot for hm in self._heatmaps.values())
         yield self.unit_line.plot
         yield self.trajectory.plot
-        if self.output_stack.currentWidget() is self.class_view:
-            yield self.class_view.plot
+        if self.output_stack.currentWidget() is self._class_view:
+            yield self._class_view.plot
 
     def _settle_view_boxes(self) -> None:
         """Apply pending view-range changes now. pyqtgraph otherwise applies them while
@@ -493,7 +504,8 @@ class LiveView(CoalescedText, QWidget):
             hm.set_cursor(step)
         self.strip.set_cursor(step)
         self.unit_line.set_cursor(step)
-        self.class_view.set_cursor(step)
+        if self._class_view is not None:
+            self._class_view.set_cursor(step)
         self.trajectory.set_cursor(step)
         if self.output_stack.currentWidget() is self.topk:
             self._update_topk()

@@ -128,6 +128,31 @@ def test_layer_and_direction_switches(qtbot, window):
     assert window.live.direction == 0
 
 
+def test_the_class_view_is_built_for_the_first_classifier_and_kept(qtbot, window):
+    """A language model (the default) never needs the class-probability plot, so start-up
+    does not build it; the first classifier does and keeps it, and it follows the cursor."""
+    from rnnviz.ui.prediction_view import ClassProbabilityView
+
+    live = window.live
+
+    def class_views():
+        stack = live.output_stack
+        return [stack.widget(i) for i in range(stack.count())
+                if isinstance(stack.widget(i), ClassProbabilityView)]
+
+    _type(qtbot, window, "(a)")
+    assert class_views() == []
+    assert window.select_model("sentiment_lstm")
+    window.replace_text("good but bad")
+    window.flush()
+    live.set_cursor(1)
+    (view,) = class_views()
+    assert live.output_widget() is view is live.class_view
+    assert view.cursor() == 1 and view.series().shape == (3, 2)
+    assert window.select_model("brackets_lstm") and window.select_model("sentiment_lstm")
+    assert class_views() == [view] and live.output_widget() is view
+
+
 def test_model_switch_to_word_classifier(qtbot, window):
     text = "The food was terrible but the service was amazing"
     _type(qtbot, window, text)
