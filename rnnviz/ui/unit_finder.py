@@ -2,8 +2,9 @@
 (:mod:`rnnviz.analysis.unit_search`) and show that unit in the live panel, or in compare mode
 in every column.
 
-Each find searches afresh (about 70 ms for the default model): the weights of the model shown
-can change in place (File › Import PyTorch Weights…), so a result is never reused.
+A search takes about 70 ms for the default model; :func:`~rnnviz.analysis.unit_search.find_units`
+remembers it by a digest of the weights, so a repeat (an Examples click, the menu again) takes
+about 2 ms, and weights changed in place (File › Import PyTorch Weights…) are searched afresh.
 
 One action per feature (``view.find_unit.bracket_depth``, ``view.find_unit.inside_quote``),
 enabled when the model shown can read the feature (a character model whose vocabulary holds
@@ -84,11 +85,10 @@ class UnitFinder:
         highlighted in its heatmap, and a status message comparing them."""
         w = self.window
         feature = unit_search.FEATURES[feature_id]
-        texts = unit_search.probe_texts()
         matches, parts = [], []
         for p in w.compare.panels:
             try:  # an LSTM's memory may sit in the cell state, which no column shows
-                found = unit_search.find_units(p.model, feature_id, texts, keys=("h", "c"),
+                found = unit_search.find_units(p.model, feature_id, keys=("h", "c"),
                                                layers=(0,), directions=(0,))
             except RnnvizError:
                 found = {}

@@ -72,6 +72,53 @@ def test_finds_a_planted_bracket_counter_with_r_one():
     np.testing.assert_array_equal(h, bracket_depth_of(text))
 
 
+def _count_forwards(monkeypatch, model) -> list:
+    runs = []
+    forward = model.net.forward
+    monkeypatch.setattr(model.net, "forward", lambda *a, **k: runs.append(1) or forward(*a, **k))
+    return runs
+
+
+def test_a_search_is_remembered_until_the_weights_change(monkeypatch):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(unit_search, "_memo", OrderedDict())
+    m = _planted_counter(unit=2)
+    runs = _count_forwards(monkeypatch, m)
+    first = find_unit(m, "bracket_depth")
+    assert find_unit(m, "bracket_depth") == first and first.unit == 2
+    assert len(runs) == 1  # the repeat did not run the network
+    m.load_state_dict(_planted_counter(unit=3).state_dict())  # the counter moves, in place
+    moved = find_unit(m, "bracket_depth")
+    assert len(runs) == 2 and moved.unit == 3 and moved.correlation == pytest.approx(1.0)
+    find_unit(m, "bracket_depth", unit_search.probe_texts())  # texts given: never remembered
+    assert len(runs) == 3
+
+
+def test_the_memory_holds_the_last_searches_only(monkeypatch):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(unit_search, "_memo", OrderedDict())
+    monkeypatch.setattr(unit_search, "MEMO_SIZE", 1)
+    a, b = _planted_counter(unit=2), _planted_counter(unit=3)
+    runs_a, runs_b = _count_forwards(monkeypatch, a), _count_forwards(monkeypatch, b)
+    for m in (a, b, a, a):
+        find_unit(m, "bracket_depth")
+    assert (len(runs_a), len(runs_b)) == (2, 1)  # b's search pushed a's out; then a's was kept
+    assert len(unit_search._memo) == 1
+
+
+def test_the_digest_tells_apart_what_decides_the_answer():
+    digest = unit_search.model_digest
+    assert digest(char_lm("rnn_tanh")) == digest(char_lm("rnn_tanh"))
+    tanh, relu = char_lm("rnn_tanh"), char_lm("rnn_relu")
+    assert all(np.array_equal(tanh.params[k], relu.params[k]) for k in tanh.params)  # same weights
+    assert digest(tanh) != digest(relu)  # another nonlinearity
+    other = char_lm("rnn_tanh")
+    other.params["encoder.weight"][0, 0] += 1e-6
+    assert digest(other) != digest(tanh)
+
+
 def test_a_weak_best_unit_is_called_the_closest_not_a_tracker():
     m = _planted_counter()
     match = find_unit(m, "inside_quote")  # no unit knows about quotes
