@@ -20,6 +20,7 @@ pauses for :data:`IDLE_MS`, so an edit at the start of a long text waits for one
 from __future__ import annotations
 
 import bisect
+from contextlib import contextmanager
 from operator import itemgetter
 
 import numpy as np
@@ -110,6 +111,8 @@ class LiveView(CoalescedText, QWidget):
         self._dirty_from: int | None = None
         self._view_key = None
         self._shown_T = 0
+        self._held = 0             # inside one_redraw(): draws wait for its end
+        self._held_draw = False
 
         self._conn_timer = QTimer(self)
         self._conn_timer.setSingleShot(True)
@@ -326,12 +329,27 @@ class LiveView(CoalescedText, QWidget):
         """The (T, H) arrays of the shown layer and direction."""
         return self.runner.states(self.layer, self.direction)
 
+    @contextmanager
+    def one_redraw(self):
+        """Changes made inside (a layer and a unit chosen together) draw once, at the end."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._held_draw:
+                self._held_draw = False
+                self._render()
+
     def _render(self) -> None:
         """Redraw every view. Not while a new text is waiting: applying it (``_apply``, which
         clears ``_pending`` first) redraws anyway, and drawing the old text would be thrown
         away (an Examples click sets the text, the layer and the unit, then applies the text
-        once)."""
+        once). Inside :meth:`one_redraw`: at its end."""
         if self.runner is None or self.result is None or self._pending:
+            return
+        if self._held:
+            self._held_draw = True
             return
         res = self.result
         tokens = res.tokens

@@ -74,8 +74,9 @@ class UnitFinder:
         except RnnvizError as exc:
             w.show_message(f"Cannot find a unit: {exc}")
             return None
-        w.set_layer_direction(match.layer, match.direction)
-        w.live.select_unit(match.key, match.unit, note=match.note())
+        with w.live.one_redraw():  # the layer and the unit: one redraw, not two
+            w.set_layer_direction(match.layer, match.direction)
+            w.live.select_unit(match.key, match.unit, note=match.note())
         w.show_message(match.describe())
         return match
 

@@ -85,6 +85,30 @@ def test_auto_selected_unit_then_user_choice(view):
         view.select_unit("r", 0)
 
 
+def test_changes_inside_one_redraw_draw_once_at_its_end_even_when_one_fails(view):
+    view.set_model(char_lm("lstm", (6, 5)), "m")
+    view.set_text("((a))")
+    view.flush()
+    drawn = []
+    view.rendered.connect(lambda: drawn.append((view.layer, view.selected_unit())))
+    with view.one_redraw():
+        view.set_layer_direction(1, 0)
+        with view.one_redraw():  # nested: still one draw, at the outer end
+            view.select_unit("c", 3)
+        assert drawn == []
+    assert drawn == [(1, ("c", 3))]
+    np.testing.assert_allclose(view.unit_line.series(), forward_states(view.model, "((a))", 1)["c"][:, 3],
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(RnnvizError):
+        with view.one_redraw():
+            view.set_layer_direction(0, 0)
+            view.select_unit("c", 99)  # refused: the layer change is still drawn
+    assert drawn[1:] == [(0, ("c", 3))] and view.heatmap("h").shape() == (5, 6)  # layer 0: 6 units
+    with view.one_redraw():
+        pass  # nothing changed: nothing drawn
+    assert len(drawn) == 2
+
+
 def test_cursor_follows_the_end_while_typing(view):
     view.set_model(char_lm("lstm", (6,)), "m")
     view.set_text("abc")

@@ -21,8 +21,12 @@ TEXT = 'f(a, (b + c)) "x" [d]'
 def test_find_action_shows_the_unit_the_search_finds(qtbot, window, action, feature):
     _type(qtbot, window, TEXT)
     want = find_unit(window.model, feature)
-    window.actions[action].trigger()
     live = window.live
+    window.set_layer_direction(1 - want.layer, 1 - want.direction)  # the find changes both
+    drawn = []
+    live.rendered.connect(lambda: drawn.append((live.layer, live.direction, live.selected_unit())))
+    window.actions[action].trigger()
+    assert drawn == [(want.layer, want.direction, (want.key, want.unit))]  # one redraw, not two
     # the stand-in model is a 2-layer bidirectional LSTM: the selectors follow the unit found
     assert (window.layer_combo.currentIndex(), window.direction_combo.currentIndex()) == (want.layer, want.direction)
     assert (live.layer, live.direction) == (want.layer, want.direction)
