@@ -97,7 +97,8 @@ class PaintCounter:
         live = w.live
         self.data_views = [hm.plot_widget.viewport() for hm in live.heatmaps().values()]
         self.data_views += [live.unit_line.plot_widget.viewport(), live.trajectory.plot_widget.viewport()]
-        others = [live.strip, live.topk, live.class_view.plot_widget.viewport()]
+        out = live.output_widget()  # the top-5 bars, or for a classifier the class plot
+        others = [live.strip, live.topk] + ([out.plot_widget.viewport()] if hasattr(out, "plot_widget") else [])
         self.counts: dict[int, int] = {}
         counts = self.counts
 

@@ -192,7 +192,6 @@ class LiveView(CoalescedText, QWidget):
             view = ClassProbabilityView()
             view.step_hovered.connect(self.set_cursor)
             view.step_clicked.connect(self.show_connectivity)
-            view.set_cursor(self._cursor)
             self.output_stack.insertWidget(1, view)
             self._class_view = view
         return self._class_view

@@ -534,9 +534,11 @@ class ShapesView(QWidget):
         self._ensure_parts()
         super().showEvent(event)
         # a tab switch looks for a control to focus before the parts exist and may focus the
-        # tab itself: the seed field takes the keyboard, as when the tab was built at start
+        # tab itself: the first enabled field takes the keyboard, as when the tab was built at
+        # start (the seed field is disabled when the model cannot generate)
         if self.window().focusWidget() is self:
-            self.generate.seed_edit.setFocus(Qt.FocusReason.TabFocusReason)
+            fields = (self.generate.seed_edit, self.reversal.input_edit)
+            next(f for f in fields if f.isEnabled()).setFocus(Qt.FocusReason.TabFocusReason)
 
     def select_shape(self, shape: str | None) -> None:
         """Highlight the diagram of ``shape`` (None: none)."""

@@ -2,9 +2,10 @@
 (:mod:`rnnviz.analysis.unit_search`) and show that unit in the live panel, or in compare mode
 in every column.
 
-A search takes about 70 ms for the default model; :func:`~rnnviz.analysis.unit_search.find_units`
-remembers it by a digest of the weights, so a repeat (an Examples click, the menu again) takes
-about 2 ms, and weights changed in place (File › Import PyTorch Weights…) are searched afresh.
+A search takes about 70 ms for the default model;
+:func:`~rnnviz.analysis.unit_search.find_units` remembers it by a digest of the model (weights,
+cell, tokenizer), so a repeat (an Examples click, the menu again) takes about 2 ms, and weights
+changed in place (File › Import PyTorch Weights…) are searched afresh.
 
 One action per feature (``view.find_unit.bracket_depth``, ``view.find_unit.inside_quote``),
 enabled when the model shown can read the feature (a character model whose vocabulary holds

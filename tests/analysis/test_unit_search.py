@@ -203,6 +203,7 @@ def test_the_search_can_be_limited_to_h_and_to_some_layers():
     assert abs(in_h.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(1, "h")), abs=1e-4)
     assert abs(low.correlation) == pytest.approx(max(best_abs_r(0, "h"), best_abs_r(0, "c")), abs=1e-4)
     # both limits at once: layer 0's cell state, though layer 1's c holds the better unit
+    assert best_abs_r(1, "c") > best_abs_r(0, "c")
     c_low = find_unit(m, "bracket_depth", texts, keys=("c",), layers=(0,))
     assert (c_low.key, c_low.layer) == ("c", 0)
     assert abs(c_low.correlation) == pytest.approx(best_abs_r(0, "c"), abs=1e-4)

@@ -109,6 +109,7 @@ def test_undo_in_the_text_box(qtbot, window):
 
 def test_every_view_has_a_tooltip(qtbot, window):
     window.set_text("f(a)")
+    assert window.live.class_view.toolTip()  # built when a classifier is first shown: build it now
     for page in (window.memory_page, window.training, window.shapes):
         window.tabs.setCurrentWidget(page)
         qtbot.wait(10)

@@ -207,3 +207,15 @@ def test_a_shapes_lesson_opened_before_the_window_shows_focuses_the_seed_field(q
     qtbot.waitExposed(w)
     assert w.focusWidget() is w.shapes.generate.seed_edit  # the window's own, whatever window is active
     w.close()
+
+
+def test_with_a_model_that_cannot_generate_the_first_enabled_field_takes_the_keyboard(qtbot, models_dir):
+    w = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(w)
+    assert w.select_model("sentiment_lstm")  # a classifier: the seed field is disabled
+    w.tabs.setCurrentWidget(w.shapes)
+    w.show()
+    qtbot.waitExposed(w)
+    assert not w.shapes.generate.seed_edit.isEnabled()
+    assert w.focusWidget() is w.shapes.reversal.input_edit
+    w.close()

@@ -329,8 +329,8 @@ def test_older_labels_are_drawn_from_a_cache_unless_they_change_on_every_key(vie
         modes.append(view.labels.cacheMode())
     NoCache, Cached = view.labels.CacheMode.NoCache, view.labels.CacheMode.DeviceCoordinateCache
     assert modes == [NoCache] * 5  # (setting the text was the first change)
-    view.update_states(h[:500], toks[:500])
-    changes, modes = [False], []
+    view.update_states(h[:500], toks[:500])  # a new text: a change
+    changes, modes = [True], []
     for T in range(501, 520):
         before = view.labels.texts()
         view.update_states(h[:T], toks[:T], changed_from=T - 1)
