@@ -122,7 +122,6 @@ class LiveRunner:
         self._T = 0
         self._tokens: list[str] = []
         self._spans: list[tuple[int, int]] = []
-        self._unknown = np.zeros(0, bool)
         self.last = LiveResult("", [], [], self._ids, np.zeros(0, bool), 0)
 
     def _tokenize(self, text: str):
@@ -144,11 +143,10 @@ class LiveRunner:
         if e:
             t_spans = [(a + e, b + e) for a, b in t_spans]
         t_ids = np.asarray(tok.encode(tail), dtype=np.int64)
-        t_unknown = t_ids == 0  # the id of every token outside the vocabulary (encode)
         tokens = self._tokens[:k] + t_tokens
         spans = self._spans[:k] + t_spans
         ids = np.concatenate([self._ids[:k], t_ids]) if k else t_ids
-        unknown = np.concatenate([self._unknown[:k], t_unknown]) if k else t_unknown
+        unknown = ids == 0  # the id of every token outside the vocabulary (encode)
         # first token that differs from the previous text
         n = min(len(self._tokens), len(tokens))
         changed = k
@@ -178,7 +176,7 @@ class LiveRunner:
         self._out_valid = min(self._out_valid, start)
         if self.net.bidirectional:
             self.complete()  # every step of a backward direction depends on the last token
-        self._tokens, self._spans, self._unknown = tokens, spans, unknown
+        self._tokens, self._spans = tokens, spans
         self.last = LiveResult(text, tokens, spans, ids, unknown, start, min(start, changed))
         return self.last
 

@@ -57,8 +57,9 @@ def apply_lesson(window, lesson: Lesson) -> None:
     if s.tab == "memory" and not s.compare and window.model is not None:
         # the lesson's layer (the bottom one if it names none), and no unit chosen before it
         layer = s.layer if s.layer is not None and s.layer < window.model.net.num_layers else 0
-        window.set_layer_direction(layer, 0)
-        window.live.reset_selection()
+        with window.live.one_redraw():  # drawn once (not at all while the lesson's text waits)
+            window.set_layer_direction(layer, 0)
+            window.live.reset_selection()
     if s.text is not None:
         window.flush()
     if s.train:

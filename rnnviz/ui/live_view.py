@@ -203,10 +203,7 @@ class LiveView(CoalescedText, QWidget):
         self.model, self.model_name, self.runner = model, name, runner
         self.result = None
         self.layer, self.direction = 0, 0
-        self._selected = None
-        self._auto_selected = False
-        self._selected_note = ""
-        self._strip_mode = "unit"
+        self._clear_selection()
         self._conn_step, self._conn_values = None, None
         self._strip_tokens_key = None
         self._dirty_from = None
@@ -554,10 +551,13 @@ class LiveView(CoalescedText, QWidget):
 
     def reset_selection(self) -> None:
         """Forget the chosen unit: the most variable unit of h is plotted again."""
-        self._selected, self._auto_selected, self._selected_note = None, False, ""
-        self._strip_mode = "unit"
+        self._clear_selection()
         self._conn_timer.stop()
         self._render()
+
+    def _clear_selection(self) -> None:
+        self._selected, self._auto_selected, self._selected_note = None, False, ""
+        self._strip_mode = "unit"
 
     def show_connectivity(self, step: int) -> None:
         """Shade every token by how much it influences the output at ``step`` (backprop)."""

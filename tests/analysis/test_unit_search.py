@@ -1,5 +1,8 @@
 """Finding the unit that tracks a feature: correlations against NumPy, a planted counter unit,
 and the shipped language model's bracket-depth and quote units."""
+import functools
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -35,6 +38,7 @@ def test_constant_unit_or_target_has_no_correlation_not_nan():
         unit_correlations(s, np.arange(9.0))
 
 
+@functools.cache
 def _bracket_tokenizer() -> CharTokenizer:
     """The characters of the generated bracket-and-quote corpus."""
     return CharTokenizer.from_text(bracket_quote_corpus(5000, 3))
@@ -79,10 +83,15 @@ def _count_forwards(monkeypatch, model) -> list:
     return runs
 
 
-def test_a_search_is_remembered_until_the_weights_change(monkeypatch):
-    from collections import OrderedDict
+@pytest.fixture
+def fresh_memo(monkeypatch):
+    """An empty memory of searches, for this test only."""
+    memo = OrderedDict()
+    monkeypatch.setattr(unit_search, "_memo", memo)
+    return memo
 
-    monkeypatch.setattr(unit_search, "_memo", OrderedDict())
+
+def test_a_search_is_remembered_until_the_weights_change(monkeypatch, fresh_memo):
     m = _planted_counter(unit=2)
     runs = _count_forwards(monkeypatch, m)
     first = find_unit(m, "bracket_depth")
@@ -95,17 +104,14 @@ def test_a_search_is_remembered_until_the_weights_change(monkeypatch):
     assert len(runs) == 3
 
 
-def test_the_memory_holds_the_last_searches_only(monkeypatch):
-    from collections import OrderedDict
-
-    monkeypatch.setattr(unit_search, "_memo", OrderedDict())
+def test_the_memory_holds_the_last_searches_only(monkeypatch, fresh_memo):
     monkeypatch.setattr(unit_search, "MEMO_SIZE", 1)
     a, b = _planted_counter(unit=2), _planted_counter(unit=3)
     runs_a, runs_b = _count_forwards(monkeypatch, a), _count_forwards(monkeypatch, b)
     for m in (a, b, a, a):
         find_unit(m, "bracket_depth")
     assert (len(runs_a), len(runs_b)) == (2, 1)  # b's search pushed a's out; then a's was kept
-    assert len(unit_search._memo) == 1
+    assert len(fresh_memo) == 1
 
 
 def test_the_digest_tells_apart_what_decides_the_answer():
@@ -195,6 +201,7 @@ def test_the_search_can_be_limited_to_h_and_to_some_layers():
     assert in_h.key == "h" and low.layer == 0
     target = np.concatenate([unit_search.FEATURES["bracket_depth"].of(t) for t in texts])
 
+    @functools.cache
     def best_abs_r(layer, key):
         s = np.concatenate([forward_states(m, t, layer)[key] for t in texts])
         return np.abs(unit_search.unit_correlations(s, target)).max()
