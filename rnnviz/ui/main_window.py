@@ -398,20 +398,22 @@ class MainWindow(QMainWindow):
         (self.compare if self.compare_mode else self.live).flush()
 
     def load_example(self, example: Example) -> None:
-        if example.model and not self.compare_mode and example.model != self.model_name:
-            if self.model_combo.findText(example.model) >= 0:
-                self.select_model(example.model)
-            else:
-                self.show_message(f"This example is meant for the model '{example.model}', "
-                                  f"which is not in {self.models_dir}; showing it with the current model.")
-        self.replace_text(example.text)
-        self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
-        self.hint_label.show()
-        if example.unit_feature and self.unit_finder.can_find(example.unit_feature):
-            # before the text is applied: the search does not read it, and the one render of
-            # the new text then shows the unit found
-            self.unit_finder.find(example.unit_feature)
-        self.flush()
+        """Show ``example``: its model (when it names one), its text, its hint and the unit it
+        is about, drawn once. The text is set before the model is opened, so the new model
+        runs the example's text only (not the old text first)."""
+        with self.live.one_redraw():
+            self.replace_text(example.text)
+            if example.model and not self.compare_mode and example.model != self.model_name:
+                if self.model_combo.findText(example.model) >= 0:
+                    self.select_model(example.model)
+                else:
+                    self.show_message(f"This example is meant for the model '{example.model}', "
+                                      f"which is not in {self.models_dir}; showing it with the current model.")
+            self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
+            self.hint_label.show()
+            if example.unit_feature and self.unit_finder.can_find(example.unit_feature):
+                self.unit_finder.find(example.unit_feature)
+            self.flush()
 
     def show_starter(self) -> None:
         """Open on something worth seeing: the current model's starter example (see

@@ -247,9 +247,24 @@ def test_actions_registry_menus_and_shortcuts(window):
         assert s in texts
 
 
-def test_example_switches_to_its_model(qtbot, window):
+def test_example_switches_to_its_model(qtbot, window, monkeypatch):
+    from rnnviz.analysis import live as live_module
+
+    _type(qtbot, window, "f(x)")
     n = next(i for i, e in enumerate(EXAMPLES) if e.text.startswith("The food was terrible"))
+    drawn, runs = [], []
+    window.live.rendered.connect(lambda: drawn.append((window.live.model_name, window.live.result.text)))
+    update = live_module.LiveRunner.update
+
+    def counted(runner, text):
+        runs.append(text)
+        return update(runner, text)
+    monkeypatch.setattr(live_module.LiveRunner, "update", counted)
     window.actions[f"examples.{n}"].trigger()
+    qtbot.waitUntil(lambda: not window.live._pending)
+    # the new model runs the example's text only (not the old text first), drawn once
+    assert drawn == [("sentiment_lstm", EXAMPLES[n].text)]
+    assert set(runs) == {EXAMPLES[n].text}
     assert window.model_name == "sentiment_lstm"
     assert window.text_edit.toPlainText() == EXAMPLES[n].text
     assert window.live.class_view.series().shape[0] == 9
