@@ -145,7 +145,8 @@ class TrajectoryView(QWidget):
         self._cursor: int | None = None
         self._label_steps: list[int] = []
         self._W = 0                       # time_extent of the steps shown (the colour scale)
-        self._label_widths: dict[str, int] = {}  # token -> label width in pixels
+        self._label_widths: dict[str, int] = {}  # token -> label width in pixels, in this font:
+        self._label_widths_font = ""
         self._points_version = 0          # bumped whenever a drawn point moves
         self._older_labels = (None, [])   # (key, steps) of the last choice of older labels
         self._marker_key = None           # (stride, W, kept_to) of the kept markers drawn
@@ -520,6 +521,8 @@ class TrajectoryView(QWidget):
         sx, sy = w_px / max(x1 - x0, 1e-12), h_px / max(y1 - y0, 1e-12)
         fm = self.fontMetrics()
         fh = fm.height()
+        if self._label_widths_font != key[-1]:
+            self._label_widths, self._label_widths_font = {}, key[-1]
         widths = self._label_widths
         tokens = self._tokens
         idx = np.asarray(cand, dtype=np.intp)
