@@ -411,8 +411,10 @@ def train(config: TrainConfig, model=None, controls: Controls | None = None, opt
         model = build_model(config)
     params = model.params
     keys = list(params)
-    train_rng, val_rng = _seeds(config)
-    val_batch = validation_batch(config) if config.task == "series" else make_batch(config, config.val_batch, val_rng)
+    train_rng, _ = _seeds(config)
+    # the held-out rows (text, labelled sentences, series), checked before the first step:
+    # a text too short to hold out one sequence is refused now, not after training
+    val_batch = validation_batch(config)
     lr, clip, truncate = float(config.lr), config.clip, config.truncate
     opt = optimizer if optimizer is not None else make_optimizer(config.optimizer, params, lr=lr)
     opt.lr = lr

@@ -42,3 +42,31 @@ def test_text_config_errors_name_the_field(tmp_path):
     cfg = TrainConfig(task="text", corpus=str(short), length=50, steps=2)
     with pytest.raises(RnnvizError, match="shorter than one training sequence"):
         list(train(cfg))
+
+
+@pytest.mark.parametrize("task,corpus,rows", [("classify", "sentiment", 12), ("text", "brackets", 8)])
+def test_validation_during_training_is_on_the_held_out_rows(task, corpus, rows):
+    """The val_loss of every validation step is the loss on validation_batch (the held-out split,
+    the same batch headless_train reports at the end), not on rows drawn from the training split."""
+    from rnnviz.training.loop import evaluate
+
+    cfg = TrainConfig(task=task, corpus=corpus, cell="gru", hidden=(8,), length=12, batch=4, lr=1e-2,
+                      steps=3, val_every=3, val_batch=rows, metrics_every=3)
+    model = build_model(cfg)
+    last = list(train(cfg, model))[-1]
+    held_out = evaluate(model, validation_batch(cfg))
+    assert last.val_step == 3
+    assert last.val_loss == pytest.approx(held_out["loss"], rel=1e-6)
+
+
+def test_a_text_too_short_to_hold_out_a_sequence_is_refused_before_training(tmp_path):
+    from rnnviz.training.loop import headless_train
+
+    corpus = tmp_path / "short.txt"
+    corpus.write_text("f(a, [b]) and g(c)\n" * 40, encoding="utf-8")  # 760 characters, 38 held out
+    cfg = TrainConfig(task="text", corpus=str(corpus), cell="gru", hidden=(4,), length=50, batch=2,
+                      val_batch=2, steps=20, log_every=10)
+    lines = []
+    with pytest.raises(RnnvizError, match="validation text has 38 tokens.*50 \\+ 1"):
+        headless_train(cfg, out=tmp_path / "m.npz", print_fn=lines.append)
+    assert lines == []  # no step was run
