@@ -39,25 +39,37 @@ MAX_RATIO = 1000                  # uncompressed / compressed per member
 def atomic_write(path, write_fn) -> None:
     """Call ``write_fn(file_object)`` on a temporary file beside ``path`` and move it into place.
 
-    On any error the temporary file is removed and the previous ``path`` is untouched.
+    The temporary file has a short name of its own (``.rnnviz-XXXXXXXX.tmp`` in the same folder),
+    so any legal target name can be saved, however long. Every ``OSError`` (no such folder,
+    permission, disk full, name too long, target is a folder) becomes an :class:`RnnvizError`
+    naming ``path`` and the reason. On any error the temporary file is removed and the previous
+    ``path`` is untouched: the target is never left half-written.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = None
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fd, tmp = tempfile.mkstemp(prefix=".rnnviz-", suffix=".tmp", dir=directory)
+        try:
+            fh = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with fh:
             write_fn(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _default_file_mode(path))  # mkstemp makes 0600; a saved file gets the usual mode
         os.replace(tmp, path)
     except OSError as exc:
-        _silent_remove(tmp)
+        if tmp is not None:
+            _silent_remove(tmp)
         raise RnnvizError(f"cannot save {path}: {exc.strerror or exc}") from None
     except BaseException:
-        _silent_remove(tmp)
+        if tmp is not None:
+            _silent_remove(tmp)
         raise
 
 
