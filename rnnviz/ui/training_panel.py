@@ -23,9 +23,10 @@ import math
 import os
 import time
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QCheckBox, QComboBox,
+                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QScrollArea, QSizePolicy,
                                QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -242,6 +243,9 @@ class TrainingPanel(QWidget):
         a = {}
         a["training.start"] = QAction("Start", self)
         a["training.start"].setShortcut(QKeySequence(Qt.Key.Key_Space))
+        # Space belongs to the Training tab (the action also sits in the window's menu, which
+        # would make it window-wide): elsewhere it toggles a checkbox, presses a button, ...
+        a["training.start"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         a["training.start"].setToolTip("Start training, or pause / resume it (Space)")
         a["training.start"].triggered.connect(self.toggle_start)
         a["training.step"] = QAction("Step", self)
@@ -255,6 +259,16 @@ class TrainingPanel(QWidget):
             act.setStatusTip(act.toolTip())
             self.addAction(act)
         self._actions = a
+
+    def event(self, event) -> bool:  # noqa: D102 - Qt API
+        # a focused checkbox, button or list inside the panel keeps its own Space key
+        # (unaccepted ShortcutOverride events travel from the focus widget up to the panel)
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
+                and not event.modifiers()
+                and isinstance(QApplication.focusWidget(), (QAbstractButton, QComboBox, QAbstractItemView))):
+            event.accept()
+            return True
+        return super().event(event)
 
     def actions(self) -> list[QAction]:  # noqa: D401 - Qt's QWidget.actions() returns the same objects
         """The panel's actions: "training.start", "training.step", "training.reset"."""

@@ -33,11 +33,38 @@ def test_space_in_the_text_box_types_a_space_not_start(qtbot, window):
     assert window.training.state() == "idle"
 
 
+def _press_space_on(qtbot, window, widget):
+    """Focus ``widget`` (as a click or Tab would) and press Space there."""
+    window.activateWindow()
+    widget.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(widget.hasFocus)
+    qtbot.keyClick(widget, Qt.Key.Key_Space)
+
+
+def test_space_outside_the_training_tab_does_not_start_training(qtbot, window):
+    window.training.set_config(TINY)
+    _press_space_on(qtbot, window, window.live.heatmap("h").plot_widget)
+    _press_space_on(qtbot, window, window.model_combo)
+    window.model_combo.hidePopup()
+    assert window.training.state() == "idle"
+    assert window.tabs.currentWidget() is not window.training
+
+
+def test_space_on_a_checkbox_of_the_training_tab_toggles_it(qtbot, window):
+    window.actions.trigger("view.training")
+    window.training.set_config(TINY)
+    check = window.training.bidir_check
+    before = check.isChecked()
+    _press_space_on(qtbot, window, check)
+    assert check.isChecked() is not before
+    assert window.training.state() == "idle"
+
+
 def test_switching_to_training_and_starting_with_space_then_closing_stops_the_thread(qtbot, window):
     window.actions.trigger("view.training")
     assert window.tabs.currentWidget() is window.training
     window.training.set_config(TINY)
-    qtbot.keyClick(window.training, Qt.Key.Key_Space)
+    _press_space_on(qtbot, window, window.training)
     qtbot.waitUntil(lambda: window.training.state() == "running", timeout=5000)
     thread = window.training.worker.training_thread
     assert thread.isRunning()
