@@ -12,8 +12,8 @@ import re
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QPushButton,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QTextBrowser, QVBoxLayout, QWidget)
 
 from rnnviz.lessons import LESSONS, Lesson, get_lesson
 from rnnviz.ui import settings
@@ -40,11 +40,24 @@ def lesson_html(lesson: Lesson, number: int | None = None) -> str:
             + f"<p><b>Try this.</b> {prose_html(lesson.suggestion)}</p>")
 
 
+def ask_discard_run(window, lesson: Lesson, steps: int) -> bool:
+    """Ask whether the lesson may replace the training run of ``steps`` steps (True: discard)."""
+    answer = QMessageBox.question(
+        window, "Replace the training run?",
+        f"The lesson “{lesson.title}” sets up its own training run. Discard the current run "
+        f"({steps} steps trained)?\n\nKeep it to go on with your run; the lesson then leaves the "
+        "training settings as they are.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard
+
+
 def apply_lesson(window, lesson: Lesson) -> None:
     """Put ``window`` in the state ``lesson.setup`` describes (model, text, compare mode, layer,
     training form and sub-tab, visible tab, highlighted shape). A lesson on the Memory tab (not
     in compare mode) shows its layer, the bottom one if it names none, with the automatically
-    chosen unit; other lessons leave the Memory tab's layer and unit as they are."""
+    chosen unit; other lessons leave the Memory tab's layer and unit as they are. A training
+    run with steps taken is replaced only if the person agrees (:func:`ask_discard_run`)."""
     s = lesson.setup
     if not s.compare and window.compare_mode:
         window.set_compare_mode(False)
@@ -66,9 +79,14 @@ def apply_lesson(window, lesson: Lesson) -> None:
         from rnnviz.training.config import TrainConfig
 
         panel = window.training
-        if panel.state() != "idle":
-            panel.reset()
-        panel.set_config(TrainConfig(**s.train).validate())
+        steps = panel.progress.value() if len(panel.history) else 0
+        if panel.state() == "idle" or not steps or ask_discard_run(window, lesson, steps):
+            if panel.state() != "idle":
+                panel.reset()
+            panel.set_config(TrainConfig(**s.train).validate())
+        else:
+            panel.show_message(f"Kept your training run (step {steps}); the lesson's settings were not "
+                               "loaded. Press Reset, then choose the lesson again to load them.")
     if s.training_tab:
         window.training.tabs.setCurrentIndex(TRAINING_TAB_INDEX[s.training_tab])
     tab = {"memory": window.memory_page, "training": window.training, "shapes": window.shapes}[s.tab]

@@ -219,3 +219,30 @@ def test_with_a_model_that_cannot_generate_the_first_enabled_field_takes_the_key
     assert not w.shapes.generate.seed_edit.isEnabled()
     assert w.focusWidget() is w.shapes.reversal.input_edit
     w.close()
+
+
+@pytest.mark.parametrize("discard", [False, True])
+def test_a_training_lesson_asks_before_replacing_a_run_with_steps(qtbot, window, monkeypatch, discard):
+    from rnnviz.ui import lessons_panel
+    from tests.training._worker_helpers import tiny
+
+    asked = []
+    monkeypatch.setattr(lessons_panel, "ask_discard_run",
+                        lambda w, lesson, steps: asked.append((lesson.id, steps)) or discard)
+    panel = window.training
+    assert window.open_lesson("bptt-vanishing")  # no run yet: nothing to ask
+    assert asked == []
+    panel.set_config(tiny(hidden=(5,), batch=4, val_batch=8, steps=50, val_every=10, metrics_every=10))
+    panel.single_step()
+    qtbot.waitUntil(lambda: panel.progress.value() >= 1 and len(panel.history) >= 1, timeout=10_000)
+    steps = panel.progress.value()
+    assert window.open_lesson("exploding-clipping")
+    assert asked == [("exploding-clipping", steps)]
+    want = get_lesson("exploding-clipping").setup.train
+    if discard:
+        assert panel.state() == "idle" and len(panel.history) == 0
+        assert panel.config_from_form().cell == want["cell"] and list(panel.config_from_form().hidden_sizes) != [5]
+    else:  # the run and its settings are kept, and the banner says so
+        assert panel.state() == "paused" and panel.progress.value() == steps and len(panel.history) >= 1
+        assert list(panel.config_from_form().hidden_sizes) == [5]
+        assert "Kept your training run" in panel.banner.text()
