@@ -137,8 +137,8 @@ class MainWindow(QMainWindow):
               slot=self.open_model_dialog, tip="Open a model file (.npz) saved by rnnviz")
         a.add("file.quit", "&Quit", shortcut=QKeySequence.StandardKey.Quit, slot=self.close,
               tip="Quit rnnviz")
-        a.add("edit.clear", "&Clear text", shortcut="Ctrl+Shift+L", slot=self.text_edit.clear,
-              tip="Empty the text box")
+        a.add("edit.clear", "&Clear text", shortcut="Ctrl+Shift+L", slot=self.clear_text,
+              tip="Empty the text box (Undo brings the text back)")
         a.add("view.compare", "&Compare RNN / GRU / LSTM", shortcut="Ctrl+M", checkable=True,
               toggled=self.set_compare_mode,
               tip="Show a plain RNN, a GRU and an LSTM side by side on the same text")
@@ -376,17 +376,31 @@ class MainWindow(QMainWindow):
             return  # an edit: the live view places the cursor when it applies the text
         self.live.follow_caret(self._caret_index(text))
 
+    def _edit_whole_text(self, text: str) -> None:
+        """Replace the whole text as one undoable edit (Undo brings the old text back, unlike
+        ``setPlainText``, which empties the undo history); the caret ends after the new text."""
+        cur = self.text_edit.textCursor()
+        cur.beginEditBlock()
+        cur.select(cur.SelectionType.Document)
+        cur.insertText(text)
+        cur.endEditBlock()
+        self.text_edit.setTextCursor(cur)
+
     def replace_text(self, text: str) -> None:
         """Replace the whole text, caret at the end, as the program (the time cursor follows
-        the end); applied on the next turn of the event loop. The hint line (an example's or a
-        lesson's) is hidden: it was about the text being replaced."""
+        the end); applied on the next turn of the event loop. One undoable edit: Edit > Undo
+        (Ctrl+Z) brings the previous text back. The hint line (an example's or a lesson's) is
+        hidden: it was about the text being replaced."""
         self.hint_label.hide()
         self._program_sets_text = True
         try:
-            self.text_edit.setPlainText(text)
-            self.text_edit.moveCursor(self.text_edit.textCursor().MoveOperation.End)
+            self._edit_whole_text(text)
         finally:
             self._program_sets_text = False
+
+    def clear_text(self) -> None:
+        """Edit > Clear text: empty the text box as one undoable edit."""
+        self._edit_whole_text("")
 
     def set_text(self, text: str) -> None:
         """Replace the text (as a paste would) and apply it at once."""

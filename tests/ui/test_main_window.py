@@ -328,3 +328,31 @@ def test_model_from_file_path(qtbot, window, models_dir):
     assert window.load_model_file(path)
     assert set(window.live.heatmaps()) == {"h", "r", "z", "n"}
     assert window.model.net.cell == load_model(path).net.cell
+
+
+def test_undo_brings_back_text_replaced_by_an_example_or_cleared(qtbot, window):
+    """Examples, lessons, projects (replace_text) and Edit > Clear text are undoable edits."""
+    _type(qtbot, window, "my own (text)")
+    n = next(i for i, e in enumerate(EXAMPLES) if e.model in (None, window.model_name))
+    window.actions[f"examples.{n}"].trigger()
+    window.flush()
+    te = window.text_edit
+    assert te.toPlainText() == EXAMPLES[n].text
+    assert te.textCursor().position() == len(EXAMPLES[n].text)  # caret at the end, as before
+    assert window.actions["edit.undo"].isEnabled()
+    qtbot.keyClick(te, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert te.toPlainText() == "my own (text)"
+    window.flush()
+    assert window.live.text() == "my own (text)"
+    window.actions["edit.redo"].trigger()
+    assert te.toPlainText() == EXAMPLES[n].text
+    window.actions["edit.clear"].trigger()
+    assert te.toPlainText() == ""
+    window.actions["edit.undo"].trigger()
+    assert te.toPlainText() == EXAMPLES[n].text
+    window.flush()
+    _assert_heatmaps_match(window, EXAMPLES[n].text, layer=window.live.layer)
+    window.replace_text("x(y)")  # what a lesson or an opened project does
+    assert not window.hint_label.isVisible() and te.textCursor().position() == 4
+    window.actions["edit.undo"].trigger()
+    assert te.toPlainText() == EXAMPLES[n].text
