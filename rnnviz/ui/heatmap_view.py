@@ -13,7 +13,7 @@ from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
 
-KINDS = ("diverging", "sequential", "free")
+KINDS = theme.KINDS
 
 _TOOLTIPS = {
     "diverging": (
@@ -29,6 +29,12 @@ _TOOLTIPS = {
     "free": (
         "Each column is one time step (its token is on the bottom axis); each row is one unit.\n"
         "Colour: dark purple = smallest value shown .. yellow = largest (see the colour bar).\n"
+        "Hover to read a value; click a row to select that unit."
+    ),
+    "symmetric": (
+        "Each column is one time step (its token is on the bottom axis); each row is one unit.\n"
+        "Colour: blue = negative, near-white = 0, red = positive, on a scale \u00b1L that fits the\n"
+        "values (see the colour bar; the largest 5% are drawn at full colour).\n"
         "Hover to read a value; click a row to select that unit."
     ),
 }
@@ -390,7 +396,8 @@ class HeatmapView(QWidget):
                  title: str | None = None, changed_from: int | None = None) -> None:
         """Show ``values`` (T, H) for the given ``tokens`` (length T).
 
-        ``kind``: "diverging" (levels -1..1, centred on 0; for h and c), "sequential"
+        ``kind``: "diverging" (levels -1..1, centred on 0; for h), "symmetric" (levels
+        -L..L fitted to the values, see :func:`theme.symmetric_bound`; for c), "sequential"
         (levels 0..1; for gates) or "free" (levels = data range). ``changed_from``: the
         first time step that differs from the previous call (values and tokens); steps
         before it are not copied again (typing at the end costs O(new steps)). None: all.

@@ -40,7 +40,7 @@ from rnnviz.ui.trajectory_view import TrajectoryView
 
 #: per cell type: (key, title, colour kind), in grid order (two columns)
 PANELS: dict[str, list[tuple[str, str, str]]] = {
-    "lstm": [("h", "hidden state h", "diverging"), ("c", "cell state c", "diverging"),
+    "lstm": [("h", "hidden state h", "diverging"), ("c", "cell state c", "symmetric"),
              ("i", "input gate i", "sequential"), ("f", "forget gate f", "sequential"),
              ("g", "candidate g", "diverging"), ("o", "output gate o", "sequential")],
     "gru": [("h", "hidden state h", "diverging"), ("r", "reset gate r", "sequential"),

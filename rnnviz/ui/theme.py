@@ -3,10 +3,13 @@
 Call :func:`configure_pyqtgraph` once after the ``QApplication`` exists (the widgets call it
 themselves too; it is idempotent).  Colour maps are colour-blind safe:
 
-* diverging (h, c; values -1..1, centred on 0): CET-D1A (blue - grey/white - red);
+* diverging (h; values -1..1, centred on 0): CET-D1A (blue - grey/white - red);
+* symmetric (an LSTM's cell state c, unbounded): the same map on -L..L fitted to the values;
 * sequential (gates; values 0..1): viridis.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -157,21 +160,58 @@ def sequential_map() -> pg.ColorMap:
     return pg.colormap.get(SEQUENTIAL_NAME)
 
 
+KINDS = ("diverging", "sequential", "free", "symmetric")
+#: the symmetric scale's bound: the 95th percentile of |value| rounded up to 1, 2, 5, 10, 20, ...
+#: (a new extreme moves it only across a step of this ladder, so typing rarely recolours all)
+SYMMETRIC_QUANTILE = 95.0
+_SYMMETRIC_SAMPLE_STEPS = 256
+
+
 def colormap_for(kind: str) -> pg.ColorMap:
-    """The map for a data kind: "diverging", "sequential" or "free" (free uses sequential)."""
-    if kind == "diverging":
+    """The map for a data kind: "diverging" and "symmetric" share the diverging map, "sequential"
+    and "free" the sequential one."""
+    if kind in ("diverging", "symmetric"):
         return diverging_map()
     if kind in ("sequential", "free"):
         return sequential_map()
-    raise ValueError(f"kind must be 'diverging', 'sequential' or 'free', got {kind!r}")
+    raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (and 0.1, 0.2, 0.5, ...) that is >= ``x`` > 0."""
+    exp = math.floor(math.log10(x))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        v = m * 10.0 ** exp
+        if v >= x * (1 - 1e-12):
+            return v
+    return 10.0 ** (exp + 1)
+
+
+def symmetric_bound(values: np.ndarray | None) -> float:
+    """The bound L of the "symmetric" levels (-L, L) of ``values`` (T, H) or (n,): at least 1,
+    else :data:`SYMMETRIC_QUANTILE` of |finite values| (on at most 256 evenly spaced time
+    steps: fast for long texts) rounded up by :func:`nice_ceiling`."""
+    if values is None or values.size == 0:
+        return 1.0
+    v = np.asarray(values)
+    if v.ndim == 2 and v.shape[0] > _SYMMETRIC_SAMPLE_STEPS:
+        v = v[np.linspace(0, v.shape[0] - 1, _SYMMETRIC_SAMPLE_STEPS).astype(np.intp)]
+    a = np.abs(v[np.isfinite(v)])
+    if a.size == 0:
+        return 1.0
+    return nice_ceiling(max(1.0, float(np.percentile(a, SYMMETRIC_QUANTILE))))
 
 
 def levels_for(kind: str, values: np.ndarray | None = None) -> tuple[float, float]:
-    """Colour levels: fixed for diverging (-1..1) and sequential (0..1); data range for free."""
+    """Colour levels: fixed for diverging (-1..1) and sequential (0..1); data range for free;
+    (-L, L) with L from :func:`symmetric_bound` for symmetric (an LSTM's cell state c)."""
     if kind in LEVELS:
         return LEVELS[kind]
+    if kind == "symmetric":
+        bound = symmetric_bound(values)
+        return (-bound, bound)
     if kind != "free":
-        raise ValueError(f"kind must be 'diverging', 'sequential' or 'free', got {kind!r}")
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if values is None or values.size == 0:
         return (0.0, 1.0)
     finite = values[np.isfinite(values)]

@@ -119,3 +119,22 @@ def test_a_long_title_does_not_make_a_plot_wider_than_its_widget(qtbot):
     plot, view = w.plot, w.plot_widget
     assert plot.titleLabel.minimumWidth() == 0
     assert plot.geometry().width() <= view.viewport().width() + 1
+
+
+@pytest.mark.parametrize("x,want", [(0.3, 0.5), (1.0, 1.0), (1.01, 2.0), (2.0, 2.0), (4.9, 5.0),
+                                    (5.2, 10.0), (38.0, 50.0), (50.0, 50.0), (120.0, 200.0)])
+def test_nice_ceiling(x, want):
+    assert theme.nice_ceiling(x) == pytest.approx(want)
+
+
+def test_symmetric_levels_fit_the_values_but_their_largest_five_percent():
+    rng = np.random.default_rng(0)
+    c = rng.uniform(-3.0, 3.0, size=(400, 50))
+    c[5, :3] = 40.0  # 3 of 20,000 values: outliers drawn at full colour
+    assert theme.levels_for("symmetric", c) == (-5.0, 5.0)
+    assert theme.levels_for("symmetric", c * 10) == (-50.0, 50.0)  # 28.5 -> 50
+    assert theme.levels_for("symmetric", c * 0.1) == (-1.0, 1.0)  # never below the -1..1 of h
+    assert theme.levels_for("symmetric", np.full((3, 2), np.nan)) == (-1.0, 1.0)
+    assert theme.levels_for("symmetric", np.zeros((0, 4))) == (-1.0, 1.0)
+    assert theme.colormap_for("symmetric").map(0.0, mode="byte").tolist() == \
+        theme.colormap_for("diverging").map(0.0, mode="byte").tolist()
