@@ -107,6 +107,13 @@ class SequenceModel(_ParamsIO):
                  class_names=None, normalisation: dict | None = None) -> None:
         if target not in TARGETS:
             raise RnnvizError(f"target must be one of {', '.join(TARGETS)}; got {target!r}")
+        if class_names is not None and isinstance(output_size, (int, np.integer)) and len(class_names) != output_size:
+            raise RnnvizError(f"class_names has {len(class_names)} names but the model has {output_size} "
+                              "output classes (output_size)")
+        if (tokenizer is not None and encoding != "raw" and isinstance(input_size, (int, np.integer))
+                and len(tokenizer.vocab) > input_size):
+            raise RnnvizError(f"the tokenizer has {len(tokenizer.vocab)} tokens but the model reads only "
+                              f"{input_size} (input_size)")
         rng = np.random.default_rng(seed)
         self.target = target
         self.encoding = encoding
@@ -304,7 +311,10 @@ class SequenceModel(_ParamsIO):
         if cfg.get("tokenizer"):
             from rnnviz.data.tokenize import tokenizer_from_config
 
-            tok = tokenizer_from_config(cfg["tokenizer"])
+            try:
+                tok = tokenizer_from_config(cfg["tokenizer"])
+            except RnnvizError as exc:
+                raise RnnvizError(f"model config field 'tokenizer': {exc}") from None
         return cls(cfg["cell"], cfg["input_size"], cfg["hidden_size"], cfg["output_size"],
                    bidirectional=cfg.get("bidirectional", False), target=cfg["target"],
                    encoding=cfg["encoding"], embedding_dim=cfg.get("embedding_dim"),
@@ -407,21 +417,194 @@ class EncoderDecoder(_ParamsIO):
 
 
 
-def model_from_config(cfg: dict):
-    """Build an untrained model of the architecture ``cfg`` describes (from ``to_config()``)."""
+MAX_PARAM_BYTES = 2 << 30
+"""Largest model (its parameters, in bytes) built from a config: a model file holds at most 2 GiB
+(``serialize.MAX_TOTAL_BYTES``), so a bigger model could not be saved and loaded back."""
+
+_MISSING = object()
+
+
+def _get(cfg: dict, field: str, default=_MISSING):
+    if field in cfg:
+        return cfg[field]
+    if default is _MISSING:
+        raise RnnvizError(f"model config is missing the field {field!r}")
+    return default
+
+
+def _pos_int(cfg: dict, field: str, default=_MISSING) -> int:
+    v = _get(cfg, field, default)
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise RnnvizError(f"model config field {field!r} must be a positive integer, got {v!r}")
+    return int(v)
+
+
+def _real(cfg: dict, field: str, default=_MISSING) -> float:
+    v = _get(cfg, field, default)
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v):
+        raise RnnvizError(f"model config field {field!r} must be a finite number, got {v!r}")
+    return float(v)
+
+
+def _choice(cfg: dict, field: str, choices, default=_MISSING) -> str:
+    v = _get(cfg, field, default)
+    if not isinstance(v, str) or v not in choices:
+        raise RnnvizError(f"model config field {field!r} must be one of {', '.join(choices)}; got {v!r}")
+    return v
+
+
+def _hidden_sizes(cfg: dict) -> list[int]:
+    hs = _get(cfg, "hidden_size")
+    sizes = hs if isinstance(hs, list) else [hs]
+    if not sizes:
+        raise RnnvizError("model config field 'hidden_size' must be a positive integer or a non-empty list of them")
+    for k, h in enumerate(sizes):
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
+            raise RnnvizError(f"model config field 'hidden_size' (layer {k}) must be a positive integer, got {h!r}")
+    return [int(h) for h in sizes]
+
+
+def _rnn_shapes(prefix: str, cell: str, input_size: int, sizes: list[int], directions: int) -> dict:
+    from rnnviz.engine.cells import N_GATES
+
+    shapes = {}
+    G = N_GATES[cell]
+    D = input_size
+    for k, H in enumerate(sizes):
+        for d in range(directions):
+            sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
+            shapes[f"{prefix}weight_ih{sfx}"] = (G * H, D)
+            shapes[f"{prefix}weight_hh{sfx}"] = (G * H, H)
+            shapes[f"{prefix}bias_ih{sfx}"] = (G * H,)
+            shapes[f"{prefix}bias_hh{sfx}"] = (G * H,)
+        D = H * directions
+    return shapes
+
+
+def config_param_shapes(cfg) -> dict[str, tuple[int, ...]]:
+    """Check every field of a model config (from ``to_config()`` or a file) and return the name and
+    shape of each parameter the model would have -- by arithmetic only, nothing is allocated.
+
+    Raises RnnvizError naming the field and what was expected.
+    """
+    from rnnviz.engine.init import SCHEMES
+    from rnnviz.engine.recurrent import CELLS
+
     if not isinstance(cfg, dict):
         raise RnnvizError("model config must be a JSON object")
     kind = cfg.get("kind")
+    if kind not in ("sequence", "encoder_decoder"):
+        raise RnnvizError(f"model config has unknown kind {kind!r} (expected 'sequence' or 'encoder_decoder')")
+    cell = _choice(cfg, "cell", CELLS)
+    sizes = _hidden_sizes(cfg)
+    seed = _get(cfg, "seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise RnnvizError(f"model config field 'seed' must be an integer >= 0, got {seed!r}")
+    _choice(cfg, "dtype", ("float32", "float64"), "float32")
+    if kind == "encoder_decoder":
+        src = _pos_int(cfg, "src_vocab")
+        tgt = _pos_int(cfg, "tgt_vocab")
+        start = _get(cfg, "start_token", None)
+        if start is not None and (isinstance(start, bool) or not isinstance(start, (int, np.integer)) or start < 0):
+            raise RnnvizError(f"model config field 'start_token' must be an integer >= 0 or null, got {start!r}")
+        dec_in = max(tgt, tgt if start is None else int(start) + 1)
+        shapes = _rnn_shapes("encoder_rnn.", cell, src, sizes, 1)
+        shapes.update(_rnn_shapes("decoder_rnn.", cell, dec_in, sizes, 1))
+        shapes.update({"head.weight": (tgt, sizes[-1]), "head.bias": (tgt,)})
+        return shapes
+    input_size = _pos_int(cfg, "input_size")
+    output_size = _pos_int(cfg, "output_size")
+    bidirectional = _get(cfg, "bidirectional", False)
+    if not isinstance(bidirectional, bool):
+        raise RnnvizError(f"model config field 'bidirectional' must be true or false, got {bidirectional!r}")
+    target = _choice(cfg, "target", TARGETS)
+    encoding = _choice(cfg, "encoding", ENCODINGS)
+    shapes = {}
+    if encoding == "embedding":
+        dim = _pos_int(cfg, "embedding_dim")
+        shapes["encoder.weight"] = (input_size, dim)
+        rnn_in = dim
+    else:
+        if _get(cfg, "embedding_dim", None) is not None:
+            raise RnnvizError(f"model config field 'embedding_dim' must be null for encoding {encoding!r}, "
+                              f"got {cfg['embedding_dim']!r}")
+        rnn_in = input_size
+    init = _get(cfg, "init", "default")
+    if not isinstance(init, str) or init.lower() not in SCHEMES:
+        raise RnnvizError(f"model config field 'init' must be one of {', '.join(SCHEMES)}; got {init!r}")
+    if _get(cfg, "forget_bias", None) is not None:
+        _real(cfg, "forget_bias")
+        if cell != "lstm":
+            raise RnnvizError(f"model config field 'forget_bias' is only for an LSTM, the cell is {cell!r}")
+    _real(cfg, "recurrent_scale", 1.0)
+    names = _get(cfg, "class_names", None)
+    if names is not None:
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise RnnvizError(f"model config field 'class_names' must be a list of names, got {names!r:.80}")
+        if not target.startswith("classification"):
+            raise RnnvizError(f"model config field 'class_names' is only for a classifier, the target is {target!r}")
+        if len(names) != output_size:
+            raise RnnvizError(f"model config field 'class_names' has {len(names)} names but the model has "
+                              f"{output_size} output classes (output_size)")
+    norm = _get(cfg, "normalisation", None)
+    if norm is not None and not isinstance(norm, dict):
+        raise RnnvizError(f"model config field 'normalisation' must be an object or null, got {norm!r:.80}")
+    tok = _get(cfg, "tokenizer", None)
+    if tok is not None and not isinstance(tok, dict):
+        raise RnnvizError(f"model config field 'tokenizer' must be an object or null, got {tok!r:.80}")
+    if tok and encoding != "raw":
+        vocab = tok.get("vocab")
+        if isinstance(vocab, list) and len(vocab) > input_size:
+            rows = "embedding rows" if encoding == "embedding" else "one-hot inputs"
+            raise RnnvizError(f"model config field 'tokenizer' has {len(vocab)} tokens but the model reads only "
+                              f"{input_size} ({rows}, input_size); a token past {input_size - 1} could not be typed")
+    shapes.update(_rnn_shapes("rnn.", cell, rnn_in, sizes, 2 if bidirectional else 1))
+    feat = sizes[-1] * (2 if bidirectional else 1)
+    shapes.update({"head.weight": (output_size, feat), "head.bias": (output_size,)})
+    return shapes
+
+
+def count_params(shapes: dict) -> int:
+    """Number of parameters for a dict of shapes (Python ints: no overflow)."""
+    total = 0
+    for shape in shapes.values():
+        n = 1
+        for s in shape:
+            n *= int(s)
+        total += n
+    return total
+
+
+def model_from_config(cfg: dict):
+    """Build an untrained model of the architecture ``cfg`` describes (from ``to_config()``).
+
+    Every field is checked first (:func:`config_param_shapes`) and a model of more than
+    :data:`MAX_PARAM_BYTES` is refused before anything is allocated. Every problem is an
+    RnnvizError naming the field.
+    """
+    shapes = config_param_shapes(cfg)
+    n = count_params(shapes)
+    nbytes = n * np.dtype(cfg.get("dtype", "float32")).itemsize
+    if nbytes > MAX_PARAM_BYTES:
+        raise RnnvizError(f"model config describes {n:,} parameters ({nbytes / 2**30:.1f} GiB); the limit is "
+                          f"{MAX_PARAM_BYTES / 2**30:.0f} GiB -- lower hidden_size, the number of layers or the vocabulary")
     try:
-        if kind == "sequence":
-            return SequenceModel.from_config(cfg)
-        if kind == "encoder_decoder":
-            return EncoderDecoder.from_config(cfg)
+        if cfg["kind"] == "sequence":
+            model = SequenceModel.from_config(cfg)
+        else:
+            model = EncoderDecoder.from_config(cfg)
+    except RnnvizError:
+        raise
     except KeyError as exc:
         raise RnnvizError(f"model config is missing the field {exc.args[0]!r}") from None
-    except TypeError as exc:
-        raise RnnvizError(f"model config has a field of the wrong type ({exc})") from None
-    raise RnnvizError(f"model config has unknown kind {kind!r} (expected 'sequence' or 'encoder_decoder')")
+    except MemoryError:
+        raise RnnvizError(f"not enough memory to build a model of {n:,} parameters") from None
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise RnnvizError(f"model config has a field of the wrong type ({type(exc).__name__}: {exc})") from None
+    got = {k: v.shape for k, v in model.params.items()}
+    if got != shapes:  # the arithmetic above must describe what was built
+        raise RnnvizError("model config: the built model's parameters differ from those the config describes")
+    return model
 
 
 def load_model(path):

@@ -156,10 +156,12 @@ def read_header(arrays: dict, name: str) -> dict:
         header = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise RnnvizError(f"{name}: the model header is not valid JSON") from None
+    except RecursionError:
+        raise RnnvizError(f"{name}: the model header is nested too deeply to be a model description") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RnnvizError(f"{name}: not an rnnviz model file (format {header.get('format') if isinstance(header, dict) else None!r})")
     version = header.get("version")
-    if not isinstance(version, int) or version > VERSION or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > VERSION or version < 1:
         raise RnnvizError(f"{name}: model format version {version!r} is not supported "
                           f"(this rnnviz reads version {VERSION}); update rnnviz or re-export the model")
     if not isinstance(header.get("config"), dict):
@@ -167,22 +169,54 @@ def read_header(arrays: dict, name: str) -> dict:
     return header
 
 
+def check_arrays_fit(arrays: dict, shapes: dict, name: str) -> None:
+    """Refuse a file whose stored arrays are not exactly the parameters its header describes.
+
+    Done on names and shapes alone, before a model is built, so a small file whose header claims
+    huge sizes is refused without allocating anything.
+    """
+    from rnnviz.engine.model import count_params
+
+    missing = [k for k in shapes if k not in arrays]
+    unknown = [k for k in arrays if k not in shapes]
+    wrong = [k for k in shapes if k in arrays and tuple(arrays[k].shape) != tuple(shapes[k])]
+    if not (missing or unknown or wrong):
+        return
+    implied = count_params(shapes)
+    stored = sum(int(a.size) for a in arrays.values())
+    if wrong:
+        k = wrong[0]
+        what = f"its header describes {k!r} with shape {tuple(shapes[k])}, the file stores {tuple(arrays[k].shape)}"
+    elif missing:
+        what = f"its header describes a parameter {missing[0]!r} {tuple(shapes[missing[0]])} that the file does not hold"
+    else:
+        what = f"the file holds an array {unknown[0]!r} that its header's model does not have"
+    raise RnnvizError(f"{name}: the weights do not fit the model header ({what}; the header implies "
+                      f"{implied:,} parameters, the file stores {stored:,})")
+
+
 def load_model(path):
-    """Load a model file written by :func:`save_model`; RnnvizError names the file and problem."""
-    from rnnviz.engine.model import model_from_config
+    """Load a model file written by :func:`save_model`; RnnvizError names the file and problem.
+
+    The header's config is checked field by field and the parameter names and shapes it implies
+    are compared with the arrays in the file *before* the model is built.
+    """
+    from rnnviz.engine.model import config_param_shapes, model_from_config
 
     name = str(path)
     arrays = read_npz_safely(path)
     header = read_header(arrays, name)
-    try:
-        model = model_from_config(header["config"])
-    except RnnvizError as exc:
-        raise RnnvizError(f"{name}: {exc}") from None
     state = {k: v for k, v in arrays.items() if k != HEADER_KEY}
     try:
+        shapes = config_param_shapes(header["config"])
+        check_arrays_fit(state, shapes, name)
+        model = model_from_config(header["config"])
         model.load_state_dict(state)
     except RnnvizError as exc:
-        raise RnnvizError(f"{name}: {exc}") from None
+        msg = str(exc)
+        raise RnnvizError(msg if msg.startswith(f"{name}: ") else f"{name}: {msg}") from None
+    except MemoryError:
+        raise RnnvizError(f"{name}: not enough memory to load this model") from None
     return model
 
 
