@@ -28,6 +28,9 @@ from rnnviz.engine.losses import softmax
 from rnnviz.errors import RnnvizError
 
 MAX_TOKENS = 200_000
+#: a network whose state overflows (an exploding ReLU RNN) is shown as it is, inf and NaN
+#: included (the views say so), without NumPy's warnings on every keystroke
+_QUIET_OVERFLOW = np.errstate(over="ignore", invalid="ignore")
 
 
 @dataclass
@@ -202,6 +205,7 @@ class LiveRunner:
         self._ensure_outputs(self._valid[-1])
         return not self.pending()
 
+    @_QUIET_OVERFLOW
     def _ensure_layer(self, k: int, upto: int) -> None:
         """Run layer ``k`` (unidirectional) over its stale steps before ``upto``."""
         start = self._valid[k]
@@ -221,6 +225,7 @@ class LiveRunner:
         self._store(k, 0, trace.states(0, 0), start)
         self._valid[k] = upto
 
+    @_QUIET_OVERFLOW
     def _ensure_outputs(self, upto: int) -> None:
         """Per-step probabilities before ``upto`` (the last layer must be up to date there)."""
         start = self._out_valid
@@ -230,6 +235,7 @@ class LiveRunner:
         self._store_probs(self.model.head.forward(h)[:, 0], start)
         self._out_valid = upto
 
+    @_QUIET_OVERFLOW
     def _run_all(self) -> None:
         """One forward pass of the whole text (bidirectional networks)."""
         trace = self.net.forward(self.model.encode(self._ids[:, None]))
@@ -292,6 +298,7 @@ class LiveRunner:
         self._out.reserve(self._T)
         return self._out.data[: self._T]
 
+    @_QUIET_OVERFLOW
     def connectivity(self, step: int, target: int | None = None) -> np.ndarray:
         """(step+1,): ||∂ log p(target at step) / ∂ x_τ|| for every input τ <= step.
 

@@ -182,6 +182,7 @@ class ColumnImageItem(pg.ImageItem):
         rgb = [(lut[:, k].astype(np.uint32) * a + 127) // 255 for k in range(3)]
         return (a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]
 
+    @np.errstate(over="ignore", invalid="ignore")  # inf / NaN of an exploding network: drawn grey
     def _recolour(self, transform) -> None:
         T, H = self._T, self._buf.shape[1]
         b = self._block_for(transform)

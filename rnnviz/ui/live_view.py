@@ -337,6 +337,7 @@ class LiveView(CoalescedText, QWidget):
                 self._held_draw = False
                 self._render()
 
+    @np.errstate(over="ignore", invalid="ignore")  # an exploding network's inf and NaN are shown
     def _render(self) -> None:
         """Redraw every view. Not while a new text is waiting: applying it (``_apply``, which
         clears ``_pending`` first) redraws anyway, and drawing the old text would be thrown

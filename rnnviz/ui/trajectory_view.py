@@ -45,6 +45,17 @@ REFIT_MS = 250
 _N_COLORS = 128
 
 
+EMPTY_HINT = "type some text"
+
+
+def _first_non_finite_step(h: np.ndarray) -> int | None:
+    """The first step (row) of ``h`` (T, H) holding inf or NaN, or None if all are finite."""
+    finite = np.isfinite(h)
+    if finite.all():
+        return None
+    return int(np.argmax(~finite.all(axis=1)))
+
+
 class PointLabels(pg.GraphicsObject):
     """Short texts written just above and right of points (left, where the view's right edge
     would cut one off), all drawn in one paint call.
@@ -152,6 +163,7 @@ class TrajectoryView(QWidget):
         self._marker_key = None           # (stride, W, kept_to) of the kept markers drawn
         self._extent = (0, np.zeros(2), np.zeros(2))  # (n, lo, hi): the box around points[:n]
         self._readout = ""
+        self._overflowed = False          # showing why there is no trajectory (h not finite)
 
         self.plot_widget = theme.plot_widget()
         # a key typed at the end changes the region around the newest points only (the older
@@ -225,7 +237,7 @@ class TrajectoryView(QWidget):
         self.newest_label.setZValue(21)
         self.plot.addItem(self.newest_label, ignoreBounds=True)
 
-        self.hint = pg.TextItem("type some text", color=theme.foreground_color(), anchor=(0.5, 0.5))
+        self.hint = pg.TextItem(EMPTY_HINT, color=theme.foreground_color(), anchor=(0.5, 0.5))
         self.plot.addItem(self.hint, ignoreBounds=True)
 
         self.readout_label = TextLine(" ")
@@ -249,6 +261,10 @@ class TrajectoryView(QWidget):
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
+        bad = _first_non_finite_step(h)
+        if bad is not None:
+            self._show_overflow(bad)
+            return
         points, ratio = pca_2d_with_variance(h)
         self._pca.reset()
         self._refit_timer.stop()
@@ -263,6 +279,12 @@ class TrajectoryView(QWidget):
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
+        bad = _first_non_finite_step(h)
+        if bad is not None:
+            self._show_overflow(bad)
+            return
+        if self._overflowed:  # the PCA was reset: start it again from the first step
+            self._overflowed, changed_from = False, 0
         T, prev_T = h.shape[0], len(self._points)
         points, ratio = self._pca.update(h, changed_from, lazy=True)
         if not self._pca.exact and time_extent(T) != self._W:
@@ -274,6 +296,18 @@ class TrajectoryView(QWidget):
             # the axes did not move: the points before changed_from are where they were
             self._refit_timer.start()
             self._draw_tail(points, tokens, min(int(changed_from), prev_T))
+
+    def _show_overflow(self, step: int) -> None:
+        """No trajectory for states that are not finite (an exploding network): say so."""
+        self._pca.reset()
+        self._refit_timer.stop()
+        self.set_points(np.zeros((0, 2)), [])
+        self.hint.setText(f"no trajectory:\nh overflowed\n(\u00b1inf or NaN)\nfrom step {step} on")
+        self._overflowed = True
+
+    def hint_text(self) -> str:
+        """The text shown in place of the trajectory ("type some text", or why it is empty)."""
+        return self.hint.toPlainText()
 
     def is_exact(self) -> bool:
         """False while the points use PCA axes fitted on an earlier, shorter text."""
@@ -303,6 +337,8 @@ class TrajectoryView(QWidget):
         self._label_steps = []
         self._draw_path(pts, 0)
         if T == 0:
+            self.hint.setText(EMPTY_HINT)
+            self._overflowed = False
             self.markers.set_points([], [])
             self.markers_tail.set_points([], [])
             self._marker_key = None
