@@ -39,6 +39,13 @@ class _CellDefault:
 
 _CELL_DEFAULT = _CellDefault()
 
+#: Largest estimated memory of a run (parameters with their gradients and optimiser state, plus the
+#: forward trace and its gradients) that ``validate()`` accepts.
+MEMORY_LIMIT = 2 << 30
+_GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+#: Copies of the parameters a run keeps: weights, gradients, optimiser state, last good weights.
+_PARAM_COPIES = {"sgd": 3, "adagrad": 4, "rmsprop": 4, "adam": 5}
+
 _LIMITS = {"length": 100_000, "hidden": 8192, "batch": 1 << 16, "val_batch": 1 << 16,
            "steps": 10**9, "layers": 16, "n_symbols": 10_000, "max_depth": 1000, "n_sines": 100}
 
@@ -211,11 +218,97 @@ class TrainConfig:
         _int("jacobian_k", self.jacobian_k, 1, 1024)
         _int("jacobian_rows", self.jacobian_rows, 1, 4096)
         _choice("dtype", self.dtype, ("float32", "float64"))
-        if self.length * max(self.batch, self.val_batch) * max(self.hidden_sizes) > 2e7:
-            raise RnnvizError(f"length: length x batch x hidden = {self.length} x "
-                              f"{max(self.batch, self.val_batch)} x {max(self.hidden_sizes)} is too large "
-                              "for memory; make one of them smaller")
+        rows, rows_name = ((self.val_batch, "validation batch (val_batch)") if self.val_batch > self.batch
+                           else (self.batch, "batch"))
+        if self.length * rows * max(self.hidden_sizes) > 2e7:
+            raise RnnvizError(f"length: length x {rows_name} x hidden = {self.length} x "
+                              f"{rows} x {max(self.hidden_sizes)} is too large "
+                              f"for memory; make one of them smaller")
+        est = self.memory_estimate()
+        if est["total_bytes"] > MEMORY_LIMIT:
+            gib = 2 ** 30
+            params_big = est["parameter_bytes"] >= est["activation_bytes"]
+            lower = (["hidden", "layers"] if params_big else
+                     ["length", "val_batch" if self.val_batch > 2 * self.batch else "batch", "hidden", "layers"])
+            if self.bidirectional:
+                lower.append("bidirectional")
+            if self.task in ("text", "classify"):
+                lower.append("max_vocab" if self.embedding is not None else "max_vocab or use an embedding")
+            sizes = self.hidden_sizes
+            hid = (f"{self.num_layers} x {sizes[0]}" if len(set(sizes)) == 1
+                   else "(" + " + ".join(str(h) for h in sizes) + ")")
+            raise RnnvizError(
+                f"{'hidden' if params_big else 'length'}: this run needs about {est['total_bytes'] / gib:.1f} GiB "
+                f"of memory, over the {MEMORY_LIMIT / gib:.0f} GiB limit. Parameters: {est['parameters']:,} x "
+                f"{est['parameter_copies']} copies (weights, gradients, {self.optimizer} state, last good weights) "
+                f"= {est['parameter_bytes'] / gib:.1f} GiB. Traces: length x max(val_batch, 2 x batch) x layers "
+                f"x hidden x directions x (gates + 2) = {self.length} x {self.trace_rows()} x {hid} x "
+                f"{2 if self.bidirectional else 1} x {_GATES.get(self.cell, 4) + 2} values"
+                f"{' plus one-hot inputs of length x rows x ' + str(est['onehot_inputs']) if est['onehot_inputs'] else ''}"
+                f" = {est['activation_bytes'] / gib:.1f} GiB. Lower {', '.join(lower)}")
         return self
+
+    def trace_rows(self) -> int:
+        """Rows of the largest trace a run holds: ``max(val_batch, 2 x batch)`` (validation runs
+        forwards only; a training batch also holds the gradients of its trace)."""
+        return max(self.val_batch, 2 * self.batch)
+
+    def io_sizes(self) -> tuple[int, int]:
+        """(inputs, outputs) of the model's first and last layers, as far as the config tells: a text
+        task's vocabulary is ``max_vocab`` when set (else unknown, counted as 1), a classify task's
+        classes and a series' columns are unknown until the data is read (counted as 2 and 1)."""
+        if self.task == "adding":
+            return 2, 1
+        if self.task == "sine":
+            return 1, 1
+        if self.task in ("delayed_recall", "reversal"):
+            return self.n_symbols + (1 if self.task == "reversal" else 0), self.n_symbols
+        if self.task == "bracket_depth":
+            return 5, self.max_depth + 1
+        if self.task in ("text", "classify"):
+            vocab = self.max_vocab or 1
+            return vocab, (vocab if self.task == "text" else 2)
+        return 1, 1  # series
+
+    def memory_estimate(self) -> dict:
+        """Approximate memory of a run, by arithmetic only (nothing is allocated).
+
+        Parameters: the recurrent stack (``gates x H_k x (D_k + H_k + 2)`` per layer and direction;
+        twice for the reversal task's encoder-decoder), the embedding and the readout; kept in
+        :data:`_PARAM_COPIES` copies (weights, gradients, optimiser state, last good weights).
+        Activations: ``length x rows x sum over layers and directions of (gates + 2) x H_k`` values
+        (gate pre-activations, h and c of every step), plus one-hot inputs, where ``rows`` is
+        :meth:`trace_rows` (a training batch also holds the trace's gradients, so counts twice).
+        Returns a dict with ``parameters``, ``parameter_copies``, ``parameter_bytes``,
+        ``onehot_inputs`` (one-hot width, 0 without), ``activation_bytes`` and ``total_bytes``.
+        """
+        item = 8 if self.dtype == "float64" else 4
+        gates = _GATES.get(self.cell, 4)
+        dirs = 2 if self.bidirectional else 1
+        sizes = self.hidden_sizes
+        n_in, n_out = self.io_sizes()
+        onehot = self.task in ("delayed_recall", "bracket_depth", "reversal") or (
+            self.task in ("text", "classify") and self.embedding is None)
+        params = 0
+        rnn_in = n_in
+        if self.task in ("text", "classify") and self.embedding is not None:
+            params += n_in * self.embedding
+            rnn_in = self.embedding
+        stacks = 2 if self.task == "reversal" else 1
+        # the reversal task's encoder reads n_symbols, its decoder n_symbols + 1 (the start token)
+        for d in ([rnn_in - 1, rnn_in] if stacks == 2 else [rnn_in]):
+            for h in sizes:
+                params += dirs * gates * h * (d + h + 2)
+                d = h * dirs
+        params += n_out * (sizes[-1] * dirs + 1)
+        copies = _PARAM_COPIES.get(self.optimizer, 5)
+        rows = self.trace_rows()
+        per_step = stacks * dirs * sum((gates + 2) * h for h in sizes) + (n_in if onehot else 0)
+        activation = self.length * rows * per_step * item
+        param_bytes = params * copies * item
+        return {"parameters": params, "parameter_copies": copies, "parameter_bytes": param_bytes,
+                "onehot_inputs": n_in if onehot else 0,
+                "activation_bytes": activation, "total_bytes": param_bytes + activation}
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict:

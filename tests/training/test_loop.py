@@ -283,3 +283,44 @@ def test_frozen_array_copies_views_and_reuses_frozen_copies():
     view = live[:2]
     view.setflags(write=False)
     assert not np.shares_memory(frozen_array(view), live)
+
+
+# ----------------------------------------------------------------------------- memory estimate
+@pytest.mark.parametrize("hidden,layers,bi", [(8192, 16, False), (8192, 16, True), (8192, 1, True)])
+def test_config_refuses_weights_too_large_for_memory(hidden, layers, bi):
+    cfg = TrainConfig(task="adding", length=2, batch=1, val_batch=1, hidden=(hidden,), layers=layers,
+                      bidirectional=bi, steps=1)
+    with pytest.raises(RnnvizError, match=r"^hidden: this run needs about [\d.]+ GiB of memory, over the 2 GiB "
+                                          r"limit\. Parameters: [\d,]+ x 5 copies .*Lower hidden, layers"):
+        cfg.validate()
+
+
+def test_config_refuses_traces_too_large_for_memory_and_names_the_fields():
+    cfg = TrainConfig(task="adding", length=2000, hidden=(32,), layers=16, batch=32, val_batch=256)
+    with pytest.raises(RnnvizError, match=r"^length: this run needs about .* Traces: length x max\(val_batch, "
+                                          r"2 x batch\) x layers x hidden x directions x \(gates \+ 2\) = "
+                                          r"2000 x 256 x 16 x 32 x 1 x 6 values = .*Lower length, val_batch"):
+        cfg.validate()
+
+
+def test_config_accepts_ordinary_and_largish_models():
+    TrainConfig().validate()
+    TrainConfig(hidden=(1024,), layers=4).validate()
+    TrainConfig(task="text", hidden=(512,), layers=2, max_vocab=5000).validate()
+
+
+def test_memory_estimate_counts_the_parameters_build_model_makes():
+    for cfg in (tiny(), tiny(cell="lstm", hidden=(8, 5), bidirectional=True),
+                tiny(task="delayed_recall", lag=2, cell="rnn_tanh", layers=3),
+                tiny(task="bracket_depth", max_depth=6), tiny(task="sine", cell="lstm"),
+                tiny(task="reversal", n_symbols=5, hidden=(6, 4))):
+        model = build_model(cfg)
+        assert cfg.memory_estimate()["parameters"] == sum(p.size for p in model.params.values()), cfg
+
+
+def test_old_memory_message_names_the_batch_it_used():
+    with pytest.raises(RnnvizError, match=r"^length: length x validation batch \(val_batch\) x hidden = "
+                                          r"1000 x 4096 x 8 is too large"):
+        TrainConfig(length=1000, batch=16, val_batch=4096, hidden=(8,)).validate()
+    with pytest.raises(RnnvizError, match=r"^length: length x batch x hidden = 1000 x 4096 x 8 is too large"):
+        TrainConfig(length=1000, batch=4096, val_batch=16, hidden=(8,)).validate()
