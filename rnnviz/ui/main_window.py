@@ -234,28 +234,69 @@ class MainWindow(QMainWindow):
         self.show_message(f"None of the models in {self.models_dir} could be opened.")
 
     def load_model_file(self, path: str | os.PathLike) -> bool:
-        """Open the model at ``path`` in the live panel; on failure say why, keep the old one."""
+        """Open the model at ``path`` in the live panel, all or nothing: on any failure (the file
+        cannot be read, or the model cannot be shown) every panel goes back to the previous model
+        and the status bar names the file and the problem."""
         from rnnviz.engine.model import load_model
 
         path = Path(path)
         try:
             model = load_model(path)
+        except Exception as exc:  # noqa: BLE001 - a bad file is a message, never a traceback
+            self.show_message(f"Cannot open {path.name}: {_problem(exc)}")
+            return False
+        previous = self._model_state()
+        try:
             self.live.set_model(model, path.stem)
             self.shapes.set_model(model, path.stem)
-        except (RnnvizError, OSError) as exc:
-            self.show_message(f"Cannot open {path.name}: {exc}")
+            self.model, self.model_name, self.model_path = model, path.stem, path
+            idx = self.model_combo.findData(str(path))
+            if idx < 0:
+                self.model_combo.addItem(path.stem, str(path))
+                idx = self.model_combo.count() - 1
+            self.model_combo.setCurrentIndex(idx)
+            self._update_layer_direction_combos()
+            self.live.set_text(self.text_edit.toPlainText())
+            self.live.flush()
+        except Exception as exc:  # noqa: BLE001 - the model loaded but cannot be shown
+            self._model_failed(path, exc, previous)
             return False
-        self.model, self.model_name, self.model_path = model, path.stem, path
-        idx = self.model_combo.findData(str(path))
-        if idx < 0:
-            self.model_combo.addItem(path.stem, str(path))
-            idx = self.model_combo.count() - 1
-        self.model_combo.setCurrentIndex(idx)
-        self._update_layer_direction_combos()
-        self.live.set_text(self.text_edit.toPlainText())
-        self.live.flush()
         self.show_message(self._describe_model())
         return True
+
+    def _model_state(self) -> tuple:
+        """What :meth:`_restore_model` needs to go back to the model shown now."""
+        return self.model, self.model_name, self.model_path, self.live.layer, self.live.direction
+
+    def _model_failed(self, path: Path, exc: BaseException, previous: tuple) -> None:
+        """``path`` loaded but could not be shown: back to ``previous`` and say why."""
+        self._restore_model(previous)
+        still = f"; still showing {self.model_name}" if self.model is not None else ""
+        self.show_message(f"Cannot open {path.name}: the model cannot be shown ({_problem(exc)}){still}.")
+
+    def _restore_model(self, previous: tuple) -> None:
+        """Show the model of :meth:`_model_state` again in every panel (after a failed open)."""
+        model, name, path, layer, direction = previous
+        self.model, self.model_name, self.model_path = model, name, path
+        try:
+            if self.live.model is model:
+                pass  # the live panel never took the new model (its runner refused it)
+            elif model is not None:
+                self.live.set_model(model, name)
+                try:
+                    self.live.set_layer_direction(layer, direction)
+                except RnnvizError:
+                    pass
+            else:  # nothing was shown before: show nothing rather than the broken model
+                self.live.model, self.live.model_name, self.live.runner, self.live.result = None, "", None, None
+            self.shapes.set_model(model, name)
+            self._select_current_in_combo()
+            self._update_layer_direction_combos()
+            if model is not None:
+                self.live.set_text(self.text_edit.toPlainText())
+                self.live.flush()
+        except Exception as exc:  # noqa: BLE001 - the old model showed before; say so, keep going
+            self.show_message(f"Could not show {name} again: {_problem(exc)}")
 
     def _describe_model(self) -> str:
         m = self.model
@@ -415,6 +456,17 @@ class MainWindow(QMainWindow):
         """Show ``example``: its model (when it names one), its text, its hint and the unit it
         is about, drawn once. The text is set before the model is opened, so the new model
         runs the example's text only (not the old text first)."""
+        previous = self._model_state()
+        try:
+            self._show_example(example)
+        except Exception as exc:  # noqa: BLE001
+            if self.model is previous[0]:
+                raise
+            # the example's model loaded but failed when drawn (at the end of one_redraw)
+            self.hint_label.hide()  # it was about the example's model
+            self._model_failed(self.model_path, exc, previous)
+
+    def _show_example(self, example: Example) -> None:
         with self.live.one_redraw():
             self.replace_text(example.text)
             if example.model and not self.compare_mode and example.model != self.model_name:
@@ -514,6 +566,11 @@ class MainWindow(QMainWindow):
         desktop.shutdown(self)
         settings.save_window(self)
         super().closeEvent(ev)
+
+
+def _problem(exc: BaseException) -> str:
+    """An exception as words for the status bar (its message, else its type)."""
+    return str(exc) or type(exc).__name__
 
 
 def render_to_png(window: QMainWindow, path: str) -> bool:

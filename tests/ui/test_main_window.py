@@ -356,3 +356,50 @@ def test_undo_brings_back_text_replaced_by_an_example_or_cleared(qtbot, window):
     assert not window.hint_label.isVisible() and te.textCursor().position() == 4
     window.actions["edit.undo"].trigger()
     assert te.toPlainText() == EXAMPLES[n].text
+
+
+def _class_view_breaks(monkeypatch):
+    """The class plot raises ValueError as soon as it is given a text (a model that loads but
+    cannot be shown)."""
+    from rnnviz.ui.prediction_view import ClassProbabilityView
+
+    real = ClassProbabilityView.set_probabilities
+
+    def broken(view, probs, tokens, names):
+        if len(tokens):
+            raise ValueError("class_names must have one entry per column: 1 for 2")
+        return real(view, probs, tokens, names)
+    monkeypatch.setattr(ClassProbabilityView, "set_probabilities", broken)
+
+
+def _assert_still_on(window, name):
+    assert window.model_name == name and window.model_combo.currentText() == name
+    assert window.live.model is window.model and window.live.model_name == name
+    assert window.shapes._model[0] is window.model
+
+
+def test_a_model_that_fails_when_shown_leaves_the_previous_one_everywhere(qtbot, window, models_dir,
+                                                                          monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    _class_view_breaks(monkeypatch)
+    _type(qtbot, window, "f(a)")
+    path = models_dir / "sentiment_lstm.npz"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions["file.open"].trigger()   # File > Open..., the dialog answers sentiment_lstm.npz
+    window.files.wait()
+    status = window.status_text()
+    assert "sentiment_lstm.npz" in status and "class_names must have one entry" in status, status
+    assert "still showing brackets_lstm" in status
+    _assert_still_on(window, "brackets_lstm")
+    # typing goes on with the old model, with no error
+    _type(qtbot, window, "[b]")
+    _assert_heatmaps_match(window, "f(a)[b]")
+    # the same through an example that opens that model (drawn at the end of one_redraw)
+    n = next(i for i, e in enumerate(EXAMPLES) if e.model == "sentiment_lstm")
+    window.actions[f"examples.{n}"].trigger()
+    window.flush()
+    assert "sentiment_lstm.npz" in window.status_text() and "cannot be shown" in window.status_text()
+    _assert_still_on(window, "brackets_lstm")
+    assert not window.hint_label.isVisible()
+    _assert_heatmaps_match(window, EXAMPLES[n].text)
