@@ -281,9 +281,20 @@ class _DemoBox(QGroupBox):
             self.status.setText(f"Training failed: {html.escape(error)}")
             self.message.emit(f"Demo training failed: {error}")
             return
+        if result is not None and self._stopped(result):
+            # a run cut short is not what the demo shows: keep the previous model and results
+            self.status.setText(f"Stopped after {self.progress.value()} of {self.progress.maximum()} steps; "
+                                "kept what the demo showed before. Press Train again to train afresh.")
+            return
         if result is not None:
             self.progress.setValue(self.progress.maximum())
             self._on_done(result)
+
+    @staticmethod
+    def _stopped(result) -> bool:
+        """Whether the demo's run (or any of its runs) was stopped before its last step."""
+        runs = result.values() if isinstance(result, dict) else [result]
+        return any(getattr(run, "stopped", False) for run in runs)
 
     def shutdown(self) -> bool:
         self._timer.stop()

@@ -246,3 +246,24 @@ def test_a_training_lesson_asks_before_replacing_a_run_with_steps(qtbot, window,
         assert panel.state() == "paused" and panel.progress.value() == steps and len(panel.history) >= 1
         assert list(panel.config_from_form().hidden_sizes) == [5]
         assert "Kept your training run" in panel.banner.text()
+
+
+@pytest.mark.parametrize("demo", ["reversal", "lookahead"])
+def test_stopping_a_demo_keeps_what_it_showed(qtbot, window, demo):
+    box = getattr(window.shapes, demo)
+    if demo == "reversal":
+        before = box.model
+        assert before is not None  # the shipped model
+    else:
+        box.train_now(steps=20)
+        before = dict(box.runs)
+    box.start_training(steps=100_000)
+    qtbot.waitUntil(lambda: box.job.latest is not None, timeout=30_000)
+    box.toggle_training()  # Stop
+    qtbot.waitUntil(lambda: not box.busy() and box.train_button.text() == "Train again", timeout=30_000)
+    assert "Stopped after" in box.status.text()
+    assert box.progress.value() < box.progress.maximum()
+    if demo == "reversal":
+        assert box.model is before
+    else:
+        assert box.runs == before
