@@ -114,3 +114,90 @@ def test_help_states_the_forget_bias_default_and_how_to_get_pytorchs(capsys):
         main(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "default 2.0 for an LSTM" in text and "'none'" in text and "PyTorch" in text
+
+
+# ----------------------------------------------------------------------------- checked before training
+@pytest.fixture
+def no_training(monkeypatch):
+    """Fail the test if training starts; record the config it would have used otherwise."""
+    import rnnviz.training.loop as loop
+
+    seen = []
+
+    def fake(config, **kw):
+        seen.append(config)
+        return {"final": True, "step": 0}
+    monkeypatch.setattr(loop, "headless_train", fake)
+    return seen
+
+
+def _exit_code(argv):
+    with pytest.raises(SystemExit) as exc_info:
+        raise SystemExit(main(argv))
+    return exc_info.value.code
+
+
+@pytest.mark.parametrize("out,message", [
+    ("", "--out: expected a file name"), ("  ", "--out: expected a file name"),
+    (".", "--out: . is a folder"), ("{tmp}", "is a folder"), ("{tmp}/newname/", "names a folder"),
+    ("{tmp}/missing/m.npz", "does not exist"), ("{tmp}/" + "m" * 300 + ".npz", "file name is longer"),
+])
+def test_unusable_out_is_refused_before_training(out, message, tmp_path, no_training, capsys):
+    rc = _exit_code(["train", "--steps", "1", "--out", out.format(tmp=tmp_path)])
+    cap = capsys.readouterr()
+    assert rc == 2 and no_training == []
+    assert cap.out == "" and cap.err.count("\n") == 1 and message in cap.err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_out_in_a_read_only_folder_is_refused_before_training(tmp_path, no_training, capsys):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        assert _exit_code(["train", "--steps", "1", "--out", str(ro / "m.npz")]) == 2
+    finally:
+        ro.chmod(0o755)
+    assert no_training == [] and "not writable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["0", "0.0", "00", "-0", "0e0", "none", "OFF"])
+def test_any_numeric_zero_turns_clip_and_truncate_off(text, no_training, capsys):
+    assert main(["train", "--steps", "1", "--clip", text, "--truncate", text]) == 0
+    assert no_training[0].clip is None and no_training[0].truncate is None
+
+
+def test_clip_and_truncate_values_still_parse(no_training):
+    assert main(["train", "--steps", "1", "--clip", "0.5", "--truncate", "007"]) == 0
+    assert no_training[0].clip == 0.5 and no_training[0].truncate == 7
+
+
+def test_help_says_zero_turns_clip_and_truncate_off(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 (any zero: 0, 0.0) or 'none' for no clipping" in text
+    assert "0 (any zero) or 'none' for full BPTT" in text
+
+
+@pytest.mark.parametrize("task,content,message", [
+    ("text", None, "file not found"), ("text", "", "empty"), ("text", "ab", "shorter than one training sequence"),
+    ("classify", "a b c d e f\n", "two columns"), ("series", "a,b\n1,x\n2,3\n", "not a number"),
+])
+def test_unusable_corpus_file_is_a_bad_argument_before_training(task, content, message, tmp_path, no_training,
+                                                                  capsys):
+    corpus = tmp_path / "corpus.txt"
+    if content is not None:
+        corpus.write_text(content)
+    rc = _exit_code(["train", "--task", task, "--corpus", str(corpus), "--length", "5", "--steps", "1"])
+    cap = capsys.readouterr()
+    assert rc == 2 and no_training == []
+    assert cap.out == "" and cap.err.count("\n") == 1 and message in cap.err
+
+
+def test_docstring_states_the_exit_codes_the_code_uses():
+    import rnnviz.commands.train as cmd
+
+    doc = " ".join(cmd.__doc__.split())
+    assert "2: bad arguments, found before training starts" in doc and "``--corpus`` file" in doc
+    assert "1: training stopped on NaN/Inf" in doc and "130: interrupted" in doc

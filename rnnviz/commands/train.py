@@ -8,9 +8,21 @@ Example (the adding problem, Hochreiter & Schmidhuber 1997)::
 Prints a progress line every ``--log-every`` steps; with ``--json`` every line is one JSON
 object and the last one holds the final ``step``, ``train_loss``, ``val_loss``,
 ``val_accuracy`` (classification tasks) and ``step_grad_norms`` (mean ||dL/dh_t|| per time
-step of the top layer on the validation batch). Bad arguments print one line on stderr naming
-the field and exit with status 2. Exit status 1: training stopped on NaN/Inf (the last good
-weights are kept and still saved with ``--out``) or the model could not be saved.
+step of the top layer on the validation batch).
+
+``--clip`` and ``--truncate`` are turned off by ``none``, ``off`` or any numeric zero (``0``,
+``0.0``, ``00``): no clipping, full BPTT.
+
+Exit status (every error is one line on stderr naming the flag or the file):
+
+* 0: trained (and saved with ``--out``).
+* 2: bad arguments, found before training starts: a bad value, an ``--out`` that cannot be
+  written (empty, a folder, in a folder that does not exist or is not writable), or a
+  ``--corpus`` file that cannot be read or used (missing, empty, not text, malformed CSV, too
+  short to hold out one validation sequence).
+* 1: training stopped on NaN/Inf (the last good weights are kept and still saved with
+  ``--out``) or the model could not be saved (e.g. the disk filled up).
+* 130: interrupted (Ctrl+C).
 """
 from __future__ import annotations
 
@@ -42,13 +54,24 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _is_off(text: str) -> bool:
+    """'none', 'off' or any numeric zero ('0', '0.0', '00', '-0', '0e3') turns clipping/truncation off."""
+    t = text.strip().lower()
+    if t in ("none", "off"):
+        return True
+    try:
+        return float(t) == 0.0
+    except ValueError:
+        return False
+
+
 def _optional_float(text: str):
-    if text.lower() in ("none", "off", "0"):
+    if _is_off(text):
         return None
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a number, or 0 / 'none' for off, got {text!r}")
 
 
 def _forget_bias(text: str):
@@ -62,12 +85,12 @@ def _forget_bias(text: str):
 
 
 def _optional_int(text: str):
-    if text.lower() in ("none", "off", "0"):
+    if _is_off(text):
         return None
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an integer, or 0 / 'none' for off, got {text!r}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,9 +132,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--lr", type=float, default=d.lr, help="learning rate (default %(default)s)")
     g.add_argument("--batch", type=int, default=d.batch, help="batch size (default %(default)s)")
     g.add_argument("--clip", type=_optional_float, default=d.clip,
-                   help="clip the global gradient norm to this; 'none' for no clipping (default %(default)s)")
+                   help="clip the global gradient norm to this; 0 (any zero: 0, 0.0) or 'none' for no "
+                        "clipping (default %(default)s)")
     g.add_argument("--truncate", type=_optional_int, default=None,
-                   help="truncated BPTT window in steps (default: full BPTT)")
+                   help="truncated BPTT window in steps; 0 (any zero) or 'none' for full BPTT (default: full BPTT)")
     g.add_argument("--steps", type=int, default=d.steps, help="optimiser steps (default %(default)s)")
     g.add_argument("--seed", type=int, default=d.seed, help="seed for weights and data (default %(default)s)")
     g.add_argument("--on-nan", choices=[c for c in ON_NAN if c != "pause"], default="stop",
@@ -121,7 +145,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--val-every", type=int, default=d.val_every, help="validate every N steps")
     g.add_argument("--val-batch", type=int, default=d.val_batch, help="rows in the fixed validation batch")
     g.add_argument("--json", action="store_true", help="every output line is a JSON object")
-    g.add_argument("--out", metavar="PATH", help="save the trained model to PATH (.npz)")
+    g.add_argument("--out", metavar="PATH", help="save the trained model to PATH (.npz); checked before "
+                                                  "training: not a folder, in an existing writable folder")
     a("--threads", type=int, default=1,
       help="BLAS threads (default 1: small matrices run fastest on one thread)")
 
@@ -167,9 +192,13 @@ def run(args: argparse.Namespace) -> int:
             dtype="float64" if args.float64 else "float32")
         config.validate()
         if args.out is not None:
-            folder = os.path.dirname(os.path.abspath(args.out))
-            if not os.path.isdir(folder):
-                raise RnnvizError(f"out: folder {folder} does not exist")
+            _check_out(args.out)
+        if config.task in ("text", "classify", "series"):
+            # read the corpus now (the loop keeps it) and draw the held-out rows, so an unusable
+            # file is a bad argument (exit 2) found before training, not after
+            from rnnviz.training.loop import validation_batch
+
+            validation_batch(config)
     except RnnvizError as exc:
         print(f"{prog}: error: {_flag_name(str(exc))}", file=sys.stderr)
         return 2
@@ -189,6 +218,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: {final.get('message', 'stopped on NaN/Inf')}", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_out(out: str) -> None:
+    """Refuse an ``--out`` the model could not be saved to, before training."""
+    from rnnviz.errors import RnnvizError
+
+    if not out.strip():
+        raise RnnvizError("out: expected a file name to save the model to, got an empty one")
+    if os.path.isdir(out):
+        raise RnnvizError(f"out: {out} is a folder; give a file name such as {os.path.join(out, 'model.npz')}")
+    if out.endswith(("/", os.sep)):
+        raise RnnvizError(f"out: {out} names a folder; give a file name such as {out}model.npz")
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise RnnvizError(f"out: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise RnnvizError(f"out: folder {folder} is not writable")
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        name_max = 255
+    if len(os.fsencode(os.path.basename(out))) > name_max:
+        raise RnnvizError(f"out: the file name is longer than this system allows ({name_max} bytes)")
 
 
 _FLAG = {"n_symbols": "--symbols", "n_sines": "--sines", "dtype": "--float64"}

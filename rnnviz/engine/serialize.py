@@ -49,6 +49,8 @@ def atomic_write(path, write_fn) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
+    if path.is_dir():
+        raise RnnvizError(f"cannot save {path}: it is a folder; give a file name")
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".rnnviz-", suffix=".tmp", dir=directory)

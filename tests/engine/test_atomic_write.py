@@ -56,7 +56,7 @@ def test_target_that_is_a_folder_is_an_rnnviz_error(tmp_path):
     target = tmp_path / "adir"
     target.mkdir()
     (target / "inside").write_text("kept")
-    with pytest.raises(RnnvizError, match=r"cannot save .*adir"):
+    with pytest.raises(RnnvizError, match=r"cannot save .*adir: it is a folder"):
         atomic_write(target, lambda fh: fh.write(b"x"))
     assert sorted(f.name for f in tmp_path.iterdir()) == ["adir"]
     assert (target / "inside").read_text() == "kept"
