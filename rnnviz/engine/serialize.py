@@ -49,10 +49,10 @@ def atomic_write(path, write_fn) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
-    if path.is_dir():
-        raise RnnvizError(f"cannot save {path}: it is a folder; give a file name")
     tmp = None
     try:
+        if path.is_dir():  # inside the try: a name too long raises OSError here
+            raise RnnvizError(f"cannot save {path}: it is a folder; give a file name")
         fd, tmp = tempfile.mkstemp(prefix=".rnnviz-", suffix=".tmp", dir=directory)
         try:
             fh = os.fdopen(fd, "wb")
