@@ -13,7 +13,8 @@ save (disk full, permission) leaves the previous file intact.
 
 Weights: :func:`save_safetensors` / :func:`load_safetensors` read and write PyTorch's
 ``safetensors`` format (``safetensors.numpy``), so ``torch.nn.LSTM(...).state_dict()`` saved
-with ``safetensors.torch.save_file`` loads by name.
+with ``safetensors.torch.save_file`` loads by name. bfloat16 tensors (which NumPy cannot hold)
+are read as float32, exactly: a bfloat16 is the top 16 bits of the float32 of the same value.
 """
 from __future__ import annotations
 
@@ -246,7 +247,66 @@ def load_safetensors(path) -> dict[str, np.ndarray]:
     try:
         return {k: np.array(v) for k, v in load(data).items()}
     except Exception as exc:  # safetensors raises its own error types for bad headers
-        raise RnnvizError(f"{name}: not a valid .safetensors file ({exc})") from None
+        reason = str(exc)
+    # safetensors.numpy cannot hold bfloat16 (NumPy has no such type): read such a file
+    # ourselves, widening bfloat16 to float32 exactly (the 16 bits are float32's top half)
+    header = _safetensors_header(data)
+    if header is not None and any(isinstance(v, dict) and v.get("dtype") == "BF16" for v in header.values()):
+        return _read_safetensors_bf16(data, header, name)
+    raise RnnvizError(f"{name}: not a valid .safetensors file ({reason})")
+
+
+_ST_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1",
+              "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?"}
+
+
+def _safetensors_header(data: bytes):
+    """The JSON header of a safetensors blob (8-byte little-endian length, then JSON), or None."""
+    if len(data) < 8:
+        return None
+    n = int.from_bytes(data[:8], "little")
+    if n > len(data) - 8:
+        return None
+    try:
+        header = json.loads(data[8:8 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def _read_safetensors_bf16(data: bytes, header: dict, name: str) -> dict[str, np.ndarray]:
+    """Tensors of a safetensors file holding bfloat16 ones, with bfloat16 widened to float32 (exact)."""
+    body = memoryview(data)[8 + int.from_bytes(data[:8], "little"):]
+    out = {}
+    for key, info in header.items():
+        if key == "__metadata__":
+            continue
+        bad = f"{name}: not a valid .safetensors file (tensor {key!r} is described wrongly)"
+        if not isinstance(info, dict):
+            raise RnnvizError(bad)
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if (not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0
+                                                   for d in shape)
+                or not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
+            raise RnnvizError(bad)
+        begin, end = offsets
+        count = 1
+        for d in shape:
+            count *= d
+        itemsize = 2 if dtype == "BF16" else np.dtype(_ST_DTYPES[dtype]).itemsize if dtype in _ST_DTYPES else None
+        if itemsize is None:
+            raise RnnvizError(f"{name}: tensor {key!r} has dtype {dtype!r}, which rnnviz cannot read")
+        if not 0 <= begin <= end <= len(body) or end - begin != count * itemsize:
+            raise RnnvizError(f"{name}: not a valid .safetensors file (tensor {key!r} has {end - begin} bytes "
+                              f"for shape {tuple(shape)} of {dtype})")
+        raw = body[begin:end]
+        if dtype == "BF16":
+            arr = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+        else:
+            arr = np.frombuffer(raw, dtype=_ST_DTYPES[dtype]).copy()
+        out[key] = arr.reshape(shape)
+    return out
 
 
 def recurrent_state_from(tensors: dict[str, np.ndarray], net) -> dict[str, np.ndarray]:
