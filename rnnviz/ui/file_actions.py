@@ -20,6 +20,7 @@ app as it was and the status bar names the file and the problem:
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -340,6 +341,11 @@ class FileController(QObject):
         except RnnvizError as exc:
             self.error(f"Cannot open {Path(loaded.path).name}: {exc}")
             return
+        except Exception as exc:  # noqa: BLE001 - a bug, not the file: say so, never a traceback
+            logging.getLogger(__name__).exception("applying %s", loaded.path)
+            self.error(f"Something went wrong opening {Path(loaded.path).name} "
+                       f"({type(exc).__name__}: {exc}); please report it")
+            return
         if applied is False:
             return
         if not recovery:
@@ -539,6 +545,7 @@ class FileController(QObject):
         w, panel = self.w, self.w.training
         name = Path(loaded.path).name
         # everything that can fail first; nothing has changed yet
+        view = self._check_view(proj.view, name)
         check = TrainingHistory()
         restore_history(check, proj.history, loaded.path)
         cfg = proj.config
@@ -569,27 +576,24 @@ class FileController(QObject):
             panel.show_snapshot(panel.history.latest, record=False)
             panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
                                if proj.model is not None else f"Restored the history from {name}.")
-        view = proj.view or {}
         live_model = view.get("live_model") or ""
         if live_model and Path(live_model).is_file() and (w.model_path is None or Path(live_model) != w.model_path):
             if not w.load_model_file(live_model):
                 notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
         elif live_model and not Path(live_model).is_file():
             notes.append(f"the model {live_model} shown in the Memory tab is missing")
-        if isinstance(view.get("text"), str):
+        if "text" in view:
             w.replace_text(view["text"])
-        try:
-            if w.model is not None:
-                w.set_layer_direction(int(view.get("layer", 0)) % w.model.net.num_layers,
-                                      int(view.get("direction", 0)) % w.model.net.num_directions)
-        except (TypeError, ValueError, RnnvizError):
-            pass
-        tab = view.get("tab")
-        if isinstance(tab, int) and 0 <= tab < w.tabs.count():
-            w.tabs.setCurrentIndex(tab)
-        tt = view.get("training_tab")
-        if isinstance(tt, int) and 0 <= tt < panel.tabs.count():
-            panel.tabs.setCurrentIndex(tt)
+        if w.model is not None:
+            try:  # a layer the model on screen lacks (its file was missing) wraps round
+                w.set_layer_direction(view.get("layer", 0) % w.model.net.num_layers,
+                                      view.get("direction", 0) % w.model.net.num_directions)
+            except RnnvizError:
+                pass
+        if "tab" in view:
+            w.tabs.setCurrentIndex(view["tab"])
+        if "training_tab" in view:
+            panel.tabs.setCurrentIndex(view["training_tab"])
         w.flush()
         if not recovery:
             self.project_path = loaded.path
@@ -599,6 +603,33 @@ class FileController(QObject):
             msg += f" (step {proj.step})"
         self.info(msg + ("; note: " + "; ".join(notes) if notes else "") + ".")
         return True
+
+    def _check_view(self, view, name: str) -> dict:
+        """The project's view settings, each checked (type and range) before anything is applied;
+        RnnvizError naming every bad field. Unknown fields are ignored (a newer rnnviz)."""
+        if view is None:
+            return {}
+        if not isinstance(view, dict):
+            raise RnnvizError(f"{name}: the view settings are not an object")
+
+        def is_int(v) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool)
+
+        checks = {
+            "text": (lambda v: isinstance(v, str), "a text"),
+            "live_model": (lambda v: isinstance(v, str), "a model file's path (a text)"),
+            "layer": (lambda v: is_int(v) and v >= 0, "a layer number (0, 1, ...)"),
+            "direction": (lambda v: is_int(v) and v in (0, 1), "a direction (0 forward or 1 backward)"),
+            "tab": (lambda v: is_int(v) and 0 <= v < self.w.tabs.count(),
+                    f"a tab number from 0 to {self.w.tabs.count() - 1}"),
+            "training_tab": (lambda v: is_int(v) and 0 <= v < self.w.training.tabs.count(),
+                             f"a Training tab number from 0 to {self.w.training.tabs.count() - 1}"),
+        }
+        bad = [f"'{key}' is {_short_repr(view[key])}, not {want}"
+               for key, (ok, want) in checks.items() if key in view and not ok(view[key])]
+        if bad:
+            raise RnnvizError("its view settings are damaged: " + "; ".join(bad) + "; nothing was changed")
+        return {k: view[k] for k in checks if k in view}
 
     # ------------------------------------------------------------------ export / import
     def _ask_folder(self, title: str) -> str:
@@ -691,6 +722,11 @@ class FileController(QObject):
             self.job.wait(5000)
             self.job = None
         self.autosave.clean_exit()
+
+
+def _short_repr(value, limit: int = 40) -> str:
+    r = repr(value)
+    return r if len(r) <= limit else r[:limit - 1] + "\u2026"
 
 
 class _Weights:

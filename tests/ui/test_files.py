@@ -368,6 +368,42 @@ def test_wrong_shaped_project_is_refused(qtbot, window, tmp_path):
     assert snapshot_state(window) == before
 
 
+@pytest.mark.parametrize("view, field", [
+    ({"tab": "x", "text": 123, "layer": "abc", "direction": None, "live_model": 5, "training_tab": 99},
+     "'live_model' is 5"),
+    ({"live_model": 5, "text": "new words"}, "'live_model' is 5"),
+    ({"text": "new words", "layer": 1.7}, "'layer' is 1.7"),
+    ({"text": "new words", "layer": -1}, "'layer' is -1"),
+    ({"text": "new words", "direction": 2}, "'direction' is 2"),
+    ({"text": "new words", "tab": True}, "'tab' is True"),
+    ({"text": ["new words"]}, "'text' is ['new words']"),
+])
+def test_project_with_bad_view_settings_changes_nothing(qtbot, window, tmp_path, monkeypatch, view, field):
+    from PySide6.QtWidgets import QFileDialog
+
+    from rnnviz.project import Project, save_project
+    from rnnviz.training.config import TrainConfig
+
+    path = tmp_path / "view_bad.rnnviz"
+    save_project(str(path), Project(config=TrainConfig(task="adding", hidden=(8,)), view=view))
+    window.set_text("my text")
+    panel = window.training
+    panel.hidden_edit.setText("")
+    qtbot.keyClicks(panel.hidden_edit, "99")
+    panel.lr_edit.setText("")
+    qtbot.keyClicks(panel.lr_edit, "0.005")
+    before = snapshot_state(window), panel.hidden_edit.text(), panel.lr_edit.text(), window.tabs.currentIndex()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions["file.open_project"].trigger()
+    window.files.wait()
+    status = window.status_text()
+    assert "view_bad.rnnviz" in status and field in status and "nothing was changed" in status, status
+    assert (snapshot_state(window), panel.hidden_edit.text(), panel.lr_edit.text(),
+            window.tabs.currentIndex()) == before
+    assert panel.hidden_edit.text() == "99" and window.files.project_path is None
+    assert not window.files.busy()
+
+
 def test_hyperparameters_out_of_range_are_named(window):
     window.actions.trigger("view.training")
     window.training.set_config(TINY)
