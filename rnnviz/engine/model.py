@@ -60,6 +60,21 @@ def _make_encoder(encoding, input_size, embedding_dim, rng, dtype):
     raise RnnvizError(f"encoding must be one of {', '.join(ENCODINGS)}; got {encoding!r}")
 
 
+def _mask_with_lengths(mask, valid: np.ndarray):
+    """A per-step ``mask`` (bool, or non-negative float/int weights, (T, B) or (T, B, K)) with the
+    padded steps of ``valid`` (T, B) set to False / weight 0. A mask of another shape or with bad
+    values is returned unchanged, for the loss to refuse with a message naming it."""
+    m = np.asarray(mask)
+    if m.ndim < valid.ndim or m.shape[:valid.ndim] != valid.shape:
+        return mask
+    v = valid.reshape(valid.shape + (1,) * (m.ndim - valid.ndim))
+    if m.dtype == bool:
+        return m & v
+    if m.dtype.kind in "iuf" and np.all(np.isfinite(m)) and not np.any(m < 0):
+        return np.where(v, m, 0).astype(m.dtype, copy=False)
+    return mask
+
+
 class _ParamsIO:
     """Weights in and out of a model whose live parameters are the flat dict ``self.params``."""
 
@@ -212,14 +227,16 @@ class SequenceModel(_ParamsIO):
         """Loss (cross-entropy or MSE, mean over unmasked targets) and every parameter gradient.
 
         y: (T, B) int / (B,) int for classification; (T, B, K) / (B, K) floats for regression.
-        mask: (T, B) for per-step targets. truncate: truncated BPTT window (see Recurrent.backward).
+        mask: (T, B) bool, or non-negative weights, for per-step targets; with ``lengths`` the
+            padded steps count for nothing whatever the mask says.
+        truncate: truncated BPTT window (see Recurrent.backward).
         """
         x_enc = self.encode(x)
         trace = self.net.forward(x_enc, h0=h0, lengths=lengths)
         feats = self._features(trace, lengths)
         outputs = self.head.forward(feats)
         if mask is not None and self.per_step and lengths is not None:
-            mask = np.asarray(mask) & (np.arange(trace.steps)[:, None] < np.asarray(lengths)[None, :])
+            mask = _mask_with_lengths(mask, np.arange(trace.steps)[:, None] < np.asarray(lengths)[None, :])
         elif mask is None and self.per_step and lengths is not None:
             mask = np.arange(trace.steps)[:, None] < np.asarray(lengths)[None, :]
         loss, d_out, acc = self._loss(outputs, y, mask)
