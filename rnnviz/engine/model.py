@@ -336,6 +336,8 @@ class SequenceModel(_ParamsIO):
                    bidirectional=cfg.get("bidirectional", False), target=cfg["target"],
                    encoding=cfg["encoding"], embedding_dim=cfg.get("embedding_dim"),
                    seed=cfg.get("seed", 0), dtype=np.dtype(cfg.get("dtype", "float32")),
+                   init=cfg.get("init", "default"), forget_bias=cfg.get("forget_bias"),
+                   recurrent_scale=cfg.get("recurrent_scale", 1.0),
                    tokenizer=tok, class_names=cfg.get("class_names"), normalisation=cfg.get("normalisation"))
 
 

@@ -1,0 +1,31 @@
+"""A model's whole config survives save/load and model_from_config (init settings included)."""
+import numpy as np
+
+from rnnviz.engine.model import SequenceModel, load_model, model_from_config
+
+
+def _model():
+    return SequenceModel("lstm", 5, [4, 3], 2, encoding="embedding", embedding_dim=3,
+                         target="classification_last", init="orthogonal", forget_bias=2.0, recurrent_scale=0.5,
+                         class_names=["neg", "pos"], normalisation={"a": 1.0}, seed=4)
+
+
+def test_save_load_keeps_init_forget_bias_and_recurrent_scale(tmp_path):
+    m = _model()
+    m.save(tmp_path / "m.npz")
+    back = load_model(tmp_path / "m.npz")
+    assert back.to_config() == m.to_config()
+    cfg = back.to_config()
+    assert (cfg["init"], cfg["forget_bias"], cfg["recurrent_scale"]) == ("orthogonal", 2.0, 0.5)
+
+
+def test_model_from_config_rebuilds_the_same_initial_weights():
+    m = _model()
+    again = model_from_config(m.to_config())
+    assert again.to_config() == m.to_config()
+    for k in m.params:
+        np.testing.assert_array_equal(again.params[k], m.params[k])
+    # the forget gate's total bias is the configured one
+    H = 4
+    b = again.params["rnn.bias_ih_l0"][H:2 * H] + again.params["rnn.bias_hh_l0"][H:2 * H]
+    np.testing.assert_allclose(b, 2.0)
