@@ -92,7 +92,7 @@ class FileController(QObject):
               tip="Write every plot shown on the current tab to a folder as PNG and SVG")
         a.add("file.export_traces", "&Traces (.npz and CSV)\u2026", slot=self.export_traces_dialog,
               tip="Save h, c and every gate of every layer for the current text (and the latest training "
-                  "step norms) as .npz and CSV")
+                  "step norms) as .npz and CSV; in compare mode, one file per compare model")
         a.add("file.export_weights", "&Weights (.safetensors)\u2026", slot=self.export_weights_dialog,
               tip="Save the model's weights with PyTorch's names, loadable with safetensors.torch.load_file")
         a.add("file.import_weights", "&Import PyTorch Weights\u2026", slot=self.import_weights_dialog,
@@ -653,19 +653,60 @@ class FileController(QObject):
             self.export_plots(folder)
 
     def export_traces(self, npz_path, csv_folder=None) -> list:
-        from rnnviz.ui.export import export_traces
-
+        """Save the traces of the text on screen, as the visible panel has read it: the live
+        model's, or in compare mode each compare model's, to ``<name>_<model>.npz`` beside
+        ``npz_path`` (CSV files in ``csv_folder/<model>``)."""
+        w = self.w
+        w.flush()  # the text typed so far, not an older one still waiting to be run
         try:
-            files = export_traces(self.w.live, npz_path, csv_folder, step_norms=self.w.training.history.latest)
+            if not w.compare_mode:
+                files = self._export_traces_of(w.live, w.model_name, npz_path, csv_folder)
+                self.info(f"Saved the traces to {npz_path}" + (f" and {len(files) - 1} CSV files to "
+                                                                f"{csv_folder}" if csv_folder else ""))
+                return files
+            panels = list(w.compare.panels)
+            if not panels:
+                raise RnnvizError("no compare models are shown")
+            npz_path = Path(npz_path)
+            targets = [(p, npz_path.with_name(f"{npz_path.stem}_{p.name}{npz_path.suffix or '.npz'}"),
+                        None if csv_folder is None else Path(csv_folder) / p.name) for p in panels]
+            for p, _, _ in targets:
+                self._check_read(p, p.name)  # every model first: all files or none
+            files = []
+            for p, path, folder in targets:
+                if folder is not None:
+                    try:
+                        folder.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        raise RnnvizError(f"cannot create {folder}: {exc.strerror or exc}") from None
+                files += self._export_traces_of(p, p.name, path, folder)
         except RnnvizError as exc:
             self.error(f"Could not export the traces: {exc}")
             return []
-        self.info(f"Saved the traces to {npz_path}" + (f" and {len(files) - 1} CSV files to {csv_folder}"
-                                                        if csv_folder else ""))
+        n_csv = sum(1 for f in files if f.suffix == ".csv")
+        self.info(f"Saved the traces of the compare models ({', '.join(p.name for p in panels)}) to "
+                  + ", ".join(str(path) for _, path, _ in targets)
+                  + (f" and {n_csv} CSV files to {csv_folder}" if csv_folder else ""))
         return files
 
+    def _check_read(self, panel, name: str) -> None:
+        """RnnvizError unless ``panel`` (the live view or a compare column) has read the text on
+        screen (a model that refused the text keeps its previous result)."""
+        result = getattr(panel, "result", None)
+        if result is not None and result.text != self.w.text_edit.toPlainText():
+            raise RnnvizError(f"{name or 'the model'} has not read the text shown (the status bar said why); "
+                              "nothing was saved")
+
+    def _export_traces_of(self, panel, name: str, npz_path, csv_folder) -> list:
+        from rnnviz.ui.export import export_traces
+
+        self._check_read(panel, name)
+        return export_traces(panel, npz_path, csv_folder, step_norms=self.w.training.history.latest)
+
     def export_traces_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, "Export traces", os.path.join(self._project_folder(),
+        title = ("Export traces of the compare models (one file per model, named after this one)"
+                 if self.w.compare_mode else "Export traces")
+        path, _ = QFileDialog.getSaveFileName(self.w, title, os.path.join(self._project_folder(),
                                               "traces.npz"), "NumPy archives (*.npz)")
         if not path:
             return

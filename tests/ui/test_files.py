@@ -612,3 +612,36 @@ def test_export_errors_are_messages(window, tmp_path):
     window.set_text("")
     window.files.export_traces(str(tmp_path / "t.npz"))
     assert "empty" in window.status_text()
+
+
+def test_export_traces_saves_what_is_shown_also_in_compare_mode(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui._live_models import forward_states
+
+    out = tmp_path / "traces.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.set_text("f(a)")
+    qtbot.keyClicks(window.text_edit, " [b]")  # exported at once, before the live view's timer
+    window.actions["file.export_traces"].trigger()
+    with np.load(out, allow_pickle=False) as f:
+        assert "".join(f["tokens"]) == "f(a) [b]"
+        np.testing.assert_allclose(f["h_l0_d0"], forward_states(window.model, "f(a) [b]")["h"], atol=1e-5)
+    out.unlink()
+    # compare mode: the compare models' traces of the text shown, one file each
+    window.actions["view.compare"].trigger()
+    assert window.compare_mode
+    qtbot.keyClicks(window.text_edit, " + zz")
+    window.actions["file.export_traces"].trigger()
+    text = "f(a) [b] + zz"
+    assert not out.exists()  # the hidden live panel's traces are not saved as if shown
+    names = [p.name for p in window.compare.panels]
+    assert len(names) == 3
+    for p in window.compare.panels:
+        with np.load(tmp_path / f"traces_{p.name}.npz", allow_pickle=False) as f:
+            assert "".join(f["tokens"]) == text
+            np.testing.assert_allclose(f["h_l0_d0"], forward_states(p.model, text)["h"], atol=1e-5)
+        rows = (tmp_path / "traces_csv" / p.name / "h_l0_d0.csv").read_text().splitlines()
+        assert len(rows) == len(text) + 1
+    status = window.status_text()
+    assert "compare models" in status and all(n in status for n in names), status
