@@ -16,6 +16,7 @@ show progress and stop.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -73,23 +74,46 @@ def _open_binary(path: Path):
     return open(path, "rb")  # module-level name so tests can simulate OS errors
 
 
+def special_file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a named pipe (FIFO)", "a device", ...), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
 def check_readable(path) -> Path:
-    """``path`` as a Path that exists and is a file; RnnvizError naming it otherwise."""
+    """``path`` as a Path that exists and is a regular file; RnnvizError naming it otherwise.
+
+    Folders, named pipes (FIFOs), devices (``/dev/zero``) and sockets are refused before
+    anything is opened: reading one could wait forever or never end.
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise RnnvizError(f"path: expected a file path, got {type(path).__name__}")
     p = Path(path)
     if str(path) == "":
         raise RnnvizError("path: no file given")
     try:
-        exists, is_dir = p.exists(), p.is_dir()
-    except OSError as exc:  # name too long, bad characters
+        mode = os.stat(p).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise RnnvizError(f"{p}: file not found; check the name and folder") from None
+    except OSError as exc:  # name too long, bad characters, a symlink loop
         raise RnnvizError(f"{p}: cannot open ({exc.strerror or exc})") from None
     except ValueError as exc:  # embedded NUL in the path
         raise RnnvizError(f"{path!r}: not a valid file name ({exc})") from None
-    if not exists:
-        raise RnnvizError(f"{p}: file not found; check the name and folder")
-    if is_dir:
+    kind = special_file_kind(mode)
+    if kind == "a folder":
         raise RnnvizError(f"{p}: is a folder, not a file; choose a file inside it")
+    if kind is not None:
+        raise RnnvizError(f"{p}: is {kind}, not a regular file; rnnviz reads only ordinary files "
+                          "(save the data to a file and open that)")
     return p
 
 

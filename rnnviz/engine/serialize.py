@@ -103,12 +103,10 @@ def save_model(model, path) -> None:
 
 def read_npz_safely(path) -> dict[str, np.ndarray]:
     """All arrays of an ``.npz`` file, refusing anything unsafe; errors name the file."""
-    path = Path(path)
+    from rnnviz.data.textfile import check_readable
+
+    path = check_readable(path)  # a folder, named pipe or device is refused before opening it
     name = str(path)
-    if not path.exists():
-        raise RnnvizError(f"{name}: file not found")
-    if path.is_dir():
-        raise RnnvizError(f"{name}: is a folder, not a file")
     try:
         zf = zipfile.ZipFile(path)
     except PermissionError:
@@ -236,10 +234,10 @@ def load_safetensors(path) -> dict[str, np.ndarray]:
     """Read a ``.safetensors`` file into NumPy arrays; RnnvizError names the file and problem."""
     from safetensors.numpy import load
 
+    from rnnviz.data.textfile import check_readable
+
     name = str(path)
-    p = Path(path)
-    if not p.is_file():
-        raise RnnvizError(f"{name}: file not found")
+    p = check_readable(path)  # a folder, named pipe or device is refused before opening it
     try:
         data = p.read_bytes()
     except OSError as exc:
