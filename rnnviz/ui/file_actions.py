@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressBar, QProgressDialog
 
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import settings
@@ -59,6 +59,7 @@ class FileController(QObject):
         self.job: BackgroundLoad | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.last_error = ""
+        self._saved_key = None  # the training history (run, version) last saved to or opened from a project
         self._capture_waiting: list = []
         self._capture_worker = None
         self._install_actions()
@@ -522,20 +523,54 @@ class FileController(QObject):
             self.project_saved.emit(str(path))
         return True
 
-    def save_project(self, path: str | None = None) -> None:
+    def save_project(self, path: str | None = None, then=None) -> None:
+        """Save to ``path`` (default: the project's file, else ask for one); ``then()`` is called
+        once the file has been written (not when the save was cancelled or failed)."""
         path = path or self.project_path
         if not path:
-            self.save_project_as()
+            self.save_project_as(then)
             return
-        self.collect_project(lambda proj: self.write_project(path, proj))
+        key = self._history_key()
 
-    def save_project_as(self) -> None:
+        def write(proj) -> None:
+            if self.write_project(path, proj):
+                self._saved_key = key
+                if then is not None:
+                    then()
+        self.collect_project(write)
+
+    def save_project_as(self, then=None) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Save project", os.path.join(self._project_folder(),
                                               "project.rnnviz"), "rnnviz projects (*.rnnviz)")
         if path:
             if not path.endswith(".rnnviz"):
                 path += ".rnnviz"
-            self.save_project(path)
+            self.save_project(path, then)
+
+    def _history_key(self) -> tuple:
+        h = self.w.training.history
+        return h.run, h.version
+
+    def unsaved_run(self) -> int:
+        """The number of steps of a training run not saved to a project since they were trained
+        (0: nothing would be lost by closing)."""
+        panel = self.w.training
+        if panel.worker is None or not len(panel.history) or self._history_key() == self._saved_key:
+            return 0
+        return len(panel.history)
+
+    def ask_unsaved_run(self, steps: int) -> str:
+        """Ask what to do with an unsaved run before quitting: "save", "discard" or "cancel"
+        (tests replace this)."""
+        B = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Warning, "Save the training run?",
+                          f"The training run ({steps} steps) has not been saved to a project.",
+                          B.Save | B.Discard | B.Cancel, self.w)
+        box.setInformativeText("Save it before quitting? Discard loses the run; Cancel keeps rnnviz open.")
+        box.setDefaultButton(B.Save)
+        box.setObjectName("dialog.unsaved_run")
+        answer = box.exec()
+        return {B.Save: "save", B.Discard: "discard"}.get(B(answer), "cancel")
 
     def _apply_project(self, loaded: Loaded, recovery: bool = False) -> bool:
         from rnnviz.project import restore_history
@@ -597,6 +632,7 @@ class FileController(QObject):
         w.flush()
         if not recovery:
             self.project_path = loaded.path
+            self._saved_key = self._history_key()  # the run is the file's (recovered work is not saved)
             w.setWindowTitle(f"rnnviz \u2014 {name}")
         msg = f"{'Recovered the autosaved work' if recovery else 'Opened the project ' + name}"
         if proj.model is not None:

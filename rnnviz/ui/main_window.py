@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.model_name = ""
         self.model_path: Path | None = None
         self._compare_loaded = False
+        self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
 
         # -- central widgets ----------------------------------------------------------------------
         self.text_edit = QPlainTextEdit()
@@ -135,8 +136,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         a.add("file.open", "&Open model\u2026", shortcut=QKeySequence.StandardKey.Open,
               slot=self.open_model_dialog, tip="Open a model file (.npz) saved by rnnviz")
-        a.add("file.quit", "&Quit", shortcut=QKeySequence.StandardKey.Quit, slot=self.close,
-              tip="Quit rnnviz")
+        a.add("file.quit", "&Quit", shortcut=QKeySequence.StandardKey.Quit, slot=self.request_quit,
+              tip="Quit rnnviz (asks first when a training run has not been saved)")
         a.add("edit.clear", "&Clear text", shortcut="Ctrl+Shift+L", slot=self.clear_text,
               tip="Empty the text box (Undo brings the text back)")
         a.add("view.compare", "&Compare RNN / GRU / LSTM", shortcut="Ctrl+M", checkable=True,
@@ -558,7 +559,35 @@ class MainWindow(QMainWindow):
         if index == 0:
             self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def request_quit(self) -> None:
+        """File > Quit (Ctrl+Q): ask first when a training run has not been saved, then close."""
+        if self._may_close():
+            self._close_confirmed = True
+            self.close()
+
+    def _may_close(self) -> bool:
+        """Ask before discarding an unsaved training run (Save / Discard / Cancel). True: close
+        now; False: stay open (cancelled, or saving first: the window closes once it is saved)."""
+        steps = self.files.unsaved_run()
+        if self._close_confirmed or not steps:
+            return True
+        answer = self.files.ask_unsaved_run(steps)
+        if answer == "discard":
+            return True
+        if answer == "save":
+            self.files.save_project(then=self._close_after_save)
+        return False
+
+    def _close_after_save(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
     def closeEvent(self, ev) -> None:  # noqa: N802
+        # the user closing the window (title bar, window manager) is asked like File > Quit; a
+        # close by the program (a script, a screenshot, the tests) is not
+        if ev.spontaneous() and not self._may_close():
+            ev.ignore()
+            return
         self.files.shutdown()
         self.training.shutdown()
         from rnnviz.ui import desktop

@@ -645,3 +645,57 @@ def test_export_traces_saves_what_is_shown_also_in_compare_mode(qtbot, window, t
         assert len(rows) == len(text) + 1
     status = window.status_text()
     assert "compare models" in status and all(n in status for n in names), status
+
+
+# ------------------------------------------------------------------------------------------ quit
+def _autosaved(qtbot, window):
+    saver = window.files.autosave
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()
+    assert saver.recovery_path.exists()
+    return saver.recovery_path
+
+
+def test_quit_asks_before_an_unsaved_run_cancel_keeps_it_save_saves_then_quits(qtbot, window, tmp_path,
+                                                                              monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    _train_steps(qtbot, window, 3)
+    recovery = _autosaved(qtbot, window)
+    asked = []
+    answer = ["cancel"]
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: asked.append(steps) or answer[0],
+                        raising=False)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # File > Quit
+    assert asked == [3]
+    assert window.isVisible() and window.training.worker is not None and recovery.exists()
+    # the title bar's close button asks the same
+    from PySide6.QtGui import QCloseEvent
+    with monkeypatch.context() as m:
+        m.setattr(QCloseEvent, "spontaneous", lambda ev: True)  # as the window system sends it
+        window.close()
+    assert asked == [3, 3] and window.isVisible() and recovery.exists()
+    # Save: asks for a file (no project yet), writes it, then quits
+    answer[0] = "save"
+    out = tmp_path / "run.rnnviz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.actions["file.quit"].trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert asked == [3, 3, 3] and out.exists()
+    from rnnviz.project import load_project
+    assert load_project(str(out)).step == 3
+
+
+def test_quit_discard_cleans_up_and_a_saved_run_quits_without_asking(qtbot, window, tmp_path, monkeypatch):
+    _train_steps(qtbot, window, 2)
+    _save(qtbot, window, tmp_path / "saved.rnnviz")
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: pytest.fail("asked about a saved run"),
+                        raising=False)
+    assert window.files.unsaved_run() == 0
+    _train_steps(qtbot, window, 1)  # one more step: unsaved again
+    recovery = _autosaved(qtbot, window)
+    asked = []
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: asked.append(steps) or "discard",
+                        raising=False)
+    window.actions["file.quit"].trigger()
+    assert asked and not window.isVisible() and not recovery.exists()
