@@ -14,6 +14,7 @@ PyTorch module with attributes ``encoder`` (an ``nn.Embedding``), ``rnn`` and ``
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -274,14 +275,17 @@ class SequenceModel(_ParamsIO):
     def generate(self, seed_ids, n_steps: int, temperature: float = 1.0, rng=None, greedy: bool = False):
         """Sample ``n_steps`` tokens after the prompt ``seed_ids`` (1-D ids), feeding each back in.
 
-        p(token) ∝ exp(logit / temperature). Needs a unidirectional token model with
+        p(token) ∝ exp(logit / temperature), ``temperature`` any real number > 0 (Python or NumPy
+        int/float, not bool). Needs a unidirectional token model with
         ``target="classification_each"`` whose classes are the input vocabulary.
         Returns the generated ids (n_steps,) int64.
         """
         if self.encoding == "raw" or self.target != "classification_each" or self.net.bidirectional:
             raise RnnvizError("generate needs a unidirectional next-token model over token ids")
-        if not (isinstance(temperature, (int, float)) and np.isfinite(temperature) and temperature > 0):
+        if (isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real)
+                or not np.isfinite(float(temperature)) or not temperature > 0):
             raise RnnvizError(f"temperature must be a positive number, got {temperature!r}")
+        temperature = float(temperature)
         if not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
             raise RnnvizError(f"n_steps must be a non-negative integer, got {n_steps!r}")
         rng = np.random.default_rng(rng)
