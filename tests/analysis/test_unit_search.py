@@ -134,8 +134,9 @@ def test_a_weak_best_unit_is_called_the_closest_not_a_tracker():
 
 def test_only_character_models_with_the_features_characters_can_be_searched():
     assert [f.id for f in searchable_features(_planted_counter())] == ["bracket_depth", "inside_quote"]
-    words = SequenceModel("lstm", 5, [3], 2, encoding="embedding", embedding_dim=2,
-                          tokenizer=WordTokenizer.from_text("a b ( ) c"), target="classification_last")
+    word_tok = WordTokenizer.from_text("a b ( ) c")
+    words = SequenceModel("lstm", len(word_tok.vocab), [3], 2, encoding="embedding", embedding_dim=2,
+                          tokenizer=word_tok, target="classification_last")
     no_quotes = SequenceModel("gru", 6, [3], 6, encoding="onehot",
                               tokenizer=CharTokenizer.from_text("ab()c"))
     assert searchable_features(words) == []
