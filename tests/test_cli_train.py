@@ -201,3 +201,15 @@ def test_docstring_states_the_exit_codes_the_code_uses():
     doc = " ".join(cmd.__doc__.split())
     assert "2: bad arguments, found before training starts" in doc and "``--corpus`` file" in doc
     assert "1: training stopped on NaN/Inf" in doc and "130: interrupted" in doc
+
+
+@pytest.mark.parametrize("content,message", [
+    ("ab", "the validation text has 2 tokens, shorter than one training sequence"),
+    (" \n\t\n ", "the text holds only whitespace"),
+])
+def test_corpus_text_messages_name_the_file(content, message, tmp_path, no_training, capsys):
+    corpus = tmp_path / "notes.txt"
+    corpus.write_text(content)
+    assert _exit_code(["train", "--task", "text", "--corpus", str(corpus), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"--corpus: {corpus}: {message}" in err and no_training == []

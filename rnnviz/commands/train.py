@@ -198,7 +198,10 @@ def run(args: argparse.Namespace) -> int:
             # file is a bad argument (exit 2) found before training, not after
             from rnnviz.training.loop import validation_batch
 
-            validation_batch(config)
+            try:
+                validation_batch(config)
+            except RnnvizError as exc:
+                raise RnnvizError(_naming_corpus(str(exc), config.corpus)) from None
     except RnnvizError as exc:
         print(f"{prog}: error: {_flag_name(str(exc))}", file=sys.stderr)
         return 2
@@ -218,6 +221,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: {final.get('message', 'stopped on NaN/Inf')}", file=sys.stderr)
         return 1
     return 0
+
+
+def _naming_corpus(message: str, corpus: str) -> str:
+    """A message about the corpus that names it: 'corpus: notes.txt: the validation text has ...'."""
+    from pathlib import Path
+
+    if message.startswith(("corpus:", f"{corpus}:", f"{Path(corpus)}:")):
+        return message
+    return f"corpus: {corpus}: {message}"
 
 
 def _check_out(out: str) -> None:

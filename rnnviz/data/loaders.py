@@ -188,11 +188,12 @@ def load_text_dataset(path, kind: str = "char", max_vocab: int | None = None, se
         if tokenizer is None:
             tokenizer = TOKENIZERS[kind].from_text(text, max_vocab=max_vocab)
         report(progress, 0.8, name)
-        ds = TextLMDataset(text, tokenizer=tokenizer, val_fraction=val_fraction)
+        ds = TextLMDataset(text, tokenizer=tokenizer, val_fraction=val_fraction, name=name)
     except Cancelled:
         raise
     except RnnvizError as exc:
-        raise RnnvizError(f"{name}: {exc}") from None
+        msg = str(exc)
+        raise RnnvizError(msg if msg.startswith(f"{name}: ") else f"{name}: {msg}") from None
     ids = ds.train_ids if ds.val_ids is ds.train_ids else np.concatenate([ds.train_ids, ds.val_ids])
     if seq_len is not None:
         for part, part_ids in (("training", ds.train_ids), ("validation", ds.val_ids)):

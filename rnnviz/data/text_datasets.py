@@ -51,18 +51,30 @@ class TextLMDataset:
     Args:
         text: the corpus. tokenizer: a fitted tokenizer, or None to fit one of ``kind``
             ("char" | "word") with ``max_vocab``. val_fraction: the tail held out for validation.
+        name: where the text came from (a file name), or None; every message about the text
+            starts with it (``"notes.txt: the text holds only whitespace ..."``).
     """
 
     target = "classification_each"
 
     def __init__(self, text: str, tokenizer=None, kind: str = "char", max_vocab: int | None = None,
-                 val_fraction: float = 0.05) -> None:
-        if not isinstance(text, str) or not text.strip():
-            raise RnnvizError("the text is empty; a language model needs some text to learn from")
+                 val_fraction: float = 0.05, name: str | None = None) -> None:
+        self.name = None if name is None else str(name)
+        if not isinstance(text, str):
+            raise RnnvizError(self._named(f"text: expected a str, got {type(text).__name__}"))
+        if not text:
+            raise RnnvizError(self._named("the text is empty; a language model needs some text to learn from"))
+        if not text.strip():
+            raise RnnvizError(self._named(
+                f"the text holds only whitespace ({len(text)} spaces, tabs or line breaks); a language model "
+                "needs some text to learn from"))
         if tokenizer is None:
             if kind not in TOKENIZERS:
                 raise RnnvizError(f"tokenizer kind must be 'char' or 'word', got {kind!r}")
-            tokenizer = TOKENIZERS[kind].from_text(text, max_vocab=max_vocab)
+            try:
+                tokenizer = TOKENIZERS[kind].from_text(text, max_vocab=max_vocab)
+            except RnnvizError as exc:
+                raise RnnvizError(self._named(str(exc))) from None
         self.tokenizer = tokenizer
         ids = np.asarray(tokenizer.encode(text), dtype=np.int64)
         if not 0 <= val_fraction < 1:
@@ -72,10 +84,13 @@ class TextLMDataset:
         self.val_ids = ids[len(ids) - n_val:] if n_val else ids
         self.vocab_size = len(tokenizer.vocab)
 
+    def _named(self, message: str) -> str:
+        return message if self.name is None else f"{self.name}: {message}"
+
     def _check_len(self, ids, T, what):
         if len(ids) < T + 1:
-            raise RnnvizError(f"the {what} text has {len(ids)} tokens, shorter than one training "
-                              f"sequence of {T} + 1; use a shorter sequence length or more text")
+            raise RnnvizError(self._named(f"the {what} text has {len(ids)} tokens, shorter than one training "
+                                          f"sequence of {T} + 1; use a shorter sequence length or more text"))
 
     def batch(self, T: int, B: int, rng, validation: bool = False) -> Batch:
         """B random windows of T tokens: x (T, B) ids, y (T, B) next ids."""

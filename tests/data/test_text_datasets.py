@@ -31,7 +31,7 @@ def test_lm_batches_are_next_token_windows():
         assert xs[1:] == ys[:-1]
     with pytest.raises(RnnvizError, match="shorter than one training sequence"):
         d.batch(1000, 2, rng=0)
-    with pytest.raises(RnnvizError, match="empty"):
+    with pytest.raises(RnnvizError, match="the text holds only whitespace"):
         TextLMDataset("   ")
 
 
@@ -52,3 +52,27 @@ def test_labelled_needs_two_classes():
         LabelledTextDataset([("good", 1), ("great", 1)])
     with pytest.raises(RnnvizError, match="no labelled"):
         LabelledTextDataset([])
+
+
+def test_lm_dataset_says_empty_or_whitespace_and_names_its_source():
+    with pytest.raises(RnnvizError, match=r"^the text is empty"):
+        TextLMDataset("")
+    with pytest.raises(RnnvizError, match=r"^the text holds only whitespace \(4 spaces, tabs or line breaks\)"):
+        TextLMDataset(" \t\n ")
+    with pytest.raises(RnnvizError, match=r"^notes\.txt: the text holds only whitespace"):
+        TextLMDataset("\n\n", name="notes.txt")
+    d = TextLMDataset("abcdefgh" * 3, name="notes.txt", val_fraction=0.25)
+    with pytest.raises(RnnvizError, match=r"^notes\.txt: the training text has 18 tokens, shorter than one"):
+        d.batch(50, 2, rng=0)
+    with pytest.raises(RnnvizError, match=r"^notes\.txt: the validation text has 6 tokens"):
+        d.batch(50, 2, rng=0, validation=True)
+
+
+def test_loaded_text_dataset_names_its_file_in_later_messages(tmp_path):
+    from rnnviz.data.loaders import load_text_dataset
+
+    p = tmp_path / "short.txt"
+    p.write_text("hello world, a short text")
+    _, ds = load_text_dataset(p)
+    with pytest.raises(RnnvizError, match=r"short\.txt: the training text has \d+ tokens"):
+        ds.batch(500, 2, rng=0)
