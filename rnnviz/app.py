@@ -43,6 +43,13 @@ def run_app(args: argparse.Namespace) -> int:
 
     window = MainWindow(model=getattr(args, "model", None), text=getattr(args, "text", None),
                         restore=not screenshot)
+    model_error = window.initial_model_error  # --model names nothing, or a file that cannot be shown
+    if model_error:
+        instead = f" Showing {window.model_name} instead." if window.model_name else ""
+        print(f"rnnviz: --model: {model_error}" + ("" if screenshot else instead), file=sys.stderr)
+        if screenshot:
+            window.close()
+            return 2
     lesson = getattr(args, "lesson", None)
     if getattr(args, "text", None) is None and not lesson:
         window.show_starter()  # open on an example, not an empty box
@@ -62,6 +69,8 @@ def run_app(args: argparse.Namespace) -> int:
         if not ok:
             print(f"rnnviz: could not write the screenshot {screenshot}", file=sys.stderr)
         return 0 if ok else 1
+    if model_error:  # said again after the starter example's and the lesson's messages
+        window.show_message(model_error + instead)
     window.show()
     window.files.startup()  # offer to restore autosaved work after an unclean exit
     return app.exec()

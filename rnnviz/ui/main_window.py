@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.model_path: Path | None = None
         self._compare_loaded = False
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
+        self.initial_model_error = ""  # why the model asked for at start (``model``) is not shown
 
         # -- central widgets ----------------------------------------------------------------------
         self.text_edit = QPlainTextEdit()
@@ -221,9 +222,12 @@ class MainWindow(QMainWindow):
         if model:
             path = resources.find_model(model, self.models_dir)
             if path is None:
-                self.show_message(f"No model '{model}' in {self.models_dir} and no such file.")
+                self.initial_model_error = self._no_such_model(model)
+                self.show_message(self.initial_model_error)
             elif self.load_model_file(path):
                 return
+            else:
+                self.initial_model_error = self.status_text()
         available = resources.list_models(self.models_dir)
         if not available:
             self.show_message(NO_MODELS.format(folder=self.models_dir))
@@ -233,6 +237,16 @@ class MainWindow(QMainWindow):
             if self.load_model_file(path):
                 return
         self.show_message(f"None of the models in {self.models_dir} could be opened.")
+
+    def _no_such_model(self, model: str) -> str:
+        import difflib
+
+        names = list(resources.list_models(self.models_dir))
+        close = difflib.get_close_matches(Path(model).stem, names, n=3, cutoff=0.5) or \
+            [n for n in names if n.startswith(Path(model).stem)]
+        hint = (f"; did you mean {' or '.join(close)}?" if close else
+                f"; the models there: {', '.join(names)}." if names else ".")
+        return f"No model '{model}' in {self.models_dir} and no such file{hint}"
 
     def load_model_file(self, path: str | os.PathLike) -> bool:
         """Open the model at ``path`` in the live panel, all or nothing: on any failure (the file

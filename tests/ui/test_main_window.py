@@ -403,3 +403,45 @@ def test_a_model_that_fails_when_shown_leaves_the_previous_one_everywhere(qtbot,
     _assert_still_on(window, "brackets_lstm")
     assert not window.hint_label.isVisible()
     _assert_heatmaps_match(window, EXAMPLES[n].text)
+
+
+def test_a_bad_model_on_the_command_line_is_reported(tmp_path, models_dir):
+    """--model with a typo or a broken file: said on stderr; with --screenshot, exit code 2 and
+    no picture (as --lesson does), not a silent picture of the default model."""
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip file")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RNNVIZ_RESOURCES=str(models_dir.parent))
+    for model, words in (("sentiment", ["'sentiment'", "did you mean sentiment_lstm"]),
+                         (str(broken), ["broken.npz", "not an rnnviz model file"])):
+        out = tmp_path / "shot.png"
+        r = subprocess.run([sys.executable, str(REPO / "main.py"), "--screenshot", str(out), "--model", model],
+                           env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2, (r.returncode, r.stderr)
+        assert all(w in r.stderr for w in words), r.stderr
+        assert not out.exists()
+
+
+def test_a_bad_model_launched_interactively_says_so_and_opens_the_default(qtbot, models_dir, monkeypatch,
+                                                                          capsys):
+    import argparse
+
+    from rnnviz.app import run_app
+
+    monkeypatch.setenv("RNNVIZ_RESOURCES", str(models_dir.parent))
+    seen = {}
+
+    def event_loop(app):  # what the person sees when the window opens; then quit
+        w = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible())
+        seen.update(status=w.status_text(), model=w.model_name, text=w.text_edit.toPlainText())
+        qtbot.keyClicks(w.text_edit, "(x)")
+        w.flush()
+        seen["typed"] = w.live.text()
+        w.close()
+        return 0
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    code = run_app(argparse.Namespace(screenshot=None, text=None, model="brackets_lsmt", lesson=None))
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "brackets_lsmt" in err and "did you mean brackets_lstm" in err, err
+    assert "brackets_lsmt" in seen["status"] and "Showing brackets_lstm instead" in seen["status"], seen
+    assert seen["model"] == "brackets_lstm" and seen["typed"].endswith("(x)")  # usable
