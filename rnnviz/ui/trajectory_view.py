@@ -279,9 +279,11 @@ class TrajectoryView(QWidget):
             raise ValueError(f"h must be a 2-D array (T, H), got shape {h.shape}")
         if len(tokens) != h.shape[0]:
             raise ValueError(f"tokens must have one entry per step: {len(tokens)} for {h.shape[0]} states")
-        bad = _first_non_finite_step(h)
+        # rows before changed_from were finite at the last call, unless it showed an overflow
+        start = 0 if self._overflowed else max(0, min(int(changed_from), h.shape[0]))
+        bad = _first_non_finite_step(h[start:])
         if bad is not None:
-            self._show_overflow(bad)
+            self._show_overflow(start + bad)
             return
         if self._overflowed:  # the PCA was reset: start it again from the first step
             self._overflowed, changed_from = False, 0
