@@ -10,6 +10,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from numbers import Integral, Real
 
+from rnnviz.engine.cells import N_GATES as _GATES
 from rnnviz.errors import RnnvizError
 
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
@@ -42,7 +43,6 @@ _CELL_DEFAULT = _CellDefault()
 #: Largest estimated memory of a run (parameters with their gradients and optimiser state, plus the
 #: forward trace and its gradients) that ``validate()`` accepts.
 MEMORY_LIMIT = 2 << 30
-_GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 #: Copies of the parameters a run keeps: weights, gradients, optimiser state, last good weights.
 _PARAM_COPIES = {"sgd": 3, "adagrad": 4, "rmsprop": 4, "adam": 5}
 

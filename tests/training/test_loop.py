@@ -304,9 +304,12 @@ def test_config_refuses_traces_too_large_for_memory_and_names_the_fields():
 
 
 def test_config_accepts_ordinary_and_largish_models():
-    TrainConfig().validate()
-    TrainConfig(hidden=(1024,), layers=4).validate()
-    TrainConfig(task="text", hidden=(512,), layers=2, max_vocab=5000).validate()
+    from rnnviz.training.config import MEMORY_LIMIT
+
+    for cfg in (TrainConfig(), TrainConfig(hidden=(1024,), layers=4),
+                TrainConfig(task="text", hidden=(512,), layers=2, max_vocab=5000)):
+        assert cfg.validate() is cfg
+        assert 0 < cfg.memory_estimate()["total_bytes"] <= MEMORY_LIMIT
 
 
 def test_memory_estimate_counts_the_parameters_build_model_makes():

@@ -130,7 +130,7 @@ def test_nice_ceiling(x, want):
 def test_symmetric_levels_fit_the_values_but_their_largest_five_percent():
     rng = np.random.default_rng(0)
     c = rng.uniform(-3.0, 3.0, size=(400, 50))
-    c[5, :3] = 40.0  # 3 of 20,000 values: outliers drawn at full colour
+    c[0, :3] = 40.0  # 3 outliers in a sampled step (the first): drawn at full colour
     assert theme.levels_for("symmetric", c) == (-5.0, 5.0)
     assert theme.levels_for("symmetric", c * 10) == (-50.0, 50.0)  # 28.5 -> 50
     assert theme.levels_for("symmetric", c * 0.1) == (-1.0, 1.0)  # never below the -1..1 of h
