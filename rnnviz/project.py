@@ -347,9 +347,15 @@ def _header(arrays: dict, name: str) -> dict:
 
 
 def load_project(path) -> Project:
-    """Read and validate a project file; RnnvizError names the file and what is wrong."""
-    from rnnviz.engine.model import model_from_config
+    """Read and validate a project file; RnnvizError names the file and what is wrong.
+
+    The model description is checked field by field and the parameter names and shapes it implies
+    are compared with the stored weights *before* the model is built (as
+    :func:`~rnnviz.engine.serialize.load_model` does).
+    """
+    from rnnviz.engine.model import config_param_shapes, model_from_config
     from rnnviz.engine.optim import make_optimizer
+    from rnnviz.engine.serialize import check_arrays_fit
     from rnnviz.training.config import TrainConfig
 
     name = str(Path(path))
@@ -372,10 +378,15 @@ def load_project(path) -> Project:
         if not isinstance(header["model"], dict):
             raise RnnvizError(f"{name}: the model description is not an object")
         try:
+            # names and shapes first, by arithmetic: a small file whose header claims a huge model
+            # is refused before anything is allocated
+            check_arrays_fit(params, config_param_shapes(header["model"]), name)
             model = model_from_config(header["model"])
             model.load_state_dict(params)
         except RnnvizError as exc:
-            raise RnnvizError(f"{name}: the model does not fit its description: {exc}") from None
+            msg = str(exc)
+            raise RnnvizError(msg if msg.startswith(f"{name}: ")
+                              else f"{name}: the model does not fit its description: {msg}") from None
         except (TypeError, KeyError) as exc:
             raise RnnvizError(f"{name}: the model description is damaged ({type(exc).__name__}: {exc})") from None
     elif params:

@@ -129,6 +129,32 @@ def test_wrong_shape(tmp_path, good):
     assert_refused(bad, "weight_hh_l0")
 
 
+def test_huge_model_header_with_small_arrays_is_refused_before_building(tmp_path, good, monkeypatch):
+    import tracemalloc
+
+    from rnnviz.engine import model as model_mod
+
+    bad = tmp_path / "huge.rnnviz"
+
+    def change(a):
+        h = json.loads(a[P.HEADER_KEY].tobytes())
+        h["model"]["hidden_size"] = [4096] * 3  # 335M parameters, 1.25 GiB: under the build limit
+        a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+    _rewrite(good, bad, change)
+    assert bad.stat().st_size < 100_000
+    built = []
+    monkeypatch.setattr(model_mod, "model_from_config", lambda cfg: built.append(cfg))
+    tracemalloc.start()
+    try:
+        msg = assert_refused(bad, "do not fit", "'rnn.weight_ih_l0' with shape (16384, 2)", "parameters")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert built == []            # nothing was built
+    assert peak < 20 * 2**20      # the model would need 1.25 GiB
+    assert "implies 335,679,489 parameters" in msg
+
+
 def test_wrong_optimiser_shape(tmp_path, good):
     bad = tmp_path / "opt.rnnviz"
 
