@@ -48,11 +48,12 @@ def atomic_write(path, write_fn) -> None:
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
     tmp = None
     try:
-        if path.is_dir():  # inside the try: a name too long raises OSError here
+        # both checks inside the try: a file or folder name too long raises OSError here
+        if not directory.is_dir():
+            raise RnnvizError(f"cannot save {path}: folder {directory} does not exist")
+        if path.is_dir():
             raise RnnvizError(f"cannot save {path}: it is a folder; give a file name")
         fd, tmp = tempfile.mkstemp(prefix=".rnnviz-", suffix=".tmp", dir=directory)
         try:

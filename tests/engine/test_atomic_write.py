@@ -60,3 +60,11 @@ def test_target_that_is_a_folder_is_an_rnnviz_error(tmp_path):
         atomic_write(target, lambda fh: fh.write(b"x"))
     assert sorted(f.name for f in tmp_path.iterdir()) == ["adir"]
     assert (target / "inside").read_text() == "kept"
+
+
+def test_folder_name_longer_than_the_system_allows_is_an_rnnviz_error(tmp_path):
+    folder = tmp_path / ("d" * (_name_max(tmp_path) + 45))  # e.g. 300 characters: ENAMETOOLONG
+    p = folder / "m.npz"
+    with pytest.raises(RnnvizError, match=r"cannot save .*dddd.*m\.npz: .*(too long|File name)"):
+        atomic_write(p, lambda fh: fh.write(b"x"))
+    assert list(tmp_path.iterdir()) == []
