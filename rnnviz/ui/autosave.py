@@ -1,18 +1,22 @@
 """Autosave during training and recovery after a crash.
 
 While a run exists the :class:`Autosaver` writes a recovery project every ``autosave/seconds``
-seconds (setting; default 60; 0 turns it off) to ``recovery.rnnviz`` in the app's data folder
-(``QStandardPaths.AppDataLocation``), only when the history changed since the last save. A
-marker file ``session.running`` is written at start and removed on a clean close (with the
-recovery file); if the next start finds the marker and a recovery file, the app exited
-uncleanly and :meth:`Autosaver.startup` offers to restore it — losing at most one interval.
+seconds (setting; default 60; 0 turns it off) to ``recovery-<session>.rnnviz`` in the app's data
+folder (``QStandardPaths.AppDataLocation``), only when the history changed since the last save.
+Each running window holds a lock file ``session-<session>.lock`` (:class:`QLockFile`: the kernel's
+process table, not a timer, says whether its owner still runs) and removes both files on a clean
+close. A recovery file whose lock nobody holds belongs to a session that exited uncleanly: the next
+start (:meth:`Autosaver.startup`) offers to restore the newest such file, losing at most one
+interval. Two windows running at once each save to their own file and never offer, or delete, the
+other's.
 """
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMessageBox, QSpinBox, QVBoxLayout
 
 from rnnviz.ui import settings
@@ -21,8 +25,9 @@ __all__ = ["Autosaver", "PreferencesDialog", "data_dir", "DEFAULT_SECONDS", "SET
 
 DEFAULT_SECONDS = 60
 SETTING = "autosave/seconds"
-RECOVERY_NAME = "recovery.rnnviz"
-MARKER_NAME = "session.running"
+RECOVERY_PATTERN = "recovery-{}.rnnviz"
+LOCK_PATTERN = "session-{}.lock"
+LEGACY_RECOVERY, LEGACY_MARKER = "recovery.rnnviz", "session.running"  # rnnviz before per-session files
 
 
 def data_dir() -> Path:
@@ -50,15 +55,20 @@ class Autosaver(QObject):
         self._saved_version = None
         self._busy = False
         self.save_count = 0
+        self.session = uuid.uuid4().hex[:12]
+        self.lock = QLockFile(str(self.lock_path))
+        self.lock.setStaleLockTime(0)  # a lock is stale only when its process is gone, never by age
         self.set_interval(autosave_seconds(), remember=False)
 
     @property
     def recovery_path(self) -> Path:
-        return data_dir() / RECOVERY_NAME
+        """This window's recovery project."""
+        return data_dir() / RECOVERY_PATTERN.format(self.session)
 
     @property
-    def marker_path(self) -> Path:
-        return data_dir() / MARKER_NAME
+    def lock_path(self) -> Path:
+        """The lock this window holds while it runs (see :meth:`startup`)."""
+        return data_dir() / LOCK_PATTERN.format(self.session)
 
     # -- settings
     def interval(self) -> int:
@@ -95,21 +105,60 @@ class Autosaver(QObject):
 
     # -- session
     def startup(self) -> bool:
-        """Offer to restore after an unclean exit; then mark this session as running.
-        Returns True when a recovery project was restored."""
+        """Offer to restore the newest recovery project left by a session that exited uncleanly;
+        then lock this session. Returns True when a recovery project was restored.
+
+        A restored project becomes this session's own recovery file (so it stays until this
+        session saves again or closes cleanly); a declined one is deleted. Older orphans are
+        left for a later start. Recovery files of sessions still running are not touched."""
         restored = False
-        rec, marker = self.recovery_path, self.marker_path
-        if marker.exists() and rec.exists():
-            if self.ask_restore(rec):
-                restored = self.files.open_project_file(str(rec), recovery=True)
-        elif rec.exists():
-            _remove(rec)
-        try:
-            marker.write_text(str(os.getpid()))
-        except OSError as exc:
-            self.window.show_message(f"Autosave is off: cannot write {marker} ({exc.strerror or exc})")
+        orphans = self._orphans()
+        for _, claim in orphans[:-1]:
+            claim()
+        if orphans:
+            rec, claim = orphans[-1]
+            try:
+                if self.ask_restore(rec):
+                    try:
+                        os.replace(rec, self.recovery_path)
+                    except OSError as exc:
+                        self.window.show_message(f"Cannot restore {rec}: {exc.strerror or exc}")
+                    else:
+                        restored = self.files.open_project_file(str(self.recovery_path), recovery=True)
+                else:
+                    _remove(rec)
+            finally:
+                claim()
+        if not self.lock.tryLock(0):
+            self.window.show_message(f"Autosave is off: cannot write {self.lock_path} ({self.lock.error().name})")
             self.set_interval(0, remember=False)
         return restored
+
+    def _orphans(self) -> list[tuple[Path, object]]:
+        """Recovery files whose session no longer runs, oldest first, each with a function that
+        removes that session's lock (held by us meanwhile, so two starts never take the same)."""
+        folder = data_dir()
+        found = []
+        for rec in folder.glob(RECOVERY_PATTERN.format("*")):
+            session = rec.name[len("recovery-"):-len(".rnnviz")]
+            if session == self.session:
+                continue
+            probe = QLockFile(str(folder / LOCK_PATTERN.format(session)))
+            probe.setStaleLockTime(0)
+            if probe.tryLock(0):  # nobody holds it: that session ended without a clean close
+                found.append((rec, probe.unlock))
+        legacy, marker = folder / LEGACY_RECOVERY, folder / LEGACY_MARKER
+        if legacy.exists() and marker.exists():
+            found.append((legacy, lambda: _remove(marker)))
+        elif legacy.exists():
+            _remove(legacy)
+
+        def mtime(item) -> float:
+            try:
+                return item[0].stat().st_mtime
+            except OSError:
+                return 0.0
+        return sorted(found, key=mtime)
 
     def ask_restore(self, path: Path) -> bool:
         """Ask whether to restore ``path`` (tests replace this)."""
@@ -127,7 +176,7 @@ class Autosaver(QObject):
         """The window closed normally: no recovery needed next time."""
         self.timer.stop()
         _remove(self.recovery_path)
-        _remove(self.marker_path)
+        self.lock.unlock()
 
 
 def _remove(p: Path) -> None:

@@ -4,6 +4,7 @@ import errno
 import io
 import json
 import os
+import socket
 import time
 import zipfile
 
@@ -494,6 +495,14 @@ def test_disk_full_during_save_keeps_the_previous_project(qtbot, window, tmp_pat
 
 
 # ------------------------------------------------------------------------------------------ autosave
+def _crash(saver) -> None:
+    """Leave ``saver``'s files as a process killed mid-session does: its recovery project, and its
+    lock naming a process that no longer runs."""
+    assert saver.lock.tryLock(0) or saver.lock.isLocked()
+    saver.lock.unlock()
+    saver.lock_path.write_text(f"999999999\npython3\n{socket.gethostname()}\n")
+
+
 def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path, monkeypatch):
     _train_steps(qtbot, window, 3)
     window.set_text("unsaved words")
@@ -501,7 +510,7 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path, monkeypatc
     with qtbot.waitSignal(saver.saved, timeout=10000):
         saver.tick()
     assert saver.recovery_path.exists()
-    saver.marker_path.write_text("1")       # the session was running ... and never closed cleanly
+    _crash(saver)       # the session was running ... and never closed cleanly
 
     w2 = MainWindow(models_dir=window.models_dir, restore=False)
     qtbot.addWidget(w2)
@@ -510,13 +519,59 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path, monkeypatc
     try:
         assert w2.files.startup()
         w2.files.wait()
-        assert asked and w2.text_edit.toPlainText() == "unsaved words"
+        assert asked == [saver.recovery_path] and w2.text_edit.toPlainText() == "unsaved words"
         assert len(w2.training.history) == 3 and "Recovered" in w2.status_text()
-        assert w2.files.autosave.marker_path.exists()
+        # the crashed session's files became w2's own: its lock is gone, w2's recovery holds the work
+        assert not saver.recovery_path.exists() and not saver.lock_path.exists()
+        assert w2.files.autosave.lock_path.exists() and w2.files.autosave.recovery_path.exists()
         w2.close()      # a clean close: no offer next time
-        assert not w2.files.autosave.marker_path.exists() and not w2.files.autosave.recovery_path.exists()
+        assert not w2.files.autosave.lock_path.exists() and not w2.files.autosave.recovery_path.exists()
     finally:
         w2.training.shutdown()
+
+
+def test_two_windows_at_once_keep_their_own_autosave(qtbot, window, monkeypatch):
+    """A second rnnviz started while the first runs neither offers nor deletes the first's
+    recovery project, and each saves to its own file."""
+    saver = window.files.autosave
+    assert not window.files.startup()       # the first session locks itself
+    _train_steps(qtbot, window, 2)
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()
+    first = saver.recovery_path.read_bytes()
+
+    w2 = MainWindow(models_dir=window.models_dir, restore=False)
+    qtbot.addWidget(w2)
+    monkeypatch.setattr(w2.files.autosave, "ask_restore", lambda p: pytest.fail(f"offered {p} of a running window"))
+    try:
+        assert not w2.files.startup()
+        saver2 = w2.files.autosave
+        assert saver2.recovery_path != saver.recovery_path and saver2.lock_path != saver.lock_path
+        _train_steps(qtbot, w2, 1)
+        with qtbot.waitSignal(saver2.saved, timeout=10000):
+            saver2.tick()
+        assert saver.recovery_path.read_bytes() == first and saver2.recovery_path.exists()
+        w2.close()      # the second closes cleanly: only its own files go
+        assert not saver2.recovery_path.exists() and not saver2.lock_path.exists()
+        assert saver.recovery_path.read_bytes() == first and saver.lock_path.exists()
+    finally:
+        w2.training.shutdown()
+
+
+def test_recovery_offered_is_the_newest_and_a_declined_one_is_deleted(qtbot, window, monkeypatch):
+    from rnnviz.ui.autosave import data_dir
+
+    folder = data_dir()
+    old, new = folder / "recovery-aaaa.rnnviz", folder / "recovery-bbbb.rnnviz"
+    old.write_bytes(b"older")
+    new.write_bytes(b"newer")
+    os.utime(old, (1_000_000, 1_000_000))
+    (folder / "session-bbbb.lock").write_text(f"999999999\npython3\n{socket.gethostname()}\n")  # its process died
+    asked = []
+    monkeypatch.setattr(window.files.autosave, "ask_restore", lambda p: asked.append(p) or False)
+    assert not window.files.startup()
+    assert asked == [new] and not new.exists() and old.exists()
+    assert not (folder / "session-bbbb.lock").exists()
 
 
 def test_no_offer_after_a_clean_exit_and_interval_setting(window, monkeypatch):
