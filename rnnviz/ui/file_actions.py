@@ -209,7 +209,7 @@ class FileController(QObject):
             m.addAction("Clear list", lambda: (self._set_recent([]), self._fill_recent_menu()))
 
     def open_recent(self, path: str) -> bool:
-        if not Path(path).is_file():
+        if not _is_file(path):
             self._set_recent([q for q in self.recent_files() if q != path])
             self._fill_recent_menu()
             self.error(f"{path}: no longer exists; removed from the recent files")
@@ -586,8 +586,10 @@ class FileController(QObject):
         cfg = proj.config
         notes = []
         if cfg is not None and cfg.task in DATA_TASKS and cfg.corpus not in ("brackets", "sentiment") \
-                and not Path(cfg.corpus).is_file():
+                and not _is_file(cfg.corpus):
             notes.append(f"its data file {cfg.corpus} is missing, so training cannot go on until it is back")
+        live_model = view.get("live_model") or ""
+        live_model_found = bool(live_model) and _is_file(live_model)
         old_sources = dict(panel._data_sources)
         try:
             if cfg is not None and cfg.task in DATA_TASKS and cfg.corpus not in ("brackets", "sentiment"):
@@ -611,11 +613,10 @@ class FileController(QObject):
             panel.show_snapshot(panel.history.latest, record=False)
             panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
                                if proj.model is not None else f"Restored the history from {name}.")
-        live_model = view.get("live_model") or ""
-        if live_model and Path(live_model).is_file() and (w.model_path is None or Path(live_model) != w.model_path):
+        if live_model_found and (w.model_path is None or Path(live_model) != w.model_path):
             if not w.load_model_file(live_model):
                 notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
-        elif live_model and not Path(live_model).is_file():
+        elif live_model and not live_model_found:
             notes.append(f"the model {live_model} shown in the Memory tab is missing")
         if "text" in view:
             w.replace_text(view["text"])
@@ -799,6 +800,15 @@ class FileController(QObject):
             self.job.wait(5000)
             self.job = None
         self.autosave.clean_exit()
+
+
+def _is_file(path) -> bool:
+    """Whether ``path`` names a file; False, not an exception, for a path no file can have (a name
+    too long for the system, a NUL byte) or one that cannot be looked at."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _short_repr(value, limit: int = 40) -> str:

@@ -405,6 +405,24 @@ def test_project_with_bad_view_settings_changes_nothing(qtbot, window, tmp_path,
     assert not window.files.busy()
 
 
+@pytest.mark.parametrize("live_model", ["/" + "x" * 300 + "/model.npz", "bad\x00name.npz"])
+def test_project_whose_live_model_path_cannot_exist_opens_and_says_so(qtbot, window, tmp_path, live_model):
+    """A model path no file can have (a name too long for the system, a NUL byte) is a missing
+    model, not a failure after half the project was applied."""
+    from rnnviz.project import Project, save_project
+    from rnnviz.training.config import TrainConfig
+
+    path = tmp_path / "odd_path.rnnviz"
+    save_project(str(path), Project(config=TrainConfig(task="adding", hidden=(8,)),
+                                    view={"live_model": live_model, "text": "new words"}))
+    model_before = window.model_name
+    open_and_wait(window, path)
+    status = window.status_text()
+    assert "Opened the project odd_path.rnnviz" in status and "is missing" in status, status
+    assert window.text_edit.toPlainText() == "new words" and window.model_name == model_before
+    assert window.files.project_path == str(path)
+
+
 def test_hyperparameters_out_of_range_are_named(window):
     window.actions.trigger("view.training")
     window.training.set_config(TINY)
