@@ -354,13 +354,17 @@ class EncoderDecoder(_ParamsIO):
     Recurrent -> Linear -> softmax over ``tgt_vocab`` classes. Training uses teacher forcing:
     the decoder reads the true previous token. Parameters: ``encoder_rnn.*``, ``decoder_rnn.*``,
     ``head.*``. ``net`` is the encoder's Recurrent (for the views), ``decoder_net`` the decoder's.
+    ``init``, ``forget_bias``, ``recurrent_scale`` (see
+    :func:`rnnviz.engine.init.init_recurrent_params`) apply to both networks and are saved with
+    the model.
     """
 
     kind = "encoder_decoder"
     target = "seq2seq"
 
     def __init__(self, cell: str, src_vocab: int, tgt_vocab: int, hidden_size, *, num_layers: int = 1,
-                 start_token: int | None = None, seed: int = 0, dtype=np.float32) -> None:
+                 start_token: int | None = None, seed: int = 0, dtype=np.float32, init: str = "default",
+                 forget_bias: float | None = None, recurrent_scale: float = 1.0) -> None:
         rng = np.random.default_rng(seed)
         self.src_vocab = int(src_vocab)
         self.tgt_vocab = int(tgt_vocab)
@@ -371,7 +375,13 @@ class EncoderDecoder(_ParamsIO):
         self.decoder_net = Recurrent(cell, self.dec_encoder.output_size, hidden_size, num_layers=num_layers,
                                      seed=seed + 1, dtype=dtype)
         self.head = Linear(self.decoder_net.output_size, self.tgt_vocab, rng, dtype)
+        if init != "default" or forget_bias is not None or recurrent_scale != 1.0:
+            init_rng = np.random.default_rng(seed)  # a generator of its own: encoder, then decoder
+            for net in (self.net, self.decoder_net):
+                init_recurrent_params(net.params, cell, list(net.hidden_sizes), init, init_rng,
+                                      forget_bias=forget_bias, recurrent_scale=recurrent_scale)
         self.seed = seed
+        self.init_config = {"init": init, "forget_bias": forget_bias, "recurrent_scale": recurrent_scale}
         self.params = {f"encoder_rnn.{k}": v for k, v in self.net.params.items()}
         self.params.update({f"decoder_rnn.{k}": v for k, v in self.decoder_net.params.items()})
         self.params.update({f"head.{k}": v for k, v in self.head.params.items()})
@@ -429,14 +439,15 @@ class EncoderDecoder(_ParamsIO):
     def to_config(self) -> dict:
         return {"kind": self.kind, "cell": self.net.cell, "src_vocab": self.src_vocab, "tgt_vocab": self.tgt_vocab,
                 "hidden_size": list(self.net.hidden_sizes), "start_token": self.start_token, "seed": self.seed,
-                "dtype": self.net.dtype.name}
+                "dtype": self.net.dtype.name, **self.init_config}
 
     @classmethod
     def from_config(cls, cfg: dict) -> "EncoderDecoder":
         hs = cfg["hidden_size"]
         return cls(cfg["cell"], cfg["src_vocab"], cfg["tgt_vocab"], hs, num_layers=len(hs) if isinstance(hs, list) else 1,
                    start_token=cfg.get("start_token"), seed=cfg.get("seed", 0),
-                   dtype=np.dtype(cfg.get("dtype", "float32")))
+                   dtype=np.dtype(cfg.get("dtype", "float32")), init=cfg.get("init", "default"),
+                   forget_bias=cfg.get("forget_bias"), recurrent_scale=cfg.get("recurrent_scale", 1.0))
 
 
 
@@ -524,6 +535,14 @@ def config_param_shapes(cfg) -> dict[str, tuple[int, ...]]:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RnnvizError(f"model config field 'seed' must be an integer >= 0, got {seed!r}")
     _choice(cfg, "dtype", ("float32", "float64"), "float32")
+    init = _get(cfg, "init", "default")
+    if not isinstance(init, str) or init.lower() not in SCHEMES:
+        raise RnnvizError(f"model config field 'init' must be one of {', '.join(SCHEMES)}; got {init!r}")
+    if _get(cfg, "forget_bias", None) is not None:
+        _real(cfg, "forget_bias")
+        if cell != "lstm":
+            raise RnnvizError(f"model config field 'forget_bias' is only for an LSTM, the cell is {cell!r}")
+    _real(cfg, "recurrent_scale", 1.0)
     if kind == "encoder_decoder":
         src = _pos_int(cfg, "src_vocab")
         tgt = _pos_int(cfg, "tgt_vocab")
@@ -552,14 +571,6 @@ def config_param_shapes(cfg) -> dict[str, tuple[int, ...]]:
             raise RnnvizError(f"model config field 'embedding_dim' must be null for encoding {encoding!r}, "
                               f"got {cfg['embedding_dim']!r}")
         rnn_in = input_size
-    init = _get(cfg, "init", "default")
-    if not isinstance(init, str) or init.lower() not in SCHEMES:
-        raise RnnvizError(f"model config field 'init' must be one of {', '.join(SCHEMES)}; got {init!r}")
-    if _get(cfg, "forget_bias", None) is not None:
-        _real(cfg, "forget_bias")
-        if cell != "lstm":
-            raise RnnvizError(f"model config field 'forget_bias' is only for an LSTM, the cell is {cell!r}")
-    _real(cfg, "recurrent_scale", 1.0)
     names = _get(cfg, "class_names", None)
     if names is not None:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):

@@ -26,7 +26,6 @@ import numpy as np
 
 from rnnviz.data.tasks import Batch, make_task
 from rnnviz.engine.clip import clip_grad_norm, global_norm
-from rnnviz.engine.init import init_recurrent_params
 from rnnviz.engine.optim import make_optimizer
 from rnnviz.errors import RnnvizError
 from rnnviz.training import metrics as M
@@ -204,14 +203,8 @@ def build_model(config: TrainConfig):
         enc = dict(encoding="onehot") if c.embedding is None else dict(encoding="embedding", embedding_dim=c.embedding)
         return SequenceModel(c.cell, hidden_size=sizes, **ds.model_kwargs(), **enc, **common)
     # reversal
-    model = EncoderDecoder(c.cell, c.n_symbols, c.n_symbols, sizes, start_token=c.n_symbols,
-                           seed=c.seed, dtype=dtype)
-    if c.init != "default" or c.forget_bias is not None or c.recurrent_scale != 1.0:
-        rng = np.random.default_rng(c.seed)
-        for net in (model.net, model.decoder_net):
-            init_recurrent_params(net.params, c.cell, list(net.hidden_sizes), c.init, rng,
-                                  forget_bias=c.forget_bias, recurrent_scale=c.recurrent_scale)
-    return model
+    return EncoderDecoder(c.cell, c.n_symbols, c.n_symbols, sizes, start_token=c.n_symbols, seed=c.seed,
+                          dtype=dtype, init=c.init, forget_bias=c.forget_bias, recurrent_scale=c.recurrent_scale)
 
 
 def make_batch(config: TrainConfig, batch_size: int, rng) -> Batch:

@@ -1,7 +1,7 @@
 """A model's whole config survives save/load and model_from_config (init settings included)."""
 import numpy as np
 
-from rnnviz.engine.model import SequenceModel, load_model, model_from_config
+from rnnviz.engine.model import EncoderDecoder, SequenceModel, load_model, model_from_config
 
 
 def _model():
@@ -29,3 +29,41 @@ def test_model_from_config_rebuilds_the_same_initial_weights():
     H = 4
     b = again.params["rnn.bias_ih_l0"][H:2 * H] + again.params["rnn.bias_hh_l0"][H:2 * H]
     np.testing.assert_allclose(b, 2.0)
+
+
+def _encoder_decoder():
+    return EncoderDecoder("lstm", 4, 4, [3, 2], start_token=4, seed=2, init="orthogonal", forget_bias=2.0,
+                          recurrent_scale=0.5)
+
+
+def test_encoder_decoder_save_load_keeps_init_forget_bias_and_recurrent_scale(tmp_path):
+    m = _encoder_decoder()
+    m.save(tmp_path / "ed.npz")
+    back = load_model(tmp_path / "ed.npz")
+    assert back.to_config() == m.to_config()
+    cfg = back.to_config()
+    assert (cfg["init"], cfg["forget_bias"], cfg["recurrent_scale"]) == ("orthogonal", 2.0, 0.5)
+    for k in m.params:
+        np.testing.assert_array_equal(back.params[k], m.params[k])
+
+
+def test_encoder_decoder_from_config_rebuilds_the_same_initial_weights():
+    m = _encoder_decoder()
+    again = model_from_config(m.to_config())
+    assert again.to_config() == m.to_config()
+    for k in m.params:
+        np.testing.assert_array_equal(again.params[k], m.params[k])
+    # both networks' forget gates start with the configured total bias
+    H = 3
+    for net in ("encoder_rnn", "decoder_rnn"):
+        b = again.params[f"{net}.bias_ih_l0"][H:2 * H] + again.params[f"{net}.bias_hh_l0"][H:2 * H]
+        np.testing.assert_allclose(b, 2.0)
+
+
+def test_reversal_model_of_a_training_config_keeps_its_init_settings():
+    from rnnviz.training.config import TrainConfig
+    from rnnviz.training.loop import build_model
+
+    c = TrainConfig(task="reversal", cell="lstm", hidden=(3,), init="xavier", forget_bias=1.5, recurrent_scale=0.8)
+    cfg = build_model(c).to_config()
+    assert (cfg["init"], cfg["forget_bias"], cfg["recurrent_scale"]) == ("xavier", 1.5, 0.8)

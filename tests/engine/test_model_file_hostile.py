@@ -96,6 +96,9 @@ def test_bad_sequence_header_fields_are_named(tmp_path, classifier, changes, mes
     ({"hidden_size": "3"}, r"field 'hidden_size' \(layer 0\)"),
     ({"start_token": -3}, r"field 'start_token' must be an integer >= 0"),
     ({"tgt_vocab": 10**8}, r"'decoder_rnn\.weight_ih_l0' with shape"),
+    ({"init": "magic"}, r"field 'init' must be one of"),
+    ({"forget_bias": 1.0}, r"field 'forget_bias' is only for an LSTM, the cell is 'gru'"),
+    ({"recurrent_scale": "big"}, r"field 'recurrent_scale' must be a finite number"),
 ])
 def test_bad_encoder_decoder_header_fields_are_named(tmp_path, changes, message):
     p = _hostile(tmp_path, EncoderDecoder("gru", 4, 4, [3]), **changes)
