@@ -217,12 +217,35 @@ class LiveView(CoalescedText, QWidget):
         self._pending = True
         self.flush()
 
-    def _build_heatmaps(self) -> None:
+    def clear_model(self) -> None:
+        """Show no model, as a window opened without any model does: no heatmaps, empty text
+        strip, unit line and trajectory (after a model that failed to show was all there was)."""
+        self._conn_timer.stop()
+        self._idle_timer.stop()
+        self.model, self.model_name, self.runner, self.result = None, "", None, None
+        self.layer, self.direction = 0, 0
+        self._clear_selection()
+        self._conn_step, self._conn_values = None, None
+        self._strip_tokens_key, self._dirty_from, self._view_key, self._shown_T = None, None, None, 0
+        self._cursor = None
+        self._pending = False
+        self._remove_heatmaps()
+        self.strip.set_tokens([], [], [], "")
+        self.unit_line.set_series(np.zeros(0), [], "")
+        self.trajectory.update_states(np.zeros((0, 1)), [], 0)
+        self.topk.clear()
+        self.output_stack.setCurrentWidget(self.topk)
+        self._update_strip_label()
+
+    def _remove_heatmaps(self) -> None:
         for hm in self._heatmaps.values():
             self._grid.removeWidget(hm)
             hm.setParent(None)
             hm.deleteLater()
         self._heatmaps.clear()
+
+    def _build_heatmaps(self) -> None:
+        self._remove_heatmaps()
         panels = PANELS[cell_family(self.model.net.cell)]
         for n, (key, title, kind) in enumerate(panels):
             hm = HeatmapView(title)

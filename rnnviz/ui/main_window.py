@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
                 except RnnvizError:
                     pass
             else:  # nothing was shown before: show nothing rather than the broken model
-                self.live.model, self.live.model_name, self.live.runner, self.live.result = None, "", None, None
+                self.live.clear_model()
             self.shapes.set_model(model, name)
             self._select_current_in_combo()
             self._update_layer_direction_combos()

@@ -445,3 +445,24 @@ def test_a_bad_model_launched_interactively_says_so_and_opens_the_default(qtbot,
     assert "brackets_lsmt" in err and "did you mean brackets_lstm" in err, err
     assert "brackets_lsmt" in seen["status"] and "Showing brackets_lstm instead" in seen["status"], seen
     assert seen["model"] == "brackets_lstm" and seen["typed"].endswith("(x)")  # usable
+
+
+def test_a_model_that_fails_when_shown_with_nothing_before_leaves_an_empty_view(qtbot, tmp_path, models_dir,
+                                                                                monkeypatch):
+    """With no model shown before (an empty models folder), a model that loads but cannot be
+    shown leaves the Memory tab empty, not half-built on the broken model."""
+    _class_view_breaks(monkeypatch)
+    empty = tmp_path / "no_models"
+    empty.mkdir()
+    w = MainWindow(models_dir=empty, restore=False)
+    qtbot.addWidget(w)
+    w.set_text("good food")
+    assert w.model is None and w.live.model is None
+    assert not w.load_model_file(models_dir / "sentiment_lstm.npz")
+    assert "sentiment_lstm.npz" in w.status_text() and "cannot be shown" in w.status_text()
+    live = w.live
+    assert w.model is None and live.model is None and live.runner is None and live.result is None
+    assert live._heatmaps == {} and live.strip.tokens() == [] and len(live.trajectory.points()) == 0
+    qtbot.keyClicks(w.text_edit, " ok")      # typing on goes to no model, with no error
+    w.flush()
+    assert live.result is None and live._heatmaps == {} and w.text_edit.toPlainText() == "good food ok"
