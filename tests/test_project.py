@@ -219,6 +219,17 @@ def test_bad_config_named(tmp_path, good):
     assert_refused(bad, "lr")
 
 
+def test_config_number_too_large_for_a_float_is_named(tmp_path, good):
+    bad = tmp_path / "lr.rnnviz"
+
+    def change(a):
+        h = json.loads(a[P.HEADER_KEY].tobytes())
+        h["config"]["lr"] = 10**400
+        a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+    _rewrite(good, bad, change)
+    assert_refused(bad, "training settings are not valid", "lr: expected a finite number, got a number too large")
+
+
 def test_missing_and_permission(tmp_path, monkeypatch, good):
     assert_refused(tmp_path / "nope.rnnviz", "not found")
 

@@ -33,7 +33,10 @@ def check_float(name: str, value, minimum: float | None = None, maximum: float |
     """Return ``value`` as a finite Python float within the bounds (``maximum`` optionally exclusive)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int or Fraction beyond the float range
+        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
     if not math.isfinite(value):
         raise RnnvizError(f"{name}: expected a finite number, got {value}")
     if minimum is not None and value < minimum:

@@ -68,8 +68,13 @@ def clip_grad_norm(grads: Mapping[str, np.ndarray], max_norm: float) -> tuple[fl
         rescaled (by ``max_norm / (total_norm + 1e-6)``). A non-finite ``total_norm`` is
         returned with ``clipped=False`` and the gradients untouched.
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, Real) \
-            or not math.isfinite(max_norm) or max_norm <= 0:
+    if isinstance(max_norm, bool) or not isinstance(max_norm, Real):
+        raise RnnvizError(f"max_norm: expected a finite number > 0, got {max_norm!r}")
+    try:
+        finite = math.isfinite(max_norm)
+    except OverflowError:  # an int or Fraction beyond the float range
+        raise RnnvizError("max_norm: expected a finite number > 0, got a number too large for a float") from None
+    if not finite or max_norm <= 0:
         raise RnnvizError(f"max_norm: expected a finite number > 0, got {max_norm!r}")
     total = global_norm(grads)
     if not math.isfinite(total):

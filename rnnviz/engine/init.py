@@ -78,7 +78,13 @@ def _rng(rng) -> np.random.Generator:
 
 
 def _finite(value, name: str, *, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int or Fraction beyond the float range
+        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
+    if not finite:
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
     if positive and value <= 0:
         raise RnnvizError(f"{name}: expected a number > 0, got {value!r}")

@@ -14,6 +14,7 @@ PyTorch module with attributes ``encoder`` (an ``nn.Embedding``), ``rnn`` and ``
 """
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -475,9 +476,16 @@ def _pos_int(cfg: dict, field: str, default=_MISSING) -> int:
 
 def _real(cfg: dict, field: str, default=_MISSING) -> float:
     v = _get(cfg, field, default)
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise RnnvizError(f"model config field {field!r} must be a finite number, got {v!r:.80}")
+    try:
+        x = float(v)
+    except OverflowError:  # an integer beyond the float range (JSON can hold 10**400)
+        raise RnnvizError(f"model config field {field!r} must be a finite number, got a number too large "
+                          "for a float") from None
+    if not math.isfinite(x):
         raise RnnvizError(f"model config field {field!r} must be a finite number, got {v!r}")
-    return float(v)
+    return x
 
 
 def _choice(cfg: dict, field: str, choices, default=_MISSING) -> str:

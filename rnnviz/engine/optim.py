@@ -37,9 +37,15 @@ __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "OPTIMIZERS", "make
 def _number(value, name: str) -> float:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
-    return float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an int or Fraction beyond the float range
+        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
+    if not math.isfinite(x):
+        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    return x
 
 
 def _positive(name):

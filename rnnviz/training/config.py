@@ -355,7 +355,13 @@ def _int(name, value, minimum, maximum):
 
 
 def _float(name, value, positive=False, minimum=None):
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond the float range (a project file's JSON can hold 10**400)
+        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
+    if not finite:
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
     if positive and value <= 0:
         raise RnnvizError(f"{name}: expected a finite number > 0, got {value!r}")

@@ -195,6 +195,7 @@ def test_registry_keys_and_make_task():
     ("bracket_depth", dict(T=10, B=2, max_depth=0, rng=0), "max_depth"),
     ("sine", dict(T=10, B=2, rng=0, noise=-0.1), "noise"),
     ("sine", dict(T=10, B=2, rng=0, noise=float("nan")), "noise"),
+    ("sine", dict(T=10, B=2, rng=0, noise=10**400), "noise: expected a finite number, got a number too large"),
     ("sine", dict(T=10, B=2, rng=0, n_sines=0), "n_sines"),
     ("reversal", dict(T=0, n_symbols=3, B=2, rng=0), "T"),
     ("adding", dict(T=10**6, B=10**6, rng=0), "T\\*B"),

@@ -90,6 +90,11 @@ def test_bad_max_norm(max_norm):
         clip_grad_norm(make_grads(), max_norm)
 
 
+def test_max_norm_too_large_for_a_float_is_named():
+    with pytest.raises(RnnvizError, match="max_norm: expected a finite number > 0, got a number too large"):
+        clip_grad_norm(make_grads(), 10**400)
+
+
 def test_bad_grads():
     with pytest.raises(RnnvizError, match=r"grads\['a'\]"):
         global_norm({"a": np.array([1, 2])})

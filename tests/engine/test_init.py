@@ -1,4 +1,6 @@
 """Initialisers: statistics, layouts, in-place semantics, PyTorch naming."""
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -182,6 +184,10 @@ def test_errors_name_the_argument():
         init_recurrent_params({"fc.weight": np.zeros((2, 2))}, "rnn", None, "default", rng)
     with pytest.raises(RnnvizError, match="recurrent_scale"):
         init_recurrent_params(p, "lstm", None, "default", rng, recurrent_scale=float("nan"))
+    with pytest.raises(RnnvizError, match="recurrent_scale: expected a finite number, got a number too large"):
+        init_recurrent_params(p, "lstm", None, "default", rng, recurrent_scale=10**400)
+    with pytest.raises(RnnvizError, match="forget_bias: expected a finite number, got a number too large"):
+        init_recurrent_params(p, "lstm", None, "default", rng, forget_bias=Fraction(-10**400, 3))
     with pytest.raises(RnnvizError, match="forget_bias"):
         init_recurrent_params(make_params("lstm", [3], bias=False), "lstm", None, "default",
                               rng, forget_bias=1.0)

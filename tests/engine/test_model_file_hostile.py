@@ -80,6 +80,8 @@ def test_huge_header_sizes_refused_before_building_anything(tmp_path, classifier
     ({"dtype": "float16"}, r"field 'dtype'"),
     ({"init": "magic"}, r"field 'init'"),
     ({"forget_bias": float("nan")}, r"field 'forget_bias' must be a finite number"),
+    ({"forget_bias": -10**400}, r"field 'forget_bias' must be a finite number, got a number too large for a float"),
+    ({"recurrent_scale": 10**400}, r"field 'recurrent_scale' must be a finite number, got a number too large"),
     ({"input_size": True}, r"field 'input_size' must be a positive integer"),
     ({"tokenizer": {"kind": "char", "version": 1, "vocab": ["<unk>"] + list("abcdefgh")}},
      r"'tokenizer' has 9 tokens but the model reads only 5 \(embedding rows"),

@@ -161,6 +161,8 @@ def test_adam_first_step_is_lr_times_sign():
     ("sgd", {"lr": float("inf")}, "lr"),
     ("sgd", {"lr": "0.1"}, "lr"),
     ("sgd", {"lr": True}, "lr"),
+    ("sgd", {"lr": 10**400}, "lr: expected a finite number, got a number too large for a float"),
+    ("adam", {"lr": 0.1, "eps": 10**400}, "eps: expected a finite number, got a number too large"),
     ("sgd", {"lr": 0.1, "momentum": 1.0}, "momentum"),
     ("sgd", {"lr": 0.1, "momentum": -0.1}, "momentum"),
     ("sgd", {"lr": 0.1, "nesterov": True}, "nesterov"),

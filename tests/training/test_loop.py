@@ -285,6 +285,15 @@ def test_frozen_array_copies_views_and_reuses_frozen_copies():
     assert not np.shares_memory(frozen_array(view), live)
 
 
+@pytest.mark.parametrize("field", ["lr", "clip", "recurrent_scale", "noise"])
+def test_config_number_too_large_for_a_float_is_named(field):
+    with pytest.raises(RnnvizError, match=f"^{field}: expected a finite number, got a number too large for a float"):
+        TrainConfig(**{field: 10**400}).validate()
+    data = dict(TrainConfig().to_dict(), **{field: 10**400})  # as a project file's JSON can hold it
+    with pytest.raises(RnnvizError, match=f"^{field}: expected a finite number, got a number too large"):
+        TrainConfig.from_dict(data)
+
+
 # ----------------------------------------------------------------------------- memory estimate
 @pytest.mark.parametrize("hidden,layers,bi", [(8192, 16, False), (8192, 16, True), (8192, 1, True)])
 def test_config_refuses_weights_too_large_for_memory(hidden, layers, bi):
