@@ -691,39 +691,37 @@ class FileController(QObject):
 
     def export_traces(self, npz_path, csv_folder=None) -> list:
         """Save the traces of the text on screen, as the visible panel has read it: the live
-        model's, or in compare mode each compare model's, to ``<name>_<model>.npz`` beside
-        ``npz_path`` (CSV files in ``csv_folder/<model>``)."""
+        model's (with the training run's latest ||dL/dh_t||), or in compare mode each compare
+        model's, to ``<name>_<model>.npz`` beside ``npz_path`` (CSV files in ``csv_folder/<model>``;
+        the training run's norms are another model's, so they are not attached).
+
+        All files or none: everything is written to a hidden folder beside ``npz_path`` first
+        and moved into place only when every file was written."""
         w = self.w
         w.flush()  # the text typed so far, not an older one still waiting to be run
+        npz_path = Path(npz_path)
         try:
             if not w.compare_mode:
-                files = self._export_traces_of(w.live, w.model_name, npz_path, csv_folder)
-                self.info(f"Saved the traces to {npz_path}" + (f" and {len(files) - 1} CSV files to "
-                                                                f"{csv_folder}" if csv_folder else ""))
-                return files
-            panels = list(w.compare.panels)
-            if not panels:
-                raise RnnvizError("no compare models are shown")
-            npz_path = Path(npz_path)
-            targets = [(p, npz_path.with_name(f"{npz_path.stem}_{p.name}{npz_path.suffix or '.npz'}"),
-                        None if csv_folder is None else Path(csv_folder) / p.name) for p in panels]
-            for p, _, _ in targets:
-                self._check_read(p, p.name)  # every model first: all files or none
-            files = []
-            for p, path, folder in targets:
-                if folder is not None:
-                    try:
-                        folder.mkdir(parents=True, exist_ok=True)
-                    except OSError as exc:
-                        raise RnnvizError(f"cannot create {folder}: {exc.strerror or exc}") from None
-                files += self._export_traces_of(p, p.name, path, folder)
+                jobs = [(w.live, w.model_name, npz_path, csv_folder, w.training.history.latest)]
+            else:
+                panels = list(w.compare.panels)
+                if not panels:
+                    raise RnnvizError("no compare models are shown")
+                jobs = [(p, p.name, npz_path.with_name(f"{npz_path.stem}_{p.name}{npz_path.suffix or '.npz'}"),
+                         None if csv_folder is None else Path(csv_folder) / p.name, None) for p in panels]
+            for panel, name, *_ in jobs:
+                self._check_read(panel, name)  # every model first
+            files = _export_staged(jobs)
         except RnnvizError as exc:
-            self.error(f"Could not export the traces: {exc}")
+            self.error(f"Could not export the traces: {exc}; nothing was saved")
             return []
         n_csv = sum(1 for f in files if f.suffix == ".csv")
-        self.info(f"Saved the traces of the compare models ({', '.join(p.name for p in panels)}) to "
-                  + ", ".join(str(path) for _, path, _ in targets)
-                  + (f" and {n_csv} CSV files to {csv_folder}" if csv_folder else ""))
+        csv_note = f" and {n_csv} CSV files to {csv_folder}" if csv_folder else ""
+        if not w.compare_mode:
+            self.info(f"Saved the traces to {npz_path}{csv_note}")
+        else:
+            self.info(f"Saved the traces of the compare models ({', '.join(name for _, name, *_ in jobs)}) to "
+                      + ", ".join(str(path) for _, _, path, _, _ in jobs) + csv_note)
         return files
 
     def _check_read(self, panel, name: str) -> None:
@@ -731,14 +729,7 @@ class FileController(QObject):
         screen (a model that refused the text keeps its previous result)."""
         result = getattr(panel, "result", None)
         if result is not None and result.text != self.w.text_edit.toPlainText():
-            raise RnnvizError(f"{name or 'the model'} has not read the text shown (the status bar said why); "
-                              "nothing was saved")
-
-    def _export_traces_of(self, panel, name: str, npz_path, csv_folder) -> list:
-        from rnnviz.ui.export import export_traces
-
-        self._check_read(panel, name)
-        return export_traces(panel, npz_path, csv_folder, step_norms=self.w.training.history.latest)
+            raise RnnvizError(f"{name or 'the model'} has not read the text shown (the status bar said why)")
 
     def export_traces_dialog(self) -> None:
         title = ("Export traces of the compare models (one file per model, named after this one)"
@@ -800,6 +791,45 @@ class FileController(QObject):
             self.job.wait(5000)
             self.job = None
         self.autosave.clean_exit()
+
+
+def _export_staged(jobs) -> list[Path]:
+    """Run :func:`rnnviz.ui.export.export_traces` for every ``(panel, name, npz_path, csv_folder,
+    step_norms)`` into a hidden staging folder beside the first ``npz_path``, then move each file
+    to its place; the files in place, or RnnvizError with nothing changed (the staging folder is
+    always removed)."""
+    import shutil
+    import tempfile
+
+    from rnnviz.ui.export import export_traces
+
+    first = Path(jobs[0][2])
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".rnnviz-export-", dir=first.parent if str(first.parent) else "."))
+    except (OSError, ValueError) as exc:
+        raise RnnvizError(f"cannot save {first}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        moves = []  # (staged file, its place)
+        for n, (panel, name, npz_path, csv_folder, step_norms) in enumerate(jobs):
+            box = staging / str(n)
+            (box / "csv").mkdir(parents=True)
+            staged = export_traces(panel, box / "traces.npz", None if csv_folder is None else box / "csv",
+                                   step_norms=step_norms)
+            for f in staged:
+                moves.append((f, Path(npz_path) if f.parent == box else Path(csv_folder) / f.name))
+        try:
+            for _, place in moves:
+                place.parent.mkdir(parents=True, exist_ok=True)
+            for f, place in moves:
+                shutil.move(f, place)
+        except OSError as exc:
+            raise RnnvizError(f"cannot save {getattr(exc, 'filename', None) or 'the traces'}: "
+                              f"{exc.strerror or exc}") from None
+        return [place for _, place in moves]
+    except OSError as exc:
+        raise RnnvizError(f"cannot save in {staging.parent}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _is_file(path) -> bool:

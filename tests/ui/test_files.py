@@ -720,6 +720,43 @@ def test_export_traces_saves_what_is_shown_also_in_compare_mode(qtbot, window, t
     assert "compare models" in status and all(n in status for n in names), status
 
 
+def test_compare_trace_export_is_all_or_nothing_and_keeps_training_norms_out(qtbot, window, tmp_path,
+                                                                               monkeypatch):
+    """In compare mode the training run's ||dL/dh_t|| (another model's, on another batch) is not
+    put into the compare models' files; and a write that fails half-way leaves no file of this
+    export behind and earlier files as they were."""
+    from rnnviz.engine import serialize
+    from rnnviz.errors import RnnvizError
+
+    _train_steps(qtbot, window, 1)
+    assert window.training.history.latest.step_norms        # the run has norms to (wrongly) attach
+    window.actions["view.compare"].trigger()
+    window.set_text("f(a)")
+    out = tmp_path / "traces.npz"
+    files = window.files.export_traces(out, tmp_path / "traces_csv")
+    assert files and not any("step_norms" in f.name for f in files)
+    for p in window.compare.panels:
+        with np.load(tmp_path / f"traces_{p.name}.npz", allow_pickle=False) as f:
+            assert not [k for k in f.files if k.startswith("step_norms")]
+    before = {f: f.read_bytes() for f in files}
+    # the same export over the old files, on another text, with the disk failing at the 10th of 15 files
+    window.set_text("[zz]")
+    real, count = serialize.atomic_write, [0]
+
+    def failing(path, write_fn):
+        count[0] += 1
+        if count[0] == 10:
+            raise RnnvizError(f"cannot save {path}: No space left on device")
+        return real(path, write_fn)
+    monkeypatch.setattr(serialize, "atomic_write", failing)
+    assert window.files.export_traces(out, tmp_path / "traces_csv") == []
+    assert "No space left on device" in window.status_text() and "nothing was saved" in window.status_text()
+    assert {f: f.read_bytes() for f in files} == before
+    now = [q for q in tmp_path.iterdir() if q.name.startswith(("traces", "."))] + \
+        list((tmp_path / "traces_csv").rglob("*"))
+    assert sorted(q for q in now if q.is_file()) == sorted(before), "files left by the failed export"
+
+
 # ------------------------------------------------------------------------------------------ quit
 def _autosaved(qtbot, window):
     saver = window.files.autosave
