@@ -547,8 +547,8 @@ class MainWindow(QMainWindow):
         try:
             models = [(name, load_model(path)) for name, path in found.items()]
             self.compare.set_models(models)
-        except (RnnvizError, OSError) as exc:
-            self.show_message(f"Cannot open the compare models: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a model that cannot be shown is a message, never a traceback
+            self.show_message(f"Cannot open the compare models: {_problem(exc)}")
             return False
         self._compare_loaded = True
         return True

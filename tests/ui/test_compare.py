@@ -68,3 +68,27 @@ def test_missing_compare_models_say_so(qtbot, tmp_path):
     w.actions["view.compare"].trigger()
     assert not w.compare_mode and not w.actions["view.compare"].isChecked()
     assert "compare_rnn" in w.status_text()
+
+
+def test_compare_models_that_cannot_be_shown_leave_the_live_view(qtbot, window, monkeypatch):
+    """A compare model that loads but fails while shown: a message naming the problem, the live
+    view stays, and the next try builds the columns afresh."""
+    from rnnviz.ui.compare_view import ComparePanel
+
+    qtbot.keyClicks(window.text_edit, "f(a)")
+    window.flush()
+    real = ComparePanel.views
+
+    def broken(panel):
+        raise ValueError("heatmap rows must match the units")
+    with monkeypatch.context() as m:
+        m.setattr(ComparePanel, "views", broken)
+        window.actions["view.compare"].trigger()
+    assert not window.compare_mode and not window.actions["view.compare"].isChecked()
+    assert "Cannot open the compare models" in window.status_text()
+    assert "heatmap rows must match the units" in window.status_text()
+    assert window.model_combo.isEnabled() and window.live.heatmap("h").tokens() == list("f(a)")
+    assert ComparePanel.views is real
+    cmp = _compare_on(window)       # works once the problem is gone
+    qtbot.waitUntil(lambda: not cmp._pending and cmp.steps() == 4)
+    assert len(cmp.panels) == 3
