@@ -277,16 +277,23 @@ class SequenceModel(_ParamsIO):
         """Sample ``n_steps`` tokens after the prompt ``seed_ids`` (1-D ids), feeding each back in.
 
         p(token) ∝ exp(logit / temperature), ``temperature`` any real number > 0 (Python or NumPy
-        int/float, not bool). Needs a unidirectional token model with
+        int/float, not bool) that a float can hold; a tiny one samples the most likely token, one
+        too large for a float is refused. Needs a unidirectional token model with
         ``target="classification_each"`` whose classes are the input vocabulary.
         Returns the generated ids (n_steps,) int64.
         """
         if self.encoding == "raw" or self.target != "classification_each" or self.net.bidirectional:
             raise RnnvizError("generate needs a unidirectional next-token model over token ids")
         if (isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real)
-                or not np.isfinite(float(temperature)) or not temperature > 0):
+                or not temperature > 0):
             raise RnnvizError(f"temperature must be a positive number, got {temperature!r}")
-        temperature = float(temperature)
+        try:
+            t = float(temperature)
+        except OverflowError:  # an int or Fraction beyond the float range
+            raise RnnvizError("temperature must be a positive number, got a number too large for a float") from None
+        if not math.isfinite(t):
+            raise RnnvizError(f"temperature must be a positive number, got {temperature!r}")
+        temperature = max(t, 5e-324)  # a positive number below the smallest float acts as the smallest
         if not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
             raise RnnvizError(f"n_steps must be a non-negative integer, got {n_steps!r}")
         rng = np.random.default_rng(rng)
@@ -306,7 +313,9 @@ class SequenceModel(_ParamsIO):
             if greedy:
                 nxt = int(np.argmax(last))
             else:
-                p = softmax(last.astype(np.float64) / temperature)
+                z = last.astype(np.float64)
+                with np.errstate(over="ignore"):  # (logit - max) / temperature: at worst -inf, never NaN
+                    p = softmax((z - z.max()) / temperature)
                 nxt = int(rng.choice(p.size, p=p / p.sum()))
             out[k] = nxt
             trace, logits = self.forward(np.array([[nxt]]), h0=state)

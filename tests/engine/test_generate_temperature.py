@@ -29,3 +29,16 @@ def test_integer_temperatures(model, t):
 def test_bad_temperatures_are_refused_by_name(model, t):
     with pytest.raises(RnnvizError, match="temperature must be a positive number"):
         model.generate([1, 2], 3, temperature=t)
+
+
+@pytest.mark.parametrize("t", [10**400, Fraction(10**400, 7)], ids=["int", "Fraction"])
+def test_temperature_too_large_for_a_float_is_refused_by_name(model, t):
+    with pytest.raises(RnnvizError, match="^temperature must be a positive number, got a number too large for a float"):
+        model.generate([1, 2], 3, temperature=t)
+
+
+@pytest.mark.parametrize("t", [5e-324, 1e-300, Fraction(1, 10**400)], ids=["subnormal", "1e-300", "Fraction"])
+def test_tiny_temperature_samples_the_most_likely_token(model, t):
+    # the limit of p ∝ exp(logit / t) as t -> 0 is the most likely token (before: NaN probabilities)
+    greedy = model.generate([1, 2], 6, greedy=True)
+    np.testing.assert_array_equal(model.generate([1, 2], 6, temperature=t, rng=0), greedy)
