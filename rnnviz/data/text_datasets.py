@@ -51,8 +51,9 @@ class TextLMDataset:
     Args:
         text: the corpus. tokenizer: a fitted tokenizer, or None to fit one of ``kind``
             ("char" | "word") with ``max_vocab``. val_fraction: the tail held out for validation.
-        name: where the text came from (a file name), or None; every message about the text
-            starts with it (``"notes.txt: the text holds only whitespace ..."``).
+        name: where the text came from (a file name; the training loop gives ``"corpus: <file>"``),
+            or None; every message about the text starts with it
+            (``"notes.txt: the text holds only whitespace ..."``).
     """
 
     target = "classification_each"

@@ -273,10 +273,14 @@ def text_dataset(config: TrainConfig):
     if key in _DATASETS:
         return _DATASETS[key]
     if c.task == "text":
-        text = td.builtin_corpus(c.corpus, c.seed) if c.corpus in td.CORPORA else _read_text(c.corpus)
+        builtin = c.corpus in td.CORPORA
+        text = td.builtin_corpus(c.corpus, c.seed) if builtin else _read_text(c.corpus)
         if not isinstance(text, str):
             raise RnnvizError(f"corpus: {c.corpus!r} is a labelled corpus; use task 'classify'")
-        ds = td.TextLMDataset(text, kind=c.tokens, max_vocab=c.max_vocab)
+        # a file names itself in every message about its text, now and later in batch():
+        # "corpus: notes.txt: the validation text has 12 tokens, ..."
+        ds = td.TextLMDataset(text, kind=c.tokens, max_vocab=c.max_vocab,
+                              name=None if builtin else f"corpus: {c.corpus}")
     else:
         if c.corpus in td.CORPORA:
             pairs = td.builtin_corpus(c.corpus, c.seed)

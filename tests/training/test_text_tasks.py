@@ -1,4 +1,6 @@
 """The training loop on text: language modelling and sentence classification."""
+import re
+
 import pytest
 
 from rnnviz.errors import RnnvizError
@@ -42,6 +44,23 @@ def test_text_config_errors_name_the_field(tmp_path):
     cfg = TrainConfig(task="text", corpus=str(short), length=50, steps=2)
     with pytest.raises(RnnvizError, match="shorter than one training sequence"):
         list(train(cfg))
+
+
+def test_text_dataset_messages_name_the_corpus_file(tmp_path):
+    from rnnviz.training.loop import make_batch
+
+    blank = tmp_path / "blank.txt"
+    blank.write_text(" \n\t\n", encoding="utf-8")
+    with pytest.raises(RnnvizError, match=rf"^corpus: {re.escape(str(blank))}: the text holds only whitespace "
+                                          r"\(4 spaces, tabs or line breaks\)"):
+        build_model(TrainConfig(task="text", corpus=str(blank)))
+    short = tmp_path / "short.txt"
+    short.write_text("abcdefgh" * 3, encoding="utf-8")
+    cfg = TrainConfig(task="text", corpus=str(short), length=30, val_batch=2)
+    with pytest.raises(RnnvizError, match=rf"^corpus: {re.escape(str(short))}: the training text has 23 tokens"):
+        make_batch(cfg, 2, rng=0)
+    with pytest.raises(RnnvizError, match=rf"^corpus: {re.escape(str(short))}: the validation text has 1 tokens"):
+        validation_batch(cfg)
 
 
 @pytest.mark.parametrize("task,corpus,rows", [("classify", "sentiment", 12), ("text", "brackets", 8)])
