@@ -169,7 +169,7 @@ def load_text_dataset(path, kind: str = "char", max_vocab: int | None = None, se
         ``(FileInfo, TextLMDataset)``; ``info.details`` holds the text statistics plus
         ``kind``, ``tokens``, ``vocab_size``, ``unknown_tokens`` and ``unknown_examples``.
     """
-    from rnnviz.data.text_datasets import TOKENIZERS, TextLMDataset
+    from rnnviz.data.text_datasets import TOKENIZERS, TextLMDataset, check_lm_text
 
     _check_tokenizer(tokenizer)
     if tokenizer is None and kind not in TOKENIZERS:
@@ -182,8 +182,7 @@ def load_text_dataset(path, kind: str = "char", max_vocab: int | None = None, se
     name = _name(path)
     text, encoding = read_text_file(path, max_bytes=max_bytes, progress=scaled(progress, 0.0, 0.6),
                                     with_encoding=True)
-    if not text.strip():
-        raise RnnvizError(f"{name}: holds only white space; a language model needs some text to learn from")
+    check_lm_text(text, name)  # before fitting a tokenizer, which would say less
     try:
         if tokenizer is None:
             tokenizer = TOKENIZERS[kind].from_text(text, max_vocab=max_vocab)

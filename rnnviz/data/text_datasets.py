@@ -45,6 +45,25 @@ def _check_pos(name, v, maximum=None):
     return int(v)
 
 
+def check_lm_text(text, name: str | None = None) -> None:
+    """Refuse a text a language model cannot learn from: not a str, empty, or only whitespace.
+
+    The one check of both :class:`TextLMDataset` and
+    :func:`rnnviz.data.loaders.load_text_dataset` (which runs it before fitting a tokenizer);
+    the message starts with ``name`` when given (``"notes.txt: the text holds only whitespace ..."``).
+    """
+    def named(message: str) -> str:
+        return message if name is None else f"{name}: {message}"
+
+    if not isinstance(text, str):
+        raise RnnvizError(named(f"text: expected a str, got {type(text).__name__}"))
+    if not text:
+        raise RnnvizError(named("the text is empty; a language model needs some text to learn from"))
+    if not text.strip():
+        raise RnnvizError(named(f"the text holds only whitespace ({len(text)} spaces, tabs or line breaks); "
+                                "a language model needs some text to learn from"))
+
+
 class TextLMDataset:
     """Next-token prediction over ``text``.
 
@@ -61,14 +80,7 @@ class TextLMDataset:
     def __init__(self, text: str, tokenizer=None, kind: str = "char", max_vocab: int | None = None,
                  val_fraction: float = 0.05, name: str | None = None) -> None:
         self.name = None if name is None else str(name)
-        if not isinstance(text, str):
-            raise RnnvizError(self._named(f"text: expected a str, got {type(text).__name__}"))
-        if not text:
-            raise RnnvizError(self._named("the text is empty; a language model needs some text to learn from"))
-        if not text.strip():
-            raise RnnvizError(self._named(
-                f"the text holds only whitespace ({len(text)} spaces, tabs or line breaks); a language model "
-                "needs some text to learn from"))
+        check_lm_text(text, self.name)
         if tokenizer is None:
             if kind not in TOKENIZERS:
                 raise RnnvizError(f"tokenizer kind must be 'char' or 'word', got {kind!r}")

@@ -86,8 +86,17 @@ def test_only_a_bom_is_empty(tmp_path):
 
 
 def test_whitespace_only_text_cannot_train(tmp_path):
+    from rnnviz.data.text_datasets import TextLMDataset
+
     p = write(tmp_path, "blank.txt", " \n\t\n")
-    raises(p, load_text_dataset, p, match="white space")
+    msg = raises(p, load_text_dataset, p, match="the text holds only whitespace (4 spaces, tabs or line breaks)")
+    for kind in ("char", "word"):  # before the tokenizer is fitted: the same message for either
+        assert raises(p, load_text_dataset, p, kind=kind) == msg
+    # one check, one message: the dataset's own, naming the file
+    with pytest.raises(RnnvizError) as info:
+        TextLMDataset(" \n\t\n", name=str(p))
+    assert str(info.value) == msg == (f"{p}: the text holds only whitespace (4 spaces, tabs or line breaks); "
+                                      "a language model needs some text to learn from")
 
 
 def test_binary_file(tmp_path):
