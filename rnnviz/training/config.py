@@ -237,15 +237,24 @@ class TrainConfig:
             sizes = self.hidden_sizes
             hid = (f"{self.num_layers} x {sizes[0]}" if len(set(sizes)) == 1
                    else "(" + " + ".join(str(h) for h in sizes) + ")")
+            # the reversal task trains two networks: the figures say so, so that they add up
+            two = est["networks"] == 2
+            onehot = est["onehot_inputs"]
+            if onehot:
+                width = f"({self.n_symbols} + {self.n_symbols + 1})" if two else str(onehot)
+                onehot_text = f" plus one-hot inputs of length x rows x {width}"
+            else:
+                onehot_text = ""
             raise RnnvizError(
                 f"{'hidden' if params_big else 'length'}: this run needs about {est['total_bytes'] / gib:.1f} GiB "
-                f"of memory, over the {MEMORY_LIMIT / gib:.0f} GiB limit. Parameters: {est['parameters']:,} x "
+                f"of memory, over the {MEMORY_LIMIT / gib:.0f} GiB limit. Parameters: {est['parameters']:,}"
+                f"{' (encoder, decoder and readout)' if two else ''} x "
                 f"{est['parameter_copies']} copies (weights, gradients, {self.optimizer} state, last good weights) "
                 f"= {est['parameter_bytes'] / gib:.1f} GiB. Traces: length x max(val_batch, 2 x batch) x layers "
-                f"x hidden x directions x (gates + 2) = {self.length} x {self.trace_rows()} x {hid} x "
-                f"{2 if self.bidirectional else 1} x {_GATES.get(self.cell, 4) + 2} values"
-                f"{' plus one-hot inputs of length x rows x ' + str(est['onehot_inputs']) if est['onehot_inputs'] else ''}"
-                f" = {est['activation_bytes'] / gib:.1f} GiB. Lower {', '.join(lower)}")
+                f"x hidden x directions x (gates + 2){' x 2 networks (encoder and decoder)' if two else ''} = "
+                f"{self.length} x {self.trace_rows()} x {hid} x "
+                f"{2 if self.bidirectional else 1} x {_GATES.get(self.cell, 4) + 2}{' x 2' if two else ''} values"
+                f"{onehot_text} = {est['activation_bytes'] / gib:.1f} GiB. Lower {', '.join(lower)}")
         return self
 
     def trace_rows(self) -> int:
@@ -277,10 +286,12 @@ class TrainConfig:
         twice for the reversal task's encoder-decoder), the embedding and the readout; kept in
         :data:`_PARAM_COPIES` copies (weights, gradients, optimiser state, last good weights).
         Activations: ``length x rows x sum over layers and directions of (gates + 2) x H_k`` values
-        (gate pre-activations, h and c of every step), plus one-hot inputs, where ``rows`` is
+        (gate pre-activations, h and c of every step), twice for the encoder-decoder, plus one-hot
+        inputs (the encoder's and the decoder's for the reversal task), where ``rows`` is
         :meth:`trace_rows` (a training batch also holds the trace's gradients, so counts twice).
-        Returns a dict with ``parameters``, ``parameter_copies``, ``parameter_bytes``,
-        ``onehot_inputs`` (one-hot width, 0 without), ``activation_bytes`` and ``total_bytes``.
+        Returns a dict with ``parameters``, ``parameter_copies``, ``parameter_bytes``, ``networks``
+        (2 for the encoder-decoder, else 1), ``onehot_inputs`` (one-hot width of all networks
+        together, 0 without), ``activation_bytes`` and ``total_bytes``.
         """
         item = 8 if self.dtype == "float64" else 4
         gates = _GATES.get(self.cell, 4)
@@ -303,11 +314,13 @@ class TrainConfig:
         params += n_out * (sizes[-1] * dirs + 1)
         copies = _PARAM_COPIES.get(self.optimizer, 5)
         rows = self.trace_rows()
-        per_step = stacks * dirs * sum((gates + 2) * h for h in sizes) + (n_in if onehot else 0)
+        # one-hot inputs: the encoder's n_symbols and the decoder's n_symbols + 1 for reversal
+        onehot_width = (0 if not onehot else 2 * n_in - 1 if stacks == 2 else n_in)
+        per_step = stacks * dirs * sum((gates + 2) * h for h in sizes) + onehot_width
         activation = self.length * rows * per_step * item
         param_bytes = params * copies * item
         return {"parameters": params, "parameter_copies": copies, "parameter_bytes": param_bytes,
-                "onehot_inputs": n_in if onehot else 0,
+                "networks": stacks, "onehot_inputs": onehot_width,
                 "activation_bytes": activation, "total_bytes": param_bytes + activation}
 
     # ------------------------------------------------------------------ JSON

@@ -312,6 +312,27 @@ def test_config_refuses_traces_too_large_for_memory_and_names_the_fields():
         cfg.validate()
 
 
+def test_reversal_memory_message_counts_the_encoder_and_the_decoder():
+    import re
+
+    cfg = TrainConfig(task="reversal", cell="lstm", length=1000, hidden=(256,), layers=16, batch=32, val_batch=64,
+                      n_symbols=8, steps=1)
+    est = cfg.memory_estimate()
+    with pytest.raises(RnnvizError) as info:
+        cfg.validate()
+    msg = str(info.value)
+    # two networks of 16 x 256 LSTM units each; one-hot inputs of 8 symbols (encoder) and 9 (decoder: + start)
+    values = 1000 * 64 * 16 * 256 * 1 * 6 * 2 + 1000 * 64 * (8 + 9)
+    assert est["activation_bytes"] == values * 4
+    m = re.search(r"Traces: length x max\(val_batch, 2 x batch\) x layers x hidden x directions x \(gates \+ 2\) "
+                  r"x 2 networks \(encoder and decoder\) = 1000 x 64 x 16 x 256 x 1 x 6 x 2 values plus one-hot "
+                  r"inputs of length x rows x \(8 \+ 9\) = ([\d.]+) GiB", msg)
+    assert m, msg
+    assert m.group(1) == f"{values * 4 / 2**30:.1f}" == "11.7"  # the figure the user reads adds up
+    assert msg.startswith(f"length: this run needs about {est['total_bytes'] / 2**30:.1f} GiB of memory")
+    assert f"Parameters: {est['parameters']:,} (encoder, decoder and readout) x 5 copies" in msg
+
+
 def test_config_accepts_ordinary_and_largish_models():
     from rnnviz.training.config import MEMORY_LIMIT
 
