@@ -155,7 +155,7 @@ def snapshot_from_state(meta: dict, arrays: dict, name: str = "project"):
         return Snapshot.build(**kw)
     except RnnvizError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:  # Overflow: 10**400
         raise RnnvizError(f"{name}: the saved training snapshot is damaged ({type(exc).__name__}: {exc})") from None
 
 
@@ -221,9 +221,12 @@ def restore_history(history, state: dict | None, name: str = "project") -> None:
     history.norm_rows = deque(rows, maxlen=history.max_rows)
     history.norm_steps = deque(list(history.norm_steps)[-len(rows):] if rows else [], maxlen=history.max_rows)
     history.has_accuracy = bool(meta.get("has_accuracy"))
-    history.events = [(int(s), str(e), str(m)) for s, e, m in meta.get("events", [])]
-    history.spectra = [tuple(tuple({g: (float("nan") if v is None else float(v)) for g, v in m.items()}
-                                   for m in row) for row in sp) for sp in meta.get("spectra", [])]
+    try:
+        history.events = [(int(s), str(e), str(m)) for s, e, m in meta.get("events", [])]
+        history.spectra = [tuple(tuple({g: (float("nan") if v is None else float(v)) for g, v in m.items()}
+                                       for m in row) for row in sp) for sp in meta.get("spectra", [])]
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:  # Overflow: a number like 10**400
+        raise RnnvizError(f"{name}: the saved training history is damaged ({type(exc).__name__}: {exc})") from None
     if len(history.spectra) != len(history.metric_steps):
         raise RnnvizError(f"{name}: the history has {len(history.metric_steps)} metric steps but "
                           f"{len(history.spectra)} spectra")
@@ -336,6 +339,8 @@ def _header(arrays: dict, name: str) -> dict:
         header = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise RnnvizError(f"{name}: the project header is not valid JSON") from None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise RnnvizError(f"{name}: the project header holds a number with too many digits to be a setting") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RnnvizError(f"{name}: not an rnnviz project file (format "
                           f"{header.get('format') if isinstance(header, dict) else None!r})")

@@ -4,6 +4,7 @@ import errno
 import io
 import json
 import os
+import re
 import zipfile
 
 import numpy as np
@@ -228,6 +229,38 @@ def test_config_number_too_large_for_a_float_is_named(tmp_path, good):
         a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
     _rewrite(good, bad, change)
     assert_refused(bad, "training settings are not valid", "lr: expected a finite number, got a number too large")
+
+
+@pytest.mark.parametrize("where", ["latest", "spectra", "events"])
+def test_history_numbers_too_large_or_damaged_are_refused_by_name(tmp_path, good, where):
+    from rnnviz.ui.training_views import TrainingHistory
+
+    bad = tmp_path / "hist.rnnviz"
+
+    def change(a):
+        h = json.loads(a[P.HEADER_KEY].tobytes())
+        if where == "latest":
+            h["history"]["latest"]["train_loss"] = 10**400
+        elif where == "spectra":
+            m = h["history"]["spectra"][0][0][0]
+            m[next(iter(m))] = 10**400
+        else:
+            h["history"]["events"] = [["x", "nan", "m"]]
+        a[P.HEADER_KEY] = np.frombuffer(json.dumps(h).encode(), dtype=np.uint8)
+    _rewrite(good, bad, change)
+    q = P.load_project(bad)
+    with pytest.raises(RnnvizError, match=rf"^{re.escape(str(bad))}: the saved training (snapshot|history) is damaged"):
+        P.restore_history(TrainingHistory(), q.history, str(bad))
+
+
+def test_header_number_with_too_many_digits_is_refused(tmp_path, good):
+    bad = tmp_path / "digits.rnnviz"
+
+    def change(a):
+        raw = a[P.HEADER_KEY].tobytes().decode().replace('"step": 20', '"step": ' + "1" * 5000)
+        a[P.HEADER_KEY] = np.frombuffer(raw.encode(), dtype=np.uint8)
+    _rewrite(good, bad, change)
+    assert_refused(bad, "the project header holds a number with too many digits")
 
 
 def test_missing_and_permission(tmp_path, monkeypatch, good):

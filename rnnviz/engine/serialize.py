@@ -158,6 +158,8 @@ def read_header(arrays: dict, name: str) -> dict:
         header = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise RnnvizError(f"{name}: the model header is not valid JSON") from None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise RnnvizError(f"{name}: the model header holds a number with too many digits to be a setting") from None
     except RecursionError:
         raise RnnvizError(f"{name}: the model header is nested too deeply to be a model description") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:

@@ -117,6 +117,14 @@ def test_deeply_nested_header_is_refused(tmp_path, classifier):
         load_model(p)
 
 
+def test_header_number_with_too_many_digits_is_refused(tmp_path, classifier):
+    arrays, header = _saved(tmp_path, classifier)
+    p = tmp_path / "digits.npz"
+    _write(p, _with_header(arrays, json.dumps(header).replace('"seed": 0', '"seed": ' + "1" * 5000)))
+    with pytest.raises(RnnvizError, match=r"digits\.npz: the model header holds a number with too many digits"):
+        load_model(p)
+
+
 def test_version_true_is_not_version_1(tmp_path, classifier):
     arrays, header = _saved(tmp_path, classifier)
     header["version"] = True
