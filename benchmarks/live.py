@@ -62,11 +62,11 @@ def percentile(xs, q):
 def make_window(model_arg):
     from PySide6.QtWidgets import QApplication
 
-    from rnnviz.ui.main_window import MainWindow
+    from rnnviz.ui.main_window import DEFAULT_SIZE, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     w = MainWindow(model=model_arg, restore=False)
-    w.resize(1400, 900)
+    w.resize(*DEFAULT_SIZE)  # the first start's size: all six heatmaps shown, none scrolled away
     w.show()
     for _ in range(5):
         app.processEvents()
@@ -270,7 +270,7 @@ def main() -> int:
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; host speed: "
           f"layer 1 over 1,000 tokens takes {host_speed(w.model):.1f} ms", flush=True)
     print(f"model: {w.model_name} ({net.cell}, {net.num_layers} layer(s) x {list(net.hidden_sizes)} units, "
-          f"{w.model.tokenizer.kind} tokens); window 1400x900 offscreen")
+          f"{w.model.tokenizer.kind} tokens); window {w.width()}x{w.height()} offscreen")
     for n in args.sizes:
         if args.profile and n == max(args.sizes):
             import cProfile

@@ -39,7 +39,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("rnnviz")
     app.setOrganizationName("rnnviz")
-    from rnnviz.ui.main_window import MainWindow, render_to_png
+    from rnnviz.ui.main_window import DEFAULT_SIZE, MainWindow, render_to_png
 
     window = MainWindow(model=getattr(args, "model", None), text=getattr(args, "text", None),
                         restore=not screenshot)
@@ -63,7 +63,7 @@ def run_app(args: argparse.Namespace) -> int:
                 window.close()
                 return 2
     if screenshot:
-        window.resize(1400, 900)
+        window.resize(*DEFAULT_SIZE)
         ok = render_to_png(window, screenshot)
         window.close()
         if not ok:

@@ -25,7 +25,8 @@ from operator import itemgetter
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QScrollArea, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from rnnviz.analysis.live import LiveResult, LiveRunner
 from rnnviz.errors import RnnvizError
@@ -53,6 +54,8 @@ PANELS: dict[str, list[tuple[str, str, str]]] = {
 STRIP_KINDS = {"c": "free"}
 #: the connectivity of texts longer than this is computed after typing pauses
 CONNECTIVITY_DEBOUNCE_MS = 150
+#: the heatmap area's least height; below what its heatmaps need, it scrolls
+HEATMAP_SCROLL_MIN_HEIGHT = 150
 #: after this pause in typing, the runner completes the layers no view needed, in slices of
 #: IDLE_SLICE_STEPS layer-steps (a few milliseconds each, so a key is never kept waiting long)
 IDLE_MS = 150
@@ -159,9 +162,18 @@ class LiveView(CoalescedText, QWidget):
         sl.addWidget(self.strip_label)
         sl.addWidget(self.strip, 1)
 
+        # the heatmaps keep a readable size and scroll when the window is small (a 1366 x 768
+        # laptop screen), rather than setting the window's minimum height at ~960 px
+        self.heatmap_scroll = QScrollArea()
+        self.heatmap_scroll.setWidgetResizable(True)
+        self.heatmap_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.heatmap_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.heatmap_scroll.setWidget(self.heatmap_area)
+        self.heatmap_scroll.setMinimumHeight(HEATMAP_SCROLL_MIN_HEIGHT)
+
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(strip_box)
-        self.left.addWidget(self.heatmap_area)
+        self.left.addWidget(self.heatmap_scroll)
         self.left.addWidget(self.unit_line)
         self.left.setStretchFactor(0, 1)
         self.left.setStretchFactor(1, 6)
@@ -261,6 +273,11 @@ class LiveView(CoalescedText, QWidget):
         rows = (len(panels) + 1) // 2
         for r in range(3):
             self._grid.setRowStretch(r, 1 if r < rows else 0)
+        # shares of the column, in proportion: the heatmaps all they need, the text strip and the
+        # unit line their least; a window too short for that scrolls the heatmaps
+        self.left.setSizes([self.left.widget(0).minimumSizeHint().height(),
+                            self.heatmap_area.minimumSizeHint().height(),
+                            self.unit_line.minimumSizeHint().height()])
 
     @property
     def num_layers(self) -> int:

@@ -29,6 +29,9 @@ from rnnviz.ui.compare_view import CompareView
 from rnnviz.ui.examples import EXAMPLES, Example, starter_for
 from rnnviz.ui.live_view import LiveView, direction_name
 
+#: the window's first size (later starts restore the last one): tall enough for six heatmaps
+#: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
+DEFAULT_SIZE = (1400, 975)
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
                 "changed token and updates every view below.")
 NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
@@ -123,7 +126,7 @@ class MainWindow(QMainWindow):
         self.live.message.connect(self.show_message)
         self.compare.message.connect(self.show_message)
 
-        self.resize(1400, 900)
+        self.resize(*DEFAULT_SIZE)
         if restore:
             settings.restore_window(self)
         self._populate_models()

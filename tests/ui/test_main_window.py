@@ -466,3 +466,26 @@ def test_a_model_that_fails_when_shown_with_nothing_before_leaves_an_empty_view(
     qtbot.keyClicks(w.text_edit, " ok")      # typing on goes to no model, with no error
     w.flush()
     assert live.result is None and live._heatmaps == {} and w.text_edit.toPlainText() == "good food ok"
+
+
+def test_the_window_fits_a_laptop_screen_and_the_heatmaps_scroll_there(qtbot, window):
+    """The window can be made as small as a 1366 x 768 screen allows (before, six heatmaps set its
+    least height at ~960 px); there the heatmaps scroll, at the first start's size they do not."""
+    from rnnviz.ui.main_window import DEFAULT_SIZE
+
+    least = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert least.width() <= 1366 and least.height() <= 700, least
+    window.set_text("f(a) [b]")
+    window.flush()
+    live = window.live
+    assert set(live._heatmaps) == {"h", "c", "i", "f", "g", "o"}
+    bar = live.heatmap_scroll.verticalScrollBar()
+    window.resize(1366, 700)
+    qtbot.waitUntil(lambda: window.height() == 700)
+    QApplication.processEvents()
+    assert bar.maximum() > 0        # the heatmaps keep their size and scroll
+    assert all(hm.height() >= hm.minimumSizeHint().height() for hm in live._heatmaps.values())
+    window.resize(*DEFAULT_SIZE)
+    qtbot.waitUntil(lambda: window.height() == DEFAULT_SIZE[1])
+    QApplication.processEvents()
+    assert bar.maximum() == 0       # all six heatmaps shown whole
