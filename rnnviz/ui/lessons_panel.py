@@ -79,7 +79,7 @@ def apply_lesson(window, lesson: Lesson) -> None:
         from rnnviz.training.config import TrainConfig
 
         panel = window.training
-        steps = panel.progress.value() if len(panel.history) else 0
+        steps = panel.steps_trained()
         if panel.state() == "idle" or not steps or ask_discard_run(window, lesson, steps):
             if panel.state() != "idle":
                 panel.reset()

@@ -165,6 +165,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("training_panel")
         self.worker = None
+        self._start_step = 0            # the step the current run started from (a run read from a project)
         self._data_sources: dict = {}   # task -> {"label", "hint", "fields"}: the user's own data files
         self.history = TrainingHistory()
         self._state = "idle"
@@ -509,6 +510,18 @@ class TrainingPanel(QWidget):
         """"idle" (no run), "running", "paused", "finished", "stopped" or "failed"."""
         return self._state
 
+    def steps_trained(self) -> int:
+        """How many optimisation steps the current run has taken (0 when there is no run).
+
+        The newest step recorded, or the step a run read from a project starts from: not
+        ``len(history)``, which counts records (thinned to every second one on long runs), nor
+        the progress bar, which stops at the steps asked for."""
+        if self.worker is None:
+            return 0
+        latest = self.history.latest
+        recorded = self.history.steps[-1] if len(self.history) else 0
+        return max(int(self._start_step), int(recorded), int(latest.step) if latest is not None else 0)
+
     def toggle_start(self) -> None:
         """Start a run (from the form), pause it, or resume it — the Space key."""
         if self._state == "running":
@@ -603,11 +616,13 @@ class TrainingPanel(QWidget):
         self._drop_worker()
         self.set_config(config)
         self._attach_worker(worker, config, keep_history=True)
+        self._start_step = int(start_step)
         self.progress.setValue(min(int(start_step), config.steps))
         self._set_state("paused")
 
     def _attach_worker(self, worker, config: TrainConfig, keep_history: bool = False) -> None:
         self.worker = worker
+        self._start_step = 0
         if not keep_history:
             self.history.clear()
             self._clear_views()

@@ -267,3 +267,22 @@ def test_stopping_a_demo_keeps_what_it_showed(qtbot, window, demo):
         assert box.model is before
     else:
         assert box.runs == before
+
+
+def test_a_training_lesson_asks_before_replacing_a_run_read_from_a_project(qtbot, window, monkeypatch):
+    """A run opened from a project has taken steps before any is recorded in this session."""
+    from rnnviz.training.loop import build_model
+    from rnnviz.ui import lessons_panel
+    from tests.training._worker_helpers import tiny
+
+    asked = []
+    monkeypatch.setattr(lessons_panel, "ask_discard_run",
+                        lambda w, lesson, steps: asked.append((lesson.id, steps)) or False)
+    panel = window.training
+    cfg = tiny(hidden=(5,), batch=4, val_batch=8, steps=50, val_every=10, metrics_every=10)
+    panel.adopt_run(cfg, build_model(cfg), start_step=7)
+    assert window.open_lesson("exploding-clipping")
+    assert asked == [("exploding-clipping", 7)]
+    assert panel.state() == "paused" and panel.steps_trained() == 7
+    assert list(panel.config_from_form().hidden_sizes) == [5]
+    assert "Kept your training run (step 7)" in panel.banner.text()

@@ -270,3 +270,27 @@ def test_using_a_view_before_show_builds_the_plots(qtbot):
     assert p.compare.isVisibleTo(p.tabs) is not None and p.views_built()
     assert p.tabs.count() == 3 and p.tabs.parent() is p._views_host
     assert p.shutdown(10_000)
+
+
+def test_steps_trained_counts_optimiser_steps_not_history_records(qtbot, panel):
+    assert panel.steps_trained() == 0  # no run
+    panel.history.max_points = 4  # thinned early, as a run past 10,000 records is
+    panel.set_config(tiny(steps=12))
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state() == "finished" and panel.progress.value() == 12, timeout=TIMEOUT)
+    assert len(panel.history) < 12  # records, not steps
+    assert panel.steps_trained() == 12
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert panel.steps_trained() == 0
+
+
+def test_steps_trained_of_a_run_read_from_a_project_is_its_step(qtbot, panel):
+    from rnnviz.training.loop import build_model
+
+    cfg = tiny(steps=20)
+    panel.adopt_run(cfg, build_model(cfg), start_step=7)  # what opening a project does
+    assert panel.state() == "paused" and len(panel.history) == 0
+    assert panel.steps_trained() == 7
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.history) == 1, timeout=TIMEOUT)
+    assert panel.history.steps == [8] and panel.steps_trained() == 8
