@@ -164,7 +164,7 @@ def _read_long_text(p: Path, progress, seq_len) -> Loaded:
     order as CharTokenizer.from_text: by count, then character)."""
     import numpy as np
 
-    from rnnviz.data.text_datasets import TextLMDataset
+    from rnnviz.data.text_datasets import TextLMDataset, check_lm_text
     from rnnviz.data.textfile import read_text_file, report, scaled
     from rnnviz.data.tokenize import UNK, CharTokenizer
 
@@ -186,7 +186,7 @@ def _read_long_text(p: Path, progress, seq_len) -> Loaded:
         cps, counts = allu, tot
         report(progress, 0.4 + 0.3 * (i + len(chunk)) / n, name)
     if blank:
-        raise RnnvizError(f"{name}: holds only white space; a language model needs some text to learn from")
+        check_lm_text(text, name)  # the message training and File > Open of a short text give
     chars = [chr(int(c)) for c in cps]
     order = sorted(range(len(chars)), key=lambda j: (-int(counts[j]), chars[j]))
     vocab = [UNK] + [chars[j] for j in order if chars[j] != UNK]

@@ -14,6 +14,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 
 from rnnviz.data import textfile
+from rnnviz.errors import RnnvizError
 from rnnviz.ui.main_window import MainWindow
 from tests.training._worker_helpers import tiny
 from tests.ui._live_models import make_models_dir
@@ -109,6 +110,25 @@ def test_a_slow_open_shows_its_progress_dialog_and_ends_cleanly(window, tmp_path
     assert seen and max(seen) == 100
     assert window.files.progress_dialog is None and window.files.job is None
     assert window.training.config_from_form().corpus == str(p)
+
+
+@pytest.mark.parametrize("long_text", [False, True])
+def test_open_whitespace_only_text_says_so_as_training_would(window, tmp_path, monkeypatch, long_text):
+    """File > Open, `rnnviz train --corpus` and the training loop give one message for a text of
+    only spaces and line breaks, also for a text long enough to be read in chunks."""
+    from rnnviz.data.text_datasets import check_lm_text
+    from rnnviz.ui import data_source
+
+    if long_text:
+        monkeypatch.setattr(data_source, "LONG_TEXT_BYTES", 4)
+    p = tmp_path / "blank.txt"
+    p.write_text(" \n\t\n  \n", encoding="utf-8")
+    before = window.training.config_from_form()
+    open_and_wait(window, p)
+    with pytest.raises(RnnvizError) as want:
+        check_lm_text(p.read_text(encoding="utf-8"), str(p))
+    assert str(want.value) in window.status_text(), window.status_text()
+    assert window.training.config_from_form() == before
 
 
 def test_open_labelled_csv_becomes_a_classification_task(window, tmp_path):
