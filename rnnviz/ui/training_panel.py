@@ -27,7 +27,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QCheckBox, QComboBox,
                                QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QScrollArea, QSizePolicy,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QScrollArea, QSizePolicy,
                                QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.errors import RnnvizError
@@ -36,8 +36,8 @@ from rnnviz.ui.lazy import built_on_first_use
 from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
                                       SpectrumView, StepNormView, TrainingHistory)
 
-__all__ = ["TrainingPanel", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes", "parse_optional_float",
-           "parse_optional_int", "parse_float"]
+__all__ = ["TrainingPanel", "ask_replace_run", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes",
+           "parse_optional_float", "parse_optional_int", "parse_float"]
 
 #: the views are redrawn at most this many times a second
 MAX_FPS = 30
@@ -69,6 +69,10 @@ INIT_CHOICES = (("default", "default (PyTorch uniform)"), ("orthogonal", "orthog
                 ("identity", "identity (IRNN)"), ("xavier", "Xavier"))
 OPTIMIZER_CHOICES = (("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop"), ("adagrad", "Adagrad"))
 _OFF = ("", "off", "none", "no", "-")
+STEP_TIP = ("Run exactly one training step, then pause; after a run has ended, start a new run\n"
+            "with these settings (it replaces the ended run and its plots: asks first)")
+ENDED_STEP_TIP = ("Start a new run with these settings and run one step: replaces the ended run\n"
+                  "and its plots (asks first)")
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -105,6 +109,19 @@ def parse_sizes(text: str) -> tuple[int, ...]:
         return tuple(int(p) for p in parts)
     except ValueError:
         raise RnnvizError(f"hidden: expected whole numbers such as 64 or 64,32, got {text.strip()!r}") from None
+
+
+def ask_replace_run(panel, steps: int) -> bool:
+    """Ask whether Start or Step may replace the ended run of ``steps`` steps with a new run
+    from the settings (True: discard it). Tests replace this function."""
+    answer = QMessageBox.question(
+        panel, "Replace the training run?",
+        f"The training run has ended ({steps} steps trained). Start a new run with the current "
+        "settings? Its weights and plots are discarded.\n\nCancel keeps the run and its plots "
+        "(File > Save Project keeps them for later).",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard
 
 
 def _combo(choices, tip) -> QComboBox:
@@ -250,7 +267,7 @@ class TrainingPanel(QWidget):
         a["training.start"].setToolTip("Start training, or pause / resume it (Space)")
         a["training.start"].triggered.connect(self.toggle_start)
         a["training.step"] = QAction("Step", self)
-        a["training.step"].setToolTip("Run exactly one training step, then pause")
+        a["training.step"].setToolTip(STEP_TIP)
         a["training.step"].triggered.connect(self.single_step)
         a["training.reset"] = QAction("Reset", self)
         a["training.reset"].setToolTip("Stop, discard the trained weights and plots, and unlock the settings")
@@ -570,12 +587,16 @@ class TrainingPanel(QWidget):
         self.redraw(force=True)
 
     def _new_run(self) -> bool:
-        """Build a worker from the form; False (and a message) when the form is invalid."""
+        """Build a worker from the form; False (and a message) when the form is invalid, or
+        when an ended run with steps is there and the person keeps it (:func:`ask_replace_run`)."""
         try:
             config = self.config_from_form()
         except RnnvizError as exc:
             self.show_message(str(exc), error=True)
             return False
+        steps = self.steps_trained()
+        if self.worker is not None and steps and not ask_replace_run(self, steps):
+            return False  # the ended run, its plots and the banner stay
         from rnnviz.training.worker import TrainingWorker
 
         self._drop_worker()
@@ -794,8 +815,13 @@ class TrainingPanel(QWidget):
         st = self._state
         start = self._actions["training.start"]
         start.setText({"running": "Pause", "paused": "Resume"}.get(st, "Start"))
+        ended = st in ("finished", "stopped", "failed") and self.worker is not None
         start.setToolTip({"running": "Pause training (Space)", "paused": "Resume training (Space)"}
-                         .get(st, "Start training with these settings (Space)"))
+                         .get(st, "Start a new run with these settings: replaces the ended run and its plots "
+                                  "(asks first) (Space)" if ended else "Start training with these settings (Space)"))
+        step = self._actions["training.step"]
+        step.setToolTip(ENDED_STEP_TIP if ended else STEP_TIP)
+        step.setStatusTip(step.toolTip())
         active = st in ("running", "paused")
         for w in self._locked_fields:
             w.setEnabled(not active)

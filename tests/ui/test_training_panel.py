@@ -294,3 +294,36 @@ def test_steps_trained_of_a_run_read_from_a_project_is_its_step(qtbot, panel):
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(panel.history) == 1, timeout=TIMEOUT)
     assert panel.history.steps == [8] and panel.steps_trained() == 8
+
+
+@pytest.mark.parametrize("button", ["step", "start"])
+@pytest.mark.parametrize("discard", [False, True])
+def test_step_or_start_after_a_finished_run_asks_before_replacing_it(qtbot, panel, monkeypatch, button, discard):
+    from rnnviz.ui import training_panel
+
+    asked = []
+    monkeypatch.setattr(training_panel, "ask_replace_run", lambda parent, steps: asked.append(steps) or discard)
+    assert "replaces the ended run" in panel.action("training.step").toolTip()
+    panel.set_config(tiny(steps=6))
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # a new run: nothing to ask
+    qtbot.waitUntil(lambda: panel.state() == "finished" and panel.progress.value() == 6, timeout=TIMEOUT)
+    assert asked == []
+    assert "replaces the ended run" in panel.action("training.step").toolTip()
+    assert "replaces the ended run" in panel.action("training.start").toolTip()
+    panel.redraw(force=True)
+    worker, banner = panel.worker, panel.banner_text()
+    loss = panel.loss_view.series("train loss")[1].copy()
+    assert banner.startswith("Done") and len(loss) == 6
+    qtbot.mouseClick(getattr(panel, f"{button}_button"), Qt.MouseButton.LeftButton)
+    assert asked == [6]
+    if discard:  # a new run from the settings
+        assert panel.worker is not worker and panel.worker is not None
+        qtbot.waitUntil(lambda: len(panel.history) >= 1, timeout=TIMEOUT)
+        assert panel.history.steps[0] == 1
+        if button == "step":
+            assert panel.state() == "paused" and panel.history.steps == [1]
+    else:  # Cancel keeps everything: the run, its plots, the banner
+        assert panel.worker is worker and panel.state() == "finished"
+        assert panel.steps_trained() == 6 and panel.banner_text() == banner
+        panel.redraw(force=True)
+        np.testing.assert_array_equal(panel.loss_view.series("train loss")[1], loss)
