@@ -285,10 +285,14 @@ class _DemoBox(QGroupBox):
             # a run cut short is not what the demo shows: keep the previous model and results
             self.status.setText(f"Stopped after {self.progress.value()} of {self.progress.maximum()} steps; "
                                 "kept what the demo showed before. Press Train again to train afresh.")
+            self._on_stopped()
             return
         if result is not None:
             self.progress.setValue(self.progress.maximum())
             self._on_done(result)
+
+    def _on_stopped(self) -> None:
+        """A run was stopped: show the kept results again (subclasses that drew its progress)."""
 
     @staticmethod
     def _stopped(result) -> bool:
@@ -424,9 +428,8 @@ class LookaheadDemo(_DemoBox):
 
     def _train_fn(self, steps, progress):
         runs = {}
+        self._partial = {"unidirectional": [], "bidirectional": []}  # (not the previous run's curves)
         for k, (name, bi) in enumerate((("unidirectional", False), ("bidirectional", True))):
-            self._partial[name] = []
-
             def prog(step, loss, acc, _name=name, _k=k):
                 self._partial[_name].append(acc)
                 return progress(_k * steps + step, _name, acc) if progress is not None else True
@@ -451,6 +454,15 @@ class LookaheadDemo(_DemoBox):
         k = min(10, len(a))
         smooth = np.convolve(a, np.ones(k) / k, mode="valid")
         self.curves[key].setData(np.arange(k, len(a) + 1), smooth)
+
+    def _on_stopped(self) -> None:
+        # the plot showed the stopped run's partial curves: back to the kept runs (or nothing)
+        for key in self.curves:
+            run = self.runs.get(key)
+            self._draw(key, run.accuracies if run is not None else [])
+        if not self.runs:
+            self.status.setText(f"Stopped after {self.progress.value()} of {self.progress.maximum()} steps; "
+                                "nothing trained yet to show. Press Train again to train.")
 
     def _on_done(self, runs) -> None:
         self.runs = runs

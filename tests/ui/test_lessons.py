@@ -286,3 +286,37 @@ def test_a_training_lesson_asks_before_replacing_a_run_read_from_a_project(qtbot
     assert panel.state() == "paused" and panel.steps_trained() == 7
     assert list(panel.config_from_form().hidden_sizes) == [5]
     assert "Kept your training run (step 7)" in panel.banner.text()
+
+
+def _curves(box):
+    """{name: (x, y)} of the lookahead demo's plotted curves (empty arrays when empty)."""
+    return {k: tuple(np.zeros(0) if a is None else np.array(a, dtype=float).reshape(-1) for a in c.getData())
+            for k, c in box.curves.items()}
+
+
+@pytest.mark.parametrize("trained_before", [True, False])
+def test_a_stopped_lookahead_demo_plots_what_it_kept(qtbot, window, trained_before):
+    """The status says the previous results were kept: the plot shows them (not the partial
+    curves of the stopped run), or nothing when nothing was trained before."""
+    window.tabs.setCurrentWidget(window.shapes)
+    box = window.shapes.lookahead
+    if trained_before:
+        box.steps = 20
+        qtbot.mouseClick(box.train_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not box.busy() and box.train_button.text() == "Train again", timeout=60_000)
+        assert set(box.runs) == {"unidirectional", "bidirectional"}
+    kept = _curves(box)
+    assert all(len(x) == (11 if trained_before else 0) for x, _ in kept.values())  # 20 steps, smoothed over 10
+    box.steps = 100_000
+    qtbot.mouseClick(box.train_button, Qt.MouseButton.LeftButton)
+    assert box.train_button.text() == "Stop"
+    qtbot.waitUntil(lambda: box.progress.value() > 40 and len(_curves(box)["unidirectional"][0]) > 30,
+                    timeout=60_000)  # the stopped run's partial curve is on the plot
+    qtbot.mouseClick(box.train_button, Qt.MouseButton.LeftButton)  # Stop
+    qtbot.waitUntil(lambda: not box.busy() and box.train_button.text() == "Train again", timeout=30_000)
+    assert "Stopped after" in box.status.text()
+    assert ("kept what the demo showed before" in box.status.text()) == trained_before
+    shown = _curves(box)
+    for key, (x, y) in kept.items():
+        np.testing.assert_array_equal(shown[key][0], x)
+        np.testing.assert_array_equal(shown[key][1], y)
