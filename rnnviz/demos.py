@@ -71,6 +71,16 @@ def reverse_with(model, text: str) -> str:
     return "".join(REVERSAL_SYMBOLS[int(i)] for i in out)
 
 
+def ignored_reversal_chars(text: str) -> list[str]:
+    """The characters of ``text`` that :func:`reverse_with` drops (not one of
+    :data:`REVERSAL_SYMBOLS` in either case), each once, in the order they first appear."""
+    out: list[str] = []
+    for ch in text:
+        if ch not in out and any(c not in REVERSAL_SYMBOLS for c in ch.upper()):
+            out.append(ch)
+    return out
+
+
 def lookahead_batch(T: int, B: int, ahead: int, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x (T, B) ids, y (T, B) with ``y_t = x_{t+ahead}``, mask (T, B) False where t+ahead >= T."""
     n = len(LOOKAHEAD_SYMBOLS)

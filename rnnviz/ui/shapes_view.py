@@ -322,6 +322,11 @@ class ReversalDemo(_DemoBox):
         self.input_edit = QLineEdit("ABCDEF")
         self.input_edit.setToolTip("Symbols A-H (3 to 7 is what the model was trained on)")
         self.input_edit.textChanged.connect(self.update_output)
+        self.ignored_label = QLabel()
+        self.ignored_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.ignored_label.setWordWrap(True)
+        self.ignored_label.setToolTip("Only the symbols A-H (or a-h) are read; the encoder never sees the others")
+        self.ignored_label.hide()
         self.output_label = QLabel()
         self.output_label.setTextFormat(Qt.TextFormat.RichText)
         self.output_label.setWordWrap(True)
@@ -333,11 +338,12 @@ class ReversalDemo(_DemoBox):
         g = QGridLayout(self)
         g.addWidget(QLabel("input"), 0, 0)
         g.addWidget(self.input_edit, 0, 1, 1, 2)
-        g.addWidget(QLabel("decoder writes"), 1, 0)
-        g.addWidget(self.output_label, 1, 1, 1, 2)
-        g.addWidget(self.train_button, 2, 0)
-        g.addWidget(self.progress, 2, 1, 1, 2)
-        g.addWidget(self.status, 3, 0, 1, 3)
+        g.addWidget(self.ignored_label, 1, 1, 1, 2)
+        g.addWidget(QLabel("decoder writes"), 2, 0)
+        g.addWidget(self.output_label, 2, 1, 1, 2)
+        g.addWidget(self.train_button, 3, 0)
+        g.addWidget(self.progress, 3, 1, 1, 2)
+        g.addWidget(self.status, 4, 0, 1, 3)
         self.load_shipped()
 
     def load_shipped(self) -> bool:
@@ -373,7 +379,20 @@ class ReversalDemo(_DemoBox):
     def reversed_output(self) -> str:
         return demos.reverse_with(self.model, self.input_edit.text()) if self.model is not None else ""
 
+    def ignored_text(self) -> str:
+        """What the label under the input says about characters the demo does not read ("" when
+        every character is one of A-H)."""
+        ignored = demos.ignored_reversal_chars(self.input_edit.text())
+        if not ignored:
+            return ""
+        names = {" ": "space", "\t": "tab"}
+        shown = ", ".join(names.get(ch, f"'{ch}'") for ch in ignored)
+        return f"Ignored (only A-H are read): {shown}"
+
     def update_output(self) -> None:
+        ignored = self.ignored_text()
+        self.ignored_label.setText(ignored)
+        self.ignored_label.setVisible(bool(ignored))
         if self.model is None:
             self.output_label.setText("<i>(no model yet)</i>")
             return

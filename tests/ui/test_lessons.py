@@ -320,3 +320,23 @@ def test_a_stopped_lookahead_demo_plots_what_it_kept(qtbot, window, trained_befo
     for key, (x, y) in kept.items():
         np.testing.assert_array_equal(shown[key][0], x)
         np.testing.assert_array_equal(shown[key][1], y)
+
+
+def test_the_reversal_demo_names_the_characters_it_ignores(qtbot, window):
+    window.tabs.setCurrentWidget(window.shapes)
+    rev = window.shapes.reversal
+    rev.train_now(steps=5)  # any model: what is read does not depend on it
+    edit = rev.input_edit
+    assert edit.text() == "ABCDEF" and rev.ignored_label.isHidden()  # every symbol is read
+    edit.clear()
+    qtbot.keyClicks(edit, "abc xyz1")
+    assert edit.text() == "abc xyz1"
+    label = rev.ignored_label
+    assert label.isVisibleTo(rev)
+    assert label.text() == "Ignored (only A-H are read): space, 'x', 'y', 'z', '1'"
+    assert rev.reversed_output() == demos.reverse_with(rev.model, "ABC")  # what is read: a, b, c
+    assert "the answer is CBA" in rev.output_label.text()
+    for _ in range(5):  # erase " xyz1" as a person does
+        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert edit.text() == "abc"
+    assert label.isHidden() and label.text() == ""
