@@ -545,6 +545,7 @@ class TrainingPanel(QWidget):
             self.worker.pause()
             return
         if self.worker is not None and self._state == "paused":
+            self._going_on()
             self.worker.start()
             self._set_state("running")
             return
@@ -566,8 +567,29 @@ class TrainingPanel(QWidget):
         if self.worker is None or self._state not in ("running", "paused", "idle"):
             if not self._new_run():
                 return
+        else:
+            self._going_on()
         self.worker.step()
         self._set_state("paused")
+
+    def _going_on(self) -> None:
+        """The run goes on (Resume, Step): what the banner said about it so far is stale (a
+        NaN/Inf undone, 'Restored from <project>', a lesson's 'Kept your training run', a failed
+        save) and goes; a live setting (learning rate, clip norm, truncation) that is still
+        invalid, and so not applied, says so again."""
+        from rnnviz.training.loop import Controls
+
+        self.show_message("")
+        check = Controls()  # validates as the worker's controls do, applies nothing
+        for field, parse, edit, setter in (
+                ("lr", parse_float, self.lr_edit, check.set_lr),
+                ("clip", parse_optional_float, self.clip_edit, check.set_clip),
+                ("truncate", parse_optional_int, self.truncate_edit, check.set_truncate)):
+            try:
+                setter(parse(field, edit.text()))
+            except RnnvizError as exc:
+                self.show_message(str(exc), error=True)
+                return
 
     def reset(self) -> None:
         """Stop the run, drop its weights and plots, unlock the settings."""

@@ -327,3 +327,42 @@ def test_step_or_start_after_a_finished_run_asks_before_replacing_it(qtbot, pane
         assert panel.steps_trained() == 6 and panel.banner_text() == banner
         panel.redraw(force=True)
         np.testing.assert_array_equal(panel.loss_view.series("train loss")[1], loss)
+
+
+NAN_MESSAGE = "NaN/Inf at step 2: the loss is inf. Restored the weights from step 1 and paused."
+
+
+@pytest.mark.parametrize("banner", ["nan", "restored", "kept"])
+@pytest.mark.parametrize("button", ["start", "step"])
+def test_going_on_with_a_paused_run_clears_the_banner_about_it(qtbot, panel, banner, button):
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: n_steps(panel) == 1, timeout=TIMEOUT)
+    if banner == "nan":  # what a step that overflows shows: the engine undid it and paused
+        panel.show_snapshot(Snapshot.build(step=1, total_steps=50, train_loss=float("nan"), event="nan",
+                                           message=NAN_MESSAGE))
+        text = NAN_MESSAGE
+    else:  # what File > Open Project and a lesson that kept the run say about a paused run
+        text = {"restored": "Restored from work.rnnviz: step 1. Press Start (Space) to continue training.",
+                "kept": "Kept your training run (step 1); the lesson's settings were not loaded. Press Reset, "
+                        "then choose the lesson again to load them."}[banner]
+        panel.show_message(text)
+    assert panel.state() == "paused" and panel.banner_text() == text
+    qtbot.mouseClick(getattr(panel, f"{button}_button"), Qt.MouseButton.LeftButton)  # Resume / Step
+    assert panel.banner_text() == "" and panel.banner.isHidden()
+    qtbot.waitUntil(lambda: n_steps(panel) >= 2, timeout=TIMEOUT)
+    assert text not in panel.banner_text()
+
+
+def test_going_on_keeps_saying_that_a_live_setting_is_invalid(qtbot, panel):
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: n_steps(panel) == 1, timeout=TIMEOUT)
+    panel.lr_edit.setText("0")
+    panel.lr_edit.editingFinished.emit()
+    assert panel.banner_text().startswith("lr:")
+    panel.show_snapshot(Snapshot.build(step=1, total_steps=50, train_loss=float("nan"), event="nan",
+                                       message=NAN_MESSAGE))
+    assert panel.banner_text() == NAN_MESSAGE
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: n_steps(panel) == 2, timeout=TIMEOUT)
+    assert panel.banner_text().startswith("lr:")  # the learning rate in force is still the old one
+    assert panel.history.latest.lr == pytest.approx(tiny().lr)
