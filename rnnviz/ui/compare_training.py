@@ -400,6 +400,9 @@ class CompareTrainingWidget(QWidget):
         self.sweep_progress.setRange(0, len(runs))
         self.sweep_progress.setValue(0)
         self.sweep_button.setText("Stop sweep")
+        # (not the end of the previous sweep, or of the runs above, which the status said)
+        self.status.setText(f"Sweeping the {param} over {', '.join(str(v) for v in values)}: {len(runs)} runs "
+                            f"of {steps} steps…")
         self.sweep_worker.run(runs)
         return True
 

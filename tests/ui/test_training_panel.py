@@ -366,3 +366,26 @@ def test_going_on_keeps_saying_that_a_live_setting_is_invalid(qtbot, panel):
     qtbot.waitUntil(lambda: n_steps(panel) == 2, timeout=TIMEOUT)
     assert panel.banner_text().startswith("lr:")  # the learning rate in force is still the old one
     assert panel.history.latest.lr == pytest.approx(tiny().lr)
+
+
+def test_a_new_sweep_replaces_what_the_status_said_about_the_last_one(qtbot):
+    w = CompareTrainingWidget(lambda: tiny(task="delayed_recall", length=6, lag=1, steps=3))
+    qtbot.addWidget(w)
+    try:
+        w.sweep_edit.setText("1, 3")
+        w.sweep_steps.setValue(2)
+        qtbot.mouseClick(w.sweep_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.sweep_button.text() == "Run sweep", timeout=TIMEOUT)
+        assert w.status.text() == "sweep finished: 6 runs"
+        w.sweep_edit.setText("2, 3, 4")
+        w.sweep_steps.setValue(100_000)  # long enough to look at while it runs
+        qtbot.mouseClick(w.sweep_button, Qt.MouseButton.LeftButton)
+        assert w.sweep_button.text() == "Stop sweep"
+        assert "finished" not in w.status.text()
+        assert w.status.text() == "Sweeping the lag over 2, 3, 4: 9 runs of 100000 steps\u2026"
+        qtbot.mouseClick(w.sweep_button, Qt.MouseButton.LeftButton)  # Stop sweep
+        qtbot.waitUntil(lambda: w.sweep_button.text() == "Run sweep", timeout=TIMEOUT)
+        assert w.status.text() == "sweep stopped after 0 of 9 runs"
+    finally:
+        assert w.shutdown()
+        assert not w.sweep_worker.thread_.isRunning()
