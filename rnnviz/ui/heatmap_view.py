@@ -565,7 +565,7 @@ class HeatmapView(QWidget):
         value = float(data[unit, step])
         tok = theme.visible_token(self._tokens[step]) if step < len(self._tokens) else "?"
         fmt = "{:+.3f}" if self._kind != "free" else "{:.4g}"
-        self._set_readout(f"token '{tok}' \u00b7 step {step} \u00b7 unit {unit} \u00b7 value {fmt.format(value)}")
+        self._set_readout(f"token '{tok}' \u00b7 step {theme.shown_step(step)} \u00b7 unit {unit} \u00b7 value {fmt.format(value)}")
         self.hovered.emit(step, unit, value)
         self.step_hovered.emit(step)
 

@@ -522,7 +522,7 @@ class LiveView(CoalescedText, QWidget):
         elif self._strip_mode == "connectivity" and self._conn_step is not None:
             tok = theme.visible_token(self.result.tokens[self._conn_step])
             text = (f"<b>Connectivity</b>: the stronger the highlight, the more each token "
-                    f"influences the output at step {self._conn_step} ('{tok}') "
+                    f"influences the output at step {theme.shown_step(self._conn_step)} ('{tok}') "
                     f"(size of the gradient, scaled to the largest). Click a heatmap row to colour "
                     f"by a unit instead.")
         elif self._selected is not None:

@@ -253,3 +253,10 @@ def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | No
 def visible_token(tok: str) -> str:
     """Make whitespace visible: space -> '␣', newline -> '⏎', tab -> '⇥'."""
     return tok.replace(" ", "\u2423").replace("\n", "\u23ce").replace("\t", "\u21e5").replace("\r", "")
+
+
+def shown_step(index: int) -> int:
+    """The number a person reads for the time step at 0-based ``index``: t = 1 .. T, as in the
+    textbook's h_t = tanh(W_hh h_(t-1) + W_ih x_t + b), the Training tab's ||dL/dh_t|| plots and
+    the exported CSV files (units stay 0-based indices, as in the weight matrices)."""
+    return int(index) + 1

@@ -88,7 +88,7 @@ class TimePlot(QWidget):
 
     def _readout_for(self, step: int) -> str:
         """Readout text for ``step``; subclasses add their values."""
-        return f"token '{theme.visible_token(self._tokens[step])}' \u00b7 step {step}"
+        return f"token '{theme.visible_token(self._tokens[step])}' \u00b7 step {theme.shown_step(step)}"
 
     # -- public -------------------------------------------------------------------------------
     def set_title(self, title: str | None) -> None:

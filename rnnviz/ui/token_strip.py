@@ -536,7 +536,7 @@ class TokenStrip(QWidget):
 
     def token_tooltip(self, i: int) -> str:
         """Tooltip of token i: the token, its step, its value and whether it is unknown."""
-        parts = [f"token '{self._labels[i]}' \u00b7 step {i}"]
+        parts = [f"token '{self._labels[i]}' \u00b7 step {theme.shown_step(i)}"]
         if self._values is not None:
             parts.append(f"value {self._values[i]:+.3f}")
         text = " \u00b7 ".join(parts)

@@ -304,7 +304,7 @@ class TrajectoryView(QWidget):
         self._pca.reset()
         self._refit_timer.stop()
         self.set_points(np.zeros((0, 2)), [])
-        self.hint.setText(f"no trajectory:\nh overflowed\n(\u00b1inf or NaN)\nfrom step {step} on")
+        self.hint.setText(f"no trajectory:\nh overflowed\n(\u00b1inf or NaN)\nfrom step {theme.shown_step(step)} on")
         self._overflowed = True
 
     def hint_text(self) -> str:
@@ -499,7 +499,8 @@ class TrajectoryView(QWidget):
         if self.colorbar.levels() == (0, hi):
             return
         self.colorbar.setLevels((0, hi))
-        self.colorbar.axis.setTicks([[(0, "0"), (hi, str(hi))] if W else [(0, "0"), (1, "1")], []])
+        self.colorbar.axis.setTicks([[(0, str(theme.shown_step(0))), (hi, str(theme.shown_step(hi)))]
+                                     if W else [(0, str(theme.shown_step(0))), (1, str(theme.shown_step(1)))], []])
 
     def _set_axis_label(self, axis: str, text: str) -> None:
         if self.plot.getAxis(axis).labelText != text:
@@ -645,7 +646,7 @@ class TrajectoryView(QWidget):
         i = self.nearest_step(QPointF(pos))
         if i is not None:
             x, y = self._points[i]
-            self._set_readout(f"token '{theme.visible_token(self._tokens[i])}' \u00b7 step {i} "
+            self._set_readout(f"token '{theme.visible_token(self._tokens[i])}' \u00b7 step {theme.shown_step(i)} "
                               f"\u00b7 PC1 {x:+.3f} \u00b7 PC2 {y:+.3f}")
             self.step_hovered.emit(i)
 

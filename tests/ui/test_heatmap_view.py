@@ -223,7 +223,7 @@ def test_hover_readout_via_slot(view):
     view.hovered.connect(lambda s, u, v: seen.append((s, u, v)))
     view.hover_at_scene(view.scene_pos_of(5, 2))
     assert seen == [(5, 2, pytest.approx(values[5, 2]))]
-    assert view.readout_text() == f"token '\u2423' \u00b7 step 5 \u00b7 unit 2 \u00b7 value {values[5, 2]:+.3f}"
+    assert view.readout_text() == f"token '\u2423' \u00b7 step 6 \u00b7 unit 2 \u00b7 value {values[5, 2]:+.3f}"
 
 
 def test_hover_with_real_mouse_move(view, qtbot):
@@ -238,7 +238,7 @@ def test_hover_with_real_mouse_move(view, qtbot):
         qtbot.mouseMove(vp, widget_pos)
         qtbot.mouseMove(vp, widget_pos + QPoint(1, 0))
     assert blocker.args == [1]
-    assert view.readout_text().startswith("token 'e' \u00b7 step 1 \u00b7 unit 3")
+    assert view.readout_text().startswith("token 'e' \u00b7 step 2 \u00b7 unit 3")
 
 
 def test_hover_outside_image_keeps_readout(view):

@@ -95,7 +95,7 @@ def test_line_cursor_and_hover(qtbot):
     with qtbot.waitSignal(w.step_hovered) as blocker:
         w.hover_at_scene(w.scene_pos_of(1, 0.0))
     assert blocker.args == [1]
-    assert w.readout_text() == "token 'b' \u00b7 step 1 \u00b7 value -0.500"
+    assert w.readout_text() == "token 'b' \u00b7 step 2 \u00b7 value -0.500"
 
 
 def test_line_click_emits_step(qtbot):
@@ -170,7 +170,7 @@ def test_class_probabilities(qtbot):
     w.set_cursor(2)
     assert w.cursor() == 2
     w.hover_step(3)
-    assert w.readout_text() == "token 'good' \u00b7 step 3 \u00b7 P(neg) 0.900 \u00b7 P(pos) 0.100"
+    assert w.readout_text() == "token 'good' \u00b7 step 4 \u00b7 P(neg) 0.900 \u00b7 P(pos) 0.100"
     # replacing the data replaces the curves
     w.set_probabilities(p[:2, :1], toks[:2], ["only"])
     assert len(w._curves) == 1 and w.class_names() == ["only"]

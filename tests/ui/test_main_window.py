@@ -72,7 +72,7 @@ def test_hover_readout_and_linked_cursor(qtbot, window):
     hm.hover_cell(1, 3)
     value = forward_states(window.model, "bank(x)")["c"][1, 3]
     text = hm.readout_text()
-    assert "token 'a'" in text and "step 1" in text and "unit 3" in text
+    assert "token 'a'" in text and "step 2" in text and "unit 3" in text  # steps read t = 1..T
     assert f"{value:+.3f}" in text
     # every view follows the cursor
     assert window.live.cursor() == 1
@@ -221,7 +221,7 @@ def test_connectivity_shading_is_the_backprop_gradient(qtbot, window):
     want = np.zeros(5)
     want[: g.shape[0]] = g
     np.testing.assert_allclose(strip.values(), want / want.max(), rtol=1e-6)
-    assert "step 3" in window.live.strip_label.text()
+    assert "step 4" in window.live.strip_label.text()  # index 3, read as t = 4
     window.live.heatmap("h").click_unit(0)
     assert window.live.strip_mode() == "unit"
 

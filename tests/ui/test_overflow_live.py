@@ -37,7 +37,9 @@ def test_an_overflowing_state_is_shown_and_explained_not_raised(qtbot, exploding
             if overflowed:
                 first = int(np.argmax(~np.isfinite(h).all(axis=0)))
                 assert view.trajectory.points().shape[0] == 0
-                assert f"step {first}" in view.trajectory.hint_text() and "overflow" in view.trajectory.hint_text()
+                # the first column holding inf or NaN, read as t = index + 1
+                assert f"step {first + 1} on" in view.trajectory.hint_text()
+                assert "overflow" in view.trajectory.hint_text()
             else:
                 assert view.trajectory.points().shape == (n, 2)
                 assert not view.trajectory.hint.isVisible()

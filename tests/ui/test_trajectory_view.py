@@ -115,7 +115,7 @@ def test_hover_and_click_nearest_point(view, qtbot):
     with qtbot.waitSignal(view.step_hovered) as blocker:
         view.hover_at_scene(view.scene_pos_of(4))
     assert blocker.args == [4]
-    assert view.readout_text().startswith("token 't4' \u00b7 step 4")
+    assert view.readout_text().startswith("token 't4' \u00b7 step 5")
     pos = view.plot_widget.mapFromScene(view.scene_pos_of(9))
     with qtbot.waitSignal(view.step_clicked) as blocker:
         qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
