@@ -529,6 +529,10 @@ class StepNormView(_View):
         self.step_label.setParentItem(self.plot.getViewBox())
         self.step_label.setPos(4, 2)
 
+    def clear(self) -> None:
+        super().clear()
+        self.step_label.setText("")  # (the step and ratio of the run cleared)
+
     def _curve(self, name, color, dashed):
         c = self._curves.get(name)
         if c is None:
@@ -746,6 +750,9 @@ class GradNormView(_View):
 
 
 # ----------------------------------------------------------------------------- spectrum
+SV_TITLE = "singular values of \u2202h_t/\u2202h_{t-1}"
+
+
 class SpectrumView(_View):
     """Spectral radius of W_hh (blocks) over training, and top singular values of the step
     Jacobian dh_t/dh_{t-1} at a few time steps (latest metrics step)."""
@@ -772,7 +779,7 @@ class SpectrumView(_View):
         self.sv_graphics.setMinimumSize(260, 85)
         self.sv_graphics.setToolTip(self.TOOLTIP)
         self._lay.addWidget(self.sv_graphics, 1)
-        self.sv_plot = self._new_plot(0, 0, "singular values of \u2202h_t/\u2202h_{t-1}", "time step t",
+        self.sv_plot = self._new_plot(0, 0, SV_TITLE, "time step t",
                                       "\u03c3 (log)", log_y=True, legend=True, graphics=self.sv_graphics)
         _ref_line(self.radius_plot, 1.0, "1")
         _ref_line(self.sv_plot, 1.0, "1", log=True)
@@ -826,6 +833,7 @@ class SpectrumView(_View):
     def clear(self) -> None:
         super().clear()
         self._sv_drawn = None
+        _title(self.sv_plot, SV_TITLE)  # (not "at step N" of the run cleared)
 
     def _render_sv(self, history: TrainingHistory) -> None:
         snap = history.latest
@@ -852,6 +860,10 @@ class SpectrumView(_View):
 
 
 # ----------------------------------------------------------------------------- saturation
+SAT_TITLE = "gate saturation per unit"
+FORGET_TITLE = "mean forget gate per unit (LSTM)"
+
+
 class SaturationView(_View):
     """Gate saturation per unit (fraction of steps < 0.1 / > 0.9) and the mean LSTM forget gate."""
 
@@ -867,7 +879,7 @@ class SaturationView(_View):
         super().__init__(parent)
         self._add_layer_selector("Which layer's gates to show", lambda _i: self._history and self.render(self._history))
         self._history = None
-        self.sat_plot = self._new_plot(0, 0, "gate saturation per unit", "unit", "")
+        self.sat_plot = self._new_plot(0, 0, SAT_TITLE, "unit", "")
         self.sat_plot.showGrid(x=False, y=False)
         self.sat_plot.invertY(True)
         self.sat_plot.getViewBox().setDefaultPadding(0.0)
@@ -877,7 +889,7 @@ class SaturationView(_View):
                                         label="fraction of steps")
         self.colorbar.setImageItem(self.image, insert_in=self.sat_plot)
         self.sat_plot.getAxis("left").setWidth(56)
-        self.forget_plot = self._new_plot(1, 0, "mean forget gate per unit (LSTM)", "unit", "mean f")
+        self.forget_plot = self._new_plot(1, 0, FORGET_TITLE, "unit", "mean f")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.forget_plot.setYRange(0, 1, padding=0.02)
@@ -946,6 +958,12 @@ class SaturationView(_View):
         self._rows = []
         self.image.clear()
         self.forget_bars.setOpts(x=[], height=[])
+        # nothing said about the run cleared: "a plain RNN has no gates", its gate rows, its step
+        self.hint.hide()
+        self.hint.setText("")
+        self.sat_plot.getAxis("left").setTicks([[]])
+        _title(self.sat_plot, SAT_TITLE)
+        _title(self.forget_plot, FORGET_TITLE)
 
     def image_data(self) -> np.ndarray:
         """(2 x gates, H): rows ``row_names()``, columns units."""

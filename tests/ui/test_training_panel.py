@@ -389,3 +389,39 @@ def test_a_new_sweep_replaces_what_the_status_said_about_the_last_one(qtbot):
     finally:
         assert w.shutdown()
         assert not w.sweep_worker.thread_.isRunning()
+
+
+def _run_texts(p):
+    """What the views say about the run in their plots, besides the curves."""
+    sat = p.saturation_view
+    return {"step label": p.step_norm_view.step_label.toPlainText(),
+            "no gates": sat.hint.toPlainText() if sat.hint.isVisible() else "",
+            "saturation title": sat.sat_plot.titleLabel.text,
+            "jacobian title": p.spectrum_view.sv_plot.titleLabel.text}
+
+
+@pytest.mark.parametrize("then", ["reset", "new run"])
+def test_views_say_nothing_of_a_run_that_was_reset_or_replaced(qtbot, panel, monkeypatch, then):
+    from rnnviz.ui import training_panel
+
+    monkeypatch.setattr(training_panel, "ask_replace_run", lambda parent, steps: True)
+    panel.resize(1400, 800)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.tabs.setCurrentIndex(1)  # the Gates tab
+    panel.set_config(tiny(steps=6, metrics_every=2))  # a tanh RNN: no gates
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state() == "finished" and panel.progress.value() == 6, timeout=TIMEOUT)
+    panel.redraw(force=True)
+    said = _run_texts(panel)
+    assert said["step label"].startswith("step 6") and said["no gates"] == "a plain RNN has no gates"
+    assert "step 6" in said["saturation title"] and "step 6" in said["jacobian title"]
+    if then == "reset":
+        qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    else:  # a GRU run: until its first step, nothing is known about it
+        panel.cell_box.setCurrentIndex(panel.cell_box.findData("gru"))
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # (replacing the run: Discard)
+        assert panel.state() == "running" and len(panel.history) == 0
+    now = _run_texts(panel)
+    assert now["step label"] == "" and now["no gates"] == ""
+    assert "step" not in now["saturation title"] and "step" not in now["jacobian title"]
