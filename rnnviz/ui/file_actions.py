@@ -557,7 +557,7 @@ class FileController(QObject):
         panel = self.w.training
         if panel.worker is None or not len(panel.history) or self._history_key() == self._saved_key:
             return 0
-        return len(panel.history)
+        return panel.steps_trained()  # steps, not history records (thinned on long runs)
 
     def ask_unsaved_run(self, steps: int) -> str:
         """Ask what to do with an unsaved run before quitting: "save", "discard" or "cancel"

@@ -131,7 +131,7 @@ class TopKView(QWidget):
         self._entries = [(str(vocab[i]), float(p[i])) for i in order]
         self._step = int(step)
         self.heading.setText(
-            f"After step {step} ('{theme.visible_token(token)}'), the model expects next:")
+            f"After step {theme.shown_step(step)} ('{theme.visible_token(token)}'), the model expects next:")
         entries = [(theme.visible_token(t) or "\u2205", v) for t, v in self._entries]
         if len(entries) != len(self.bars.entries):
             self.bars.updateGeometry()  # its size hint depends on the number of rows

@@ -816,6 +816,21 @@ def test_quit_asks_before_an_unsaved_run_cancel_keeps_it_save_saves_then_quits(q
     assert load_project(str(out)).step == 3
 
 
+def test_quit_counts_the_steps_of_a_long_run_not_its_thinned_records(qtbot, window, monkeypatch):
+    panel = window.training
+    panel.history.max_points = 4  # thinned early, as a run past 10,000 records is
+    panel.set_config(TINY)
+    for n in range(1, 10):
+        panel.single_step()
+        qtbot.waitUntil(lambda n=n: len(panel.history) and panel.history.steps[-1] == n, timeout=10000)
+    assert len(panel.history) < 9
+    asked = []
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: asked.append(steps) or "cancel",
+                        raising=False)
+    window.actions["file.quit"].trigger()
+    assert asked == [9] and window.isVisible()
+
+
 def test_quit_discard_cleans_up_and_a_saved_run_quits_without_asking(qtbot, window, tmp_path, monkeypatch):
     _train_steps(qtbot, window, 2)
     _save(qtbot, window, tmp_path / "saved.rnnviz")

@@ -139,7 +139,7 @@ def test_topk_sorted_and_correct(qtbot):
     assert w.entries() == [("b", 0.3), (" ", 0.25), ("\n", 0.2), ("c", 0.1), ("d", 0.07)]
     assert w.display_labels() == ["b", "\u2423", "\u23ce", "c", "d"]
     assert w.step() == 4
-    assert "step 4" in w.heading_text() and "'x'" in w.heading_text()
+    assert "After step 5 (" in w.heading_text() and "'x'" in w.heading_text()  # index 4 reads t = 5
     assert w.toolTip()
     w.grab()
 
