@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -67,6 +68,7 @@ class FileController(QObject):
         self._install_drop()
         self.autosave = Autosaver(window, self)
         window.training.state_changed.connect(self._on_training_state)
+        window.training.show_in_memory_requested.connect(self.show_run_in_memory)
 
     # ------------------------------------------------------------------ set-up
     def _install_actions(self) -> None:
@@ -89,6 +91,9 @@ class FileController(QObject):
                                           "and the text to a project file (.rnnviz)")
         a.add("file.save_project_as", "Save Project &As\u2026", shortcut=QKeySequence.StandardKey.SaveAs,
               slot=self.save_project_as, tip="Save the project under a new name")
+        a.add("file.save_model", "Save &Model As\u2026", slot=self.save_model_dialog,
+              tip="Save the model shown in the Memory tab (for example a training run's, shown there with "
+                  "Training > Type into this model) as a model file (.npz) that File > Open reads")
         a.add("file.export_plots", "&Plots (PNG and SVG)\u2026", slot=self.export_plots_dialog,
               tip="Write every plot shown on the current tab to a folder as PNG and SVG")
         a.add("file.export_traces", "&Traces (.npz and CSV)\u2026", slot=self.export_traces_dialog,
@@ -119,7 +124,8 @@ class FileController(QObject):
             self.export_menu.addAction(a[i])
         before = quit_act
         for item in (self.recent_menu, None, a["file.open_project"], a["file.save_project"],
-                     a["file.save_project_as"], None, self.export_menu, a["file.import_weights"], None):
+                     a["file.save_project_as"], a["file.save_model"], None, self.export_menu,
+                     a["file.import_weights"], None):
             if item is None:
                 menu.insertSeparator(before)
             elif isinstance(item, QMenu):
@@ -492,7 +498,12 @@ class FileController(QObject):
             done(Project(config=cap["config"], model=model, optimizer_state=cap["optimizer"], step=cap["step"],
                          history=history, view=view))
 
-        self._capture_waiting.append(finish)
+        self._capture(worker, finish)
+
+    def _capture(self, worker, done) -> None:
+        """Call ``done(cap)`` when ``worker`` has copied its weights, optimiser state, step and
+        config between two steps (``cap``: see TrainingWorker.capture)."""
+        self._capture_waiting.append(done)
         if self._capture_worker is not worker:
             worker.captured.connect(self._on_captured)
             self._capture_worker = worker
@@ -667,6 +678,68 @@ class FileController(QObject):
         if bad:
             raise RnnvizError("its view settings are damaged: " + "; ".join(bad) + "; nothing was changed")
         return {k: view[k] for k in checks if k in view}
+
+    # ------------------------------------------------------------------ models
+    def show_run_in_memory(self) -> None:
+        """Training > Type into this model: show the training run's model, with its weights as
+        of now (copied between two steps; training goes on), in the Memory tab. Models that
+        read numbers (series, adding, ...) cannot be typed into: a message says so."""
+        worker = self.w.training.worker
+        if worker is None:
+            self.error("No training run yet: press Start or Step in the Training tab first.")
+            return
+        if getattr(worker.model, "tokenizer", None) is None:
+            self.error("This run's model reads numbers, not text: the Memory tab shows models that read "
+                       "characters or words (the text and classify tasks).")
+            return
+        config = worker.model.to_config()
+
+        def finish(cap) -> None:
+            from rnnviz.engine.model import model_from_config
+
+            model = model_from_config(config)
+            model.load_state_dict(cap["params"])
+            name = f"trained {model.net.cell.upper()}, step {cap['step']}"
+            if self.w.compare_mode:
+                self.w.set_compare_mode(False)
+            if self.w.show_model(model, name):
+                self.w.tabs.setCurrentIndex(0)
+                self.info(f"{self.w.status_text()}. Type to watch it; File > Save Model As saves it.")
+
+        self._capture(worker, finish)
+
+    def save_model(self, path) -> bool:
+        """Save the Memory tab's model to ``path`` (``.npz`` added when it has no suffix); the
+        model is then that file's (the selector and projects name it)."""
+        w = self.w
+        if w.model is None:
+            self.error("No model is shown in the Memory tab; nothing to save.")
+            return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".npz")
+        try:
+            w.model.save(path)
+        except RnnvizError as exc:
+            self.error(f"Could not save the model: {exc}")
+            return False
+        w.model_name, w.model_path = path.stem, path
+        w.live.model_name = path.stem
+        idx = w.model_combo.findData(str(path))
+        if idx < 0:
+            w.model_combo.addItem(path.stem, str(path))
+            idx = w.model_combo.count() - 1
+        w.model_combo.setCurrentIndex(idx)
+        self.add_recent(str(path))
+        self.info(f"Saved the model to {path}")
+        return True
+
+    def save_model_dialog(self) -> None:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.w.model_name).strip("_") or "model"
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save model", os.path.join(self._project_folder(),
+                                              f"{name}.npz"), "rnnviz models (*.npz)")
+        if path:
+            self.save_model(path)
 
     # ------------------------------------------------------------------ export / import
     def _ask_folder(self, title: str) -> str:

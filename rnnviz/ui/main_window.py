@@ -32,6 +32,8 @@ from rnnviz.ui.live_view import LiveView, direction_name
 #: the window's first size (later starts restore the last one): tall enough for six heatmaps
 #: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
 DEFAULT_SIZE = (1400, 975)
+#: the model selector's item data of a model trained in this session (it has no file)
+TRAINED_ITEM = "rnnviz:trained-in-this-session"
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
                 "changed token and updates every view below.")
 NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.model = None
         self.model_name = ""
         self.model_path: Path | None = None
+        self._trained_model = None  # the newest training run's model shown here (TRAINED_ITEM)
         self._compare_loaded = False
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
         self.initial_model_error = ""  # why the model asked for at start (``model``) is not shown
@@ -189,8 +192,11 @@ class MainWindow(QMainWindow):
         m.addAction(a["view.memory"])
         m.addAction(a["view.training"])
         m = mb.addMenu("&Training")
-        for i in ("training.start", "training.step", "training.reset"):
-            m.addAction(a[i])
+        for i in ("training.start", "training.step", "training.reset", None, "training.show_in_memory"):
+            if i is None:
+                m.addSeparator()
+            else:
+                m.addAction(a[i])
         m = mb.addMenu("E&xamples")
         for i in a.ids("examples."):
             m.addAction(a[i])
@@ -263,21 +269,39 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - a bad file is a message, never a traceback
             self.show_message(f"Cannot open {path.name}: {_problem(exc)}")
             return False
+        return self.show_model(model, path.stem, path)
+
+    def show_model(self, model, name: str, path: Path | None = None) -> bool:
+        """Show ``model`` (read from ``path``, or None for one made in this session: a training
+        run's, see :meth:`FileController.show_run_in_memory`) in every panel, all or nothing.
+
+        A model without a file gets its own entry in the model selector, :data:`TRAINED_ITEM`
+        (one at a time: the newest replaces it)."""
         previous = self._model_state()
         try:
-            self.live.set_model(model, path.stem)
-            self.shapes.set_model(model, path.stem)
-            self.model, self.model_name, self.model_path = model, path.stem, path
-            idx = self.model_combo.findData(str(path))
-            if idx < 0:
-                self.model_combo.addItem(path.stem, str(path))
-                idx = self.model_combo.count() - 1
+            self.live.set_model(model, name)
+            self.shapes.set_model(model, name)
+            self.model, self.model_name, self.model_path = model, name, path
+            if path is None:
+                self._trained_model = model
+                idx = self.model_combo.findData(TRAINED_ITEM)
+                if idx < 0:
+                    self.model_combo.addItem(name, TRAINED_ITEM)
+                    idx = self.model_combo.count() - 1
+                self.model_combo.setItemText(idx, name)
+                self.model_combo.setItemData(idx, f"{name}: a model trained in this session (not saved to a file; "
+                                                  "File > Save Model As saves it)", Qt.ItemDataRole.ToolTipRole)
+            else:
+                idx = self.model_combo.findData(str(path))
+                if idx < 0:
+                    self.model_combo.addItem(path.stem, str(path))
+                    idx = self.model_combo.count() - 1
             self.model_combo.setCurrentIndex(idx)
             self._update_layer_direction_combos()
             self.live.set_text(self.text_edit.toPlainText())
             self.live.flush()
         except Exception as exc:  # noqa: BLE001 - the model loaded but cannot be shown
-            self._model_failed(path, exc, previous)
+            self._model_failed(path.name if path is not None else name, exc, previous)
             return False
         self.show_message(self._describe_model())
         return True
@@ -286,11 +310,12 @@ class MainWindow(QMainWindow):
         """What :meth:`_restore_model` needs to go back to the model shown now."""
         return self.model, self.model_name, self.model_path, self.live.layer, self.live.direction
 
-    def _model_failed(self, path: Path, exc: BaseException, previous: tuple) -> None:
-        """``path`` loaded but could not be shown: back to ``previous`` and say why."""
+    def _model_failed(self, what: str, exc: BaseException, previous: tuple) -> None:
+        """The model ``what`` (a file name) loaded but could not be shown: back to ``previous``
+        and say why."""
         self._restore_model(previous)
         still = f"; still showing {self.model_name}" if self.model is not None else ""
-        self.show_message(f"Cannot open {path.name}: the model cannot be shown ({_problem(exc)}){still}.")
+        self.show_message(f"Cannot open {what}: the model cannot be shown ({_problem(exc)}){still}.")
 
     def _restore_model(self, previous: tuple) -> None:
         """Show the model of :meth:`_model_state` again in every panel (after a failed open)."""
@@ -336,13 +361,19 @@ class MainWindow(QMainWindow):
 
     def _on_model_combo(self, index: int) -> None:
         path = self.model_combo.itemData(index)
-        if path and Path(path) != self.model_path:
+        if path == TRAINED_ITEM:
+            if self._trained_model is not None and self.model is not self._trained_model:
+                if not self.show_model(self._trained_model, self.model_combo.itemText(index)):
+                    self._select_current_in_combo()
+        elif path and (self.model_path is None or Path(path) != self.model_path):
             if not self.load_model_file(path):
                 self._select_current_in_combo()
 
     def _select_current_in_combo(self) -> None:
         if self.model_path is not None:
             self.model_combo.setCurrentIndex(self.model_combo.findData(str(self.model_path)))
+        elif self.model is not None and self.model is self._trained_model:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(TRAINED_ITEM))
 
     def select_model(self, name: str) -> bool:
         """Switch to the model called ``name`` in the selector."""
@@ -482,7 +513,8 @@ class MainWindow(QMainWindow):
                 raise
             # the example's model loaded but failed when drawn (at the end of one_redraw)
             self.hint_label.hide()  # it was about the example's model
-            self._model_failed(self.model_path, exc, previous)
+            self._model_failed(self.model_path.name if self.model_path is not None else self.model_name,
+                               exc, previous)
 
     def _show_example(self, example: Example) -> None:
         with self.live.one_redraw():

@@ -5,7 +5,8 @@ loss, the per-step gradient norms, spectra and gates live.
 
     panel = TrainingPanel()
     window.addDockWidget(..., dock_with(panel))
-    for act in panel.actions():            # "training.start" (Space), "training.step", "training.reset"
+    for act in panel.actions():            # "training.start" (Space), "training.step", "training.reset",
+                                           # "training.show_in_memory" (emits show_in_memory_requested)
         toolbar.addAction(act)
     ...
     panel.shutdown()                       # window closing: stop the worker thread(s)
@@ -73,6 +74,8 @@ STEP_TIP = ("Run exactly one training step, then pause; after a run has ended, s
             "with these settings (it replaces the ended run and its plots: asks first)")
 ENDED_STEP_TIP = ("Start a new run with these settings and run one step: replaces the ended run\n"
                   "and its plots (asks first)")
+SHOW_IN_MEMORY_TIP = ("Show this run's model, as trained so far, in the Memory tab: type and watch its\n"
+                      "states and gates (training goes on here; show it again for newer weights)")
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -161,11 +164,14 @@ class TrainingPanel(QWidget):
     """Controls and live views of one training run, plus the compare tab.
 
     Signals: ``state_changed(str)`` ("idle", "running", "paused", "finished", "stopped",
-    "failed"), ``message(str)`` (what the banner shows; for a status bar).
+    "failed"), ``message(str)`` (what the banner shows; for a status bar),
+    ``show_in_memory_requested()`` (the "training.show_in_memory" action: the window shows the
+    run's model in the Memory tab).
     """
 
     state_changed = Signal(str)
     message = Signal(str)
+    show_in_memory_requested = Signal()
 
     loss_view = built_on_first_use("loss_view", "_ensure_views")
     step_norm_view = built_on_first_use("step_norm_view", "_ensure_views")
@@ -225,6 +231,9 @@ class TrainingPanel(QWidget):
         for b in (self.start_button, self.step_button, self.reset_button):
             buttons.addWidget(b)
         ll.addLayout(buttons)
+        self.show_in_memory_button = self._button(self._actions["training.show_in_memory"])
+        self.show_in_memory_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        ll.addWidget(self.show_in_memory_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -272,6 +281,10 @@ class TrainingPanel(QWidget):
         a["training.reset"] = QAction("Reset", self)
         a["training.reset"].setToolTip("Stop, discard the trained weights and plots, and unlock the settings")
         a["training.reset"].triggered.connect(self.reset)
+        a["training.show_in_memory"] = QAction("Type into this model (Memory tab)", self)
+        a["training.show_in_memory"].setToolTip(SHOW_IN_MEMORY_TIP)
+        a["training.show_in_memory"].setEnabled(False)
+        a["training.show_in_memory"].triggered.connect(self.show_in_memory_requested)
         for key, act in a.items():
             act.setObjectName(key)
             act.setStatusTip(act.toolTip())
@@ -289,8 +302,10 @@ class TrainingPanel(QWidget):
         return super().event(event)
 
     def actions(self) -> list[QAction]:  # noqa: D401 - Qt's QWidget.actions() returns the same objects
-        """The panel's actions: "training.start", "training.step", "training.reset"."""
-        return [self._actions[k] for k in ("training.start", "training.step", "training.reset")]
+        """The panel's actions: "training.start", "training.step", "training.reset",
+        "training.show_in_memory"."""
+        return [self._actions[k] for k in ("training.start", "training.step", "training.reset",
+                                           "training.show_in_memory")]
 
     def action(self, action_id: str) -> QAction:
         return self._actions[action_id]
@@ -677,11 +692,13 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("step %v / %m")
         self.show_message("")
+        self._update_buttons()  # a new run, maybe in the same state as the last one
 
     def _drop_worker(self) -> None:
         w, self.worker = self.worker, None
         if w is not None:
             w.dispose()
+        self._update_buttons()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
@@ -844,6 +861,13 @@ class TrainingPanel(QWidget):
         step = self._actions["training.step"]
         step.setToolTip(ENDED_STEP_TIP if ended else STEP_TIP)
         step.setStatusTip(step.toolTip())
+        show = self._actions["training.show_in_memory"]
+        reads_text = self.worker is not None and getattr(self.worker.model, "tokenizer", None) is not None
+        show.setEnabled(reads_text)
+        show.setToolTip(SHOW_IN_MEMORY_TIP if reads_text or self.worker is None else
+                        "This run's model reads numbers, not text: the Memory tab shows models that read "
+                        "characters or words (the text and classify tasks)")
+        show.setStatusTip(show.toolTip())
         active = st in ("running", "paused")
         for w in self._locked_fields:
             w.setEnabled(not active)

@@ -23,7 +23,7 @@ def test_training_actions_are_in_the_registry_and_the_menu(window):
     titles = {m.title().replace("&", ""): m for m in window.menuBar().findChildren(type(window.menuBar().addMenu("x")))}
     menu = titles["Training"]
     ids = [a.objectName() for a in menu.actions()]
-    assert ids == ["training.start", "training.step", "training.reset"]
+    assert ids == ["training.start", "training.step", "training.reset", "", "training.show_in_memory"]
     assert window.actions["training.start"] is window.training.action("training.start")
 
 

@@ -41,7 +41,7 @@ def n_steps(p):
 
 def test_actions_have_stable_ids_and_space(panel):
     ids = [a.objectName() for a in panel.actions()]
-    assert ids == ["training.start", "training.step", "training.reset"]
+    assert ids == ["training.start", "training.step", "training.reset", "training.show_in_memory"]
     assert panel.action("training.start").shortcut() == QKeySequence(Qt.Key.Key_Space)
     assert panel.start_button.defaultAction() is panel.action("training.start")
 
