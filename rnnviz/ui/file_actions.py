@@ -699,7 +699,10 @@ class FileController(QObject):
 
             model = model_from_config(config)
             model.load_state_dict(cap["params"])
-            name = f"trained {model.net.cell.upper()}, step {cap['step']}"
+            from rnnviz.ui.training_panel import CELL_CHOICES
+
+            cell = dict(CELL_CHOICES).get(model.net.cell, model.net.cell)
+            name = f"{Path(cap['config'].corpus).stem} ({cell}), step {cap['step']}"
             if self.w.compare_mode:
                 self.w.set_compare_mode(False)
             if self.w.show_model(model, name):

@@ -39,9 +39,9 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     _step(qtbot, panel, 3)
     assert show.isEnabled() and panel.show_in_memory_button.isEnabled()
     qtbot.mouseClick(panel.show_in_memory_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.model_name.startswith("trained"), timeout=10000)
-    assert window.tabs.currentIndex() == 0 and window.model_name == "trained LSTM, step 3"
-    assert window.model_path is None and window.model_combo.currentText() == "trained LSTM, step 3"
+    qtbot.waitUntil(lambda: window.model_name.startswith("code ("), timeout=10000)
+    assert window.tabs.currentIndex() == 0 and window.model_name == "code (LSTM), step 3"
+    assert window.model_path is None and window.model_combo.currentText() == "code (LSTM), step 3"
     model = window.model
     run = panel.worker.model
     for k, v in run.params.items():                 # the weights as of step 3, a copy
@@ -58,9 +58,9 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     # the shipped models are one click away, and the trained one comes back from the selector
     window.select_model("brackets_lstm")
     assert window.model_name == "brackets_lstm"
-    idx = window.model_combo.findText("trained LSTM, step 3")
+    idx = window.model_combo.findText("code (LSTM), step 3")
     window.model_combo.activated.emit(idx)
-    assert window.model is model and window.model_name == "trained LSTM, step 3"
+    assert window.model is model and window.model_name == "code (LSTM), step 3"
     # File > Save Model As: a model file that File > Open reads; the model is now that file's
     out = tmp_path / "my_brackets"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
