@@ -25,7 +25,8 @@ from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.training.loop import Controls, train
 from rnnviz.ui import theme
-from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory, _legend_brush
+from rnnviz.ui.plot_legend import legend_above
+from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory
 
 __all__ = ["CompareTrainingWidget", "SweepWorker", "COMPARE_CELLS", "sweep_parameter", "sweep_config"]
 
@@ -218,7 +219,7 @@ class CompareTrainingWidget(QWidget):
         self.graphics.setMinimumSize(400, 300)
         self.loss_plot = self._plot(0, 0, "training loss (moving average)", "training step", "loss (log)")
         self.norm_plot = self._plot(0, 1, "||dL/dh\u209c|| per time step (top layer, latest batch)", "time step t",
-                                    "||dL/dh\u209c|| (log)", legend_offset=(-8, -8))
+                                    "||dL/dh\u209c|| (log)")
         self.sweep_plot = self._plot(1, 0, "final validation metric vs length", "length", "", log=False, colspan=2)
         self.graphics.ci.layout.setColumnStretchFactor(0, 1)
         self.graphics.ci.layout.setColumnStretchFactor(1, 1)
@@ -245,7 +246,7 @@ class CompareTrainingWidget(QWidget):
         lay.addWidget(self.graphics, 1)
         self._update_buttons()
 
-    def _plot(self, row, col, title, x_label, y_label, log=True, colspan=1, legend_offset=(-8, 8)):
+    def _plot(self, row, col, title, x_label, y_label, log=True, colspan=1):
         p = self.graphics.addPlot(row=row, col=col, colspan=colspan, title=title, axisItems={"left": LogAxis("left")})
         p.setMenuEnabled(False)
         p.hideButtons()
@@ -255,7 +256,7 @@ class CompareTrainingWidget(QWidget):
             p.setLabel("left", y_label)
         if log:
             p.setLogMode(y=True)
-        p.addLegend(offset=legend_offset, labelTextSize="8pt", brush=_legend_brush())
+        legend_above(p, label_size="8pt")  # in a row of its own above the data, which it never covers
         return p
 
     # ------------------------------------------------------------------ compare runs

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.plot_legend import legend_above
 from rnnviz.ui.static_text import static_text
 from rnnviz.ui.text_line import TextLine
 from rnnviz.ui.time_plot import TimePlot
@@ -163,18 +164,7 @@ class ClassProbabilityView(TimePlot):
         self._curves: list[pg.PlotDataItem] = []
         # the legend sits in a row of its own above the data, right-aligned: inside the plot it
         # covered the newest points, which are drawn at the right edge while typing
-        self.legend_row = pg.GraphicsWidget()
-        self.legend_row.setMinimumWidth(0)
-        top_axis = self.plot.getAxis("top")  # hidden, never shown: its cell holds the legend
-        self.plot.layout.removeItem(top_axis)
-        self.plot.layout.addItem(self.legend_row, 1, 1)
-        self.legend = pg.LegendItem(offset=None, labelTextColor=theme.foreground_color(), frame=False,
-                                    horSpacing=4, colCount=1)
-        self.legend.layout.setContentsMargins(0, 0, 0, 0)
-        self.legend.setParentItem(self.legend_row)
-        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0))
-        self.plot.legend = self.legend  # curves plotted with a name get an entry (as addLegend does)
-        self.legend_row.geometryChanged.connect(self._fit_legend)
+        self.legend = legend_above(self.plot)
         self.guide = pg.InfiniteLine(pos=0.5, angle=0, movable=False,
                                      pen=pg.mkPen(theme.foreground_color(), width=1,
                                                   style=Qt.PenStyle.DashLine))
@@ -221,29 +211,7 @@ class ClassProbabilityView(TimePlot):
             curve.setClipToView(True)
             self._curves.append(curve)
         self._set_tokens(tokens)
-        self._fit_legend()
         self.plot.getViewBox().setYRange(0, 1, padding=0.03)
-
-    def _fit_legend(self) -> None:
-        """Lay the legend's entries out in as few rows as the plot's width allows, and make its
-        row above the data as tall as they are."""
-        entries = self.legend.items
-        width = self.legend_row.geometry().width() or self.plot_widget.width()
-        cols = max(1, len(entries))
-        while cols > 1 and self._legend_width(cols) > width:
-            cols -= 1
-        if cols != self.legend.columnCount:
-            self.legend.setColumnCount(cols)
-        self.legend.updateSize()
-        height = self.legend.geometry().height() if entries else 0.0
-        if self.plot.layout.rowMinimumHeight(1) != height:
-            self.plot.layout.setRowFixedHeight(1, height)
-
-    def _legend_width(self, cols: int) -> float:
-        """The width of the legend with its entries in ``cols`` columns."""
-        widths = [sample.width() + label.width() + 3 + self.legend.layout.horizontalSpacing()
-                  for sample, label in self.legend.items]
-        return sum(max(widths[c::cols]) for c in range(cols))
 
     def series(self) -> np.ndarray:
         """The (T, C) probabilities shown."""

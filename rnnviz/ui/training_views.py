@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
+from rnnviz.ui.plot_legend import legend_above
 from rnnviz.ui.prediction_view import OKABE_ITO
 
 __all__ = ["TrainingHistory", "LossView", "StepNormView", "NormHistoryView", "GradRatioView",
@@ -347,7 +348,7 @@ class _View(QWidget):
         return changed
 
     def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
-                  legend_offset=(-8, 8), graphics=None):
+                  graphics=None):
         axes = {"left": LogAxis("left") if log_y else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
         graphics = self.graphics if graphics is None else graphics
         p = graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
@@ -361,8 +362,8 @@ class _View(QWidget):
             p.setLabel("left", y_label)
         if log_y:
             p.setLogMode(y=True)
-        if legend:
-            p.addLegend(offset=legend_offset, labelTextSize="8pt", brush=_legend_brush())
+        if legend:  # in a row of its own above the data, which it never covers
+            legend_above(p, label_size="8pt")
         return p
 
     def _set(self, curve, name, x, y) -> None:
@@ -414,12 +415,6 @@ class _View(QWidget):
 
     def save_png(self, path: str) -> None:
         self.grab().save(path)
-
-
-def _legend_brush():
-    bg = QColor(theme.background_color())
-    bg.setAlpha(200)
-    return pg.mkBrush(bg)
 
 
 def _layer_name(layer: int, direction: int, nd: int) -> str:
@@ -522,8 +517,7 @@ class StepNormView(_View):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.plot = self._new_plot(0, 0, "||dL/dh\u209c|| per time step (current batch)", "time step t",
-                                   "||dL/dh\u209c|| (log)", log_y=True, legend=True,
-                                   legend_offset=(-8, -8))
+                                   "||dL/dh\u209c|| (log)", log_y=True, legend=True)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.step_label = pg.TextItem("", anchor=(0, 0), color=theme.foreground_color())
         self.step_label.setParentItem(self.plot.getViewBox())
