@@ -377,23 +377,26 @@ class FileController(QObject):
         from rnnviz.ui.export import import_weights
 
         model = self._target_model()
+        target = "training run" if model is not self.w.model else self.w.model_name
         n = import_weights(model, loaded.payload, loaded.path)
         if model is self.w.model:
-            self._refresh_live()
+            base = self.w.model_name.split(" + ")[0]  # weights imported again replace the last ones
+            self._show_imported(f"{base} + {Path(loaded.path).stem}")
         self.info(f"Imported {n} tensors from {Path(loaded.path).name} into the {model.net.cell.upper()} "
-                  f"model ({'training run' if model is not self.w.model else self.w.model_name}).")
+                  f"model ({target}).")
         return True
 
-    def _refresh_live(self) -> None:
-        live = self.w.live
-        layer, direction = live.layer, live.direction
-        live.set_model(self.w.model, self.w.model_name)
-        try:
-            live.set_layer_direction(layer, direction)
-        except RnnvizError:
-            pass
-        live.set_text(self.w.text_edit.toPlainText())
-        live.flush()
+    def _show_imported(self, name: str) -> None:
+        """Show the Memory tab's model again after its weights were replaced: it is no longer its
+        file's model, so it becomes a model of this session called ``name`` (the selector's file
+        entry opens the file's weights again; File > Save Model As saves these)."""
+        w = self.w
+        layer, direction = w.live.layer, w.live.direction
+        if w.show_model(w.model, name):
+            try:
+                w.set_layer_direction(layer, direction)
+            except RnnvizError:
+                pass
 
     def _use_data(self, task: str, loaded: Loaded, fields: dict, label: str, dataset) -> None:
         from rnnviz.training.config import TrainConfig

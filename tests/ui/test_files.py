@@ -633,15 +633,24 @@ def test_import_pytorch_weights_into_the_live_model(window, tmp_path):
     torch = pytest.importorskip("torch")
     from safetensors.torch import save_file
 
+    from tests.ui._live_models import forward_states
+
     net = window.model.net
     lstm = torch.nn.LSTM(net.input_size, net.hidden_sizes[0], num_layers=net.num_layers,
                          bidirectional=net.num_directions == 2)
     p = tmp_path / "torch_lstm.safetensors"
     save_file({f"rnn.{k}": v.contiguous() for k, v in lstm.state_dict().items()}, str(p))
     window.set_text("The bank")
+    shipped = window.model_name
     open_and_wait(window, p)
     assert "Imported" in window.status_text(), window.status_text()
     np.testing.assert_allclose(window.model.net.params["weight_hh_l0"], lstm.weight_hh_l0.detach().numpy())
+    # the model is no longer its file's: named after both, and not saved in projects as that file
+    assert window.model_name == f"{shipped} + torch_lstm" and window.model_path is None
+    assert window.model_combo.currentText() == f"{shipped} + torch_lstm"
+    assert window.files.view_state()["live_model"] == ""
+    np.testing.assert_allclose(window.live.heatmap("h").image_data(),
+                               forward_states(window.model, "The bank")["h"].T, rtol=1e-5, atol=1e-6)
     pt = tmp_path / "sd.pt"
     torch.save(lstm.state_dict(), pt)
     with torch.no_grad():
@@ -650,6 +659,7 @@ def test_import_pytorch_weights_into_the_live_model(window, tmp_path):
     torch.save(lstm.state_dict(), pt)
     open_and_wait(window, pt)
     assert "Imported" in window.status_text() and "sd.pt" in window.status_text(), window.status_text()
+    assert window.model_name == f"{shipped} + sd"
     np.testing.assert_allclose(window.model.net.params["weight_hh_l0"], lstm.weight_hh_l0.detach().numpy())
     # wrong architecture: refused, weights unchanged
     gru = torch.nn.GRU(3, 2)
@@ -659,6 +669,10 @@ def test_import_pytorch_weights_into_the_live_model(window, tmp_path):
     open_and_wait(window, bad)
     assert "gru.safetensors" in window.status_text() and "weight" in window.status_text()
     np.testing.assert_array_equal(window.model.net.params["weight_hh_l0"], before)
+    # the shipped file's weights are one click away in the selector
+    window.select_model(shipped)
+    assert window.model_name == shipped and window.model_path is not None
+    assert not np.allclose(window.model.net.params["weight_hh_l0"], before)
 
 
 def test_export_weights_traces_and_plots(qtbot, window, tmp_path):
