@@ -744,18 +744,22 @@ class GradNormView(_View):
 
 
 # ----------------------------------------------------------------------------- spectrum
-SV_TITLE = "singular values of \u2202h_t/\u2202h_{t-1}"
+#: s_t: the state a step hands to the next, h_t (RNN, GRU) or (h_t, c_t) (LSTM), whose step
+#: Jacobian carries the gradients back (rnnviz.training.metrics.step_jacobian, state "full")
+SV_TITLE = "singular values of \u2202s_t/\u2202s_{t-1}"
 
 
 class SpectrumView(_View):
     """Spectral radius of W_hh (blocks) over training, and top singular values of the step
-    Jacobian dh_t/dh_{t-1} at a few time steps (latest metrics step)."""
+    Jacobian ds_t/ds_{t-1} of the state s_t (h_t, or (h_t, c_t) for an LSTM) at a few time steps
+    (latest metrics step)."""
 
     TOOLTIP = (
-        "Left: spectral radius \u03c1 (largest |eigenvalue|) of the recurrent weights over training -\n"
-        "W_hh for an RNN, each gate's block for an LSTM/GRU; dashed: ||W_hh||\u2082. Right: the\n"
-        "largest singular values \u03c3\u2081 \u2265 \u03c3\u2082 \u2265 ... of the step Jacobian \u2202h_t/\u2202h_{t-1}\n"
-        "(LSTM: of the (h, c) state) at a few time steps, batch mean, latest metrics step.\n"
+        "Top: spectral radius \u03c1 (largest |eigenvalue|) of the recurrent weights over training -\n"
+        "W_hh for an RNN, each gate's block for an LSTM/GRU; dashed: ||W_hh||\u2082. Bottom: the\n"
+        "largest singular values \u03c3\u2081 \u2265 \u03c3\u2082 \u2265 ... of the step Jacobian \u2202s_t/\u2202s_{t-1}\n"
+        "at a few time steps, batch mean, latest metrics step. s_t is the state a step passes on:\n"
+        "s_t = h_t for an RNN or GRU, s_t = (h_t, c_t) for an LSTM (its cell state too).\n"
         "Gradients are multiplied by these Jacobians on their way back: values below the dashed\n"
         "line at 1 shrink them (vanish), values above 1 can make them explode."
     )
@@ -850,7 +854,7 @@ class SpectrumView(_View):
                                                                   symbolSize=6, symbolBrush=col, symbolPen=None,
                                                                   name=name)
                 self._set(c, name, t, sv[:, j])
-            _title(self.sv_plot, f"singular values of \u2202s_t/\u2202s_(t-1) at step {snap.metrics_step}")
+            _title(self.sv_plot, f"{SV_TITLE} at step {snap.metrics_step}")
 
 
 # ----------------------------------------------------------------------------- saturation

@@ -119,6 +119,24 @@ def test_spectrum_and_saturation_lstm(qtbot, lstm_snaps):
     np.testing.assert_array_equal(sat.forget_data(), last.forget_mean[0][1])
 
 
+def test_the_jacobian_plot_names_one_state_before_and_after_data(qtbot, lstm_snaps, rnn_snaps):
+    """The title says ∂s_t/∂s_{t-1} before any data, once drawn and after a new run clears it
+    (it said ∂h_t/∂h_{t-1} before data and ∂s_t/∂s_(t-1) once drawn); s is the state the
+    Jacobian is of: (h_t, c_t) for an LSTM, which the tooltip says."""
+    jac = "\u2202s_t/\u2202s_{t-1}"
+    v = SpectrumView()
+    qtbot.addWidget(v)
+    assert v.sv_plot.titleLabel.text == f"singular values of {jac}"
+    v.render(history_of(lstm_snaps))
+    assert v.sv_plot.titleLabel.text == f"singular values of {jac} at step {lstm_snaps[-1].metrics_step}"
+    v.clear()
+    assert v.sv_plot.titleLabel.text == f"singular values of {jac}"
+    v.render(history_of(rnn_snaps))
+    assert v.sv_plot.titleLabel.text == f"singular values of {jac} at step {rnn_snaps[-1].metrics_step}"
+    assert jac in v.toolTip() and "\u2202h_t" not in v.toolTip()
+    assert "s_t = (h_t, c_t)" in v.toolTip() and "s_t = h_t" in v.toolTip()
+
+
 def test_saturation_rnn_has_no_gates(qtbot, rnn_snaps):
     sat = SaturationView()
     qtbot.addWidget(sat)
