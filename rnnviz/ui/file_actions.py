@@ -67,6 +67,7 @@ class FileController(QObject):
         self._install_menu()
         self._install_drop()
         self.autosave = Autosaver(window, self)
+        self._shown_run = (None, None)  # (worker, model) of the run shown in the Memory tab, if any
         window.training.state_changed.connect(self._on_training_state)
         window.training.show_in_memory_requested.connect(self.show_run_in_memory)
 
@@ -97,8 +98,9 @@ class FileController(QObject):
         a.add("file.export_plots", "&Plots (PNG and SVG)\u2026", slot=self.export_plots_dialog,
               tip="Write every plot shown on the current tab to a folder as PNG and SVG")
         a.add("file.export_traces", "&Traces (.npz and CSV)\u2026", slot=self.export_traces_dialog,
-              tip="Save h, c and every gate of every layer for the current text (and the latest training "
-                  "step norms) as .npz and CSV; in compare mode, one file per compare model")
+              tip="Save h, c and every gate of every layer for the current text as .npz and CSV (with the "
+                  "training run's latest ||dL/dh_t|| when the model shown is that run's); in compare mode, "
+                  "one file per compare model")
         a.add("file.export_weights", "&Weights (.safetensors)\u2026", slot=self.export_weights_dialog,
               tip="Save the model's weights with PyTorch's names, loadable with safetensors.torch.load_file")
         a.add("file.import_weights", "&Import PyTorch Weights\u2026", slot=self.import_weights_dialog,
@@ -709,6 +711,7 @@ class FileController(QObject):
             if self.w.compare_mode:
                 self.w.set_compare_mode(False)
             if self.w.show_model(model, name):
+                self._shown_run = (worker, model)
                 self.w.tabs.setCurrentIndex(0)
                 self.info(f"{self.w.status_text()}. Type to watch it; File > Save Model As saves it.")
 
@@ -781,7 +784,10 @@ class FileController(QObject):
         npz_path = Path(npz_path)
         try:
             if not w.compare_mode:
-                jobs = [(w.live, w.model_name, npz_path, csv_folder, w.training.history.latest)]
+                # the run's ||dL/dh_t|| belong to its model: only with the model shown from it
+                shown_run = self._shown_run == (w.training.worker, w.model) and w.model is not None
+                jobs = [(w.live, w.model_name, npz_path, csv_folder,
+                         w.training.history.latest if shown_run else None)]
             else:
                 panels = list(w.compare.panels)
                 if not panels:

@@ -51,6 +51,11 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     window.flush()
     np.testing.assert_allclose(window.live.heatmap("c").image_data(), forward_states(model, "(a[b])")["c"].T,
                                rtol=1e-5, atol=1e-6)
+    # its traces carry the run's latest ||dL/dh_t|| (they are this model's run's)
+    out = window.files.export_traces(tmp_path / "t.npz")
+    assert out
+    with np.load(tmp_path / "t.npz", allow_pickle=False) as f:
+        np.testing.assert_allclose(f["step_norms_l0_d0"], panel.history.latest.step_norms[0][0])
     # training goes on; the model shown keeps its weights
     before = {k: v.copy() for k, v in model.params.items()}
     _step(qtbot, panel, 1)
