@@ -105,6 +105,11 @@ def shrinkable_title(plot) -> None:
 
     label.updateMin = update_min
     update_min()
+    # The layout holding the plot measured it with the title's width as its minimum when it
+    # was added (pyqtgraph sets the title first); the label's updateGeometry above reaches only
+    # the plot's own layout, so without this the plot was laid out that much wider than its
+    # widget at its first show, its right edge (legend too) cut off until the next resize.
+    plot.updateGeometry()
 
 
 def configure_view(view, partial: bool = False) -> None:

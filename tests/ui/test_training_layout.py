@@ -1,0 +1,47 @@
+"""The Training tab's plots fit their widgets: at a view's first show narrower than its title,
+in the Compare tab at a narrow width, and the ||dL/dh_t|| view's step label stays off the data."""
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
+
+from rnnviz.ui.training_views import ALL_VIEWS
+
+
+def _plots(graphics):
+    """The PlotItems of a GraphicsLayoutWidget."""
+    return [item for item in graphics.ci.items if isinstance(item, pg.PlotItem)]
+
+
+def _views_of(view):
+    """(GraphicsView, its PlotItems) of a training view (the spectrum view has two)."""
+    out = [(view.graphics, _plots(view.graphics))]
+    if hasattr(view, "sv_graphics"):
+        out.append((view.sv_graphics, _plots(view.sv_graphics)))
+    return out
+
+
+def _assert_plots_fit(graphics, plots):
+    shown = QRectF(graphics.viewport().rect()).adjusted(-1, -1, 1, 1)
+    assert plots
+    for plot in plots:
+        rect = plot.sceneBoundingRect()
+        assert rect.width() > 0, plot
+        assert shown.contains(QRectF(graphics.mapFromScene(rect).boundingRect())), (
+            plot.titleLabel.text, rect, graphics.viewport().rect())
+
+
+@pytest.mark.parametrize("cls", ALL_VIEWS, ids=lambda c: c.__name__)
+def test_a_view_shown_narrower_than_its_title_fits_its_widget_at_first_show(qtbot, cls):
+    """A view first shown narrower than its title (the ||dL/dh_t|| view below ~350 px, the
+    gradient ratio view below ~310 px: the panel next to the lessons panel) lays its plots out
+    inside its widget at once, not ~22 px wider (legend and right edge cut off) until a resize."""
+    v = cls()
+    qtbot.addWidget(v)
+    v.resize(270, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    for _ in range(3):
+        QApplication.processEvents()
+    for graphics, plots in _views_of(v):
+        _assert_plots_fit(graphics, plots)
