@@ -30,6 +30,7 @@ from rnnviz import demos, resources
 from rnnviz.ui import theme
 from rnnviz.ui.generate_view import GenerateView
 from rnnviz.ui.lazy import built_on_first_use
+from rnnviz.ui.plot_legend import legend_above
 
 #: Okabe-Ito colours (colour-blind safe): inputs, outputs
 INPUT_COLOR = QColor("#0072B2")
@@ -428,7 +429,7 @@ class LookaheadDemo(_DemoBox):
         pi.setLabel("bottom", "training step")
         pi.setLabel("left", "accuracy")
         pi.setYRange(0, 1.02)
-        pi.addLegend(offset=(-8, 8))
+        legend_above(pi)  # the bidirectional curve climbs to 100% at the right: keep it uncovered
         pi.addLine(y=0.25, pen=pg.mkPen(theme.foreground_color(), width=1, style=Qt.PenStyle.DotLine))
         self.curves = {
             "unidirectional": pi.plot([], [], pen=pg.mkPen(INPUT_COLOR, width=2), name="unidirectional"),

@@ -340,3 +340,23 @@ def test_the_reversal_demo_names_the_characters_it_ignores(qtbot, window):
         qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     assert edit.text() == "abc"
     assert label.isHidden() and label.text() == ""
+
+
+def test_the_lookahead_legend_does_not_cover_the_curves(qtbot, window):
+    """The bidirectional curve climbs to 100% at the right: a legend in the top right corner of
+    the data covered it; it sits above the data instead."""
+    from PySide6.QtWidgets import QApplication
+
+    box = window.shapes.lookahead
+    window.tabs.setCurrentWidget(window.shapes)
+    box.curves["unidirectional"].setData([1, 2, 3], [0.25, 0.26, 0.25])
+    box.curves["bidirectional"].setData([1, 2, 3], [0.3, 0.9, 1.0])
+    for size in ((1400, 975), (1366, 700)):
+        window.resize(*size)
+        for _ in range(3):
+            QApplication.processEvents()
+        window.grab()
+        pi = box.plot.getPlotItem()
+        legend, data = pi.legend.sceneBoundingRect(), pi.getViewBox().sceneBoundingRect()
+        assert [label.text for _, label in pi.legend.items] == ["unidirectional", "bidirectional"]
+        assert legend.width() > 0 and not legend.intersects(data), (legend, data)
