@@ -248,6 +248,7 @@ class CompareTrainingWidget(QWidget):
 
     def _plot(self, row, col, title, x_label, y_label, log=True, colspan=1):
         p = self.graphics.addPlot(row=row, col=col, colspan=colspan, title=title, axisItems={"left": LogAxis("left")})
+        theme.shrinkable_title(p)  # (a long title in a narrow window: only its ends are cut, not the plot)
         p.setMenuEnabled(False)
         p.hideButtons()
         p.showGrid(x=True, y=True, alpha=0.2)

@@ -45,3 +45,32 @@ def test_a_view_shown_narrower_than_its_title_fits_its_widget_at_first_show(qtbo
         QApplication.processEvents()
     for graphics, plots in _views_of(v):
         _assert_plots_fit(graphics, plots)
+
+
+def test_every_compare_plot_fits_its_view_at_a_narrow_width(qtbot):
+    """The Compare tab's titles shrink with their plots: below ~710 px of plot area the
+    ||dL/dh_t|| plot on the right was laid out wider than the view, its right part cut off."""
+    from rnnviz.training.loop import train
+    from rnnviz.ui.compare_training import COMPARE_CELLS, CompareTrainingWidget
+    from tests.training._worker_helpers import tiny
+
+    w = CompareTrainingWidget(lambda: tiny(steps=8, hidden=(4,)))
+    qtbot.addWidget(w)
+    for c in COMPARE_CELLS:
+        w.histories[c].extend(train(tiny(cell=c, steps=8, hidden=(4,), batch=4, val_batch=8)))
+    w.redraw()
+    for c in COMPARE_CELLS:
+        w._on_sweep_result(c, 10, 0.3)
+        w._on_sweep_result(c, 20, 0.2)
+    plots = [w.loss_plot, w.norm_plot, w.sweep_plot]
+    w.resize(560, 520)
+    w.show()
+    qtbot.waitExposed(w)
+    for size in ((560, 520), (700, 600), (420, 480)):
+        w.resize(*size)
+        for _ in range(3):
+            QApplication.processEvents()
+        w.grab()
+        assert w.graphics.viewport().width() < 710
+        _assert_plots_fit(w.graphics, plots)
+    assert w.shutdown()
