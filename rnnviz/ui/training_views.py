@@ -519,13 +519,13 @@ class StepNormView(_View):
         self.plot = self._new_plot(0, 0, "||dL/dh\u209c|| per time step (current batch)", "time step t",
                                    "||dL/dh\u209c|| (log)", log_y=True, legend=True)
         self._curves: dict[str, pg.PlotDataItem] = {}
-        self.step_label = pg.TextItem("", anchor=(0, 0), color=theme.foreground_color())
-        self.step_label.setParentItem(self.plot.getViewBox())
-        self.step_label.setPos(4, 2)
+        # the training step and gradient ratio: in the legend's row above the data, at its left
+        # (inside the data area it covered the curves' start, where they vanish)
+        self.step_label = self.plot.legend.note
 
     def clear(self) -> None:
         super().clear()
-        self.step_label.setText("")  # (the step and ratio of the run cleared)
+        self.plot.legend.set_note("")  # (the step and ratio of the run cleared)
 
     def _curve(self, name, color, dashed):
         c = self._curves.get(name)
@@ -553,9 +553,9 @@ class StepNormView(_View):
         top = snap.step_norms[-1][0]
         ratio = snap.grad_ratio
         txt = f"step {snap.step}"
-        if top.size and math.isfinite(ratio):
-            txt += f"   ||dL/dh\u2081|| / ||dL/dh_T|| = {ratio:.2e}"
-        self.step_label.setText(txt)
+        if top.size and math.isfinite(ratio):  # (no-break spaces: wrapped, it breaks after the step)
+            txt += f"   ||dL/dh\u2081||\u00a0/\u00a0||dL/dh_T||\u00a0=\u00a0{ratio:.2e}"
+        self.plot.legend.set_note(txt)
 
 
 # ----------------------------------------------------------------------------- norm history

@@ -74,3 +74,42 @@ def test_every_compare_plot_fits_its_view_at_a_narrow_width(qtbot):
         assert w.graphics.viewport().width() < 710
         _assert_plots_fit(w.graphics, plots)
     assert w.shutdown()
+
+
+def test_the_step_norm_views_step_and_ratio_stay_off_the_data(qtbot):
+    """The ||dL/dh_t|| view's "step N  ||dL/dh_1|| / ||dL/dh_T|| = ..." sits above the data
+    (at the left of the legend's row), not over the curves' start, and is shown whole, at every
+    size a view takes and as the curves come."""
+    from rnnviz.training.loop import train
+    from rnnviz.ui.training_views import StepNormView, TrainingHistory
+    from tests.training._worker_helpers import tiny
+
+    v = StepNormView()
+    qtbot.addWidget(v)
+    v.resize(700, 420)
+    v.show()
+    qtbot.waitExposed(v)
+    history = TrainingHistory()
+    history.extend(train(tiny(cell="lstm", task="delayed_recall", lag=2, hidden=(4, 3), batch=4,
+                              val_batch=8, steps=12, val_every=4, metrics_every=4)))
+    v.render(history)
+    label = v.step_label
+    text = label.toPlainText()
+    assert text.startswith("step 12") and "||dL/dh\u2081|| / ||dL/dh_T|| = " in text
+    # wide (the panel alone), in a 1400x975 and a 1366x768 window, its least size, and back
+    for size in ((700, 420), (330, 380), (300, 260), (260, 170), (330, 380), (700, 420)):
+        v.resize(*size)
+        for _ in range(3):
+            QApplication.processEvents()
+        v.grab()
+        data = v.plot.getViewBox().sceneBoundingRect()
+        legend = v.plot.legend.sceneBoundingRect()
+        rect = label.sceneBoundingRect()
+        assert label.isVisible() and label.toPlainText() == text
+        assert data.width() > 0 and data.height() > 0 and rect.height() > 0
+        assert not rect.intersects(data), (size, rect, data)
+        assert not rect.intersects(legend), (size, rect, legend)
+        shown = QRectF(v.graphics.mapFromScene(rect).boundingRect())
+        assert QRectF(v.graphics.viewport().rect()).adjusted(-1, -1, 1, 1).contains(shown), (size, shown)
+    v.clear()
+    assert v.step_label.toPlainText() == ""
