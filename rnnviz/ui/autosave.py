@@ -101,7 +101,10 @@ class Autosaver(QObject):
                 self.save_count += 1
                 self.saved.emit(str(path))
 
-        self.files.collect_project(write)
+        def dropped() -> None:  # the run was reset or replaced before it answered
+            self._busy = False
+
+        self.files.collect_project(write, dropped)
 
     # -- session
     def startup(self) -> bool:

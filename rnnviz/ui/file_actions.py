@@ -479,10 +479,10 @@ class FileController(QObject):
                 "live_model": str(w.model_path) if w.model_path else "",
                 "training_tab": w.training.tabs.currentIndex()}
 
-    def collect_project(self, done) -> None:
+    def collect_project(self, done, dropped=None) -> None:
         """Build a :class:`~rnnviz.project.Project` of the current state and call ``done(project)``
         — at once without a run, else when the training thread has copied its weights and
-        optimiser state between two steps."""
+        optimiser state between two steps; ``dropped()`` instead if the run goes away first."""
         from rnnviz.project import Project, history_state
 
         panel = self.w.training
@@ -503,21 +503,40 @@ class FileController(QObject):
             done(Project(config=cap["config"], model=model, optimizer_state=cap["optimizer"], step=cap["step"],
                          history=history, view=view))
 
-        self._capture(worker, finish)
+        self._capture(worker, finish, dropped)
 
-    def _capture(self, worker, done) -> None:
+    def _capture(self, worker, done, dropped=None) -> None:
         """Call ``done(cap)`` when ``worker`` has copied its weights, optimiser state, step and
-        config between two steps (``cap``: see TrainingWorker.capture)."""
-        self._capture_waiting.append(done)
+        config between two steps (``cap``: see TrainingWorker.capture), or ``dropped()`` if the
+        Training panel lets go of ``worker`` first (Reset, a new run): a copy never comes from
+        one run to another's waiting callbacks."""
         if self._capture_worker is not worker:
+            self._drop_captures()
             worker.captured.connect(self._on_captured)
             self._capture_worker = worker
+        self._capture_waiting.append((done, dropped))
         worker.capture()
 
-    def _on_captured(self, cap) -> None:
+    def _drop_captures(self) -> None:
+        """The run asked for copies is gone: tell every waiting caller (``dropped``)."""
         waiting, self._capture_waiting = self._capture_waiting, []
-        for fn in waiting:
-            fn(cap)
+        for _, dropped in waiting:
+            if dropped is not None:
+                dropped()
+
+    def _on_captured(self, cap) -> None:
+        if self.sender() is not None and self.sender() is not self._capture_worker:
+            return  # a run let go of since it was asked
+        waiting, self._capture_waiting = self._capture_waiting, []
+        for done, _ in waiting:  # each on its own: one failing never stops a save after it
+            try:
+                done(cap)
+            except RnnvizError as exc:
+                self.error(str(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug: say so, never a traceback
+                logging.getLogger(__name__).exception("using a copy of the run")
+                self.error(f"Something went wrong with the copy of the training run "
+                           f"({type(exc).__name__}: {exc}); please report it")
 
     def write_project(self, path: str, project, recovery: bool = False) -> bool:
         from rnnviz.project import save_project
@@ -553,7 +572,10 @@ class FileController(QObject):
                 self._saved_key = key
                 if then is not None:
                     then()
-        self.collect_project(write)
+
+        def dropped() -> None:
+            self.error(f"The training run was reset before it could be saved; {path} was not written.")
+        self.collect_project(write, dropped)
 
     def save_project_as(self, then=None) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Save project", os.path.join(self._project_folder(),
@@ -697,13 +719,19 @@ class FileController(QObject):
             self.error("This run's model reads numbers, not text: the Memory tab shows models that read "
                        "characters or words (the text and classify tasks).")
             return
+        if self.w.training.state() == "failed":
+            self.error("The training run failed; its model cannot be copied. Reset and start a new run.")
+            return
         config = worker.model.to_config()
 
         def finish(cap) -> None:
             from rnnviz.engine.model import model_from_config
 
-            model = model_from_config(config)
-            model.load_state_dict(cap["params"])
+            try:
+                model = model_from_config(config)
+                model.load_state_dict(cap["params"])
+            except RnnvizError as exc:
+                raise RnnvizError(f"Cannot show the run's model: {exc}") from None
             from rnnviz.ui.training_panel import CELL_CHOICES
 
             cell = dict(CELL_CHOICES).get(model.net.cell, model.net.cell)
@@ -715,7 +743,8 @@ class FileController(QObject):
                 self.w.tabs.setCurrentIndex(0)
                 self.info(f"{self.w.status_text()}. Type to watch it; File > Save Model As saves it.")
 
-        self._capture(worker, finish)
+        self._capture(worker, finish, lambda: self.error("The training run was reset before its model could "
+                                                          "be copied; nothing was shown."))
 
     def save_model(self, path) -> bool:
         """Save the Memory tab's model to ``path`` (``.npz`` added when it has no suffix); the
@@ -862,6 +891,8 @@ class FileController(QObject):
 
     # ------------------------------------------------------------------ session
     def _on_training_state(self, state: str) -> None:
+        if self._capture_worker is not None and self.w.training.worker is not self._capture_worker:
+            self._drop_captures()  # Reset or a new run: the old run will not answer
         if state == "running" and self.autosave.interval() and not self.autosave.timer.isActive():
             self.autosave.timer.start(self.autosave.interval() * 1000)
 

@@ -863,7 +863,7 @@ class TrainingPanel(QWidget):
         step.setStatusTip(step.toolTip())
         show = self._actions["training.show_in_memory"]
         reads_text = self.worker is not None and getattr(self.worker.model, "tokenizer", None) is not None
-        show.setEnabled(reads_text)
+        show.setEnabled(reads_text and st != "failed")  # a failed run cannot hand over its weights
         show.setToolTip(SHOW_IN_MEMORY_TIP if reads_text or self.worker is None else
                         "This run's model reads numbers, not text: the Memory tab shows models that read "
                         "characters or words (the text and classify tasks)")

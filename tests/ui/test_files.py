@@ -513,6 +513,31 @@ def test_save_and_open_project_restores_everything(qtbot, window, tmp_path):
         w2.training.shutdown()
 
 
+def test_a_save_waiting_for_a_run_that_is_reset_says_so_and_autosave_goes_on(qtbot, window, tmp_path,
+                                                                              monkeypatch):
+    """Save Project and autosave wait for the run to copy its weights between two steps; a run
+    reset before it answers must not leave them waiting for ever, nor hand them the next run's
+    copy."""
+    panel, saver = window.training, window.files.autosave
+    _train_steps(qtbot, window, 1)
+    old = panel.worker
+    monkeypatch.setattr(old, "capture", lambda: None)  # this run never answers
+    out = tmp_path / "lost.rnnviz"
+    window.files.save_project(str(out))
+    saver.tick()
+    assert saver._busy
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    assert "reset before it could be saved" in window.status_text() and "lost.rnnviz" in window.status_text()
+    assert not saver._busy and not out.exists()
+    # a new run: autosave works again, and only the new run's copy is written
+    _train_steps(qtbot, window, 2)
+    assert panel.worker is not old
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()
+    from rnnviz.project import load_project
+    assert load_project(str(saver.recovery_path)).step == 2 and not out.exists()
+
+
 def test_disk_full_during_save_keeps_the_previous_project(qtbot, window, tmp_path, monkeypatch):
     path = tmp_path / "keep.rnnviz"
     _train_steps(qtbot, window, 2)
