@@ -5,12 +5,11 @@ Each helper returns the validated (and normalised) value or raises
 """
 from __future__ import annotations
 
-import math
 from numbers import Integral, Real
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 #: Largest number of array elements a synthetic task or batch may allocate.
 MAX_ELEMENTS = 50_000_000
@@ -33,12 +32,7 @@ def check_float(name: str, value, minimum: float | None = None, maximum: float |
     """Return ``value`` as a finite Python float within the bounds (``maximum`` optionally exclusive)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a number, got {value!r} ({type(value).__name__})")
-    try:
-        value = float(value)
-    except OverflowError:  # an int or Fraction beyond the float range
-        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
-    if not math.isfinite(value):
-        raise RnnvizError(f"{name}: expected a finite number, got {value}")
+    value = finite_float(f"{name}: expected a finite number", value, show_float=True)
     if minimum is not None and value < minimum:
         raise RnnvizError(f"{name}: expected a number >= {minimum}, got {value}")
     if maximum is not None:

@@ -16,7 +16,7 @@ from numbers import Real
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 __all__ = ["global_norm", "clip_grad_norm"]
 
@@ -70,11 +70,8 @@ def clip_grad_norm(grads: Mapping[str, np.ndarray], max_norm: float) -> tuple[fl
     """
     if isinstance(max_norm, bool) or not isinstance(max_norm, Real):
         raise RnnvizError(f"max_norm: expected a finite number > 0, got {max_norm!r}")
-    try:
-        finite = math.isfinite(max_norm)
-    except OverflowError:  # an int or Fraction beyond the float range
-        raise RnnvizError("max_norm: expected a finite number > 0, got a number too large for a float") from None
-    if not finite or max_norm <= 0:
+    finite_float("max_norm: expected a finite number > 0", max_norm)
+    if max_norm <= 0:
         raise RnnvizError(f"max_norm: expected a finite number > 0, got {max_norm!r}")
     total = global_norm(grads)
     if not math.isfinite(total):

@@ -21,7 +21,7 @@ from numbers import Real
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 __all__ = [
     "GATES",
@@ -80,15 +80,10 @@ def _rng(rng) -> np.random.Generator:
 def _finite(value, name: str, *, positive: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an int or Fraction beyond the float range
-        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
-    if not finite:
-        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    x = finite_float(f"{name}: expected a finite number", value)
     if positive and value <= 0:
         raise RnnvizError(f"{name}: expected a number > 0, got {value!r}")
-    return float(value)
+    return x
 
 
 def gate_count(cell: str) -> int:

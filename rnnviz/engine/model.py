@@ -14,7 +14,6 @@ PyTorch module with attributes ``encoder`` (an ``nn.Embedding``), ``rnn`` and ``
 """
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from rnnviz.engine.linear import Linear
 from rnnviz.engine.losses import accuracy, mse, softmax, softmax_cross_entropy
 from rnnviz.engine.recurrent import Recurrent, load_params_strict
 from rnnviz.engine.trace import Grads, Trace
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 TARGETS = ("classification_each", "classification_last", "regression_each", "regression_last")
 ENCODINGS = ("raw", "onehot", "embedding")
@@ -287,12 +286,7 @@ class SequenceModel(_ParamsIO):
         if (isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real)
                 or not temperature > 0):
             raise RnnvizError(f"temperature must be a positive number, got {temperature!r}")
-        try:
-            t = float(temperature)
-        except OverflowError:  # an int or Fraction beyond the float range
-            raise RnnvizError("temperature must be a positive number, got a number too large for a float") from None
-        if not math.isfinite(t):
-            raise RnnvizError(f"temperature must be a positive number, got {temperature!r}")
+        t = finite_float("temperature must be a positive number", temperature)
         temperature = max(t, 5e-324)  # a positive number below the smallest float acts as the smallest
         if not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
             raise RnnvizError(f"n_steps must be a non-negative integer, got {n_steps!r}")
@@ -487,14 +481,7 @@ def _real(cfg: dict, field: str, default=_MISSING) -> float:
     v = _get(cfg, field, default)
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise RnnvizError(f"model config field {field!r} must be a finite number, got {v!r:.80}")
-    try:
-        x = float(v)
-    except OverflowError:  # an integer beyond the float range (JSON can hold 10**400)
-        raise RnnvizError(f"model config field {field!r} must be a finite number, got a number too large "
-                          "for a float") from None
-    if not math.isfinite(x):
-        raise RnnvizError(f"model config field {field!r} must be a finite number, got {v!r}")
-    return x
+    return finite_float(f"model config field {field!r} must be a finite number", v)  # JSON can hold 10**400
 
 
 def _choice(cfg: dict, field: str, choices, default=_MISSING) -> str:

@@ -27,7 +27,7 @@ from numbers import Real
 
 import numpy as np
 
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
            "optimizer_from_config"]
@@ -39,13 +39,7 @@ def _number(value, name: str) -> float:
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
-    try:
-        x = float(value)
-    except OverflowError:  # an int or Fraction beyond the float range
-        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
-    if not math.isfinite(x):
-        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
-    return x
+    return finite_float(f"{name}: expected a finite number", value)
 
 
 def _positive(name):

@@ -6,12 +6,11 @@ line and the GUI can show it as is.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields, replace
 from numbers import Integral, Real
 
 from rnnviz.engine.cells import N_GATES as _GATES
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import RnnvizError, finite_float
 
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 TASK_NAMES = ("adding", "delayed_recall", "bracket_depth", "sine", "reversal", "text", "classify", "series")
@@ -370,12 +369,7 @@ def _int(name, value, minimum, maximum):
 def _float(name, value, positive=False, minimum=None):
     if isinstance(value, bool) or not isinstance(value, Real):
         raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an int beyond the float range (a project file's JSON can hold 10**400)
-        raise RnnvizError(f"{name}: expected a finite number, got a number too large for a float") from None
-    if not finite:
-        raise RnnvizError(f"{name}: expected a finite number, got {value!r}")
+    finite_float(f"{name}: expected a finite number", value)  # a project file's JSON can hold 10**400
     if positive and value <= 0:
         raise RnnvizError(f"{name}: expected a finite number > 0, got {value!r}")
     if minimum is not None and value < minimum:
