@@ -67,7 +67,9 @@ class FileController(QObject):
         self._install_menu()
         self._install_drop()
         self.autosave = Autosaver(window, self)
-        self._shown_run = (None, None)  # (worker, model) of the run shown in the Memory tab, if any
+        # (worker, model, snapshot) of a run's copy shown in the Memory tab, with the run's
+        # snapshot of when it was copied (see show_run_in_memory); Nones when none is shown
+        self._shown_run = (None, None, None)
         window.training.state_changed.connect(self._on_training_state)
         window.training.show_in_memory_requested.connect(self.show_run_in_memory)
 
@@ -381,24 +383,30 @@ class FileController(QObject):
         model = self._target_model()
         target = "training run" if model is not self.w.model else self.w.model_name
         n = import_weights(model, loaded.payload, loaded.path)
+        done = f"Imported {n} tensors from {Path(loaded.path).name} into the {model.net.cell.upper()} model ({target})"
         if model is self.w.model:
             base = self.w.model_name.split(" + ")[0]  # weights imported again replace the last ones
-            self._show_imported(f"{base} + {Path(loaded.path).stem}")
-        self.info(f"Imported {n} tensors from {Path(loaded.path).name} into the {model.net.cell.upper()} "
-                  f"model ({target}).")
+            if not self._show_imported(f"{base} + {Path(loaded.path).stem}"):
+                self.error(f"{done}, but it cannot be shown with them: {self.w.status_text()}")
+                return True
+        self.info(done + ".")
         return True
 
-    def _show_imported(self, name: str) -> None:
+    def _show_imported(self, name: str) -> bool:
         """Show the Memory tab's model again after its weights were replaced: it is no longer its
-        file's model, so it becomes a model of this session called ``name`` (the selector's file
-        entry opens the file's weights again; File > Save Model As saves these)."""
+        file's model (nor a training run's copy), so it becomes a model of this session called
+        ``name`` (the selector's file entry opens the file's weights again; File > Save Model As
+        saves these). False if it cannot be shown."""
         w = self.w
+        self._shown_run = (None, None, None)  # the run's ||dL/dh_t|| are not these weights'
         layer, direction = w.live.layer, w.live.direction
-        if w.show_model(w.model, name):
-            try:
-                w.set_layer_direction(layer, direction)
-            except RnnvizError:
-                pass
+        if not w.show_model(w.model, name):
+            return False
+        try:
+            w.set_layer_direction(layer, direction)
+        except RnnvizError:
+            pass
+        return True
 
     def _use_data(self, task: str, loaded: Loaded, fields: dict, label: str, dataset) -> None:
         from rnnviz.training.config import TrainConfig
@@ -739,7 +747,8 @@ class FileController(QObject):
             if self.w.compare_mode:
                 self.w.set_compare_mode(False)
             if self.w.show_model(model, name):
-                self._shown_run = (worker, model)
+                # the run's ||dL/dh_t|| as of this copy: what Export > Traces attaches to it
+                self._shown_run = (worker, model, self.w.training.history.latest)
                 self.w.tabs.setCurrentIndex(0)
                 self.info(f"{self.w.status_text()}. Type to watch it; File > Save Model As saves it.")
 
@@ -747,29 +756,23 @@ class FileController(QObject):
                                                           "be copied; nothing was shown."))
 
     def save_model(self, path) -> bool:
-        """Save the Memory tab's model to ``path`` (``.npz`` added when it has no suffix); the
-        model is then that file's (the selector and projects name it)."""
+        """Save the Memory tab's model to ``path`` (``.npz`` added unless it ends so); the model
+        is then that file's (the selector and projects name it)."""
         w = self.w
         if w.model is None:
             self.error("No model is shown in the Memory tab; nothing to save.")
             return False
         path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(".npz")
+        if path.suffix.lower() != ".npz":  # File > Open offers model files by their .npz
+            path = path.with_name(path.name + ".npz")
         try:
             w.model.save(path)
         except RnnvizError as exc:
             self.error(f"Could not save the model: {exc}")
             return False
-        w.model_name, w.model_path = path.stem, path
-        w.live.model_name = path.stem
-        idx = w.model_combo.findData(str(path))
-        if idx < 0:
-            w.model_combo.addItem(path.stem, str(path))
-            idx = w.model_combo.count() - 1
-        w.model_combo.setCurrentIndex(idx)
         self.add_recent(str(path))
-        self.info(f"Saved the model to {path}")
+        if w.show_model(w.model, path.stem, path):  # now that file's model, in every panel
+            self.info(f"Saved the model to {path}")
         return True
 
     def save_model_dialog(self) -> None:
@@ -813,10 +816,11 @@ class FileController(QObject):
         npz_path = Path(npz_path)
         try:
             if not w.compare_mode:
-                # the run's ||dL/dh_t|| belong to its model: only with the model shown from it
-                shown_run = self._shown_run == (w.training.worker, w.model) and w.model is not None
-                jobs = [(w.live, w.model_name, npz_path, csv_folder,
-                         w.training.history.latest if shown_run else None)]
+                # the run's ||dL/dh_t|| belong to its model: only with the copy shown from it,
+                # and those of when it was copied
+                worker, model, snapshot = self._shown_run
+                norms = snapshot if model is not None and (worker, model) == (w.training.worker, w.model) else None
+                jobs = [(w.live, w.model_name, npz_path, csv_folder, norms)]
             else:
                 panels = list(w.compare.panels)
                 if not panels:

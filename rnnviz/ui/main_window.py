@@ -32,8 +32,9 @@ from rnnviz.ui.live_view import LiveView, direction_name
 #: the window's first size (later starts restore the last one): tall enough for six heatmaps
 #: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
 DEFAULT_SIZE = (1400, 975)
-#: the model selector's item data of a model trained in this session (it has no file)
-TRAINED_ITEM = "rnnviz:trained-in-this-session"
+#: the model selector's item data of a model of this session, with no file (a training run's,
+#: or one whose weights were imported)
+SESSION_ITEM = "rnnviz:model-of-this-session"
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
                 "changed token and updates every view below.")
 NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.model = None
         self.model_name = ""
         self.model_path: Path | None = None
-        self._trained_model = None  # the newest training run's model shown here (TRAINED_ITEM)
+        self._session_model = None  # the newest model of this session shown here (SESSION_ITEM)
         self._compare_loaded = False
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
         self.initial_model_error = ""  # why the model asked for at start (``model``) is not shown
@@ -272,47 +273,52 @@ class MainWindow(QMainWindow):
         return self.show_model(model, path.stem, path)
 
     def show_model(self, model, name: str, path: Path | None = None) -> bool:
-        """Show ``model`` (read from ``path``, or None for one made in this session: a training
-        run's, see :meth:`FileController.show_run_in_memory`) in every panel, all or nothing.
+        """Show ``model`` (read from ``path``, or None for a model of this session: a training
+        run's, see :meth:`FileController.show_run_in_memory`, or one with imported weights) in
+        every panel, all or nothing: the model selector changes only once it is shown.
 
-        A model without a file gets its own entry in the model selector, :data:`TRAINED_ITEM`
-        (one at a time: the newest replaces it)."""
+        A model without a file gets the selector's :data:`SESSION_ITEM` entry (one at a time:
+        the newest replaces it)."""
         previous = self._model_state()
         try:
             self.live.set_model(model, name)
             self.shapes.set_model(model, name)
             self.model, self.model_name, self.model_path = model, name, path
-            if path is None:
-                self._trained_model = model
-                idx = self.model_combo.findData(TRAINED_ITEM)
-                if idx < 0:
-                    self.model_combo.addItem(name, TRAINED_ITEM)
-                    idx = self.model_combo.count() - 1
-                self.model_combo.setItemText(idx, name)
-                self.model_combo.setItemData(idx, f"{name}: a model trained in this session (not saved to a file; "
-                                                  "File > Save Model As saves it)", Qt.ItemDataRole.ToolTipRole)
-            else:
-                idx = self.model_combo.findData(str(path))
-                if idx < 0:
-                    self.model_combo.addItem(path.stem, str(path))
-                    idx = self.model_combo.count() - 1
-            self.model_combo.setCurrentIndex(idx)
             self._update_layer_direction_combos()
             self.live.set_text(self.text_edit.toPlainText())
             self.live.flush()
         except Exception as exc:  # noqa: BLE001 - the model loaded but cannot be shown
             self._model_failed(path.name if path is not None else name, exc, previous)
             return False
+        if path is None:
+            self._session_model = model
+            self._select_entry(SESSION_ITEM, name, f"{name}: a model of this session, not saved to a file "
+                                                   "(File > Save Model As saves it)")
+        else:
+            self._select_entry(str(path), path.stem)
         self.show_message(self._describe_model())
         return True
+
+    def _select_entry(self, data: str, text: str, tip: str | None = None) -> None:
+        """Select the model selector's entry for ``data`` (a file's path, or SESSION_ITEM),
+        adding it, or renaming it to ``text``."""
+        combo = self.model_combo
+        idx = combo.findData(data)
+        if idx < 0:
+            combo.addItem(text, data)
+            idx = combo.count() - 1
+        combo.setItemText(idx, text)
+        if tip is not None:
+            combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentIndex(idx)
 
     def _model_state(self) -> tuple:
         """What :meth:`_restore_model` needs to go back to the model shown now."""
         return self.model, self.model_name, self.model_path, self.live.layer, self.live.direction
 
     def _model_failed(self, what: str, exc: BaseException, previous: tuple) -> None:
-        """The model ``what`` (a file name) loaded but could not be shown: back to ``previous``
-        and say why."""
+        """The model ``what`` (a file's or a session model's name) loaded but could not be shown:
+        back to ``previous`` and say why."""
         self._restore_model(previous)
         still = f"; still showing {self.model_name}" if self.model is not None else ""
         self.show_message(f"Cannot open {what}: the model cannot be shown ({_problem(exc)}){still}.")
@@ -361,9 +367,9 @@ class MainWindow(QMainWindow):
 
     def _on_model_combo(self, index: int) -> None:
         path = self.model_combo.itemData(index)
-        if path == TRAINED_ITEM:
-            if self._trained_model is not None and self.model is not self._trained_model:
-                if not self.show_model(self._trained_model, self.model_combo.itemText(index)):
+        if path == SESSION_ITEM:
+            if self._session_model is not None and self.model is not self._session_model:
+                if not self.show_model(self._session_model, self.model_combo.itemText(index)):
                     self._select_current_in_combo()
         elif path and (self.model_path is None or Path(path) != self.model_path):
             if not self.load_model_file(path):
@@ -372,8 +378,8 @@ class MainWindow(QMainWindow):
     def _select_current_in_combo(self) -> None:
         if self.model_path is not None:
             self.model_combo.setCurrentIndex(self.model_combo.findData(str(self.model_path)))
-        elif self.model is not None and self.model is self._trained_model:
-            self.model_combo.setCurrentIndex(self.model_combo.findData(TRAINED_ITEM))
+        elif self.model is not None and self.model is self._session_model:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(SESSION_ITEM))
 
     def select_model(self, name: str) -> bool:
         """Switch to the model called ``name`` in the selector."""

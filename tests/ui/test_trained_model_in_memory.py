@@ -51,15 +51,28 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     window.flush()
     np.testing.assert_allclose(window.live.heatmap("c").image_data(), forward_states(model, "(a[b])")["c"].T,
                                rtol=1e-5, atol=1e-6)
-    # its traces carry the run's latest ||dL/dh_t|| (they are this model's run's)
-    out = window.files.export_traces(tmp_path / "t.npz")
-    assert out
-    with np.load(tmp_path / "t.npz", allow_pickle=False) as f:
-        np.testing.assert_allclose(f["step_norms_l0_d0"], panel.history.latest.step_norms[0][0])
+    # its traces carry the run's ||dL/dh_t|| of step 3 (this model's run's, when it was copied)
+    at_copy = panel.history.latest
+    assert at_copy.step == 3
     # training goes on; the model shown keeps its weights
     before = {k: v.copy() for k, v in model.params.items()}
     _step(qtbot, panel, 1)
     assert all(np.array_equal(model.params[k], before[k]) for k in before)
+    assert panel.history.latest.step == 4
+    assert not np.allclose(panel.history.latest.step_norms[0][0], at_copy.step_norms[0][0])
+    assert window.files.export_traces(tmp_path / "t.npz")
+    with np.load(tmp_path / "t.npz", allow_pickle=False) as f:
+        np.testing.assert_array_equal(f["step_norms_l0_d0"], at_copy.step_norms[0][0])
+    # weights imported into it make it another model: no norms of the run any more
+    weights = tmp_path / "same.safetensors"
+    assert window.files.export_weights(weights)
+    assert window.files.open_path(str(weights))
+    window.files.wait()
+    assert window.model_name == "code (LSTM), step 3 + same" and "Imported" in window.status_text()
+    assert window.files.export_traces(tmp_path / "t2.npz")
+    with np.load(tmp_path / "t2.npz", allow_pickle=False) as f:
+        assert not [k for k in f.files if k.startswith("step_norms")]
+    window.show_model(model, "code (LSTM), step 3")   # (its own name again, for what follows)
     # the shipped models are one click away, and the trained one comes back from the selector
     window.select_model("brackets_lstm")
     assert window.model_name == "brackets_lstm"
@@ -77,7 +90,33 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
         np.testing.assert_array_equal(again.params[k], v)
     assert again.tokenizer.vocab == model.tokenizer.vocab
     assert window.model_path == saved and window.model_combo.currentText() == "my_brackets"
-    assert window.files.view_state()["live_model"] == str(saved)
+    assert window.files.view_state()["live_model"] == str(saved) and window.live.model_name == "my_brackets"
+    assert window.files.save_model(tmp_path / "other.model")    # File > Open lists .npz files
+    assert (tmp_path / "other.model.npz").exists() and window.model_combo.currentText() == "other.model"
+
+
+def test_a_session_model_that_fails_when_shown_leaves_the_selector_as_it_was(qtbot, window, monkeypatch):
+    """All or nothing for models without a file too: the selector's session entry keeps naming
+    (and choosing it keeps showing) the model shown before."""
+    from rnnviz.ui.live_view import LiveView
+
+    first, second = load_model(window.model_path), load_model(window.model_path)
+    assert window.show_model(first, "run A")
+    assert window.model_combo.currentText() == "run A"
+    real = LiveView.set_text
+
+    def set_text(view, *a, **k):  # run B is taken, then fails on the window's text
+        if view.model_name == "run B":
+            raise ValueError("cannot draw run B")
+        return real(view, *a, **k)
+    monkeypatch.setattr(LiveView, "set_text", set_text)
+    assert not window.show_model(second, "run B")
+    assert "run B" in window.status_text() and "cannot draw run B" in window.status_text()
+    assert window.model is first and window.model_combo.currentText() == "run A"
+    assert window.model_combo.findText("run B") < 0
+    window.select_model("brackets_lstm")
+    window.model_combo.activated.emit(window.model_combo.findText("run A"))
+    assert window.model is first and window.model_name == "run A"
 
 
 def test_a_model_that_reads_numbers_cannot_be_typed_into(qtbot, window):
