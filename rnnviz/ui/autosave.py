@@ -108,18 +108,24 @@ class Autosaver(QObject):
 
     # -- session
     def startup(self) -> bool:
-        """Offer to restore the newest recovery project left by a session that exited uncleanly;
-        then lock this session. Returns True when a recovery project was restored.
+        """Lock this session, then offer to restore the newest recovery project left by a
+        session that exited uncleanly. Returns True when a recovery project was restored.
 
         A restored project becomes this session's own recovery file (so it stays until this
         session saves again or closes cleanly); a declined one is deleted. Older orphans are
-        left for a later start. Recovery files of sessions still running are not touched."""
+        left for a later start. Recovery files of sessions still running are not touched, and
+        the lock files of sessions that ended without a recovery file are removed."""
+        # locked first: a start racing this one sees the restored file as this running session's
+        if not self.lock.tryLock(0):
+            self.window.show_message(f"Autosave is off: cannot write {self.lock_path} ({self.lock.error().name})")
+            self.set_interval(0, remember=False)
         restored = False
         orphans = self._orphans()
-        for _, claim in orphans[:-1]:
-            claim()
+        for _, release in orphans[:-1]:
+            release(False)
         if orphans:
-            rec, claim = orphans[-1]
+            rec, release = orphans[-1]
+            taken = False
             try:
                 if self.ask_restore(rec):
                     try:
@@ -127,32 +133,42 @@ class Autosaver(QObject):
                     except OSError as exc:
                         self.window.show_message(f"Cannot restore {rec}: {exc.strerror or exc}")
                     else:
+                        taken = True
                         restored = self.files.open_project_file(str(self.recovery_path), recovery=True)
                 else:
                     _remove(rec)
+                    taken = True
             finally:
-                claim()
-        if not self.lock.tryLock(0):
-            self.window.show_message(f"Autosave is off: cannot write {self.lock_path} ({self.lock.error().name})")
-            self.set_interval(0, remember=False)
+                release(taken)
         return restored
 
     def _orphans(self) -> list[tuple[Path, object]]:
-        """Recovery files whose session no longer runs, oldest first, each with a function that
-        removes that session's lock (held by us meanwhile, so two starts never take the same)."""
+        """Recovery files whose session no longer runs, oldest first, each with a function
+        ``release(taken)`` that lets go of that session (whose lock we hold meanwhile, so two
+        starts never take the same file); ``taken``: the file was restored or deleted. Locks of
+        ended sessions that left no recovery file are removed on the way."""
         folder = data_dir()
         found = []
+        recovered = set()
         for rec in folder.glob(RECOVERY_PATTERN.format("*")):
             session = rec.name[len("recovery-"):-len(".rnnviz")]
+            recovered.add(session)
             if session == self.session:
                 continue
             probe = QLockFile(str(folder / LOCK_PATTERN.format(session)))
             probe.setStaleLockTime(0)
             if probe.tryLock(0):  # nobody holds it: that session ended without a clean close
-                found.append((rec, probe.unlock))
+                found.append((rec, lambda taken, probe=probe: probe.unlock()))
+        for lock in folder.glob(LOCK_PATTERN.format("*")):
+            session = lock.name[len("session-"):-len(".lock")]
+            if session != self.session and session not in recovered:
+                probe = QLockFile(str(lock))
+                probe.setStaleLockTime(0)
+                if probe.tryLock(0):
+                    probe.unlock()  # removes the lock file of a session that ended with nothing to recover
         legacy, marker = folder / LEGACY_RECOVERY, folder / LEGACY_MARKER
         if legacy.exists() and marker.exists():
-            found.append((legacy, lambda: _remove(marker)))
+            found.append((legacy, lambda taken: taken and _remove(marker)))
         elif legacy.exists():
             _remove(legacy)
 

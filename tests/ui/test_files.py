@@ -630,11 +630,24 @@ def test_recovery_offered_is_the_newest_and_a_declined_one_is_deleted(qtbot, win
     new.write_bytes(b"newer")
     os.utime(old, (1_000_000, 1_000_000))
     (folder / "session-bbbb.lock").write_text(f"999999999\npython3\n{socket.gethostname()}\n")  # its process died
+    dead = folder / "session-cccc.lock"     # a session that died with nothing to recover
+    dead.write_text(f"999999999\npython3\n{socket.gethostname()}\n")
+    legacy, marker = folder / "recovery.rnnviz", folder / "session.running"  # an older rnnviz's, older still
+    legacy.write_bytes(b"legacy")
+    marker.write_text("1")
+    os.utime(legacy, (500_000, 500_000))
+    saver = window.files.autosave
     asked = []
-    monkeypatch.setattr(window.files.autosave, "ask_restore", lambda p: asked.append(p) or False)
+
+    def ask(p):
+        assert saver.lock_path.exists()     # this session is locked before anything is offered
+        asked.append(p)
+        return False
+    monkeypatch.setattr(saver, "ask_restore", ask)
     assert not window.files.startup()
     assert asked == [new] and not new.exists() and old.exists()
-    assert not (folder / "session-bbbb.lock").exists()
+    assert not (folder / "session-bbbb.lock").exists() and not dead.exists()
+    assert legacy.exists() and marker.exists()  # not offered this time: kept for a later start
 
 
 def test_no_offer_after_a_clean_exit_and_interval_setting(window, monkeypatch):
