@@ -222,6 +222,8 @@ class TrajectoryView(QWidget):
         self.plot.layout.addItem(self.colorbar, 2, 5)
         theme.cache_plot_axes(self.plot)
         theme.cache_axes(self.colorbar.axis)
+        self._colorbar_W: int | None = None  # the W the colour bar shows (see _set_colorbar_steps)
+        self._set_colorbar_steps(0)           # no text yet: step 1 only (not pyqtgraph's 0 .. 1)
         self.plot.layout.setColumnFixedWidth(4, 5)
 
         # token labels: the newest step's on a box over the others (it changes on every key),
@@ -493,14 +495,18 @@ class TrajectoryView(QWidget):
         return np.r_[self.labels.positions(), self.newest_label.positions()]
 
     def _set_colorbar_steps(self, W: int) -> None:
-        """Colour bar from step 0 to step W - 1 (the time range, see time_extent), labelled
-        at its two ends."""
-        hi = max(W - 1, 1)
-        if self.colorbar.levels() == (0, hi):
+        """Colour bar over the time range, the W steps of the time axes (see time_extent),
+        labelled at its two ends as read: step 1 and step W (theme.shown_step of the 0-based
+        indices 0 and W - 1). With W <= 1 (no text) the bar keeps a range of two steps, which
+        a colour bar needs, but only its first end is labelled: step 1, no step 2."""
+        if W == self._colorbar_W:
             return
-        self.colorbar.setLevels((0, hi))
-        self.colorbar.axis.setTicks([[(0, str(theme.shown_step(0))), (hi, str(theme.shown_step(hi)))]
-                                     if W else [(0, str(theme.shown_step(0))), (1, str(theme.shown_step(1)))], []])
+        self._colorbar_W = W
+        hi = max(W - 1, 1)
+        if self.colorbar.levels() != (0, hi):
+            self.colorbar.setLevels((0, hi))
+        ends = (0, hi) if W > 1 else (0,)
+        self.colorbar.axis.setTicks([[(i, str(theme.shown_step(i))) for i in ends], []])
 
     def _set_axis_label(self, axis: str, text: str) -> None:
         if self.plot.getAxis(axis).labelText != text:

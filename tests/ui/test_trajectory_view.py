@@ -99,6 +99,23 @@ def test_markers_coloured_by_time(view):
     assert view.colorbar.levels() == (0, time_extent(20) - 1)  # the time axes' width (24)
 
 
+def _colorbar_tick_labels(view) -> list[str]:
+    return [label for level in view.colorbar.axis._tickLevels for _, label in level]
+
+
+@pytest.mark.parametrize("T", [0, 1, 5, 20])
+def test_colorbar_labels_only_steps_that_exist(view, T):
+    # the bar spans the time axes (time_extent: 8 steps for a 1- or 5-step text), its ends
+    # read as steps 1 .. W; with no text it labels step 1 only (it said "2" as its top end)
+    view.set_states(_h(T), [f"t{i}" for i in range(T)])
+    W = time_extent(T) if T else 0
+    assert _colorbar_tick_labels(view) == (["1", str(W)] if T else ["1"])
+    view.set_states(_h(5), [f"t{i}" for i in range(5)])
+    assert _colorbar_tick_labels(view) == ["1", "8"]
+    view.set_states(np.zeros((0, 8)), [])
+    assert _colorbar_tick_labels(view) == ["1"]
+
+
 def test_cursor_ring(view):
     view.set_states(_h(), [f"t{i}" for i in range(20)])
     view.set_cursor(7)
