@@ -915,41 +915,77 @@ class FileController(QObject):
 
 def _export_staged(jobs) -> list[Path]:
     """Run :func:`rnnviz.ui.export.export_traces` for every ``(panel, name, npz_path, csv_folder,
-    step_norms)`` into a hidden staging folder beside the first ``npz_path``, then move each file
-    to its place; the files in place, or RnnvizError with nothing changed (the staging folder is
-    always removed)."""
+    step_norms)``, all or nothing: every file is written into a hidden staging folder inside its
+    target folder (so moving it into place is a rename), then the files are moved into place,
+    the ones they replace set aside and put back if a move fails. Returns the files in place;
+    RnnvizError, naming the real target, with no file changed. The staging folders are always
+    removed."""
     import shutil
     import tempfile
 
     from rnnviz.ui.export import export_traces
 
-    first = Path(jobs[0][2])
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".rnnviz-export-", dir=first.parent if str(first.parent) else "."))
-    except (OSError, ValueError) as exc:
-        raise RnnvizError(f"cannot save {first}: {getattr(exc, 'strerror', None) or exc}") from None
+    stagings: dict[Path, Path] = {}  # target folder -> its staging folder
+    shown_as: dict[str, str] = {}    # staged path -> the target it stands for, for messages
+
+    def staging_in(folder: Path) -> Path:
+        if folder not in stagings:
+            stagings[folder] = Path(tempfile.mkdtemp(prefix=".rnnviz-export-", dir=folder))
+        return stagings[folder]
+
+    def named(message: str) -> str:
+        for staged, target in shown_as.items():
+            message = message.replace(staged, target)
+        return message
+
     try:
         moves = []  # (staged file, its place)
-        for n, (panel, name, npz_path, csv_folder, step_norms) in enumerate(jobs):
-            box = staging / str(n)
-            (box / "csv").mkdir(parents=True)
-            staged = export_traces(panel, box / "traces.npz", None if csv_folder is None else box / "csv",
-                                   step_norms=step_norms)
-            for f in staged:
-                moves.append((f, Path(npz_path) if f.parent == box else Path(csv_folder) / f.name))
         try:
-            for _, place in moves:
-                place.parent.mkdir(parents=True, exist_ok=True)
-            for f, place in moves:
-                shutil.move(f, place)
+            for n, (panel, name, npz_path, csv_folder, step_norms) in enumerate(jobs):
+                npz_path = Path(npz_path)
+                box = staging_in(npz_path.parent if str(npz_path.parent) else Path(".")) / str(n)
+                box.mkdir()
+                shown_as[str(box / npz_path.name)] = str(npz_path)
+                csv_box = None
+                if csv_folder is not None:
+                    csv_folder = Path(csv_folder)
+                    csv_folder.mkdir(parents=True, exist_ok=True)
+                    csv_box = staging_in(csv_folder) / f"csv{n}"
+                    csv_box.mkdir()
+                    shown_as[str(csv_box)] = str(csv_folder)
+                for f in export_traces(panel, box / npz_path.name, csv_box, step_norms=step_norms):
+                    moves.append((f, npz_path if f.parent == box else csv_folder / f.name))
+        except RnnvizError as exc:
+            raise RnnvizError(named(str(exc))) from None
         except OSError as exc:
-            raise RnnvizError(f"cannot save {getattr(exc, 'filename', None) or 'the traces'}: "
-                              f"{exc.strerror or exc}") from None
+            raise RnnvizError(f"cannot save in {named(str(exc.filename or ''))}: {exc.strerror or exc}") from None
+        done = []  # [place, the file it replaced (set aside) or None, placed?]
+        try:
+            for f, place in moves:
+                entry = [place, None, False]
+                done.append(entry)
+                if place.exists():
+                    entry[1] = stagings[place.parent] / f"old{len(done)}"
+                    os.replace(place, entry[1])
+                os.replace(f, place)
+                entry[2] = True
+        except OSError as exc:
+            for place, old, placed in reversed(done):  # back as it was
+                try:
+                    if old is not None:
+                        os.replace(old, place)
+                    elif placed:
+                        place.unlink()
+                except OSError:
+                    pass
+            raise RnnvizError(f"cannot save {done[-1][0]}: {exc.strerror or exc}") from None
         return [place for _, place in moves]
-    except OSError as exc:
-        raise RnnvizError(f"cannot save in {staging.parent}: {exc.strerror or exc}") from None
+    except OSError as exc:  # the staging folder itself
+        raise RnnvizError(f"cannot save in {getattr(exc, 'filename', None) or 'the folder'}: "
+                          f"{exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for folder in stagings.values():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_file(path) -> bool:

@@ -823,10 +823,29 @@ def test_compare_trace_export_is_all_or_nothing_and_keeps_training_norms_out(qtb
     monkeypatch.setattr(serialize, "atomic_write", failing)
     assert window.files.export_traces(out, tmp_path / "traces_csv") == []
     assert "No space left on device" in window.status_text() and "nothing was saved" in window.status_text()
-    assert {f: f.read_bytes() for f in files} == before
-    now = [q for q in tmp_path.iterdir() if q.name.startswith(("traces", "."))] + \
-        list((tmp_path / "traces_csv").rglob("*"))
-    assert sorted(q for q in now if q.is_file()) == sorted(before), "files left by the failed export"
+    assert ".rnnviz-export" not in window.status_text() and str(tmp_path) in window.status_text()
+
+    def unchanged():
+        assert {f: f.read_bytes() for f in files} == before
+        now = [q for q in tmp_path.iterdir() if q.name.startswith(("traces", "."))] + \
+            list((tmp_path / "traces_csv").rglob("*"))
+        assert sorted(q for q in now if q.is_file()) == sorted(before), "files left by the failed export"
+    unchanged()
+    # every file written, then moving the 7th into place fails: the six moved are put back
+    monkeypatch.setattr(serialize, "atomic_write", real)
+    real_replace, placed = os.replace, [0]
+
+    def replace(src, dst):
+        if ".rnnviz-export" in str(src) and ".rnnviz-export" not in str(dst):  # a new file into place
+            placed[0] += 1
+            if placed[0] == 7:
+                raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        return real_replace(src, dst)
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", replace)
+        assert window.files.export_traces(out, tmp_path / "traces_csv") == []
+    assert os.strerror(errno.EIO) in window.status_text()
+    unchanged()
 
 
 # ------------------------------------------------------------------------------------------ quit
