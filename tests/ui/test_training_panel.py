@@ -180,12 +180,18 @@ def test_compare_runs_three_cells_and_overlays_three_curves(qtbot):
         assert not any(t.isRunning() for t in threads)
 
 
-def test_sweep_runs_off_thread_and_plots_metric_vs_lag(qtbot):
+def _sweep_widget(qtbot, lags: str = "1, 3", steps: int = 2) -> CompareTrainingWidget:
+    """The Compare tab on a short delayed-recall task, set to sweep ``lags`` for ``steps`` steps."""
     w = CompareTrainingWidget(lambda: tiny(task="delayed_recall", length=6, lag=1, steps=3))
     qtbot.addWidget(w)
+    w.sweep_edit.setText(lags)
+    w.sweep_steps.setValue(steps)
+    return w
+
+
+def test_sweep_runs_off_thread_and_plots_metric_vs_lag(qtbot):
+    w = _sweep_widget(qtbot)
     try:
-        w.sweep_edit.setText("1, 3")
-        w.sweep_steps.setValue(2)
         assert w.start_sweep()
         qtbot.waitUntil(lambda: not w.sweep_running(), timeout=TIMEOUT)
         assert w.visible_curves()["sweep"] == 3
@@ -369,11 +375,8 @@ def test_going_on_keeps_saying_that_a_live_setting_is_invalid(qtbot, panel):
 
 
 def test_a_new_sweep_replaces_what_the_status_said_about_the_last_one(qtbot):
-    w = CompareTrainingWidget(lambda: tiny(task="delayed_recall", length=6, lag=1, steps=3))
-    qtbot.addWidget(w)
+    w = _sweep_widget(qtbot)
     try:
-        w.sweep_edit.setText("1, 3")
-        w.sweep_steps.setValue(2)
         qtbot.mouseClick(w.sweep_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: w.sweep_button.text() == "Run sweep", timeout=TIMEOUT)
         assert w.status.text() == "sweep finished: 6 runs"
