@@ -938,6 +938,11 @@ def _export_staged(jobs) -> list[Path]:
             message = message.replace(staged, target)
         return message
 
+    for _, _, npz_path, csv_folder, _ in jobs:  # what is in the way is refused, never moved aside
+        if Path(npz_path).is_dir():
+            raise RnnvizError(f"cannot save {npz_path}: it is a folder; give a file name")
+        if csv_folder is not None and Path(csv_folder).exists() and not Path(csv_folder).is_dir():
+            raise RnnvizError(f"cannot save in {csv_folder}: it is a file, not a folder")
     try:
         moves = []  # (staged file, its place)
         try:
@@ -959,6 +964,9 @@ def _export_staged(jobs) -> list[Path]:
             raise RnnvizError(named(str(exc))) from None
         except OSError as exc:
             raise RnnvizError(f"cannot save in {named(str(exc.filename or ''))}: {exc.strerror or exc}") from None
+        for _, place in moves:
+            if place.is_dir():
+                raise RnnvizError(f"cannot save {place}: a folder of that name is in the way")
         done = []  # [place, the file it replaced (set aside) or None, placed?]
         try:
             for f, place in moves:

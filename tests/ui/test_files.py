@@ -848,6 +848,31 @@ def test_compare_trace_export_is_all_or_nothing_and_keeps_training_norms_out(qtb
     unchanged()
 
 
+def test_trace_export_never_removes_a_folder_in_the_way(qtbot, window, tmp_path):
+    """A folder where a trace file would go is refused, with its contents kept (before, it was
+    set aside into the staging folder and deleted with it)."""
+    window.set_text("f(a)")
+    in_way = tmp_path / "t.npz"
+    in_way.mkdir()
+    (in_way / "notes.txt").write_text("keep me")
+    assert window.files.export_traces(in_way) == []
+    assert "it is a folder" in window.status_text() and (in_way / "notes.txt").read_text() == "keep me"
+    window.actions["view.compare"].trigger()
+    target = tmp_path / "c.npz"
+    name = window.compare.panels[0].name
+    blocker = tmp_path / f"c_{name}.npz"
+    blocker.mkdir()
+    (blocker / "notes.txt").write_text("keep me too")
+    assert window.files.export_traces(target, tmp_path / "c_csv") == []
+    assert "it is a folder" in window.status_text() and (blocker / "notes.txt").read_text() == "keep me too"
+    assert not [q for q in tmp_path.iterdir() if q.name.startswith(("c_compare", ".")) and q != blocker]
+    a_file = tmp_path / "csv_file"
+    a_file.write_text("x")
+    assert window.files.export_traces(tmp_path / "d.npz", a_file) == []
+    assert "csv_file" in window.status_text() and ".rnnviz-export" not in window.status_text()
+    assert a_file.read_text() == "x"
+
+
 # ------------------------------------------------------------------------------------------ quit
 def _autosaved(qtbot, window):
     saver = window.files.autosave
