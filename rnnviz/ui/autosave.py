@@ -191,6 +191,11 @@ class Autosaver(QObject):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         return ans == QMessageBox.StandardButton.Yes
 
+    def discard(self) -> None:
+        """The run was reset: remove its recovery project (a crash now has nothing to offer)."""
+        _remove(self.recovery_path)
+        self._saved_version = None
+
     def clean_exit(self) -> None:
         """The window closed normally: no recovery needed next time."""
         self.timer.stop()

@@ -384,6 +384,10 @@ class FileController(QObject):
         target = "training run" if model is not self.w.model else self.w.model_name
         n = import_weights(model, loaded.payload, loaded.path)
         done = f"Imported {n} tensors from {Path(loaded.path).name} into the {model.net.cell.upper()} model ({target})"
+        unread = len(loaded.payload) - n if isinstance(loaded.payload, dict) else 0
+        if unread > 0:
+            done += (f"; {unread} other tensor(s) in the file were not read (only the recurrent network's "
+                     "weights are imported: the encoder and readout keep theirs)")
         if model is self.w.model:
             base = self.w.model_name.split(" + ")[0]  # weights imported again replace the last ones
             if not self._show_imported(f"{base} + {Path(loaded.path).stem}"):
@@ -397,10 +401,15 @@ class FileController(QObject):
         file's model (nor a training run's copy), so it becomes a model of this session called
         ``name`` (the selector's file entry opens the file's weights again; File > Save Model As
         saves these). False if it cannot be shown."""
-        w = self.w
         self._shown_run = (None, None, None)  # the run's ||dL/dh_t|| are not these weights'
+        return self._reshow(name)
+
+    def _reshow(self, name: str, path: Path | None = None) -> bool:
+        """Show the Memory tab's model again as ``name`` (from ``path``), on the layer and
+        direction shown before; False if it cannot be shown."""
+        w = self.w
         layer, direction = w.live.layer, w.live.direction
-        if not w.show_model(w.model, name):
+        if not w.show_model(w.model, name, path):
             return False
         try:
             w.set_layer_direction(layer, direction)
@@ -724,8 +733,8 @@ class FileController(QObject):
             self.error("No training run yet: press Start or Step in the Training tab first.")
             return
         if getattr(worker.model, "tokenizer", None) is None:
-            self.error("This run's model reads numbers, not text: the Memory tab shows models that read "
-                       "characters or words (the text and classify tasks).")
+            self.error("This run's model reads its task's own inputs (numbers or symbols), not typed text: the "
+                       "Memory tab shows models that read characters or words (a text file or a labelled CSV).")
             return
         if self.w.training.state() == "failed":
             self.error("The training run failed; its model cannot be copied. Reset and start a new run.")
@@ -771,16 +780,28 @@ class FileController(QObject):
             self.error(f"Could not save the model: {exc}")
             return False
         self.add_recent(str(path))
-        if w.show_model(w.model, path.stem, path):  # now that file's model, in every panel
-            self.info(f"Saved the model to {path}")
+        name = w.model_name
+        if self._reshow(path.stem, path):  # now that file's model, in every panel
+            self.info(f"Saved the model {name} to {path}"
+                      + (" (the Memory tab's model; compare mode shows others)" if w.compare_mode else ""))
         return True
 
     def save_model_dialog(self) -> None:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.w.model_name).strip("_") or "model"
         path, _ = QFileDialog.getSaveFileName(self.w, "Save model", os.path.join(self._project_folder(),
                                               f"{name}.npz"), "rnnviz models (*.npz)")
-        if path:
-            self.save_model(path)
+        if not path:
+            return
+        if Path(path).suffix.lower() != ".npz" and Path(path + ".npz").exists() \
+                and not self.ask_overwrite(path + ".npz"):
+            return  # the dialog asked about the name typed, not the one .npz makes
+        self.save_model(path)
+
+    def ask_overwrite(self, path: str) -> bool:
+        """Whether to replace the file ``path`` (tests replace this)."""
+        B = QMessageBox.StandardButton
+        return QMessageBox.question(self.w, "Replace the file?", f"{path} already exists. Replace it?",
+                                    B.Yes | B.No, B.No) == B.Yes
 
     # ------------------------------------------------------------------ export / import
     def _ask_folder(self, title: str) -> str:
@@ -897,6 +918,8 @@ class FileController(QObject):
     def _on_training_state(self, state: str) -> None:
         if self._capture_worker is not None and self.w.training.worker is not self._capture_worker:
             self._drop_captures()  # Reset or a new run: the old run will not answer
+        if self.w.training.worker is None:
+            self.autosave.discard()  # Reset: the run was thrown away; nothing to offer after a crash
         if state == "running" and self.autosave.interval() and not self.autosave.timer.isActive():
             self.autosave.timer.start(self.autosave.interval() * 1000)
 

@@ -295,6 +295,9 @@ class MainWindow(QMainWindow):
             self._select_entry(SESSION_ITEM, name, f"{name}: a model of this session, not saved to a file "
                                                    "(File > Save Model As saves it)")
         else:
+            if model is self._session_model:  # saved to a file: the session entry has nothing left to show
+                self._session_model = None
+                self.model_combo.removeItem(self.model_combo.findData(SESSION_ITEM))
             self._select_entry(str(path), path.stem)
         self.show_message(self._describe_model())
         return True

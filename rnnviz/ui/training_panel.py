@@ -865,8 +865,9 @@ class TrainingPanel(QWidget):
         reads_text = self.worker is not None and getattr(self.worker.model, "tokenizer", None) is not None
         show.setEnabled(reads_text and st != "failed")  # a failed run cannot hand over its weights
         show.setToolTip(SHOW_IN_MEMORY_TIP if reads_text or self.worker is None else
-                        "This run's model reads numbers, not text: the Memory tab shows models that read "
-                        "characters or words (the text and classify tasks)")
+                        "This run's model reads its task's own inputs (numbers or symbols), not typed text: "
+                        "the Memory tab shows models that read characters or words (a text file or a "
+                        "labelled CSV)")
         show.setStatusTip(show.toolTip())
         active = st in ("running", "paused")
         for w in self._locked_fields:

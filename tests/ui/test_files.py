@@ -538,6 +538,25 @@ def test_a_save_waiting_for_a_run_that_is_reset_says_so_and_autosave_goes_on(qtb
     assert load_project(str(saver.recovery_path)).step == 2 and not out.exists()
 
 
+def test_save_model_as_keeps_the_layer_and_direction_shown(window, tmp_path):
+    window.set_text("f(a)")
+    window.set_layer_direction(1, 1)
+    assert window.files.save_model(tmp_path / "mine.npz")
+    assert window.model_name == "mine" and (window.live.layer, window.live.direction) == (1, 1)
+    assert window.layer_combo.currentIndex() == 1
+
+
+def test_reset_discards_the_runs_recovery_file(qtbot, window):
+    """Reset throws the run away: a crash after it has nothing to offer."""
+    saver = window.files.autosave
+    _train_steps(qtbot, window, 2)
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()
+    assert saver.recovery_path.exists()
+    qtbot.mouseClick(window.training.reset_button, Qt.MouseButton.LeftButton)
+    assert window.training.worker is None and not saver.recovery_path.exists()
+
+
 def test_disk_full_during_save_keeps_the_previous_project(qtbot, window, tmp_path, monkeypatch):
     path = tmp_path / "keep.rnnviz"
     _train_steps(qtbot, window, 2)

@@ -68,11 +68,13 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     assert window.files.export_weights(weights)
     assert window.files.open_path(str(weights))
     window.files.wait()
-    assert window.model_name == "code (LSTM), step 3 + same" and "Imported" in window.status_text()
+    assert window.model_name == "code (LSTM), step 3 + same" and "Imported 4 tensors" in window.status_text()
+    assert "3 other tensor(s) in the file were not read" in window.status_text()  # embedding and readout
     assert window.files.export_traces(tmp_path / "t2.npz")
     with np.load(tmp_path / "t2.npz", allow_pickle=False) as f:
         assert not [k for k in f.files if k.startswith("step_norms")]
     window.show_model(model, "code (LSTM), step 3")   # (its own name again, for what follows)
+    window.set_layer_direction(0, 0)
     # the shipped models are one click away, and the trained one comes back from the selector
     window.select_model("brackets_lstm")
     assert window.model_name == "brackets_lstm"
@@ -84,7 +86,15 @@ def test_a_training_runs_model_is_typed_into_and_saved(qtbot, window, tmp_path, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.actions["file.save_model"].trigger()
     saved = tmp_path / "my_brackets.npz"
-    assert saved.exists() and "Saved the model" in window.status_text()
+    assert saved.exists() and "Saved the model code (LSTM), step 3 to" in window.status_text()
+    # the session entry went with it: the model is the file's now
+    assert window.model_combo.findText("code (LSTM), step 3") < 0
+    # typing "my_brackets" again: the dialog asked about that name; replacing my_brackets.npz is asked here
+    asked = []
+    monkeypatch.setattr(window.files, "ask_overwrite", lambda path: asked.append(path) or False)
+    stamp = saved.stat().st_mtime_ns
+    window.actions["file.save_model"].trigger()
+    assert asked == [str(saved)] and saved.stat().st_mtime_ns == stamp
     again = load_model(saved)
     for k, v in model.params.items():
         np.testing.assert_array_equal(again.params[k], v)
@@ -124,10 +134,10 @@ def test_a_model_that_reads_numbers_cannot_be_typed_into(qtbot, window):
     panel.set_config(tiny())                        # the adding problem: numbers in, a number out
     _step(qtbot, panel, 1)
     show = window.actions["training.show_in_memory"]
-    assert not show.isEnabled() and "reads numbers" in show.toolTip()
+    assert not show.isEnabled() and "not typed text" in show.toolTip()
     before = window.model_name
     window.files.show_run_in_memory()
-    assert "reads numbers, not text" in window.status_text() and window.model_name == before
+    assert "not typed text" in window.status_text() and window.model_name == before
 
 
 def test_reset_disables_typing_into_the_run(qtbot, window, tmp_path):
