@@ -72,6 +72,7 @@ class FileController(QObject):
         self._shown_run = (None, None, None)
         window.training.state_changed.connect(self._on_training_state)
         window.training.show_in_memory_requested.connect(self.show_run_in_memory)
+        window.training.run_changed.connect(self._on_run_changed)
 
     # ------------------------------------------------------------------ set-up
     def _install_actions(self) -> None:
@@ -402,19 +403,11 @@ class FileController(QObject):
         ``name`` (the selector's file entry opens the file's weights again; File > Save Model As
         saves these). False if it cannot be shown."""
         self._shown_run = (None, None, None)  # the run's ||dL/dh_t|| are not these weights'
-        return self._reshow(name)
-
-    def _reshow(self, name: str, path: Path | None = None) -> bool:
-        """Show the Memory tab's model again as ``name`` (from ``path``), on the layer and
-        direction shown before; False if it cannot be shown."""
         w = self.w
         layer, direction = w.live.layer, w.live.direction
-        if not w.show_model(w.model, name, path):
+        if not w.show_model(w.model, name):
             return False
-        try:
-            w.set_layer_direction(layer, direction)
-        except RnnvizError:
-            pass
+        w.set_layer_direction(layer, direction)  # (a wrong layer is a message there, never raised)
         return True
 
     def _use_data(self, task: str, loaded: Loaded, fields: dict, label: str, dataset) -> None:
@@ -729,15 +722,9 @@ class FileController(QObject):
         of now (copied between two steps; training goes on), in the Memory tab. Models that
         read numbers (series, adding, ...) cannot be typed into: a message says so."""
         worker = self.w.training.worker
-        if worker is None:
-            self.error("No training run yet: press Start or Step in the Training tab first.")
-            return
-        if getattr(worker.model, "tokenizer", None) is None:
-            self.error("This run's model reads its task's own inputs (numbers or symbols), not typed text: the "
-                       "Memory tab shows models that read characters or words (a text file or a labelled CSV).")
-            return
-        if self.w.training.state() == "failed":
-            self.error("The training run failed; its model cannot be copied. Reset and start a new run.")
+        refusal = self.w.training.show_in_memory_refusal()
+        if refusal is not None:
+            self.error(refusal)
             return
         config = worker.model.to_config()
 
@@ -771,9 +758,7 @@ class FileController(QObject):
         if w.model is None:
             self.error("No model is shown in the Memory tab; nothing to save.")
             return False
-        path = Path(path)
-        if path.suffix.lower() != ".npz":  # File > Open offers model files by their .npz
-            path = path.with_name(path.name + ".npz")
+        path = _model_file(path)
         try:
             w.model.save(path)
         except RnnvizError as exc:
@@ -781,9 +766,9 @@ class FileController(QObject):
             return False
         self.add_recent(str(path))
         name = w.model_name
-        if self._reshow(path.stem, path):  # now that file's model, in every panel
-            self.info(f"Saved the model {name} to {path}"
-                      + (" (the Memory tab's model; compare mode shows others)" if w.compare_mode else ""))
+        w.rename_model(path.stem, path)  # now that file's model, in every panel
+        self.info(f"Saved the model {name} to {path}"
+                  + (" (the Memory tab's model; compare mode shows others)" if w.compare_mode else ""))
         return True
 
     def save_model_dialog(self) -> None:
@@ -792,8 +777,8 @@ class FileController(QObject):
                                               f"{name}.npz"), "rnnviz models (*.npz)")
         if not path:
             return
-        if Path(path).suffix.lower() != ".npz" and Path(path + ".npz").exists() \
-                and not self.ask_overwrite(path + ".npz"):
+        target = _model_file(path)
+        if str(target) != path and target.exists() and not self.ask_overwrite(str(target)):
             return  # the dialog asked about the name typed, not the one .npz makes
         self.save_model(path)
 
@@ -915,11 +900,15 @@ class FileController(QObject):
         PreferencesDialog(self.autosave, self.w).exec()
 
     # ------------------------------------------------------------------ session
-    def _on_training_state(self, state: str) -> None:
+    def _on_run_changed(self) -> None:
         if self._capture_worker is not None and self.w.training.worker is not self._capture_worker:
-            self._drop_captures()  # Reset or a new run: the old run will not answer
+            self._drop_captures()  # Reset, a new run or a project's: the old run will not answer
+
+    def _on_training_state(self, state: str) -> None:
         if self.w.training.worker is None:
-            self.autosave.discard()  # Reset: the run was thrown away; nothing to offer after a crash
+            # Reset: the run was thrown away, nothing to offer after a crash (a run replaced by a
+            # project's, whose own recovery file this may be, never passes here without a run)
+            self.autosave.discard()
         if state == "running" and self.autosave.interval() and not self.autosave.timer.isActive():
             self.autosave.timer.start(self.autosave.interval() * 1000)
 
@@ -961,15 +950,15 @@ def _export_staged(jobs) -> list[Path]:
             message = message.replace(staged, target)
         return message
 
-    for _, _, npz_path, csv_folder, _ in jobs:  # what is in the way is refused, never moved aside
-        if Path(npz_path).is_dir():
-            raise RnnvizError(f"cannot save {npz_path}: it is a folder; give a file name")
-        if csv_folder is not None and Path(csv_folder).exists() and not Path(csv_folder).is_dir():
-            raise RnnvizError(f"cannot save in {csv_folder}: it is a file, not a folder")
-    try:
+    try:  # an OSError out of these checks too (a name too long) is a message
+        for _, _, npz_path, csv_folder, _ in jobs:  # what is in the way is refused, never moved aside
+            if Path(npz_path).is_dir():
+                raise RnnvizError(f"cannot save {npz_path}: it is a folder; give a file name")
+            if csv_folder is not None and Path(csv_folder).exists() and not Path(csv_folder).is_dir():
+                raise RnnvizError(f"cannot save in {csv_folder}: it is a file, not a folder")
         moves = []  # (staged file, its place)
         try:
-            for n, (panel, name, npz_path, csv_folder, step_norms) in enumerate(jobs):
+            for n, (panel, _, npz_path, csv_folder, step_norms) in enumerate(jobs):
                 npz_path = Path(npz_path)
                 box = staging_in(npz_path.parent if str(npz_path.parent) else Path(".")) / str(n)
                 box.mkdir()
@@ -1011,12 +1000,19 @@ def _export_staged(jobs) -> list[Path]:
                     pass
             raise RnnvizError(f"cannot save {done[-1][0]}: {exc.strerror or exc}") from None
         return [place for _, place in moves]
-    except OSError as exc:  # the staging folder itself
+    except OSError as exc:  # the checks above
         raise RnnvizError(f"cannot save in {getattr(exc, 'filename', None) or 'the folder'}: "
                           f"{exc.strerror or exc}") from None
     finally:
         for folder in stagings.values():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _model_file(path) -> Path:
+    """``path`` as a model file's name: ``.npz`` added unless it ends so (File > Open offers
+    model files by their .npz)."""
+    path = Path(path)
+    return path if path.suffix.lower() == ".npz" else path.with_name(path.name + ".npz")
 
 
 def _is_file(path) -> bool:

@@ -212,13 +212,7 @@ class LiveView(CoalescedText, QWidget):
     def set_model(self, model, name: str = "") -> None:
         """Show ``model`` (a token SequenceModel); raises RnnvizError if it cannot run live."""
         runner = LiveRunner(model)  # raises for models without a tokenizer
-        self.model, self.model_name, self.runner = model, name, runner
-        self.result = None
-        self.layer, self.direction = 0, 0
-        self._clear_selection()
-        self._conn_step, self._conn_values = None, None
-        self._strip_tokens_key = None
-        self._dirty_from = None
+        self._take_model(model, name, runner)
         self._build_heatmaps()
         if is_language_model(model):
             self.output_stack.setCurrentWidget(self.topk)
@@ -234,12 +228,8 @@ class LiveView(CoalescedText, QWidget):
         strip, unit line and trajectory (after a model that failed to show was all there was)."""
         self._conn_timer.stop()
         self._idle_timer.stop()
-        self.model, self.model_name, self.runner, self.result = None, "", None, None
-        self.layer, self.direction = 0, 0
-        self._clear_selection()
-        self._conn_step, self._conn_values = None, None
-        self._strip_tokens_key, self._dirty_from, self._view_key, self._shown_T = None, None, None, 0
-        self._cursor = None
+        self._take_model(None, "", None)
+        self._view_key, self._shown_T, self._cursor = None, 0, None
         self._pending = False
         self._remove_heatmaps()
         self.strip.set_tokens([], [], [], "")
@@ -248,6 +238,15 @@ class LiveView(CoalescedText, QWidget):
         self.topk.clear()
         self.output_stack.setCurrentWidget(self.topk)
         self._update_strip_label()
+
+    def _take_model(self, model, name: str, runner) -> None:
+        """Hold ``model`` (or None) with no text run yet: first layer and direction, no unit
+        chosen, nothing drawn kept."""
+        self.model, self.model_name, self.runner, self.result = model, name, runner, None
+        self.layer, self.direction = 0, 0
+        self._clear_selection()
+        self._conn_step, self._conn_values = None, None
+        self._strip_tokens_key, self._dirty_from = None, None
 
     def _remove_heatmaps(self) -> None:
         for hm in self._heatmaps.values():

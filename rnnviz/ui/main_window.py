@@ -295,12 +295,21 @@ class MainWindow(QMainWindow):
             self._select_entry(SESSION_ITEM, name, f"{name}: a model of this session, not saved to a file "
                                                    "(File > Save Model As saves it)")
         else:
-            if model is self._session_model:  # saved to a file: the session entry has nothing left to show
-                self._session_model = None
-                self.model_combo.removeItem(self.model_combo.findData(SESSION_ITEM))
             self._select_entry(str(path), path.stem)
         self.show_message(self._describe_model())
         return True
+
+    def rename_model(self, name: str, path: Path) -> None:
+        """The model shown is now the file ``path`` (saved there): named ``name`` in every panel
+        and the selector, with nothing run again."""
+        self.model_name, self.model_path = name, path
+        self.live.model_name = name
+        self.shapes.set_model(self.model, name)
+        if self.model is self._session_model:  # saved to a file: the session entry has nothing left to show
+            self._session_model = None
+            self.model_combo.removeItem(self.model_combo.findData(SESSION_ITEM))
+        self._select_entry(str(path), path.stem)
+        self.show_message(self._describe_model())
 
     def _select_entry(self, data: str, text: str, tip: str | None = None) -> None:
         """Select the model selector's entry for ``data`` (a file's path, or SESSION_ITEM),

@@ -166,12 +166,14 @@ class TrainingPanel(QWidget):
     Signals: ``state_changed(str)`` ("idle", "running", "paused", "finished", "stopped",
     "failed"), ``message(str)`` (what the banner shows; for a status bar),
     ``show_in_memory_requested()`` (the "training.show_in_memory" action: the window shows the
-    run's model in the Memory tab).
+    run's model in the Memory tab), ``run_changed()`` (``worker`` is another run, or None after
+    Reset; the state alone does not tell: a project opened over a paused run stays "paused").
     """
 
     state_changed = Signal(str)
     message = Signal(str)
     show_in_memory_requested = Signal()
+    run_changed = Signal()
 
     loss_view = built_on_first_use("loss_view", "_ensure_views")
     step_norm_view = built_on_first_use("step_norm_view", "_ensure_views")
@@ -692,13 +694,29 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("step %v / %m")
         self.show_message("")
-        self._update_buttons()  # a new run, maybe in the same state as the last one
+        self._run_changed()
 
     def _drop_worker(self) -> None:
         w, self.worker = self.worker, None
         if w is not None:
             w.dispose()
-        self._update_buttons()
+        self._run_changed()
+
+    def _run_changed(self) -> None:
+        self._update_buttons()  # a new run, maybe in the same state as the last one
+        self.run_changed.emit()
+
+    def show_in_memory_refusal(self) -> str | None:
+        """Why this run's model cannot be shown in the Memory tab ("Type into this model"), or
+        None when it can."""
+        if self.worker is None:
+            return "No training run yet: press Start or Step in the Training tab first."
+        if getattr(self.worker.model, "tokenizer", None) is None:
+            return ("This run's model reads its task's own inputs (numbers or symbols), not typed text: the "
+                    "Memory tab shows models that read characters or words (a text file or a labelled CSV).")
+        if self._state == "failed":
+            return "The training run failed; its model cannot be copied. Reset and start a new run."
+        return None
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop training (this run and the compare tab) and join every thread. Idempotent."""
@@ -862,12 +880,9 @@ class TrainingPanel(QWidget):
         step.setToolTip(ENDED_STEP_TIP if ended else STEP_TIP)
         step.setStatusTip(step.toolTip())
         show = self._actions["training.show_in_memory"]
-        reads_text = self.worker is not None and getattr(self.worker.model, "tokenizer", None) is not None
-        show.setEnabled(reads_text and st != "failed")  # a failed run cannot hand over its weights
-        show.setToolTip(SHOW_IN_MEMORY_TIP if reads_text or self.worker is None else
-                        "This run's model reads its task's own inputs (numbers or symbols), not typed text: "
-                        "the Memory tab shows models that read characters or words (a text file or a "
-                        "labelled CSV)")
+        refusal = self.show_in_memory_refusal()
+        show.setEnabled(refusal is None)
+        show.setToolTip(SHOW_IN_MEMORY_TIP if refusal is None or self.worker is None else refusal)
         show.setStatusTip(show.toolTip())
         active = st in ("running", "paused")
         for w in self._locked_fields:
