@@ -98,13 +98,14 @@ class Recurrent:
         """Copies of the parameters, PyTorch names/shapes/gate order."""
         return {k: v.copy() for k, v in self.params.items()}
 
-    def load_state_dict(self, state: dict) -> None:
+    def load_state_dict(self, state: dict, names: dict[str, str] | None = None) -> None:
         """Copy ``state`` into the parameters (in place), strictly.
 
         Raises RnnvizError naming a missing or unknown key, a wrong shape or non-finite values;
-        on error nothing is changed.
+        on error nothing is changed. ``names``: how each parameter is called where ``state``
+        came from (``{"weight_ih_l0": "lstm.weight_ih_l0"}``), for the messages.
         """
-        load_params_strict(self.params, state, f"this {self.cell} network")
+        load_params_strict(self.params, state, f"this {self.cell} network", names)
 
     def layer_net(self, layer: int, frozen: bool = False) -> "Recurrent":
         """Layer ``layer`` as a one-layer network of its own, sharing this network's arrays.
@@ -527,11 +528,13 @@ def _outer_sum(d_hid: np.ndarray, h: np.ndarray, h0: np.ndarray, direction: int)
     return out
 
 
-def load_params_strict(params: dict[str, np.ndarray], state, what: str) -> None:
+def load_params_strict(params: dict[str, np.ndarray], state, what: str,
+                       names: dict[str, str] | None = None) -> None:
     """Copy ``state`` into the live arrays of ``params`` in place, all or nothing.
 
     Raises RnnvizError naming a missing or unknown key, a non-numeric or wrongly shaped array,
-    or NaN/inf values; nothing is changed unless every entry is valid.
+    or NaN/inf values; nothing is changed unless every entry is valid. ``names`` maps a key to
+    the name its array has in the file it came from (a module prefix, say): messages use it.
     """
     if not isinstance(state, dict):
         raise RnnvizError(f"state_dict must be a dict of arrays, got {type(state).__name__}")
@@ -544,12 +547,13 @@ def load_params_strict(params: dict[str, np.ndarray], state, what: str) -> None:
     converted = {}
     for k, v in state.items():
         arr = np.asarray(v)
+        shown = f"state_dict[{k!r}]" if names is None or k not in names else repr(names[k])
         if arr.dtype.kind not in "fiu":
-            raise RnnvizError(f"state_dict[{k!r}] must be numeric, got dtype {arr.dtype}")
+            raise RnnvizError(f"{shown} must be numeric, got dtype {arr.dtype}")
         if arr.shape != params[k].shape:
-            raise RnnvizError(f"state_dict[{k!r}] has shape {arr.shape}, expected {params[k].shape}")
+            raise RnnvizError(f"{shown} has shape {arr.shape}, expected {params[k].shape}")
         if not np.all(np.isfinite(arr)):
-            raise RnnvizError(f"state_dict[{k!r}] holds NaN or infinite values")
+            raise RnnvizError(f"{shown} holds NaN or infinite values")
         converted[k] = arr
     for k, arr in converted.items():
         params[k][...] = arr

@@ -310,26 +310,62 @@ def _read_safetensors_bf16(data: bytes, header: dict, name: str) -> dict[str, np
     return out
 
 
-def recurrent_state_from(tensors: dict[str, np.ndarray], net) -> dict[str, np.ndarray]:
-    """Pick the recurrent weights for ``net`` out of ``tensors``: plain PyTorch names
-    (``weight_ih_l0``) or with one module prefix (``rnn.weight_ih_l0``, ``lstm.weight_ih_l0``)."""
-    want = set(net.params)
-    if want <= set(tensors):
-        return {k: tensors[k] for k in want}
-    prefixes = {k.rsplit(".", 1)[0] for k in tensors if "." in k and k.rsplit(".", 1)[1] in want}
-    for prefix in sorted(prefixes):
-        if all(f"{prefix}.{k}" in tensors for k in want):
-            return {k: tensors[f"{prefix}.{k}"] for k in want}
-    missing = sorted(want - set(tensors))
-    raise RnnvizError(f"weights do not fit this {net.cell} network: missing {missing[0]!r}"
-                      f" (found {len(tensors)} tensors)")
+def recurrent_names_in(tensors: dict[str, np.ndarray], net) -> dict[str, str]:
+    """``{parameter of net: the key of tensors holding it}``: plain PyTorch names
+    (``weight_ih_l0``) or under one module prefix (``rnn.weight_ih_l0``, ``model.encoder.lstm.weight_ih_l0``).
+
+    Raises RnnvizError when no prefix holds every tensor ``net`` needs, naming the first one
+    missing as the file would call it (with the prefix its other recurrent tensors have) and
+    the shape ``net`` expects of it."""
+    want = list(net.params)  # the network's order: layer 0 first, forward before reverse
+    counts: dict[str, int] = {}  # prefix ("" for none) -> how many of the wanted tensors it holds
+    for key in tensors:
+        prefix, _, last = key.rpartition(".")
+        if last in net.params:
+            counts[prefix] = counts.get(prefix, 0) + 1
+
+    def under(prefix: str, k: str) -> str:
+        return f"{prefix}.{k}" if prefix else k
+
+    complete = sorted(p for p, n in counts.items() if n == len(want))  # "" (plain names) first
+    if complete:
+        return {k: under(complete[0], k) for k in want}
+    what = _describe_net(net)
+    if not counts:
+        k = want[0]
+        raise RnnvizError(f"weights do not fit {what}: none of the file's {len(tensors)} tensors is named like "
+                          f"an nn.RNN/LSTM/GRU parameter (expected {k!r} of shape {tuple(net.params[k].shape)}, "
+                          "with or without a module prefix)")
+    best = max(sorted(counts), key=lambda p: counts[p])  # the most tensors; ties: the first name
+    k = next(k for k in want if under(best, k) not in tensors)
+    raise RnnvizError(f"weights do not fit {what}: the file has no {under(best, k)!r} (expected shape "
+                      f"{tuple(net.params[k].shape)}); it has {counts[best]} of the network's {len(want)} "
+                      f"tensors ({len(tensors)} tensors in all)")
+
+
+def _describe_net(net) -> str:
+    layers = f"{net.num_layers} layer{'s' if net.num_layers > 1 else ''}"
+    return (f"this {net.cell} network ({layers} of {', '.join(map(str, net.hidden_sizes))} units"
+            f"{', bidirectional' if net.bidirectional else ''})")
+
+
+def load_recurrent_weights(tensors: dict[str, np.ndarray], net) -> int:
+    """Copy ``nn.RNN/LSTM/GRU`` weights found in ``tensors`` (see :func:`recurrent_names_in`)
+    into ``net``, all or nothing, with strict shapes; returns the number of tensors read.
+    Every message names a tensor as ``tensors`` does (its module prefix included)."""
+    names = recurrent_names_in(tensors, net)
+    try:
+        net.load_state_dict({k: tensors[key] for k, key in names.items()}, names)
+    except RnnvizError as exc:
+        raise RnnvizError(f"weights do not fit {_describe_net(net)}: {exc}") from None
+    return len(names)
 
 
 def import_recurrent_weights(path, net) -> None:
     """Load ``nn.RNN/LSTM/GRU`` weights from a ``.safetensors`` file into ``net`` (strict shapes)."""
     tensors = load_safetensors(path)
     try:
-        net.load_state_dict({k: v.astype(net.dtype) for k, v in recurrent_state_from(tensors, net).items()})
+        load_recurrent_weights(tensors, net)
     except RnnvizError as exc:
         raise RnnvizError(f"{path}: {exc}") from None
 

@@ -177,7 +177,7 @@ def import_weights(model, path_or_tensors, name: str | None = None) -> int:
 
     ``path_or_tensors``: a ``.safetensors`` / ``.pt`` path, or a dict of arrays already read.
     Returns the number of tensors loaded. RnnvizError names the file and the mismatch."""
-    from rnnviz.engine.serialize import load_safetensors, recurrent_state_from
+    from rnnviz.engine.serialize import load_recurrent_weights, load_safetensors
 
     if model is None:
         raise RnnvizError("no model to import the weights into; open a model first")
@@ -191,10 +191,7 @@ def import_weights(model, path_or_tensors, name: str | None = None) -> int:
             tensors = read_torch_state(name)
         else:
             tensors = load_safetensors(name)
-    net = model.net
     try:
-        state = {k: np.asarray(v).astype(net.dtype) for k, v in recurrent_state_from(tensors, net).items()}
-        net.load_state_dict(state)
+        return load_recurrent_weights(tensors, model.net)
     except RnnvizError as exc:
         raise RnnvizError(f"{name}: {exc}") from None
-    return len(state)
