@@ -32,13 +32,31 @@ from rnnviz.ui.live_view import LiveView, direction_name
 #: the window's first size (later starts restore the last one): tall enough for six heatmaps
 #: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
 DEFAULT_SIZE = (1400, 975)
-#: the model selector's item data of a model of this session, with no file (a training run's,
-#: or one whose weights were imported)
+#: the prefix of the model selector's item data of a model of this session, with no file (a
+#: training run's, or one whose weights were imported): each such model has its own entry,
+#: ``f"{SESSION_ITEM}:{n}"`` (see :func:`is_session_item`)
 SESSION_ITEM = "rnnviz:model-of-this-session"
+SESSION_TIP = "{name}: a model of this session, not saved to a file (File > Save Model As saves it)"
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
                 "changed token and updates every view below.")
 NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
              "resources/models/NAME.npz' or open a model file with File \u25b8 Open model\u2026")
+
+
+def is_session_item(data) -> bool:
+    """Whether ``data`` (a model selector entry's item data) names a model of this session."""
+    return isinstance(data, str) and (data == SESSION_ITEM or data.startswith(SESSION_ITEM + ":"))
+
+
+def unique_text(text: str, taken) -> str:
+    """``text``, or ``text (2)``, ``text (3)``, ... : the first not in ``taken``."""
+    taken = set(taken)
+    if text not in taken:
+        return text
+    n = 2
+    while f"{text} ({n})" in taken:
+        n += 1
+    return f"{text} ({n})"
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +78,10 @@ class MainWindow(QMainWindow):
         self.model = None
         self.model_name = ""
         self.model_path: Path | None = None
-        self._session_model = None  # the newest model of this session shown here (SESSION_ITEM)
+        # the models of this session (no file), by their selector entry's data, oldest first;
+        # each is kept until it is saved to a file or the window closes
+        self._session_models: dict[str, object] = {}
+        self._session_serial = 0
         self._compare_loaded = False
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
         self.initial_model_error = ""  # why the model asked for at start (``model``) is not shown
@@ -277,9 +298,19 @@ class MainWindow(QMainWindow):
         run's, see :meth:`FileController.show_run_in_memory`, or one with imported weights) in
         every panel, all or nothing: the model selector changes only once it is shown.
 
-        A model without a file gets the selector's :data:`SESSION_ITEM` entry (one at a time:
-        the newest replaces it)."""
+        Each model without a file has its own selector entry (data ``f"{SESSION_ITEM}:{n}"``),
+        kept until it is saved to a file (:meth:`rename_model`) or the window closes; showing
+        the same model object again (say with imported weights) renames its entry. The name is
+        made unique among the selector's entries (``name (2)``); :attr:`model_name` is the
+        name used."""
         previous = self._model_state()
+        key = None
+        if path is None:
+            key = self._session_key(model)
+            if key is None:
+                self._session_serial += 1
+                key = f"{SESSION_ITEM}:{self._session_serial}"
+            name = self._unique_entry_text(name if name.strip() else "model of this session", key)
         try:
             self.live.set_model(model, name)
             self.shapes.set_model(model, name)
@@ -290,10 +321,9 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - the model loaded but cannot be shown
             self._model_failed(path.name if path is not None else name, exc, previous)
             return False
-        if path is None:
-            self._session_model = model
-            self._select_entry(SESSION_ITEM, name, f"{name}: a model of this session, not saved to a file "
-                                                   "(File > Save Model As saves it)")
+        if key is not None:
+            self._session_models[key] = model
+            self._select_entry(key, name, SESSION_TIP.format(name=name))
         else:
             self._select_entry(str(path), path.stem)
         self.show_message(self._describe_model())
@@ -305,15 +335,53 @@ class MainWindow(QMainWindow):
         self.model_name, self.model_path = name, path
         self.live.model_name = name
         self.shapes.set_model(self.model, name)
-        if self.model is self._session_model:  # saved to a file: the session entry has nothing left to show
-            self._session_model = None
-            self.model_combo.removeItem(self.model_combo.findData(SESSION_ITEM))
+        key = self._session_key(self.model)
+        if key is not None:  # saved to a file: its session entry becomes the file's entry
+            del self._session_models[key]
+            combo = self.model_combo
+            idx = combo.findData(key)
+            if combo.findData(str(path)) >= 0:
+                combo.removeItem(idx)  # (the file had an entry: saved over it)
+            else:
+                combo.setItemData(idx, str(path))
+                combo.setItemData(idx, None, Qt.ItemDataRole.ToolTipRole)
         self._select_entry(str(path), path.stem)
         self.show_message(self._describe_model())
 
+    # -- models of this session ------------------------------------------------------------------
+    def _session_key(self, model) -> str | None:
+        """The selector entry's data of ``model`` if it is a model of this session, else None."""
+        if model is None:
+            return None
+        return next((k for k, m in self._session_models.items() if m is model), None)
+
+    @property
+    def _session_model(self):
+        """The model of this session shown now, else the newest one kept (None if none): for
+        code that knew one such model at a time."""
+        if self.model_path is None and self._session_key(self.model) is not None:
+            return self.model
+        return next(reversed(self._session_models.values()), None)
+
+    def session_models(self) -> list[tuple[str, object]]:
+        """``(name, model)`` of every model of this session not saved to a file, in the
+        selector's order."""
+        combo = self.model_combo
+        out = []
+        for i in range(combo.count()):
+            model = self._session_models.get(combo.itemData(i))
+            if model is not None:
+                out.append((combo.itemText(i), model))
+        return out
+
+    def _unique_entry_text(self, text: str, data: str | None) -> str:
+        """``text`` made unique among the selector's entries other than ``data``'s."""
+        combo = self.model_combo
+        return unique_text(text, (combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data))
+
     def _select_entry(self, data: str, text: str, tip: str | None = None) -> None:
-        """Select the model selector's entry for ``data`` (a file's path, or SESSION_ITEM),
-        adding it, or renaming it to ``text``."""
+        """Select the model selector's entry for ``data`` (a file's path, or a session model's
+        key), adding it, or renaming it to ``text``."""
         combo = self.model_combo
         idx = combo.findData(data)
         if idx < 0:
@@ -378,28 +446,43 @@ class MainWindow(QMainWindow):
             self.load_model_file(path)
 
     def _on_model_combo(self, index: int) -> None:
-        path = self.model_combo.itemData(index)
-        if path == SESSION_ITEM:
-            if self._session_model is not None and self.model is not self._session_model:
-                if not self.show_model(self._session_model, self.model_combo.itemText(index)):
-                    self._select_current_in_combo()
-        elif path and (self.model_path is None or Path(path) != self.model_path):
-            if not self.load_model_file(path):
-                self._select_current_in_combo()
+        data = self.model_combo.itemData(index)
+        if is_session_item(data) or not data or self.model_path is None or Path(data) != self.model_path:
+            self._show_entry(index)
+
+    def _show_entry(self, index: int) -> bool:
+        """Show the model of the selector's entry ``index`` (a file's, read again; or a model of
+        this session), all or nothing: on failure the selector names the model shown."""
+        data = self.model_combo.itemData(index)
+        if is_session_item(data):
+            model = self._session_models.get(data)
+            if model is None:
+                ok = False
+            elif model is self.model:
+                ok = True
+            else:
+                ok = self.show_model(model, self.model_combo.itemText(index))
+        else:
+            ok = bool(data) and self.load_model_file(data)
+        if not ok:
+            self._select_current_in_combo()
+        return ok
 
     def _select_current_in_combo(self) -> None:
         if self.model_path is not None:
             self.model_combo.setCurrentIndex(self.model_combo.findData(str(self.model_path)))
-        elif self.model is not None and self.model is self._session_model:
-            self.model_combo.setCurrentIndex(self.model_combo.findData(SESSION_ITEM))
+        else:
+            key = self._session_key(self.model)
+            if key is not None:
+                self.model_combo.setCurrentIndex(self.model_combo.findData(key))
 
     def select_model(self, name: str) -> bool:
-        """Switch to the model called ``name`` in the selector."""
+        """Switch to the model called ``name`` in the selector (a file's is read again)."""
         idx = self.model_combo.findText(name)
         if idx < 0:
             self.show_message(f"No model '{name}' in {self.models_dir}")
             return False
-        return self.load_model_file(self.model_combo.itemData(idx))
+        return self._show_entry(idx)
 
     # ------------------------------------------------------------------ layers
     def _update_layer_direction_combos(self) -> None:
