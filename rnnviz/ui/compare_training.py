@@ -25,8 +25,7 @@ from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.training.loop import Controls, train
 from rnnviz.ui import theme
-from rnnviz.ui.plot_legend import legend_above
-from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, LogAxis, TrainingHistory
+from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, TrainingHistory, new_plot
 
 __all__ = ["CompareTrainingWidget", "SweepWorker", "COMPARE_CELLS", "sweep_parameter", "sweep_config"]
 
@@ -217,10 +216,14 @@ class CompareTrainingWidget(QWidget):
         # ---- plots
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumSize(400, 300)
-        self.loss_plot = self._plot(0, 0, "training loss (moving average)", "training step", "loss (log)")
-        self.norm_plot = self._plot(0, 1, "||dL/dh\u209c|| per time step (top layer, latest batch)", "time step t",
-                                    "||dL/dh\u209c|| (log)")
-        self.sweep_plot = self._plot(1, 0, "final validation metric vs length", "length", "", log=False, colspan=2)
+        g = self.graphics
+        self.loss_plot = new_plot(g, 0, 0, "training loss (moving average)", "training step", "loss (log)", log_y=True,
+                                  legend=True)
+        self.norm_plot = new_plot(g, 0, 1, "||dL/dh\u209c|| per time step (top layer, latest batch)", "time step t",
+                                  "||dL/dh\u209c|| (log)", log_y=True, legend=True)
+        # (linear until a sweep of a regression task shows its loss on a log axis)
+        self.sweep_plot = new_plot(g, 1, 0, "final validation metric vs length", "length", "", legend=True, colspan=2,
+                                   log_axis=True)
         self.graphics.ci.layout.setColumnStretchFactor(0, 1)
         self.graphics.ci.layout.setColumnStretchFactor(1, 1)
         self.loss_curves, self.norm_curves, self.sweep_curves = {}, {}, {}
@@ -245,20 +248,6 @@ class CompareTrainingWidget(QWidget):
         lay.addWidget(sweep_box)
         lay.addWidget(self.graphics, 1)
         self._update_buttons()
-
-    def _plot(self, row, col, title, x_label, y_label, log=True, colspan=1):
-        p = self.graphics.addPlot(row=row, col=col, colspan=colspan, title=title, axisItems={"left": LogAxis("left")})
-        theme.shrinkable_title(p)  # (a long title in a narrow window: only its ends are cut, not the plot)
-        p.setMenuEnabled(False)
-        p.hideButtons()
-        p.showGrid(x=True, y=True, alpha=0.2)
-        p.setLabel("bottom", x_label)
-        if y_label:
-            p.setLabel("left", y_label)
-        if log:
-            p.setLogMode(y=True)
-        legend_above(p, label_size="8pt")  # in a row of its own above the data, which it never covers
-        return p
 
     # ------------------------------------------------------------------ compare runs
     def is_running(self) -> bool:

@@ -33,7 +33,7 @@ from rnnviz.ui.plot_legend import legend_above
 from rnnviz.ui.prediction_view import OKABE_ITO
 
 __all__ = ["TrainingHistory", "LossView", "StepNormView", "NormHistoryView", "GradRatioView",
-           "GradNormView", "SpectrumView", "SaturationView", "power_of_ten_label", "log10_norms",
+           "GradNormView", "SpectrumView", "SaturationView", "power_of_ten_label", "log10_norms", "new_plot",
            "CELL_COLORS", "CELL_LABELS", "ALL_VIEWS"]
 
 #: one colour per cell, used wherever cells are compared
@@ -296,6 +296,33 @@ def _title(plot, text: str) -> None:
         plot.setTitle(text)
 
 
+def new_plot(graphics, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
+             colspan=1, log_axis=None) -> pg.PlotItem:
+    """A PlotItem at (``row``, ``col``) of ``graphics`` (a GraphicsLayoutWidget) as the training
+    plots look: opaque faint grid, no view menu or auto-range button, a title that may be cut
+    rather than widen the plot, a log y axis labelled in powers of ten if ``log_y``, and with
+    ``legend`` a legend in a row of its own above the data, which it never covers.
+
+    ``log_axis`` (default ``log_y``): a left axis that can show log values, for a plot switched
+    to a log y axis later (``plot.setLogMode(y=True)``)."""
+    log_axis = log_y if log_axis is None else log_axis
+    axes = {"left": LogAxis("left") if log_axis else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
+    p = graphics.addPlot(row=row, col=col, colspan=colspan, title=title or None, axisItems=axes)
+    theme.shrinkable_title(p)  # (a long title in a narrow window: only its ends are cut, not the plot)
+    p.setMenuEnabled(False)
+    p.hideButtons()
+    p.showGrid(x=True, y=True, alpha=0.2)
+    if x_label:
+        p.setLabel("bottom", x_label)
+    if y_label:
+        p.setLabel("left", y_label)
+    if log_y:
+        p.setLogMode(y=True)
+    if legend:
+        legend_above(p, label_size="8pt")
+    return p
+
+
 # ----------------------------------------------------------------------------- base view
 class _View(QWidget):
     """A titled pyqtgraph view with a tooltip and a record of what it plotted."""
@@ -349,22 +376,9 @@ class _View(QWidget):
 
     def _new_plot(self, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
                   graphics=None):
-        axes = {"left": LogAxis("left") if log_y else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
-        graphics = self.graphics if graphics is None else graphics
-        p = graphics.addPlot(row=row, col=col, title=title or None, axisItems=axes)
-        theme.shrinkable_title(p)
-        p.setMenuEnabled(False)
-        p.hideButtons()
-        p.showGrid(x=True, y=True, alpha=0.2)
-        if x_label:
-            p.setLabel("bottom", x_label)
-        if y_label:
-            p.setLabel("left", y_label)
-        if log_y:
-            p.setLogMode(y=True)
-        if legend:  # in a row of its own above the data, which it never covers
-            legend_above(p, label_size="8pt")
-        return p
+        """A plot of this view (see :func:`new_plot`), in ``graphics`` or the view's own widget."""
+        return new_plot(self.graphics if graphics is None else graphics, row, col, title, x_label, y_label,
+                        log_y=log_y, legend=legend)
 
     def _set(self, curve, name, x, y) -> None:
         x = np.asarray(x, dtype=np.float64)

@@ -191,3 +191,35 @@ def test_history_memory_is_bounded_and_keeps_spikes_and_clips():
     assert h.steps[-1] == 1000 and list(h.steps) == sorted(h.steps)
     assert max(h.grad_norm) == 100.0 and any(h.clipped)  # the spike and its clip mark survive thinning
     assert len(h.train_loss) == len(h.steps) == len(h.grad_norm) == len(h.clipped) == len(h.grad_ratio)
+
+
+def test_the_compare_plots_are_made_as_the_training_views_plots_are(qtbot, monkeypatch):
+    """One maker of plots (training_views.new_plot) for the Training views and the Compare tab:
+    the compare plots get the same opaque grid axes with no SI prefix, the log axis (the sweep's
+    too, though it starts linear: a regression sweep switches it to log), no view menu or
+    auto-range button, and a legend above the data."""
+    import rnnviz.ui.compare_training as compare_training
+    import rnnviz.ui.training_views as training_views
+    from rnnviz.ui.plot_legend import LegendAbove
+
+    made = []
+
+    def counting(graphics, row, col, title, *args, **kw):
+        made.append(title)
+        return training_views.new_plot(graphics, row, col, title, *args, **kw)
+
+    monkeypatch.setattr(compare_training, "new_plot", counting)
+    w = compare_training.CompareTrainingWidget(lambda: tiny())
+    qtbot.addWidget(w)
+    plots = [w.loss_plot, w.norm_plot, w.sweep_plot]
+    assert made == [p.titleLabel.text for p in plots]
+    for p in plots:
+        for name in ("left", "bottom"):
+            axis = p.getAxis(name)
+            assert isinstance(axis, training_views._OpaqueGridAxis) and not axis.autoSIPrefix, (p, name)
+        assert isinstance(p.getAxis("left"), LogAxis)
+        assert isinstance(p.legend, LegendAbove) and p.legend.parentItem() is p.legend.row
+        assert not p.menuEnabled() and p.buttonsHidden and p.titleLabel.minimumWidth() == 0
+    assert w.loss_plot.ctrl.logYCheck.isChecked() and w.norm_plot.ctrl.logYCheck.isChecked()
+    assert not w.sweep_plot.ctrl.logYCheck.isChecked()
+    assert w.shutdown()
