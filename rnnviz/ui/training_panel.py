@@ -388,9 +388,12 @@ class TrainingPanel(QWidget):
         f.addRow("truncate BPTT", self.truncate_edit)
         f.addRow("steps", self.steps_spin)
         f.addRow("seed", self.seed_spin)
-        for e, apply in ((self.lr_edit, self._apply_lr), (self.clip_edit, self._apply_clip),
-                         (self.truncate_edit, self._apply_truncate)):
-            e.editingFinished.connect(apply)
+        #: the settings that can change during a run, applied between steps: (field, parser, edit);
+        #: a field's value goes to the worker's (and Controls') ``set_<field>``
+        self._live_settings = (("lr", parse_float, self.lr_edit), ("clip", parse_optional_float, self.clip_edit),
+                               ("truncate", parse_optional_int, self.truncate_edit))
+        for _field, _parse, edit in self._live_settings:
+            edit.editingFinished.connect(self._apply_live)
         v.addWidget(opt)
         v.addStretch(1)
         self._locked_fields = [self.task_box, self.length_spin, self.lag_spin, self.cell_box, self.hidden_edit,
@@ -518,26 +521,19 @@ class TrainingPanel(QWidget):
         cfg.validate()
         return cfg
 
-    def _apply_lr(self) -> None:
-        self._apply_live("lr", parse_float, lambda w, v: w.set_lr(v))
-
-    def _apply_clip(self) -> None:
-        self._apply_live("clip", parse_optional_float, lambda w, v: w.set_clip(v))
-
-    def _apply_truncate(self) -> None:
-        self._apply_live("truncate", parse_optional_int, lambda w, v: w.set_truncate(v))
-
-    def _apply_live(self, field, parse, setter) -> None:
-        """A hyperparameter edited during a run goes to the worker (applied between steps)."""
+    def _apply_live(self) -> None:
+        """A live setting edited during a run (its field's editingFinished) goes to the worker,
+        applied between steps."""
         if self.worker is None or self._state not in ("running", "paused"):
             return
-        edit = {"lr": self.lr_edit, "clip": self.clip_edit, "truncate": self.truncate_edit}[field]
-        try:
-            setter(self.worker, parse(field, edit.text()))
-        except RnnvizError as exc:
-            self.show_message(str(exc), error=True)
-        else:
-            self.show_message("")
+        for field, parse, edit in self._live_settings:
+            if edit is self.sender():
+                try:
+                    getattr(self.worker, f"set_{field}")(parse(field, edit.text()))
+                except RnnvizError as exc:
+                    self.show_message(str(exc), error=True)
+                else:
+                    self.show_message("")
 
     # ------------------------------------------------------------------ commands
     def state(self) -> str:
@@ -598,12 +594,9 @@ class TrainingPanel(QWidget):
 
         self.show_message("")
         check = Controls()  # validates as the worker's controls do, applies nothing
-        for field, parse, edit, setter in (
-                ("lr", parse_float, self.lr_edit, check.set_lr),
-                ("clip", parse_optional_float, self.clip_edit, check.set_clip),
-                ("truncate", parse_optional_int, self.truncate_edit, check.set_truncate)):
+        for field, parse, edit in self._live_settings:
             try:
-                setter(parse(field, edit.text()))
+                getattr(check, f"set_{field}")(parse(field, edit.text()))
             except RnnvizError as exc:
                 self.show_message(str(exc), error=True)
                 return

@@ -124,6 +124,34 @@ def test_learning_rate_change_applies_between_steps(qtbot, panel):
     assert panel.history.latest.lr == pytest.approx(0.05)
 
 
+@pytest.mark.parametrize("field, edit, good, bad", [
+    ("lr", "lr_edit", "0.05", "0"), ("clip", "clip_edit", "0.5", "-1"), ("truncate", "truncate_edit", "3", "1.5")])
+def test_every_live_setting_applies_between_steps_and_is_checked_again_on_going_on(qtbot, panel, field, edit,
+                                                                                   good, bad):
+    """The live settings (one list in the panel): a valid value edited during a run is in force
+    from the next step; an invalid one says so, is not applied, and Step says so again."""
+    assert [f for f, _parse, _edit in panel._live_settings] == ["lr", "clip", "truncate"]
+    edit = getattr(panel, edit)
+    assert [e for f, _parse, e in panel._live_settings if f == field] == [edit]
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: n_steps(panel) == 1, timeout=TIMEOUT)
+    before = getattr(panel.history.latest, field)
+    edit.setText(good)
+    edit.editingFinished.emit()
+    assert panel.banner_text() == ""
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: n_steps(panel) == 2, timeout=TIMEOUT)
+    assert getattr(panel.history.latest, field) == pytest.approx(float(good)) != before
+    edit.setText(bad)
+    edit.editingFinished.emit()
+    assert panel.banner_text().startswith(f"{field}:")
+    panel.show_message("")
+    panel.action("training.step").trigger()
+    assert panel.banner_text().startswith(f"{field}:")  # said again on going on
+    qtbot.waitUntil(lambda: n_steps(panel) == 3, timeout=TIMEOUT)
+    assert getattr(panel.history.latest, field) == pytest.approx(float(good))  # the last valid value
+
+
 def test_nan_shows_message_and_pauses(qtbot, panel):
     panel.set_config(tiny(init="identity", recurrent_scale=3.0, lr=1e6, clip=None, optimizer="sgd", steps=40))
     panel.action("training.start").trigger()
