@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -19,7 +20,18 @@ import numpy as np
 
 from rnnviz.errors import RnnvizError
 
-__all__ = ["visible_plots", "export_plots", "trace_arrays", "export_traces", "export_weights", "import_weights"]
+__all__ = ["visible_plots", "export_plots", "trace_arrays", "export_traces", "earlier_trace_files",
+           "TRACE_MANIFEST", "export_weights", "import_weights"]
+
+#: the file a trace export writes into its CSV folder, listing the CSV files it wrote there (JSON:
+#: ``{"format": "rnnviz-trace-csv", "version": 1, "model": name, "files": [...]}``), so that the
+#: next export into the folder can remove the ones it does not write again, and nothing else
+TRACE_MANIFEST = "rnnviz_traces.json"
+_MANIFEST_FORMAT = "rnnviz-trace-csv"
+_MANIFEST_MAX_BYTES = 1 << 20
+#: the name of every CSV file :func:`export_traces` writes: ``<h|c|gate>_l<layer>_d<direction>.csv``
+#: (gates are one letter: i f g o, r z n, a) or ``step_norms_l<layer>_d<direction>.csv``
+TRACE_CSV_NAME = re.compile(r"(?:[a-z]|step_norms)_l[0-9]{1,4}_d[01]\.csv")
 
 
 def _slug(text: str) -> str:
@@ -129,9 +141,11 @@ def trace_arrays(live_view, step_norms=None) -> tuple[list[str], dict[str, np.nd
     return list(result.tokens), arrays
 
 
-def export_traces(live_view, npz_path, csv_folder=None, step_norms=None) -> list[Path]:
+def export_traces(live_view, npz_path, csv_folder=None, step_norms=None, model_name: str = "") -> list[Path]:
     """Save the traces as one ``.npz`` (plus ``tokens``) and, with ``csv_folder``, one CSV per
-    array (a ``step,token`` column pair, then one column per unit). Atomic writes."""
+    array (a ``step,token`` column pair, then one column per unit) and :data:`TRACE_MANIFEST`
+    listing them (last). Atomic writes. This leaves the CSV files of an earlier export that this
+    one does not write (:func:`earlier_trace_files` finds them; the File menu removes them)."""
     from rnnviz.engine.serialize import atomic_write
 
     tokens, arrays = trace_arrays(live_view, step_norms)
@@ -157,9 +171,45 @@ def export_traces(live_view, npz_path, csv_folder=None, step_norms=None) -> list
                     wr.writerow([t + 1, tokens[t] if t < len(tokens) else ""] + [f"{v:.7g}" for v in a[t]])
             data = buf.getvalue().encode("utf-8")
             p = folder / f"{key}.csv"
+            if not TRACE_CSV_NAME.fullmatch(p.name):  # what earlier_trace_files looks for
+                raise RnnvizError(f"cannot save the trace {key!r}: not a trace file name")
             atomic_write(p, lambda fh, data=data: fh.write(data))
             written.append(p)
+        manifest = {"format": _MANIFEST_FORMAT, "version": 1, "model": str(model_name),
+                    "files": sorted(p.name for p in written[1:])}
+        data = json.dumps(manifest, indent=1).encode("utf-8")
+        atomic_write(folder / TRACE_MANIFEST, lambda fh: fh.write(data))
+        written.append(folder / TRACE_MANIFEST)
     return written
+
+
+def earlier_trace_files(folder) -> list[Path]:
+    """The CSV files in ``folder`` that an earlier :func:`export_traces` wrote: listed in the
+    folder's :data:`TRACE_MANIFEST`, named exactly as trace files are, and plain files (not
+    folders or links). A file a person put there is never one of them: it is neither listed nor
+    named so; a folder without a manifest (or with a damaged one) has none."""
+    folder = Path(folder)
+    try:
+        raw = (folder / TRACE_MANIFEST).read_bytes()[:_MANIFEST_MAX_BYTES + 1]
+    except OSError:
+        return []
+    if len(raw) > _MANIFEST_MAX_BYTES:
+        return []
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return []
+    if not isinstance(manifest, dict) or manifest.get("format") != _MANIFEST_FORMAT \
+            or not isinstance(manifest.get("files"), list):
+        return []
+    out = []
+    for name in dict.fromkeys(manifest["files"]):
+        if not isinstance(name, str) or not TRACE_CSV_NAME.fullmatch(name):
+            continue  # a path, a user's file name: never looked at
+        p = folder / name
+        if p.is_file() and not p.is_symlink():
+            out.append(p)
+    return out
 
 
 def export_weights(model, path) -> Path:

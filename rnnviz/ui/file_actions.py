@@ -816,7 +816,9 @@ class FileController(QObject):
         the training run's norms are another model's, so they are not attached).
 
         All files or none: everything is written to a hidden folder beside ``npz_path`` first
-        and moved into place only when every file was written."""
+        and moved into place only when every file was written. The CSV files an earlier export
+        wrote into the CSV folder and this one does not (another model's layers) are removed in
+        the same move, so the folder holds one model's traces; other files are left alone."""
         w = self.w
         w.flush()  # the text typed so far, not an older one still waiting to be run
         npz_path = Path(npz_path)
@@ -835,12 +837,21 @@ class FileController(QObject):
                          None if csv_folder is None else Path(csv_folder) / p.name, None) for p in panels]
             for panel, name, *_ in jobs:
                 self._check_read(panel, name)  # every model first
-            files = _export_staged(jobs)
+            files, removed = _export_staged(jobs)
         except RnnvizError as exc:
             self.error(f"Could not export the traces: {exc}; nothing was saved")
             return []
         n_csv = sum(1 for f in files if f.suffix == ".csv")
         csv_note = f" and {n_csv} CSV files to {csv_folder}" if csv_folder else ""
+        if removed:
+            csv_note += (f" (removed {len(removed)} old trace file{'s' if len(removed) != 1 else ''} an "
+                         "earlier export wrote there that this model does not have)")
+        others = _unlisted_trace_files([Path(job[3]) for job in jobs if job[3] is not None], files)
+        if others:
+            csv_note += (f"; note: {len(others)} other file{'s' if len(others) != 1 else ''} named like traces "
+                         f"({', '.join(p.name for p in others[:3])}{', ...' if len(others) > 3 else ''}) "
+                         f"{'were' if len(others) != 1 else 'was'} left alone: no rnnviz export's list "
+                         "names them")
         if not w.compare_mode:
             self.info(f"Saved the traces to {npz_path}{csv_note}")
         else:
@@ -925,17 +936,20 @@ class FileController(QObject):
         self.autosave.clean_exit()
 
 
-def _export_staged(jobs) -> list[Path]:
+def _export_staged(jobs) -> tuple[list[Path], list[Path]]:
     """Run :func:`rnnviz.ui.export.export_traces` for every ``(panel, name, npz_path, csv_folder,
     step_norms)``, all or nothing: every file is written into a hidden staging folder inside its
     target folder (so moving it into place is a rename), then the files are moved into place,
-    the ones they replace set aside and put back if a move fails. Returns the files in place;
-    RnnvizError, naming the real target, with no file changed. The staging folders are always
-    removed."""
+    the ones they replace set aside, and so are the CSV files an earlier export wrote into a CSV
+    folder that this one does not write again (:func:`~rnnviz.ui.export.earlier_trace_files`:
+    listed by that export's manifest and named as trace files, so never a file of the user's);
+    if a move fails everything set aside is put back. Returns (the files in place, the earlier
+    files removed); RnnvizError, naming the real target, with no file changed. The staging
+    folders are always removed (with the files set aside in them)."""
     import shutil
     import tempfile
 
-    from rnnviz.ui.export import export_traces
+    from rnnviz.ui.export import earlier_trace_files, export_traces
 
     stagings: dict[Path, Path] = {}  # target folder -> its staging folder
     shown_as: dict[str, str] = {}    # staged path -> the target it stands for, for messages
@@ -957,8 +971,9 @@ def _export_staged(jobs) -> list[Path]:
             if csv_folder is not None and Path(csv_folder).exists() and not Path(csv_folder).is_dir():
                 raise RnnvizError(f"cannot save in {csv_folder}: it is a file, not a folder")
         moves = []  # (staged file, its place)
+        stale = []  # files of an earlier export in a CSV folder, not written again: removed
         try:
-            for n, (panel, _, npz_path, csv_folder, step_norms) in enumerate(jobs):
+            for n, (panel, model_name, npz_path, csv_folder, step_norms) in enumerate(jobs):
                 npz_path = Path(npz_path)
                 box = staging_in(npz_path.parent if str(npz_path.parent) else Path(".")) / str(n)
                 box.mkdir()
@@ -970,8 +985,13 @@ def _export_staged(jobs) -> list[Path]:
                     csv_box = staging_in(csv_folder) / f"csv{n}"
                     csv_box.mkdir()
                     shown_as[str(csv_box)] = str(csv_folder)
-                for f in export_traces(panel, box / npz_path.name, csv_box, step_norms=step_norms):
+                written = export_traces(panel, box / npz_path.name, csv_box, step_norms=step_norms,
+                                        model_name=model_name)
+                for f in written:
                     moves.append((f, npz_path if f.parent == box else csv_folder / f.name))
+                if csv_folder is not None:
+                    again = {f.name for f in written if f.parent == csv_box}
+                    stale += [p for p in earlier_trace_files(csv_folder) if p.name not in again]
         except RnnvizError as exc:
             raise RnnvizError(named(str(exc))) from None
         except OSError as exc:
@@ -989,6 +1009,11 @@ def _export_staged(jobs) -> list[Path]:
                     os.replace(place, entry[1])
                 os.replace(f, place)
                 entry[2] = True
+            for place in stale:  # set aside like a replaced file: back in place if a move fails
+                entry = [place, None, False]
+                done.append(entry)
+                entry[1] = stagings[place.parent] / f"old{len(done)}"
+                os.replace(place, entry[1])
         except OSError as exc:
             for place, old, placed in reversed(done):  # back as it was
                 try:
@@ -998,14 +1023,30 @@ def _export_staged(jobs) -> list[Path]:
                         place.unlink()
                 except OSError:
                     pass
-            raise RnnvizError(f"cannot save {done[-1][0]}: {exc.strerror or exc}") from None
-        return [place for _, place in moves]
+            what = "remove the old trace file" if done[-1][0] in stale else "save"
+            raise RnnvizError(f"cannot {what} {done[-1][0]}: {exc.strerror or exc}") from None
+        return [place for _, place in moves], stale
     except OSError as exc:  # the checks above
         raise RnnvizError(f"cannot save in {getattr(exc, 'filename', None) or 'the folder'}: "
                           f"{exc.strerror or exc}") from None
     finally:
         for folder in stagings.values():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unlisted_trace_files(folders, written) -> list[Path]:
+    """Files in ``folders`` named like trace CSV files that are not among ``written`` (an export
+    by an rnnviz that wrote no list of its files, or a person's): left alone, but said."""
+    from rnnviz.ui.export import TRACE_CSV_NAME
+
+    written = set(written)
+    out = []
+    for folder in folders:
+        try:
+            out += sorted(p for p in folder.iterdir() if TRACE_CSV_NAME.fullmatch(p.name) and p not in written)
+        except OSError:
+            pass
+    return out
 
 
 def _model_file(path) -> Path:
