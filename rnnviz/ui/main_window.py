@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QPlainTextEdit,
+    QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
     QStackedWidget, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         a.add("file.open", "&Open model\u2026", shortcut=QKeySequence.StandardKey.Open,
               slot=self.open_model_dialog, tip="Open a model file (.npz) saved by rnnviz")
         a.add("file.quit", "&Quit", shortcut=QKeySequence.StandardKey.Quit, slot=self.request_quit,
-              tip="Quit rnnviz (asks first when a training run has not been saved)")
+              tip="Quit rnnviz (asks first when a training run or a model of this session has not been saved)")
         a.add("edit.clear", "&Clear text", shortcut="Ctrl+Shift+L", slot=self.clear_text,
               tip="Empty the text box (Undo brings the text back)")
         a.add("view.compare", "&Compare RNN / GRU / LSTM", shortcut="Ctrl+M", checkable=True,
@@ -710,23 +710,43 @@ class MainWindow(QMainWindow):
             self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def request_quit(self) -> None:
-        """File > Quit (Ctrl+Q): ask first when a training run has not been saved, then close."""
+        """File > Quit (Ctrl+Q): ask first when a training run or a model of this session has not
+        been saved, then close."""
         if self._may_close():
             self._close_confirmed = True
             self.close()
 
     def _may_close(self) -> bool:
-        """Ask before discarding an unsaved training run (Save / Discard / Cancel). True: close
-        now; False: stay open (cancelled, or saving first: the window closes once it is saved)."""
+        """Ask before discarding an unsaved training run (Save / Discard / Cancel), then before
+        discarding the models of this session not saved to a file (Discard / Cancel). True:
+        close now; False: stay open (cancelled on either question, or saving the run first: the
+        window closes once it is saved)."""
+        if self._close_confirmed:
+            return True
         steps = self.files.unsaved_run()
-        if self._close_confirmed or not steps:
-            return True
-        answer = self.files.ask_unsaved_run(steps)
-        if answer == "discard":
-            return True
-        if answer == "save":
+        run_answer = self.files.ask_unsaved_run(steps) if steps else "discard"
+        if run_answer not in ("save", "discard"):
+            return False
+        names = [name for name, _ in self.session_models()]
+        if names and self.ask_unsaved_models(names) != "discard":
+            return False
+        if run_answer == "save":
             self.files.save_project(then=self._close_after_save)
-        return False
+            return False
+        return True
+
+    def ask_unsaved_models(self, names: list[str]) -> str:
+        """Ask whether to quit though the models of this session ``names`` are not saved to a
+        file: "discard" (quit) or "cancel" (stay; tests replace this)."""
+        B = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Warning, "Quit without saving the models?",
+                          unsaved_models_text(names), B.Discard | B.Cancel, self)
+        box.setInformativeText("File \u25b8 Save Model As saves the model shown in the Memory tab (choose "
+                               "the others in the Model selector first). Discard loses them; Cancel keeps "
+                               "rnnviz open.")
+        box.setDefaultButton(B.Cancel)
+        box.setObjectName("dialog.unsaved_models")
+        return "discard" if B(box.exec()) == B.Discard else "cancel"
 
     def _close_after_save(self) -> None:
         self._close_confirmed = True
@@ -745,6 +765,15 @@ class MainWindow(QMainWindow):
         desktop.shutdown(self)
         settings.save_window(self)
         super().closeEvent(ev)
+
+
+def unsaved_models_text(names: list[str], most: int = 5) -> str:
+    """The quit question's words for the unsaved models ``names`` (at most ``most`` named)."""
+    shown = names[:most]
+    lines = "\n".join(f"\u2022 {n}" for n in shown)
+    more = f"\n\u2026 and {len(names) - len(shown)} more" if len(shown) < len(names) else ""
+    what = "This model of this session is" if len(names) == 1 else f"These {len(names)} models of this session are"
+    return f"{what} not saved to a file:\n{lines}{more}"
 
 
 def _problem(exc: BaseException) -> str:

@@ -37,7 +37,8 @@ def test_every_session_model_keeps_its_entry_and_comes_back_when_chosen(qtbot, w
     assert "code (LSTM), step 300" in names and "code (GRU), step 600" in names
     assert window.model_combo.currentText() == "code (GRU), step 600"
     data = [window.model_combo.itemData(i) for i in range(window.model_combo.count())]
-    assert sum(map(is_session_item, data)) == 2 and all(d.startswith(SESSION_ITEM) for d in data if is_session_item(d))
+    assert sum(map(is_session_item, data)) == 2
+    assert all(d.startswith(SESSION_ITEM) for d in data if is_session_item(d))
     # the older copy is not lost: choosing it shows it again, every panel
     _choose(window, "code (LSTM), step 300")
     assert window.model is a and window.model_name == "code (LSTM), step 300" and window.model_path is None
@@ -135,3 +136,118 @@ def test_an_unnamed_session_model_still_gets_an_entry(qtbot, window, name):
     assert [n for n, _ in window.session_models()] == ["model of this session", "model of this session (2)"]
     _choose(window, window.session_models()[0][0])
     assert window.model is a
+
+
+# ------------------------------------------------------------------------------------------ quit
+def _train_steps(qtbot, window, n):
+    from tests.training._worker_helpers import tiny
+
+    window.training.set_config(tiny(hidden=(4,), batch=4, val_batch=8, steps=400))
+    for _ in range(n):
+        window.training.single_step()
+        qtbot.waitUntil(lambda k=len(window.training.history): len(window.training.history) > k, timeout=10000)
+
+
+def _no_question_about_a_run(window, monkeypatch):
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: pytest.fail("asked about a run"))
+
+
+def test_quit_asks_about_unsaved_session_models_cancel_stays_discard_quits(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QCloseEvent
+
+    _no_question_about_a_run(window, monkeypatch)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "code (LSTM), step 300")
+    assert window.show_model(char_lm("lstm", (8,), seed=2), "code (LSTM), step 600")
+    asked, answer = [], ["cancel"]
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: asked.append(list(names)) or answer[0],
+                        raising=False)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)    # File > Quit
+    assert asked == [["code (LSTM), step 300", "code (LSTM), step 600"]] and window.isVisible()
+    with monkeypatch.context() as m:                                             # the title bar's close
+        m.setattr(QCloseEvent, "spontaneous", lambda ev: True)
+        window.close()
+    assert len(asked) == 2 and window.isVisible()
+    assert window.files.save_model(tmp_path / "six_hundred")                    # saved: not asked about
+    window.actions["file.quit"].trigger()
+    assert asked[-1] == ["code (LSTM), step 300"] and window.isVisible()
+    answer[0] = "discard"
+    window.actions["file.quit"].trigger()
+    assert len(asked) == 4 and not window.isVisible()
+
+
+def test_quit_with_every_session_model_saved_does_not_ask(qtbot, window, monkeypatch, tmp_path):
+    _no_question_about_a_run(window, monkeypatch)
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: pytest.fail(f"asked about {names}"),
+                        raising=False)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    assert window.show_model(char_lm("lstm", (8,), seed=2), "run B")
+    assert window.files.save_model(tmp_path / "b")
+    _choose(window, "run A")
+    assert window.files.save_model(tmp_path / "a")
+    window.actions["file.quit"].trigger()             # nothing unsaved: quits at once
+    assert not window.isVisible()
+
+
+def test_a_close_by_the_program_does_not_ask(qtbot, window, monkeypatch):
+    _no_question_about_a_run(window, monkeypatch)
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: pytest.fail(f"asked about {names}"),
+                        raising=False)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    window.close()                                    # a script, a screenshot, a test: never asks
+    assert not window.isVisible()
+
+
+def test_quit_asks_about_the_run_then_the_models_cancel_on_either_stays(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    _train_steps(qtbot, window, 2)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    asked = []
+    answers = {"run": "cancel", "models": "discard"}
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: asked.append("run") or answers["run"])
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: asked.append("models") or answers["models"],
+                        raising=False)
+    window.actions["file.quit"].trigger()
+    assert asked == ["run"] and window.isVisible()                # cancelled: the models are not asked about
+    # Save the run, then Cancel on the models: nothing is saved, rnnviz stays open
+    answers.update(run="save", models="cancel")
+    out = tmp_path / "run.rnnviz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    asked.clear()
+    window.actions["file.quit"].trigger()
+    assert asked == ["run", "models"] and window.isVisible() and not out.exists()
+    assert window.files.unsaved_run() == 2
+    # Save the run, Discard the models: the run is saved, then rnnviz quits
+    answers["models"] = "discard"
+    asked.clear()
+    window.actions["file.quit"].trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert asked == ["run", "models"] and out.exists()
+
+
+def test_the_question_names_the_models_and_its_buttons_answer(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from rnnviz.ui.main_window import unsaved_models_text
+
+    names = [f"code (LSTM), step {100 * k}" for k in range(1, 8)]
+    text = unsaved_models_text(names)
+    assert all(n in text for n in names[:5]) and names[5] not in text and "and 2 more" in text
+    assert "not saved to a file" in unsaved_models_text(names[:1]) and "more" not in unsaved_models_text(names[:1])
+    seen = []
+
+    def press(button):
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):               # not up yet
+            QTimer.singleShot(20, lambda: press(button))
+            return
+        seen.append((box.objectName(), box.text()))
+        box.button(button).click()
+    for button, want in ((QMessageBox.StandardButton.Cancel, "cancel"),
+                         (QMessageBox.StandardButton.Discard, "discard")):
+        QTimer.singleShot(0, lambda b=button: press(b))
+        assert window.ask_unsaved_models(names[:2]) == want
+    assert [s[0] for s in seen] == ["dialog.unsaved_models"] * 2
+    assert names[0] in seen[0][1] and names[1] in seen[0][1]
