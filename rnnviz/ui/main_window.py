@@ -248,6 +248,8 @@ class MainWindow(QMainWindow):
         self.model_combo.clear()
         for name, path in resources.list_models(self.models_dir).items():
             self.model_combo.addItem(name, str(path))
+            self.model_combo.setItemData(self.model_combo.count() - 1, _file_tip(name, path),
+                                         Qt.ItemDataRole.ToolTipRole)
 
     def _open_initial_model(self, model: str | None) -> None:
         if model:
@@ -301,7 +303,8 @@ class MainWindow(QMainWindow):
         Each model without a file has its own selector entry (data ``f"{SESSION_ITEM}:{n}"``),
         kept until it is saved to a file (:meth:`rename_model`) or the window closes; showing
         the same model object again (say with imported weights) renames its entry. The name is
-        made unique among the selector's entries (``name (2)``); :attr:`model_name` is the
+        made unique among the selector's entries (``name (2)``; a file named like another
+        entry, say a shipped model's, is ``name (its folder)``); :attr:`model_name` is the
         name used."""
         previous = self._model_state()
         key = None
@@ -311,6 +314,8 @@ class MainWindow(QMainWindow):
                 self._session_serial += 1
                 key = f"{SESSION_ITEM}:{self._session_serial}"
             name = self._unique_entry_text(name if name.strip() else "model of this session", key)
+        else:
+            name = self._file_entry_text(name, path)
         try:
             self.live.set_model(model, name)
             self.shapes.set_model(model, name)
@@ -325,16 +330,14 @@ class MainWindow(QMainWindow):
             self._session_models[key] = model
             self._select_entry(key, name, SESSION_TIP.format(name=name))
         else:
-            self._select_entry(str(path), path.stem)
+            self._select_entry(str(path), name, _file_tip(name, path))
         self.show_message(self._describe_model())
         return True
 
     def rename_model(self, name: str, path: Path) -> None:
         """The model shown is now the file ``path`` (saved there): named ``name`` in every panel
-        and the selector, with nothing run again."""
-        self.model_name, self.model_path = name, path
-        self.live.model_name = name
-        self.shapes.set_model(self.model, name)
+        and the selector (made unique there like a file opened), with nothing run again."""
+        path = Path(path)
         key = self._session_key(self.model)
         if key is not None:  # saved to a file: its session entry becomes the file's entry
             del self._session_models[key]
@@ -344,8 +347,11 @@ class MainWindow(QMainWindow):
                 combo.removeItem(idx)  # (the file had an entry: saved over it)
             else:
                 combo.setItemData(idx, str(path))
-                combo.setItemData(idx, None, Qt.ItemDataRole.ToolTipRole)
-        self._select_entry(str(path), path.stem)
+        name = self._file_entry_text(name, path)
+        self.model_name, self.model_path = name, path
+        self.live.model_name = name
+        self.shapes.set_model(self.model, name)
+        self._select_entry(str(path), name, _file_tip(name, path))
         self.show_message(self._describe_model())
 
     # -- models of this session ------------------------------------------------------------------
@@ -378,6 +384,17 @@ class MainWindow(QMainWindow):
         """``text`` made unique among the selector's entries other than ``data``'s."""
         combo = self.model_combo
         return unique_text(text, (combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data))
+
+    def _file_entry_text(self, name: str, path: Path) -> str:
+        """The selector's name of the file ``path`` (``name``, its stem, when no other entry has
+        it; else ``name (folder)``, then ``(2)``...): two files called brackets_lstm.npz, say
+        the shipped one and a copy elsewhere, are told apart."""
+        combo = self.model_combo
+        data = str(path)
+        taken = {combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data}
+        if name in taken and path.parent.name:
+            name = f"{name} ({path.parent.name})"
+        return unique_text(name, taken)
 
     def _select_entry(self, data: str, text: str, tip: str | None = None) -> None:
         """Select the model selector's entry for ``data`` (a file's path, or a session model's
@@ -477,12 +494,34 @@ class MainWindow(QMainWindow):
                 self.model_combo.setCurrentIndex(self.model_combo.findData(key))
 
     def select_model(self, name: str) -> bool:
-        """Switch to the model called ``name`` in the selector (a file's is read again)."""
-        idx = self.model_combo.findText(name)
+        """Switch to the model called ``name`` in the selector (a file's is read again). When
+        several files are called ``name`` (the shipped ``brackets_lstm`` and a file of that name
+        opened from elsewhere), the one in :attr:`models_dir` is chosen."""
+        idx = self._find_entry(name)
         if idx < 0:
             self.show_message(f"No model '{name}' in {self.models_dir}")
             return False
         return self._show_entry(idx)
+
+    def _find_entry(self, name: str) -> int:
+        """The selector's entry of the model called ``name`` (-1: none): a file in
+        :attr:`models_dir` with that stem first, then the entry named so, then any file with
+        that stem."""
+        combo = self.model_combo
+        files = []
+        for i in range(combo.count()):
+            data = combo.itemData(i)
+            if data and not is_session_item(data) and Path(data).stem == name:
+                files.append(i)
+                if _same_folder(Path(data).parent, self.models_dir):
+                    return i
+        idx = combo.findText(name)
+        return idx if idx >= 0 else (files[0] if files else -1)
+
+    def _current_entry(self) -> int:
+        """The selector's entry of the model shown (-1: none)."""
+        data = str(self.model_path) if self.model_path is not None else self._session_key(self.model)
+        return self.model_combo.findData(data) if data is not None else -1
 
     # ------------------------------------------------------------------ layers
     def _update_layer_direction_combos(self) -> None:
@@ -620,9 +659,11 @@ class MainWindow(QMainWindow):
     def _show_example(self, example: Example) -> None:
         with self.live.one_redraw():
             self.replace_text(example.text)
-            if example.model and not self.compare_mode and example.model != self.model_name:
-                if self.model_combo.findText(example.model) >= 0:
-                    self.select_model(example.model)
+            if example.model and not self.compare_mode:
+                idx = self._find_entry(example.model)  # the shipped model of that name, first
+                if idx >= 0:
+                    if idx != self._current_entry():
+                        self._show_entry(idx)
                 else:
                     self.show_message(f"This example is meant for the model '{example.model}', "
                                       f"which is not in {self.models_dir}; showing it with the current model.")
@@ -774,6 +815,18 @@ def unsaved_models_text(names: list[str], most: int = 5) -> str:
     more = f"\n\u2026 and {len(names) - len(shown)} more" if len(shown) < len(names) else ""
     what = "This model of this session is" if len(names) == 1 else f"These {len(names)} models of this session are"
     return f"{what} not saved to a file:\n{lines}{more}"
+
+
+def _file_tip(name: str, path: Path) -> str:
+    """The selector's tooltip of a model file's entry: its name and full path."""
+    return f"{name}\n{Path(path)}"
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a == b or a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _problem(exc: BaseException) -> str:

@@ -1,7 +1,9 @@
-"""Models of this session (a training run's copy, imported weights) in the Memory tab's model
-selector: each keeps its own entry until it is saved to a file or the window closes."""
+"""The Memory tab's model selector: models of this session (a training run's copy, imported
+weights) each keep their own entry until saved to a file or the window closes, quitting asks
+about them, and files named like a shipped model are told apart."""
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from rnnviz.ui.main_window import SESSION_ITEM, is_session_item
 from tests.ui._live_models import char_lm, forward_states
@@ -153,7 +155,6 @@ def _no_question_about_a_run(window, monkeypatch):
 
 
 def test_quit_asks_about_unsaved_session_models_cancel_stays_discard_quits(qtbot, window, monkeypatch, tmp_path):
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QCloseEvent
 
     _no_question_about_a_run(window, monkeypatch)
@@ -251,3 +252,77 @@ def test_the_question_names_the_models_and_its_buttons_answer(qtbot, window):
         assert window.ask_unsaved_models(names[:2]) == want
     assert [s[0] for s in seen] == ["dialog.unsaved_models"] * 2
     assert names[0] in seen[0][1] and names[1] in seen[0][1]
+
+
+# ------------------------------------------------------------------ files named like shipped ones
+def _same_named_file(tmp_path, folder="x", name="brackets_lstm", seed=5):
+    """A model file called like a shipped one, elsewhere, with other weights."""
+    path = tmp_path / folder / f"{name}.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    char_lm("gru", (5,), seed=seed).save(path)
+    return path
+
+
+def _open(window, path):
+    """File > Open on ``path``, as the dialog does."""
+    assert window.files.open_path(str(path))
+    window.files.wait()
+
+
+def test_a_file_named_like_a_shipped_model_is_told_apart_and_examples_keep_the_shipped_one(
+        qtbot, window, models_dir, tmp_path):
+    from rnnviz.ui.examples import EXAMPLES
+
+    shipped = models_dir / "brackets_lstm.npz"
+    mine = _same_named_file(tmp_path)
+    _open(window, mine)
+    assert window.model_path == mine and window.model.net.cell == "gru"
+    combo = window.model_combo
+    assert combo.currentText() == "brackets_lstm (x)" and window.model_name == "brackets_lstm (x)"
+    assert str(mine) in combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+    names = _texts(window)
+    assert names.count("brackets_lstm") == 1 and len(names) == len(set(names))
+    shipped_idx = combo.findData(str(shipped))
+    assert combo.itemText(shipped_idx) == "brackets_lstm"
+    assert str(shipped) in combo.itemData(shipped_idx, Qt.ItemDataRole.ToolTipRole)
+    # Examples > Brackets: the example is meant for the shipped model, which it opens
+    n = next(i for i, e in enumerate(EXAMPLES) if e.model == "brackets_lstm")
+    window.actions[f"examples.{n}"].trigger()
+    qtbot.waitUntil(lambda: not window.live._pending)
+    assert window.model_path == shipped and window.model.net.cell == "lstm"
+    assert combo.currentText() == "brackets_lstm" and window.text_edit.toPlainText() == EXAMPLES[n].text
+    # my file is one click away, and opening it again adds no entry
+    _choose(window, "brackets_lstm (x)")
+    assert window.model_path == mine
+    count = combo.count()
+    _open(window, mine)
+    assert combo.count() == count and window.model_name == "brackets_lstm (x)"
+    # select_model (the Examples menu and lessons pick models by name) prefers the shipped model
+    assert window.select_model("brackets_lstm") and window.model_path == shipped
+    # a third file called so, in another folder called x too
+    other = _same_named_file(tmp_path / "deeper", seed=6)
+    _open(window, other)
+    assert window.model_name == "brackets_lstm (x) (2)" and window.model_path == other
+    assert window.select_model("brackets_lstm") and window.model_path == shipped
+
+
+def test_a_session_model_saved_under_a_shipped_name_is_told_apart(qtbot, window, models_dir, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    assert window.show_model(char_lm("gru", (5,), seed=7), "code (GRU), step 40")
+    assert window.files.save_model(folder / "sentiment_lstm")
+    saved = folder / "sentiment_lstm.npz"
+    combo = window.model_combo
+    assert window.model_path == saved and window.model_name == "sentiment_lstm (mine)"
+    assert combo.currentText() == "sentiment_lstm (mine)" and window.live.model_name == "sentiment_lstm (mine)"
+    assert str(saved) in combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+    assert window.select_model("sentiment_lstm") and window.model_path == models_dir / "sentiment_lstm.npz"
+    assert window.model.is_classifier
+
+
+def test_without_a_shipped_model_of_that_name_a_file_keeps_its_own_name(qtbot, window, models_dir, tmp_path):
+    mine = _same_named_file(tmp_path, name="my_brackets")
+    _open(window, mine)
+    assert window.model_name == "my_brackets" and window.model_combo.currentText() == "my_brackets"
+    window.select_model("sentiment_lstm")
+    assert window.select_model("my_brackets") and window.model_path == mine
