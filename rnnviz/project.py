@@ -4,10 +4,14 @@ A project is one zip of ``.npy`` arrays (``np.savez_compressed``), no pickle, wr
 atomically (:func:`rnnviz.engine.serialize.atomic_write`: a failed save leaves the previous file
 intact). Members:
 
-- ``__project__``: uint8 UTF-8 JSON header ``{"format": "rnnviz-project", "version": 1,
+- ``__project__``: uint8 UTF-8 JSON header ``{"format": "rnnviz-project", "version": 1 or 2,
   "config": TrainConfig dict | null, "model": model config | null, "step": int,
   "history": {...scalars, events, spectra, latest snapshot scalars...}, "view": {...}}``;
 - ``model.<param>``: the trained model's parameters (PyTorch ``state_dict`` names);
+- ``live.<param>``: the parameters of the model shown in the Memory tab when it has no file (a
+  model of this session: a training run's copy, or a model with imported weights), described by
+  the header's ``"live_session_model": {"name": ..., "config": model config}`` (version 2; a
+  model shown from a file is referenced by its path in ``view["live_model"]`` instead);
 - ``optim.<key>``: the optimiser's flat ``state_dict`` (``step``, ``hyper.*``, ``<slot>.<param>``);
 - ``history.<name>``: the training history's per-step arrays (steps, losses, norms, ...);
   ``history.norm_values.<k>.<d>`` + ``history.norm_lengths``: per-step ||dL/dh_t|| rows,
@@ -21,6 +25,10 @@ training config, parameter names and shapes, the optimiser state, the history's 
 lengths. Every problem raises :class:`~rnnviz.errors.RnnvizError` naming the file.
 
 The dataset is referenced, not copied: ``config.corpus`` is the data file's path.
+
+Versions: a file holding a model of this session is version 2 (an rnnviz that reads only
+version 1 then says to update it, rather than dropping the model); any other file is still
+written as version 1, which every rnnviz reads. Both versions are read.
 """
 from __future__ import annotations
 
@@ -37,9 +45,10 @@ __all__ = ["FORMAT", "VERSION", "SUFFIX", "Project", "save_project", "load_proje
            "restore_history", "snapshot_state", "snapshot_from_state"]
 
 FORMAT = "rnnviz-project"
-VERSION = 1
+VERSION = 2  # the newest version read and written (see the module docstring)
 SUFFIX = ".rnnviz"
 HEADER_KEY = "__project__"
+MAX_MODEL_NAME = 1000  # characters of a session model's name (saved names are cut to it)
 
 _INT_SERIES = ("steps", "val_steps", "metric_steps", "nan_steps", "norm_steps")
 _FLOAT_SERIES = ("train_loss", "train_accuracy", "grad_norm", "grad_ratio", "val_loss", "val_accuracy")
@@ -57,7 +66,9 @@ class Project:
     reference) or None; model: the trained model or None; optimizer_state: the optimiser's flat
     ``state_dict`` or None; step: optimiser steps taken; history: what :func:`history_state`
     returns (``{"arrays": {...}, "meta": {...}}``) or None; view: JSON-able view settings
-    (``tab``, ``text``, ``layer``, ``direction``, ``live_model``, ...).
+    (``tab``, ``text``, ``layer``, ``direction``, ``live_model``: the path of the Memory tab's
+    model file, ...); live_model: the Memory tab's model when it has no file (a model of this
+    session; anything with ``params`` and ``to_config()``) or None, and live_model_name its name.
     """
 
     config: object = None
@@ -66,6 +77,8 @@ class Project:
     step: int = 0
     history: dict | None = None
     view: dict = field(default_factory=dict)
+    live_model: object = None
+    live_model_name: str = ""
 
 
 # ----------------------------------------------------------------------------- JSON helpers
@@ -285,7 +298,8 @@ def _check_history(state: dict, name: str) -> None:
 def project_arrays(project: Project) -> dict[str, np.ndarray]:
     """Every array of ``project`` (the header included), as written to the zip."""
     cfg = project.config
-    header = {"format": FORMAT, "version": VERSION,
+    live = project.live_model
+    header = {"format": FORMAT, "version": 1 if live is None else 2,
               "config": None if cfg is None else cfg.to_dict(),
               "model": None if project.model is None else project.model.to_config(),
               "step": int(project.step), "view": dict(project.view or {}),
@@ -294,6 +308,10 @@ def project_arrays(project: Project) -> dict[str, np.ndarray]:
     if project.model is not None:
         for k, v in project.model.params.items():
             arrays[f"model.{k}"] = np.ascontiguousarray(v)
+    if live is not None:
+        header["live_session_model"] = {"name": _model_name(project.live_model_name), "config": live.to_config()}
+        for k, v in live.params.items():
+            arrays[f"live.{k}"] = np.ascontiguousarray(v)
     if project.optimizer_state is not None:
         kinds = {}
         for k, v in project.optimizer_state.items():
@@ -307,6 +325,13 @@ def project_arrays(project: Project) -> dict[str, np.ndarray]:
     header = json.loads(json.dumps(header, default=_num))  # plain JSON types only
     arrays[HEADER_KEY] = _header_bytes(header)
     return arrays
+
+
+def _model_name(name) -> str:
+    """``name`` as a session model's name is read back: one line of printable characters (a
+    file name may hold a tab or a newline), at most :data:`MAX_MODEL_NAME` of them."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(name))[:MAX_MODEL_NAME].strip()
+    return text or "model of this session"
 
 
 def save_project(path, project: Project) -> None:
@@ -347,7 +372,7 @@ def _header(arrays: dict, name: str) -> dict:
     version = header.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= VERSION:
         raise RnnvizError(f"{name}: project format version {version!r} is not supported (this rnnviz reads "
-                          f"version {VERSION}); update rnnviz to open it")
+                          f"versions 1 to {VERSION}); update rnnviz to open it")
     return header
 
 
@@ -358,15 +383,13 @@ def load_project(path) -> Project:
     are compared with the stored weights *before* the model is built (as
     :func:`~rnnviz.engine.serialize.load_model` does).
     """
-    from rnnviz.engine.model import config_param_shapes, model_from_config
     from rnnviz.engine.optim import make_optimizer
-    from rnnviz.engine.serialize import check_arrays_fit
     from rnnviz.training.config import TrainConfig
 
     name = str(Path(path))
     arrays = _read(path)
     header = _header(arrays, name)
-    unknown = [k for k in arrays if k != HEADER_KEY and k.split(".", 1)[0] not in ("model", "optim", "history")]
+    unknown = [k for k in arrays if k != HEADER_KEY and k.split(".", 1)[0] not in ("model", "optim", "history", "live")]
     if unknown:
         raise RnnvizError(f"{name}: unexpected entry {unknown[0]!r} in the project file")
     config = None
@@ -378,24 +401,12 @@ def load_project(path) -> Project:
         except TypeError as exc:
             raise RnnvizError(f"{name}: its training settings are not valid: {exc}") from None
     model = None
-    params = {k[len("model."):]: v for k, v in arrays.items() if k.startswith("model.")}
+    params = _members(arrays, "model.")
     if header.get("model") is not None:
-        if not isinstance(header["model"], dict):
-            raise RnnvizError(f"{name}: the model description is not an object")
-        try:
-            # names and shapes first, by arithmetic: a small file whose header claims a huge model
-            # is refused before anything is allocated
-            check_arrays_fit(params, config_param_shapes(header["model"]), name)
-            model = model_from_config(header["model"])
-            model.load_state_dict(params)
-        except RnnvizError as exc:
-            msg = str(exc)
-            raise RnnvizError(msg if msg.startswith(f"{name}: ")
-                              else f"{name}: the model does not fit its description: {msg}") from None
-        except (TypeError, KeyError) as exc:
-            raise RnnvizError(f"{name}: the model description is damaged ({type(exc).__name__}: {exc})") from None
+        model = _build_model(header["model"], params, name, "the model")
     elif params:
         raise RnnvizError(f"{name}: model weights without a model description")
+    live_model, live_name = _live_session_model(header, arrays, name)
     step = header.get("step", 0)
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise RnnvizError(f"{name}: step should be an integer >= 0, got {step!r}")
@@ -424,4 +435,58 @@ def load_project(path) -> Project:
     view = header.get("view") or {}
     if not isinstance(view, dict):
         raise RnnvizError(f"{name}: the view settings are not an object")
-    return Project(config=config, model=model, optimizer_state=opt_state, step=step, history=history, view=view)
+    return Project(config=config, model=model, optimizer_state=opt_state, step=step, history=history, view=view,
+                   live_model=live_model, live_model_name=live_name)
+
+
+def _members(arrays: dict, prefix: str) -> dict[str, np.ndarray]:
+    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+def _build_model(config, params: dict, name: str, what: str):
+    """The model ``config`` (a model config, as ``to_config()`` gives) describes, with ``params``;
+    RnnvizError naming the file ``name`` and ``what`` ("the model", ...) if they do not fit.
+
+    The config is checked field by field and the names and shapes of ``params`` compared with
+    the ones it implies, by arithmetic, *before* anything is built (as
+    :func:`rnnviz.engine.serialize.load_model` does): a small file whose header claims a huge
+    model is refused before anything is allocated."""
+    from rnnviz.engine.model import config_param_shapes, model_from_config
+    from rnnviz.engine.serialize import check_arrays_fit
+
+    if not isinstance(config, dict):
+        raise RnnvizError(f"{name}: the description of {what} is not an object")
+    try:
+        check_arrays_fit(params, config_param_shapes(config), name)
+        model = model_from_config(config)
+        model.load_state_dict(params)
+    except RnnvizError as exc:
+        msg = str(exc)
+        if msg.startswith(f"{name}: "):
+            msg = msg[len(name) + 2:]
+        raise RnnvizError(f"{name}: {what} does not fit its description: {msg}") from None
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise RnnvizError(f"{name}: the description of {what} is damaged ({type(exc).__name__}: {exc})") from None
+    return model
+
+
+def _live_session_model(header: dict, arrays: dict, name: str):
+    """(model, name) of the header's ``live_session_model`` and the ``live.*`` weights, checked,
+    or (None, "") when the file has none."""
+    desc = header.get("live_session_model")
+    params = _members(arrays, "live.")
+    if desc is None:
+        if params:
+            raise RnnvizError(f"{name}: weights of a model shown in the Memory tab ('live.*') without its description")
+        return None, ""
+    if not isinstance(desc, dict):
+        raise RnnvizError(f"{name}: the description of the model shown in the Memory tab is not an object")
+    model_name = desc.get("name")
+    if (not isinstance(model_name, str) or not model_name.strip() or len(model_name) > MAX_MODEL_NAME
+            or any(not ch.isprintable() for ch in model_name)):
+        shown = repr(model_name)
+        raise RnnvizError(f"{name}: the name of the model shown in the Memory tab "
+                          f"({shown if len(shown) <= 60 else shown[:59] + chr(0x2026)}) is not a model name "
+                          f"(a line of 1 to {MAX_MODEL_NAME} printable characters)")
+    model = _build_model(desc.get("config"), params, name, f"the Memory tab's model {model_name!r}")
+    return model, model_name

@@ -489,6 +489,16 @@ class FileController(QObject):
                 "live_model": str(w.model_path) if w.model_path else "",
                 "training_tab": w.training.tabs.currentIndex()}
 
+    def session_model(self) -> tuple[object, str]:
+        """(a copy of the Memory tab's model, its name) when that model has no file (a model of
+        this session: a training run's copy, one with imported weights), which a project then
+        holds itself; (None, "") when it is a file's (the project names the file) or none is
+        shown. Copied now: what is on screen when the user saves is what the file keeps."""
+        w = self.w
+        if w.model is None or w.model_path is not None:
+            return None, ""
+        return _Weights({k: v.copy() for k, v in w.model.params.items()}, w.model.to_config()), w.model_name
+
     def collect_project(self, done, dropped=None) -> None:
         """Build a :class:`~rnnviz.project.Project` of the current state and call ``done(project)``
         — at once without a run, else when the training thread has copied its weights and
@@ -497,13 +507,15 @@ class FileController(QObject):
 
         panel = self.w.training
         view = self.view_state()
+        live, live_name = self.session_model()
         worker = panel.worker
         if worker is None:
             try:
                 cfg = panel.config_from_form()
             except RnnvizError:
                 cfg = None
-            done(Project(config=cfg, view=view, history=history_state(panel.history)))
+            done(Project(config=cfg, view=view, history=history_state(panel.history), live_model=live,
+                         live_model_name=live_name))
             return
         model_config = worker.model.to_config()
         history = history_state(panel.history)
@@ -511,7 +523,7 @@ class FileController(QObject):
         def finish(cap) -> None:
             model = _Weights(cap["params"], model_config)
             done(Project(config=cap["config"], model=model, optimizer_state=cap["optimizer"], step=cap["step"],
-                         history=history, view=view))
+                         history=history, view=view, live_model=live, live_model_name=live_name))
 
         self._capture(worker, finish, dropped)
 
@@ -661,7 +673,11 @@ class FileController(QObject):
             panel.show_snapshot(panel.history.latest, record=False)
             panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
                                if proj.model is not None else f"Restored the history from {name}.")
-        if live_model_found and (w.model_path is None or Path(live_model) != w.model_path):
+        if proj.live_model is not None:  # a model of the session saved, not a file's: shown again
+            if not w.show_model(proj.live_model, proj.live_model_name):
+                notes.append(f"the model {proj.live_model_name} shown in the Memory tab could not be shown "
+                             f"({w.status_text()})")
+        elif live_model_found and (w.model_path is None or Path(live_model) != w.model_path):
             if not w.load_model_file(live_model):
                 notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
         elif live_model and not live_model_found:
