@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
-    QStackedWidget, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QStackedWidget, QStyle, QStyleOptionComboBox, QStylePainter, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget,
 )
 
 from rnnviz import resources
@@ -39,6 +40,7 @@ SESSION_ITEM = "rnnviz:model-of-this-session"
 SESSION_TIP = "{name}: a model of this session, not saved to a file (File > Save Model As saves it)"
 TEXT_TOOLTIP = ("Type or paste text here. Every keystroke re-runs the model from the first "
                 "changed token and updates every view below.")
+MODEL_COMBO_TIP = "The model that reads the text (files in resources/models, and models of this session)"
 NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --out "
              "resources/models/NAME.npz' or open a model file with File \u25b8 Open model\u2026")
 
@@ -57,6 +59,68 @@ def unique_text(text: str, taken) -> str:
     while f"{text} ({n})" in taken:
         n += 1
     return f"{text} ({n})"
+
+
+class ModelCombo(QComboBox):
+    """The model selector: as wide as the name of the model chosen (``code (tanh RNN), step
+    300``), between :attr:`MIN_CHARS` and :attr:`MAX_CHARS` average characters; a longer name
+    is cut in the middle (its end, the step, stays). Its list is as wide as its longest name (up
+    to :attr:`MAX_POPUP_CHARS`); every entry's tooltip (and the selector's, for the one chosen)
+    has the whole name. Its least width stays that of :attr:`MIN_CHARS`, so a long name never
+    makes the window's least width grow (a narrow window narrows the selector, down to that)."""
+
+    MIN_CHARS, MAX_CHARS, MAX_POPUP_CHARS = 14, 44, 90
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumContentsLength(self.MIN_CHARS)
+        self.currentIndexChanged.connect(self._fit)
+        m = self.model()
+        for signal in (m.rowsInserted, m.rowsRemoved, m.dataChanged, m.modelReset):
+            signal.connect(self._fit)
+
+    def _width_for(self, text: str) -> int:
+        """The combo's width that shows ``text`` whole (frame and arrow included)."""
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        fm = self.fontMetrics()
+        inner = QSize(fm.horizontalAdvance(text) + fm.averageCharWidth(), fm.height())
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, inner, self).width()
+
+    def _chars(self, n: int) -> int:
+        return self._width_for("") + n * self.fontMetrics().averageCharWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        width = min(max(self._width_for(self.currentText()), self._chars(self.MIN_CHARS)),
+                    self._chars(self.MAX_CHARS))
+        return QSize(width, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._chars(self.MIN_CHARS), super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        """The current name as painted: whole when it fits, else cut in the middle."""
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideMiddle, field.width())
+
+    def paintEvent(self, ev) -> None:  # noqa: N802
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.currentText = self.shown_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+    def _fit(self, *_) -> None:
+        self.updateGeometry()
+        widest = max((self._width_for(self.itemText(i)) for i in range(self.count())), default=0)
+        self.view().setMinimumWidth(min(widest, self._chars(self.MAX_POPUP_CHARS)))
+        tip = self.itemData(self.currentIndex(), Qt.ItemDataRole.ToolTipRole) if self.currentIndex() >= 0 else None
+        self.setToolTip(f"{tip or self.currentText()}\n\n{MODEL_COMBO_TIP}" if self.count() else MODEL_COMBO_TIP)
 
 
 class MainWindow(QMainWindow):
@@ -124,9 +188,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         # -- selectors ------------------------------------------------------------------------------
-        self.model_combo = QComboBox()
-        self.model_combo.setToolTip("The model that reads the text (files in resources/models)")
-        self.model_combo.setMinimumContentsLength(14)
+        self.model_combo = ModelCombo()  # as wide as the name chosen; each entry's tooltip: name (and path)
+        self.model_combo.setToolTip(MODEL_COMBO_TIP)
         self.layer_combo = QComboBox()
         self.layer_combo.setToolTip("Which layer of a stacked network the heatmaps show")
         self.direction_combo = QComboBox()

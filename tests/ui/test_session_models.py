@@ -326,3 +326,52 @@ def test_without_a_shipped_model_of_that_name_a_file_keeps_its_own_name(qtbot, w
     assert window.model_name == "my_brackets" and window.model_combo.currentText() == "my_brackets"
     window.select_model("sentiment_lstm")
     assert window.select_model("my_brackets") and window.model_path == mine
+
+
+# ------------------------------------------------------------------------------------ long names
+LONG = "my_lecture_notes_on_recurrent_networks_2024 (tanh RNN), step 12000"
+
+
+def _settle(window):
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_the_selector_shows_the_chosen_name_whole_and_its_list_every_name(qtbot, window, models_dir):
+    combo = window.model_combo
+    least = window.minimumSizeHint().expandedTo(window.minimumSize()).width()
+    fm = combo.fontMetrics()
+    assert window.show_model(char_lm("rnn_tanh", (8,), seed=1), "code (tanh RNN), step 300")
+    _settle(window)
+    name = "code (tanh RNN), step 300"
+    assert combo.width() > fm.horizontalAdvance(name) and combo.shown_text() == name   # not "code (tanh RNN), st"
+    # a name too long for the toolbar is cut in the middle: its step stays in sight
+    assert window.show_model(char_lm("rnn_tanh", (8,), seed=2), LONG)
+    _settle(window)
+    shown = combo.shown_text()
+    assert shown != LONG and shown.endswith("step 12000") and shown.startswith("my_lecture") and "\u2026" in shown
+    assert combo.width() <= 50 * fm.averageCharWidth()
+    assert LONG in combo.toolTip()                                   # the whole name on hover
+    # the list is wide enough for its longest name
+    assert combo.view().minimumWidth() >= fm.horizontalAdvance(LONG)
+    # every entry has a tooltip with its whole name; files' with their path
+    for i in range(combo.count()):
+        tip = combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+        assert combo.itemText(i) in tip, (i, tip)
+    assert str(models_dir / "sentiment_lstm.npz") in combo.itemData(combo.findText("sentiment_lstm"),
+                                                                     Qt.ItemDataRole.ToolTipRole)
+    # the window's least width does not grow with the name (890 px: a small laptop's screen)
+    after = window.minimumSizeHint().expandedTo(window.minimumSize()).width()
+    assert after == least and after <= 890
+    window.resize(890, 700)
+    qtbot.waitUntil(lambda: window.width() == 890)
+    _settle(window)
+    assert combo.isVisible() and combo.shown_text().endswith("step 12000")
+    # back to a short name: the selector is narrow again
+    _choose(window, "sentiment_lstm")
+    window.resize(1300, 850)
+    qtbot.waitUntil(lambda: window.width() == 1300)
+    _settle(window)
+    assert combo.shown_text() == "sentiment_lstm" and combo.width() < fm.horizontalAdvance(LONG) // 2
