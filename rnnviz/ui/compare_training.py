@@ -25,12 +25,14 @@ from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.training.loop import Controls, train
 from rnnviz.ui import theme
-from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, TrainingHistory, new_plot
+from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, FitGraphics, PlotScroll, TrainingHistory, new_plot
 
 __all__ = ["CompareTrainingWidget", "SweepWorker", "COMPARE_CELLS", "sweep_parameter", "sweep_config"]
 
 COMPARE_CELLS = ("rnn_tanh", "gru", "lstm")
 MAX_FPS = 30
+#: the least width of each of the two upper plots side by side (room for their titles)
+PLOT_COLUMN_WIDTH = 420
 
 
 def sweep_parameter(task: str) -> str:
@@ -214,8 +216,9 @@ class CompareTrainingWidget(QWidget):
             sl.addWidget(w)
 
         # ---- plots
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumSize(400, 300)
+        # as tall as its plots need (data areas of MIN_DATA_HEIGHT), scrolled in a short window
+        self.graphics = FitGraphics()
+        self.graphics.setMinimumWidth(400)
         g = self.graphics
         self.loss_plot = new_plot(g, 0, 0, "training loss (moving average)", "training step", "loss (log)", log_y=True,
                                   legend=True)
@@ -224,8 +227,6 @@ class CompareTrainingWidget(QWidget):
         # (linear until a sweep of a regression task shows its loss on a log axis)
         self.sweep_plot = new_plot(g, 1, 0, "final validation metric vs length", "length", "", legend=True, colspan=2,
                                    log_axis=True)
-        self.graphics.ci.layout.setColumnStretchFactor(0, 1)
-        self.graphics.ci.layout.setColumnStretchFactor(1, 1)
         self.loss_curves, self.norm_curves, self.sweep_curves = {}, {}, {}
         for c in COMPARE_CELLS:
             col = QColor(CELL_COLORS[c])
@@ -246,8 +247,28 @@ class CompareTrainingWidget(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
         lay.addWidget(sweep_box)
-        lay.addWidget(self.graphics, 1)
+        # the two upper plots side by side when each has room for its title, else one above the other
+        self.plot_scroll = PlotScroll([self.graphics], columns=2, column_width=PLOT_COLUMN_WIDTH)
+        self.plot_scroll.columns_changed.connect(self._arrange_plots)
+        self._arrange_plots(self.plot_scroll.columns())
+        lay.addWidget(self.plot_scroll, 1)
         self._update_buttons()
+
+    def _arrange_plots(self, columns: int) -> None:
+        """The loss and ||dL/dh_t|| plots side by side above the sweep (``columns`` 2), or the
+        three one above the other (1: a narrow window, where titles side by side overlapped)."""
+        layout = self.graphics.ci.layout
+        plots = (self.loss_plot, self.norm_plot, self.sweep_plot)
+        for p in plots:
+            layout.removeItem(p)
+        if columns >= 2:
+            cells = ((0, 0, 1, 1), (0, 1, 1, 1), (1, 0, 1, 2))
+        else:
+            cells = ((0, 0, 1, 1), (1, 0, 1, 1), (2, 0, 1, 1))
+        for p, cell in zip(plots, cells):
+            layout.addItem(p, *cell)
+        layout.setColumnStretchFactor(0, 1)
+        layout.setColumnStretchFactor(1, 1 if columns >= 2 else 0)
 
     # ------------------------------------------------------------------ compare runs
     def is_running(self) -> bool:

@@ -27,15 +27,15 @@ import time
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QCheckBox, QComboBox,
-                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QScrollArea, QSizePolicy,
                                QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
 from rnnviz.ui.lazy import built_on_first_use
-from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, SaturationView,
-                                      SpectrumView, StepNormView, TrainingHistory)
+from rnnviz.ui.training_views import (PAINT_SECONDS, GradNormView, GradRatioView, LossView, NormHistoryView, PlotScroll,
+                                      SaturationView, SpectrumView, StepNormView, TrainingHistory)
 
 __all__ = ["TrainingPanel", "ask_replace_run", "TASKS", "CELL_CHOICES", "MAX_FPS", "parse_sizes",
            "parse_optional_float", "parse_optional_int", "parse_float"]
@@ -49,6 +49,8 @@ MAX_FPS = 30
 GUI_BUDGET = 0.4 if (os.cpu_count() or 1) > 2 else 0.25
 #: ...but redraw at least this often (seconds between frames)
 MAX_INTERVAL = 0.5
+#: the least width of a column of the Loss && gradients tab's plots: room for their titles
+PLOT_COLUMN_WIDTH = 330
 
 #: (config value, label shown, tooltip)
 TASKS = (
@@ -184,6 +186,8 @@ class TrainingPanel(QWidget):
     saturation_view = built_on_first_use("saturation_view", "_ensure_views")
     views = built_on_first_use("views", "_ensure_views")
     tabs = built_on_first_use("tabs", "_ensure_views")
+    grads_scroll = built_on_first_use("grads_scroll", "_ensure_views")
+    gates_scroll = built_on_first_use("gates_scroll", "_ensure_views")
     compare = built_on_first_use("compare", "_ensure_views")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -429,21 +433,16 @@ class TrainingPanel(QWidget):
         v["views"] = [v["loss_view"], v["step_norm_view"], v["history_view"], v["ratio_view"],
                       v["grad_norm_view"], v["spectrum_view"], v["saturation_view"]]
         v["tabs"] = QTabWidget()
-        grads = QWidget()
-        g = QGridLayout(grads)
-        g.setContentsMargins(2, 2, 2, 2)
-        g.addWidget(v["loss_view"], 0, 0)
-        g.addWidget(v["step_norm_view"], 0, 1)
-        g.addWidget(v["history_view"], 0, 2)
-        g.addWidget(v["ratio_view"], 1, 0)
-        g.addWidget(v["grad_norm_view"], 1, 1)
-        g.addWidget(v["spectrum_view"], 1, 2)
-        v["tabs"].addTab(grads, "Loss && gradients")
-        gates = QWidget()
-        gl = QHBoxLayout(gates)
-        gl.setContentsMargins(2, 2, 2, 2)
-        gl.addWidget(v["saturation_view"])
-        v["tabs"].addTab(gates, "Gates")
+        # three columns, fewer in a narrow window; the views keep readable data areas and scroll
+        # when the window is short (at 1366 x 768 the spectra had ~40 px, at the least size none)
+        # (the two views of two plots each, loss and spectra, in the first row: the second row, of
+        # one plot each, is then short enough for both rows to fit a 1400 x 975 window unscrolled)
+        v["grads_scroll"] = PlotScroll([v["loss_view"], v["step_norm_view"], v["spectrum_view"], v["ratio_view"],
+                                        v["grad_norm_view"], v["history_view"]],
+                                       columns=3, column_width=PLOT_COLUMN_WIDTH)
+        v["tabs"].addTab(v["grads_scroll"], "Loss && gradients")
+        v["gates_scroll"] = PlotScroll([v["saturation_view"]])
+        v["tabs"].addTab(v["gates_scroll"], "Gates")
         v["compare"] = CompareTrainingWidget(self.config_from_form)
         v["tabs"].addTab(v["compare"], "Compare RNN / GRU / LSTM")
         v["tabs"].currentChanged.connect(self._on_tab_changed)

@@ -24,9 +24,10 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from rnnviz.ui import theme
 from rnnviz.ui.plot_legend import legend_above
@@ -34,7 +35,7 @@ from rnnviz.ui.prediction_view import OKABE_ITO
 
 __all__ = ["TrainingHistory", "LossView", "StepNormView", "NormHistoryView", "GradRatioView",
            "GradNormView", "SpectrumView", "SaturationView", "power_of_ten_label", "log10_norms", "new_plot",
-           "CELL_COLORS", "CELL_LABELS", "ALL_VIEWS"]
+           "CELL_COLORS", "CELL_LABELS", "ALL_VIEWS", "MIN_DATA_HEIGHT", "FitGraphics", "PlotScroll"]
 
 #: one colour per cell, used wherever cells are compared
 CELL_COLORS = {"rnn_tanh": OKABE_ITO[3], "rnn_relu": OKABE_ITO[7], "gru": OKABE_ITO[2], "lstm": OKABE_ITO[0]}
@@ -280,8 +281,36 @@ def _f(v) -> float:
 PAINT_SECONDS = [0.0]
 
 
-class _TimedGraphics(pg.GraphicsLayoutWidget):
-    """A GraphicsLayoutWidget that adds the time of each paint to :data:`PAINT_SECONDS`."""
+class FitGraphics(pg.GraphicsLayoutWidget):
+    """A GraphicsLayoutWidget whose least height is what its plots need: each plot made by
+    :func:`new_plot` keeps a data area at least :data:`MIN_DATA_HEIGHT` high under its title and
+    legend, and this widget's ``minimumSizeHint`` follows their layout's minimum (pyqtgraph's
+    widget has none: squeezed, it left a plot under a legend of two rows no data area at all, or
+    cut its bottom off). It changes as legends wrap onto more rows; a layout or a
+    :class:`PlotScroll` around the widget then gives it that height."""
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self._least = 0
+        self.ci.installEventFilter(self)  # (its layout asks to be laid out again: the least may change)
+
+    def plots_height(self) -> int:
+        """The least height of the plots' layout (and this widget's frame)."""
+        return math.ceil(self.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()) + 2 * self.frameWidth()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
+        hint = super().minimumSizeHint()
+        self._least = self.plots_height()
+        return QSize(hint.width(), max(hint.height(), self._least))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt
+        if event.type() == QEvent.Type.LayoutRequest and obj is self.ci and self.plots_height() != self._least:
+            self.updateGeometry()
+        return False
+
+
+class _TimedGraphics(FitGraphics):
+    """A FitGraphics that adds the time of each paint to :data:`PAINT_SECONDS`."""
 
     def paintEvent(self, ev):  # noqa: N802 - Qt
         t0 = time.perf_counter()
@@ -296,12 +325,19 @@ def _title(plot, text: str) -> None:
         plot.setTitle(text)
 
 
+#: the least height of a training plot's data area (its ViewBox), in pixels: below it a curve
+#: or a heatmap cannot be read; a window too small for every plot at this height scrolls them
+MIN_DATA_HEIGHT = 120
+_UNBOUNDED = 16777215  # (Qt's QWIDGETSIZE_MAX: no maximum size)
+
+
 def new_plot(graphics, row=0, col=0, title="", x_label="", y_label="", log_y=False, legend=False,
              colspan=1, log_axis=None) -> pg.PlotItem:
     """A PlotItem at (``row``, ``col``) of ``graphics`` (a GraphicsLayoutWidget) as the training
     plots look: opaque faint grid, no view menu or auto-range button, a title that may be cut
     rather than widen the plot, a log y axis labelled in powers of ten if ``log_y``, and with
-    ``legend`` a legend in a row of its own above the data, which it never covers.
+    ``legend`` a legend in a row of its own above the data, which it never covers. Its data area
+    is at least :data:`MIN_DATA_HEIGHT` high (see :class:`FitGraphics`).
 
     ``log_axis`` (default ``log_y``): a left axis that can show log values, for a plot switched
     to a log y axis later (``plot.setLogMode(y=True)``)."""
@@ -309,9 +345,14 @@ def new_plot(graphics, row=0, col=0, title="", x_label="", y_label="", log_y=Fal
     axes = {"left": LogAxis("left") if log_axis else _OpaqueGridAxis("left"), "bottom": _OpaqueGridAxis("bottom")}
     p = graphics.addPlot(row=row, col=col, colspan=colspan, title=title or None, axisItems=axes)
     theme.shrinkable_title(p)  # (a long title in a narrow window: only its ends are cut, not the plot)
+    # the title centred over the whole plot, its left axis too, not over the data alone: ~45 px
+    # more room, enough for the longer titles ("... at step 2000") in a column of a 1366 px window
+    p.layout.removeItem(p.titleLabel)
+    p.layout.addItem(p.titleLabel, 0, 0, 1, 3)
     p.setMenuEnabled(False)
     p.hideButtons()
     p.showGrid(x=True, y=True, alpha=0.2)
+    p.getViewBox().setMinimumHeight(MIN_DATA_HEIGHT)
     if x_label:
         p.setLabel("bottom", x_label)
     if y_label:
@@ -336,7 +377,7 @@ class _View(QWidget):
         self._items: dict[str, pg.PlotDataItem] = {}
         self.graphics = _TimedGraphics()
         theme.configure_view(self.graphics)  # whole-viewport repaints: no clipping to many small rects
-        self.graphics.setMinimumSize(260, 170)
+        self.graphics.setMinimumWidth(260)  # (its least height: what its plots need, see FitGraphics)
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
         self._lay.setSpacing(2)
@@ -379,6 +420,15 @@ class _View(QWidget):
         """A plot of this view (see :func:`new_plot`), in ``graphics`` or the view's own widget."""
         return new_plot(self.graphics if graphics is None else graphics, row, col, title, x_label, y_label,
                         log_y=log_y, legend=legend)
+
+    def _show_row(self, plot, row: int, on: bool) -> None:
+        """Show ``plot`` (in row ``row`` of the view's widget), or hide it: hidden, its row is
+        0 px high and asks for no height (Qt's graphics layouts keep a hidden item's place and
+        least height: its data area's :data:`MIN_DATA_HEIGHT` and more)."""
+        plot.setVisible(on)
+        plot.getViewBox().setMinimumHeight(MIN_DATA_HEIGHT if on else 0)
+        plot.setMaximumHeight(_UNBOUNDED if on else 0)
+        self.graphics.ci.layout.setRowMaximumHeight(row, _UNBOUNDED if on else 0)
 
     def _set(self, curve, name, x, y) -> None:
         x = np.asarray(x, dtype=np.float64)
@@ -486,11 +536,10 @@ class LossView(_View):
         if on == self._acc_visible:
             return
         self._acc_visible = on
-        self.acc_plot.setVisible(on)
+        self._show_row(self.acc_plot, 1, on)
         self.loss_plot.setLabel("bottom", "" if on else "training step")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2 if on else 0)
-        self.graphics.ci.layout.setRowMaximumHeight(1, 1e6 if on else 0)
 
     def render(self, history: TrainingHistory) -> None:
         x = np.asarray(history.steps, dtype=np.float64)
@@ -787,8 +836,7 @@ class SpectrumView(_View):
         # halves in separate event-loop turns (this view was the longest single stall)
         self.sv_graphics = _TimedGraphics()
         theme.configure_view(self.sv_graphics)
-        self.graphics.setMinimumSize(260, 85)       # together as tall as one view's widget
-        self.sv_graphics.setMinimumSize(260, 85)
+        self.sv_graphics.setMinimumWidth(260)
         self.sv_graphics.setToolTip(self.TOOLTIP)
         self._lay.addWidget(self.sv_graphics, 1)
         self.sv_plot = self._new_plot(0, 0, SV_TITLE, "time step t",
@@ -813,9 +861,6 @@ class SpectrumView(_View):
 
     def sizeHint(self):  # noqa: N802 - Qt; as big as the other views, though made of two widgets
         return self.graphics.sizeHint()
-
-    def minimumSizeHint(self):  # noqa: N802 - Qt
-        return QSize(260, 170)
 
     def render(self, history: TrainingHistory) -> None:
         self._render_radius(history)
@@ -953,8 +998,7 @@ class SaturationView(_View):
             self.sat_plot.getViewBox().setRange(xRange=(-0.5, H - 0.5), yRange=(0, R), padding=0)
         fm = snap.forget_mean[k][d] if snap.forget_mean is not None else None
         self._forget = None if fm is None else np.asarray(fm, dtype=np.float64)
-        self.forget_plot.setVisible(self._forget is not None)
-        self.graphics.ci.layout.setRowMaximumHeight(1, 1e6 if self._forget is not None else 0)
+        self._show_row(self.forget_plot, 1, self._forget is not None)
         if self._forget is None:
             self.forget_bars.setOpts(x=[], height=[])
         else:
@@ -986,6 +1030,66 @@ class SaturationView(_View):
 
     def forget_data(self) -> np.ndarray | None:
         return self._forget
+
+
+# ----------------------------------------------------------------------------- scrolling grid
+class PlotScroll(QScrollArea):
+    """Views in a grid of up to ``columns`` columns, as many as fit at ``column_width`` pixels or
+    more each (fewer when the window is narrow: a plot keeps room for its title), in a scroll
+    area: when the window is too short for every view at its least height (:class:`FitGraphics`:
+    data areas of :data:`MIN_DATA_HEIGHT`), the views keep that height and scroll, as the Memory
+    tab's heatmaps do; when it is tall enough they share its height."""
+
+    #: the number of columns changed (a single wide widget, such as the Compare tab's plots,
+    #: arranges its own plots in that many)
+    columns_changed = Signal(int)
+
+    def __init__(self, views, columns: int = 1, column_width: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.views = list(views)
+        self.max_columns = max(1, int(columns))
+        self.column_width = int(column_width)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(2, 2, 2, 2)
+        self.setWidget(self.grid_host)
+        self._columns = 0
+        self._place(self.max_columns)
+
+    def columns(self) -> int:
+        """How many columns the views are in now."""
+        return self._columns
+
+    def columns_for(self, width: int) -> int:
+        """The columns of the views in a scroll area ``width`` pixels wide (its vertical scroll
+        bar counted in, shown or not: the columns do not change as it comes and goes)."""
+        if self.column_width <= 0:
+            return self.max_columns
+        m = self.grid.contentsMargins()
+        room = width - self.verticalScrollBar().sizeHint().width() - m.left() - m.right()
+        spacing = max(0, self.grid.horizontalSpacing())
+        return max(1, min(self.max_columns, (room + spacing) // (self.column_width + spacing)))
+
+    def _place(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        for view in self.views:
+            self.grid.removeWidget(view)
+        for i, view in enumerate(self.views):
+            self.grid.addWidget(view, i // columns, i % columns)
+        rows = -(-len(self.views) // columns)
+        for c in range(max(columns, self._columns)):
+            self.grid.setColumnStretch(c, 1 if c < min(columns, len(self.views)) else 0)
+        for r in range(max(rows, -(-len(self.views) // max(1, self._columns)))):
+            self.grid.setRowStretch(r, 1 if r < rows else 0)
+        self._columns = columns
+        self.columns_changed.emit(columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt
+        self._place(self.columns_for(event.size().width()))
+        super().resizeEvent(event)
 
 
 ALL_VIEWS = (LossView, StepNormView, NormHistoryView, GradRatioView, GradNormView, SpectrumView, SaturationView)

@@ -113,3 +113,135 @@ def test_the_step_norm_views_step_and_ratio_stay_off_the_data(qtbot):
         assert QRectF(v.graphics.viewport().rect()).adjusted(-1, -1, 1, 1).contains(shown), (size, shown)
     v.clear()
     assert v.step_label.toPlainText() == ""
+
+
+def _data_area(plot):
+    return plot.getViewBox().sceneBoundingRect()
+
+
+def _shown_plots(graphics):
+    return [p for p in _plots(graphics) if p.isVisible()]
+
+
+def _check_readable(scroll, graphics, plot, where):
+    """``plot`` (in ``graphics``, inside the PlotScroll ``scroll``) has a data area of at least
+    MIN_DATA_HEIGHT, its title shown whole, and scrolling brings its data area into view."""
+    from rnnviz.ui.training_views import MIN_DATA_HEIGHT
+
+    name = (where, plot.titleLabel.text)
+    data = _data_area(plot)
+    assert data.height() >= MIN_DATA_HEIGHT - 0.5 and data.width() >= 100, (name, data)
+    title = plot.titleLabel.item.sceneBoundingRect()
+    whole = plot.sceneBoundingRect().adjusted(-1, 0, 1, 0)
+    assert whole.left() <= title.left() and title.right() <= whole.right(), (name, title, whole)
+    assert QRectF(graphics.viewport().rect()).adjusted(-1, -1, 1, 1).contains(
+        QRectF(graphics.mapFromScene(title).boundingRect())), name
+    # scrolled to: the data area lies inside the scroll area's viewport
+    rect = graphics.mapFromScene(data).boundingRect()
+    top_left = graphics.mapTo(scroll.widget(), rect.topLeft())
+    scroll.ensureVisible(top_left.x() + rect.width() // 2, top_left.y() + rect.height() // 2,
+                         rect.width() // 2 + 1, rect.height() // 2 + 1)
+    QApplication.processEvents()
+    shown = graphics.mapTo(scroll.viewport(), rect.topLeft())
+    seen = QRectF(scroll.viewport().rect()).adjusted(-1, -1, 1, 1)
+    assert seen.contains(QRectF(shown, rect.size().toSizeF())), (name, shown, rect, scroll.viewport().rect())
+
+
+def test_every_training_plot_keeps_a_readable_data_area_at_any_window_size(qtbot, window):
+    """At the window's least size (890 x 555), on a 1366 x 768 screen and at the first start's
+    size, every plot of the Training tab (its three inner tabs) keeps a data area at least
+    MIN_DATA_HEIGHT high with its title shown whole, and can be scrolled to. Before, the tab
+    laid its plots out in a fixed grid: at 1366 x 768 the spectral radius and Jacobian plots
+    had ~40 px of data under their legends, at the least size none, and the tab made the window
+    at least 1080 px wide."""
+    from rnnviz.training.loop import train
+    from rnnviz.ui.compare_training import COMPARE_CELLS
+    from rnnviz.ui.main_window import DEFAULT_SIZE
+    from tests.training._worker_helpers import tiny
+
+    panel = window.training
+    window.actions.trigger("view.training")
+    qtbot.waitUntil(panel.views_built)
+    run = dict(hidden=(8, 6), batch=4, val_batch=8, steps=12, val_every=4, metrics_every=4)
+    panel.history.extend(train(tiny(cell="lstm", task="delayed_recall", lag=3, **run)))
+    panel.redraw(force=True)
+    compare = panel.compare
+    for c in COMPARE_CELLS:
+        compare.histories[c].extend(train(tiny(cell=c, **run)))
+        compare._on_sweep_result(c, 10, 0.3)
+        compare._on_sweep_result(c, 20, 0.2)
+    compare.redraw()
+    columns = {}
+    for size in ((890, 555), (1366, 768), DEFAULT_SIZE):
+        window.resize(*size)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert window.size().toTuple() == tuple(size)  # the tab does not widen the window
+        for tab in range(panel.tabs.count()):
+            panel.tabs.setCurrentIndex(tab)
+            for _ in range(3):
+                QApplication.processEvents()
+            window.grab()
+            if tab < 2:
+                scroll = panel.grads_scroll if tab == 0 else panel.gates_scroll
+                views = [v for v in scroll.views if v.isVisible()]
+                assert len(views) == (6 if tab == 0 else 1)
+                checks = [(g, p) for v in views for g, ps in _views_of(v) for p in _shown_plots(g)]
+                assert len(checks) == (8 if tab == 0 else 2)  # loss + accuracy, the spectra's two
+            else:
+                scroll = compare.plot_scroll
+                checks = [(compare.graphics, p) for p in (compare.loss_plot, compare.norm_plot, compare.sweep_plot)]
+            for graphics, plot in checks:
+                _check_readable(scroll, graphics, plot, (size, tab))
+        columns[size] = (panel.grads_scroll.columns(), compare.plot_scroll.columns(),
+                         panel.grads_scroll.verticalScrollBar().maximum() > 0)
+    # narrow: one column, scrolled; a laptop screen: three columns, scrolled a little; the first
+    # start's size: all six views at once
+    assert columns == {(890, 555): (1, 1, True), (1366, 768): (3, 2, True), DEFAULT_SIZE: (3, 2, False)}
+
+
+def _grid_of_four(qtbot, columns=3, column_width=300):
+    """A PlotScroll of four gradient norm views with data."""
+    from rnnviz.training.loop import train
+    from rnnviz.ui.training_views import GradNormView, PlotScroll, TrainingHistory
+    from tests.training._worker_helpers import tiny
+
+    history = TrainingHistory()
+    history.extend(train(tiny(hidden=(4,), batch=4, val_batch=8, steps=8)))
+    views = [GradNormView() for _ in range(4)]
+    for v in views:
+        v.render(history)
+    scroll = PlotScroll(views, columns=columns, column_width=column_width)
+    qtbot.addWidget(scroll)
+    scroll.resize(1000, 900)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    return scroll, views
+
+
+def _resize(widget, width, height):
+    widget.resize(width, height)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_the_plot_grid_takes_the_columns_that_fit_and_scrolls_when_short(qtbot):
+    """PlotScroll: as many columns (of at least column_width) as fit, up to its most; the views
+    keep their least height (data areas of MIN_DATA_HEIGHT) and scroll when the area is short."""
+    from rnnviz.ui.training_views import MIN_DATA_HEIGHT
+
+    scroll, views = _grid_of_four(qtbot)
+    seen = []
+    scroll.columns_changed.connect(seen.append)
+    for width, cols in ((1000, 3), (900, 2), (640, 2), (600, 1), (1000, 3)):
+        _resize(scroll, width, 900)
+        assert scroll.columns() == cols, width
+        lefts = sorted({v.x() for v in views})
+        assert len(lefts) == cols and all(v.width() >= 300 for v in views), (width, lefts)
+    assert seen == [2, 1, 3]
+    assert scroll.verticalScrollBar().maximum() == 0  # two rows fit 900 px
+    _resize(scroll, 600, 400)  # one column of four views at their least height: scrolls
+    assert scroll.verticalScrollBar().maximum() > 0
+    for v in views:
+        assert v.height() >= v.minimumSizeHint().height()
+        assert v.plot.getViewBox().sceneBoundingRect().height() >= MIN_DATA_HEIGHT - 0.5
