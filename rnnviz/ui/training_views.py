@@ -26,8 +26,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGraphicsView, QGridLayout, QHBoxLayout, QLabel,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from rnnviz.ui import theme
 from rnnviz.ui.plot_legend import legend_above
@@ -1038,7 +1038,10 @@ class PlotScroll(QScrollArea):
     more each (fewer when the window is narrow: a plot keeps room for its title), in a scroll
     area: when the window is too short for every view at its least height (:class:`FitGraphics`:
     data areas of :data:`MIN_DATA_HEIGHT`), the views keep that height and scroll, as the Memory
-    tab's heatmaps do; when it is tall enough they share its height."""
+    tab's heatmaps do; when it is tall enough they share its height.
+
+    While the grid scrolls, the mouse wheel over a plot scrolls it too (it would zoom the plot,
+    the page then stuck under the pointer); Ctrl+wheel zooms the plot."""
 
     #: the number of columns changed (a single wide widget, such as the Compare tab's plots,
     #: arranges its own plots in that many)
@@ -1057,6 +1060,9 @@ class PlotScroll(QScrollArea):
         self.setWidget(self.grid_host)
         self._columns = 0
         self._place(self.max_columns)
+        self._plot_viewports = [view.viewport() for view in self.grid_host.findChildren(QGraphicsView)]
+        for viewport in self._plot_viewports:
+            viewport.installEventFilter(self)
 
     def columns(self) -> int:
         """How many columns the views are in now."""
@@ -1090,6 +1096,17 @@ class PlotScroll(QScrollArea):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt
         self._place(self.columns_for(event.size().width()))
         super().resizeEvent(event)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt
+        bar = self.verticalScrollBar()
+        if (event.type() == QEvent.Type.Wheel and obj in self._plot_viewports and bar.maximum() > 0
+                and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)):
+            pixels = event.pixelDelta().y()  # (a touchpad's; else notches of 120)
+            if not pixels:
+                pixels = round(event.angleDelta().y() / 120 * QApplication.wheelScrollLines() * bar.singleStep())
+            bar.setValue(bar.value() - pixels)
+            return True
+        return super().eventFilter(obj, event)
 
 
 ALL_VIEWS = (LossView, StepNormView, NormHistoryView, GradRatioView, GradNormView, SpectrumView, SaturationView)

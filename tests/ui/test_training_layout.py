@@ -200,6 +200,18 @@ def test_every_training_plot_keeps_a_readable_data_area_at_any_window_size(qtbot
     assert columns == {(890, 555): (1, 1, True), (1366, 768): (3, 2, True), DEFAULT_SIZE: (3, 2, False)}
 
 
+def _wheel(widget, ctrl=False):
+    """A mouse wheel turn (one notch down) over the middle of ``widget``."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    pos = QPointF(widget.rect().center())
+    mods = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    event = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, mods, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
 def _grid_of_four(qtbot, columns=3, column_width=300):
     """A PlotScroll of four gradient norm views with data."""
     from rnnviz.training.loop import train
@@ -245,3 +257,25 @@ def test_the_plot_grid_takes_the_columns_that_fit_and_scrolls_when_short(qtbot):
     for v in views:
         assert v.height() >= v.minimumSizeHint().height()
         assert v.plot.getViewBox().sceneBoundingRect().height() >= MIN_DATA_HEIGHT - 0.5
+
+
+def test_the_wheel_over_a_plot_scrolls_the_grid_and_ctrl_wheel_zooms_it(qtbot):
+    """While the grid scrolls, the wheel over a plot scrolls the grid instead of zooming the plot
+    (the page stuck under the pointer); Ctrl+wheel zooms it. With nothing to scroll the wheel
+    zooms, as before."""
+    scroll, views = _grid_of_four(qtbot)
+    viewport = views[0].graphics.viewport()
+    vb = views[0].plot.getViewBox()
+    before = vb.viewRange()
+    _wheel(viewport)
+    assert vb.viewRange() != before  # nothing to scroll: the wheel zooms, as it did
+    vb.autoRange()
+    _resize(scroll, 600, 400)
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    before, value = vb.viewRange(), bar.value()
+    _wheel(viewport)
+    assert bar.value() > value and vb.viewRange() == before  # scrolled, not zoomed
+    value = bar.value()
+    _wheel(viewport, ctrl=True)
+    assert bar.value() == value and vb.viewRange() != before  # Ctrl+wheel zooms the plot
