@@ -352,6 +352,11 @@ def new_plot(graphics, row=0, col=0, title="", x_label="", y_label="", log_y=Fal
     p.setMenuEnabled(False)
     p.hideButtons()
     p.showGrid(x=True, y=True, alpha=0.2)
+    # the axes, and their grid, under the data (pyqtgraph draws them over it: the opaque grid
+    # lines cut a gap into a curve at every crossing, so a solid curve read as dashed, and a
+    # line along a grid line, a ratio of exactly 10^-2, vanished)
+    for name in ("left", "bottom"):
+        p.getAxis(name).setZValue(p.getViewBox().zValue() - 0.5)
     p.getViewBox().setMinimumHeight(MIN_DATA_HEIGHT)
     if x_label:
         p.setLabel("bottom", x_label)

@@ -223,3 +223,36 @@ def test_the_compare_plots_are_made_as_the_training_views_plots_are(qtbot, monke
     assert w.loss_plot.ctrl.logYCheck.isChecked() and w.norm_plot.ctrl.logYCheck.isChecked()
     assert not w.sweep_plot.ctrl.logYCheck.isChecked()
     assert w.shutdown()
+
+
+def test_the_grid_is_drawn_under_the_curves(qtbot):
+    """A curve is drawn over the plot's grid: pyqtgraph drew the (opaque) grid lines over the
+    data, which cut a gap into a curve at every vertical grid line (a solid curve read as
+    dashed) and hid a curve lying along a horizontal one (a gradient ratio of exactly 10^-2)."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from rnnviz.ui.training_views import _color
+
+    v = GradRatioView()
+    qtbot.addWidget(v)
+    v.resize(500, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    x = np.arange(1, 41, dtype=float)
+    y = np.full(40, 0.01)
+    y[0], y[-1] = 0.001, 0.1   # a flat curve along the grid line at 10^-2, between 1 and 40
+    v._set(v.curve, "ratio", x, y)
+    for _ in range(3):
+        QApplication.processEvents()
+    image = v.graphics.grab().toImage()
+    vb = v.plot.getViewBox()
+
+    def pixel(px, py):
+        return v.graphics.mapFromScene(vb.mapViewToScene(pg.Point(px, py)))
+
+    start, end = pixel(3, -2.0), pixel(38, -2.0)   # (the y axis is log10)
+    row = start.y()
+    colours = {QColor(image.pixel(c, row)).name() for c in range(start.x(), end.x() + 1)}
+    assert end.x() - start.x() > 300 and colours == {QColor(_color(2)).name()}, colours
