@@ -118,19 +118,21 @@ class _OpaqueGridAxis(pg.AxisItem):
 
 
 class LogAxis(_OpaqueGridAxis):
-    """A log-mode axis that people can read: powers of ten (10⁻³, 10⁻²) when the range spans
-    decades, plain numbers (0.02, 0.05, 0.1) inside one decade; no SI-prefix scaling."""
+    """A log-mode axis that people can read: powers of ten (10⁻³, 10⁻²) when the range holds
+    two or more, plain numbers (0.005, 0.01, 0.02, 0.05) when it holds fewer, evenly spaced ones
+    (2.05, 2.1, 2.15) in a range too narrow for two of those; no SI-prefix scaling."""
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         self._decades = True
+        self._decimals = None  # (evenly spaced values: their decimals, else None)
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
         lo, hi = min(minVal, maxVal), max(minVal, maxVal)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             return []
         max_labels = max(2, int(size / 28))
-        if hi - lo >= 1.0:
+        if math.floor(hi + 1e-9) - math.ceil(lo - 1e-9) >= 1:  # two powers of ten or more
             self._decades = True
             first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
             stride = max(1, math.ceil((last - first + 1) / max_labels))
@@ -146,15 +148,36 @@ class LogAxis(_OpaqueGridAxis):
                     if lo <= e + math.log10(m) <= hi]
             if len(vals) >= 2:
                 break
+        self._decimals = None
+        if len(vals) < 2:  # (a loss between 2.05 and 2.2 had no label at all)
+            vals = self._even_values(10 ** lo, 10 ** hi, max_labels) or vals
         if len(vals) > max_labels:
             vals = vals[::math.ceil(len(vals) / max_labels)]
         return [(None, vals)]
+
+    def _even_values(self, a: float, b: float, max_labels: int) -> list[float]:
+        """log10 of evenly spaced round values in [a, b] (a step of 1, 2 or 5 x 10^k), at most
+        ``max_labels`` and no more than 5; [] when there are not two."""
+        span = b - a
+        if not (span > 0 and math.isfinite(span)):
+            return []
+        raw = span / min(5, max_labels)
+        power = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        first = math.ceil(a / step - 1e-9)
+        values = [k * step for k in range(first, first + 20) if k * step <= b * (1 + 1e-12)]
+        if len(values) < 2 or values[0] <= 0:
+            return []
+        self._decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        return [math.log10(v) for v in values]
 
     def logTickStrings(self, values, scale, spacing):
         out = []
         for v in values:
             if self._decades:
                 out.append(power_of_ten_label(v) if abs(v - round(v)) < 1e-6 else "")
+            elif self._decimals is not None:
+                out.append(f"{10 ** v:.{self._decimals}f}")
             else:
                 out.append(f"{10 ** v:.3g}")
         return out

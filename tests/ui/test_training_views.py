@@ -178,6 +178,27 @@ def test_log_axis_labels(qtbot):
     assert ax.logTickStrings(ticks[0][1], 1, 1) == ["0.05", "0.1", "0.2"]
 
 
+def test_a_log_axis_over_a_narrow_range_still_has_labels(qtbot):
+    """A log axis over a range with fewer than two of 1, 1.5, 2, 2.5, ... x 10^k (the loss of a
+    short run, between 2.05 and 2.2; the Compare tab's loss axis) labels evenly spaced round
+    values; before, it had no label at all. One over a range with one power of ten labels
+    1, 2, 5 x 10^k; before, the power of ten alone."""
+    ax = LogAxis("left")
+    for lo, hi, want in ((2.05, 2.2, ["2.05", "2.10", "2.15", "2.20"]),
+                         (0.31, 0.33, ["0.310", "0.315", "0.320", "0.325", "0.330"]),
+                         (3.5, 3.9, ["3.5", "3.6", "3.7", "3.8", "3.9"])):
+        ticks = ax.logTickValues(np.log10(lo), np.log10(hi), 200, [])
+        assert ax.logTickStrings(ticks[0][1], 1, 1) == want, (lo, hi)
+    ticks = ax.logTickValues(np.log10(2.05), np.log10(2.2), 56, [])   # room for two labels
+    assert ax.logTickStrings(ticks[0][1], 1, 1) == ["2.1", "2.2"]
+    ticks = ax.logTickValues(np.log10(0.03), np.log10(0.2), 300, [])  # as before: 1, 2, 5 x 10^k
+    assert ax.logTickStrings(ticks[0][1], 1, 1) == ["0.05", "0.1", "0.2"]
+    # more than a decade but one power of ten (||dL/dh_t|| of a short run): labelled 1, 2, 5 x
+    # 10^k, not 10⁻² alone
+    ticks = ax.logTickValues(np.log10(0.004), np.log10(0.06), 300, [])
+    assert ax.logTickStrings(ticks[0][1], 1, 1) == ["0.005", "0.01", "0.02", "0.05"]
+
+
 def test_history_memory_is_bounded_and_keeps_spikes_and_clips():
     from rnnviz.training.snapshot import Snapshot
     from rnnviz.ui.training_views import TrainingHistory
