@@ -38,6 +38,7 @@ from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
 from rnnviz.ui.token_axis import time_extent
 from rnnviz.ui.token_strip import TokenStrip
 from rnnviz.ui.trajectory_view import TrajectoryView
+from rnnviz.ui.wheel_scroll import WheelScroll
 
 #: per cell type: (key, title, colour kind), in grid order (two columns)
 PANELS: dict[str, list[tuple[str, str, str]]] = {
@@ -170,6 +171,7 @@ class LiveView(CoalescedText, QWidget):
         self.heatmap_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.heatmap_scroll.setWidget(self.heatmap_area)
         self.heatmap_scroll.setMinimumHeight(HEATMAP_SCROLL_MIN_HEIGHT)
+        self._wheel = WheelScroll(self.heatmap_scroll)  # the wheel scrolls the heatmaps, Ctrl+wheel zooms one
 
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(strip_box)
@@ -262,6 +264,7 @@ class LiveView(CoalescedText, QWidget):
             hm = HeatmapView(title)
             hm.step_hovered.connect(self.set_cursor)
             hm.unit_clicked.connect(lambda u, k=key: self.select_unit(k, u))
+            self._wheel.watch(hm.plot_widget)
             self._grid.addWidget(hm, n // 2, n % 2)
             # the heatmaps share one time range: token labels under the bottom row only (each
             # labelled axis is redrawn on every keystroke)

@@ -26,11 +26,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGraphicsView, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QFrame, QGraphicsView, QGridLayout, QHBoxLayout, QLabel,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from rnnviz.ui import theme
 from rnnviz.ui.plot_legend import legend_above
+from rnnviz.ui.wheel_scroll import WheelScroll
 from rnnviz.ui.prediction_view import OKABE_ITO
 
 __all__ = ["TrainingHistory", "LossView", "StepNormView", "NormHistoryView", "GradRatioView",
@@ -1088,9 +1089,9 @@ class PlotScroll(QScrollArea):
         self.setWidget(self.grid_host)
         self._columns = 0
         self._place(self.max_columns)
-        self._plot_viewports = [view.viewport() for view in self.grid_host.findChildren(QGraphicsView)]
-        for viewport in self._plot_viewports:
-            viewport.installEventFilter(self)
+        self._wheel = WheelScroll(self)
+        for view in self.grid_host.findChildren(QGraphicsView):
+            self._wheel.watch(view)
 
     def columns(self) -> int:
         """How many columns the views are in now."""
@@ -1124,17 +1125,6 @@ class PlotScroll(QScrollArea):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt
         self._place(self.columns_for(event.size().width()))
         super().resizeEvent(event)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt
-        bar = self.verticalScrollBar()
-        if (event.type() == QEvent.Type.Wheel and obj in self._plot_viewports and bar.maximum() > 0
-                and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)):
-            pixels = event.pixelDelta().y()  # (a touchpad's; else notches of 120)
-            if not pixels:
-                pixels = round(event.angleDelta().y() / 120 * QApplication.wheelScrollLines() * bar.singleStep())
-            bar.setValue(bar.value() - pixels)
-            return True
-        return super().eventFilter(obj, event)
 
 
 ALL_VIEWS = (LossView, StepNormView, NormHistoryView, GradRatioView, GradNormView, SpectrumView, SaturationView)

@@ -489,3 +489,43 @@ def test_the_window_fits_a_laptop_screen_and_the_heatmaps_scroll_there(qtbot, wi
     qtbot.waitUntil(lambda: window.height() == DEFAULT_SIZE[1])
     QApplication.processEvents()
     assert bar.maximum() == 0       # all six heatmaps shown whole
+
+
+def test_the_wheel_over_a_heatmap_scrolls_the_heatmaps_and_ctrl_wheel_zooms_it(qtbot, window):
+    """On a short window the heatmaps scroll: the wheel over one scrolls them (it zoomed that
+    heatmap, the page stuck under the pointer), Ctrl+wheel zooms it; a heatmap of another model
+    (built anew) too. With nothing to scroll the wheel zooms, as before."""
+    from rnnviz.ui.main_window import DEFAULT_SIZE
+    from tests.ui.test_training_layout import _wheel
+
+    window.set_text("f(a) [b] (c)")
+    window.flush()
+    window.resize(*DEFAULT_SIZE)
+    qtbot.waitUntil(lambda: window.height() == DEFAULT_SIZE[1])
+    QApplication.processEvents()
+    live = window.live
+    bar = live.heatmap_scroll.verticalScrollBar()
+    viewport = live._heatmaps["f"].plot_widget.viewport()
+    vb = live._heatmaps["f"].plot_widget.getPlotItem().vb
+    before = vb.viewRange()
+    _wheel(viewport, up=True)
+    assert bar.maximum() == 0 and vb.viewRange() != before   # nothing to scroll: zooms in
+    vb.autoRange()
+    window.resize(1366, 700)
+    qtbot.waitUntil(lambda: window.height() == 700)
+    QApplication.processEvents()
+    assert bar.maximum() > 0
+    before = vb.viewRange()
+    _wheel(viewport)
+    assert bar.value() > 0 and vb.viewRange() == before       # scrolled down
+    value = bar.value()
+    _wheel(viewport, up=True)
+    assert bar.value() < value and vb.viewRange() == before   # and up, never zoomed
+    value = bar.value()
+    _wheel(viewport, ctrl=True, up=True)
+    assert bar.value() == value and vb.viewRange() != before  # Ctrl+wheel zooms
+    assert window.select_model("compare_gru")                 # new heatmaps are watched too
+    QApplication.processEvents()
+    bar.setValue(0)
+    _wheel(live._heatmaps["h"].plot_widget.viewport())
+    assert bar.value() > 0

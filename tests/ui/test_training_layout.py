@@ -200,14 +200,14 @@ def test_every_training_plot_keeps_a_readable_data_area_at_any_window_size(qtbot
     assert columns == {(890, 555): (1, 1, True), (1366, 768): (3, 2, True), DEFAULT_SIZE: (3, 2, False)}
 
 
-def _wheel(widget, ctrl=False):
-    """A mouse wheel turn (one notch down) over the middle of ``widget``."""
+def _wheel(widget, ctrl=False, up=False):
+    """A mouse wheel turn (one notch down, or ``up``) over the middle of ``widget``."""
     from PySide6.QtCore import QPoint, QPointF, Qt
     from PySide6.QtGui import QWheelEvent
 
     pos = QPointF(widget.rect().center())
     mods = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
-    event = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, -120),
+    event = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, 120 if up else -120),
                         Qt.MouseButton.NoButton, mods, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(widget, event)
 
