@@ -533,8 +533,10 @@ def load_params_strict(params: dict[str, np.ndarray], state, what: str,
     """Copy ``state`` into the live arrays of ``params`` in place, all or nothing.
 
     Raises RnnvizError naming a missing or unknown key, a non-numeric or wrongly shaped array,
-    or NaN/inf values; nothing is changed unless every entry is valid. ``names`` maps a key to
-    the name its array has in the file it came from (a module prefix, say): messages use it.
+    NaN/inf values, or values too large for the parameter's dtype (checked after converting to
+    it: 1e39 is finite in float64 but inf in float32); nothing is changed unless every entry is
+    valid. ``names`` maps a key to the name its array has in the file it came from (a module
+    prefix, say): messages use it.
     """
     if not isinstance(state, dict):
         raise RnnvizError(f"state_dict must be a dict of arrays, got {type(state).__name__}")
@@ -552,11 +554,24 @@ def load_params_strict(params: dict[str, np.ndarray], state, what: str,
             raise RnnvizError(f"{shown} must be numeric, got dtype {arr.dtype}")
         if arr.shape != params[k].shape:
             raise RnnvizError(f"{shown} has shape {arr.shape}, expected {params[k].shape}")
-        if not np.all(np.isfinite(arr)):
-            raise RnnvizError(f"{shown} holds NaN or infinite values")
-        converted[k] = arr
+        converted[k] = _finite_as(arr, params[k].dtype, shown)
     for k, arr in converted.items():
         params[k][...] = arr
+
+
+def _finite_as(arr: np.ndarray, dtype, shown: str) -> np.ndarray:
+    """``arr`` converted to ``dtype``, refused (RnnvizError naming ``shown``) if it holds NaN/inf
+    or a value that only becomes infinite in ``dtype`` (too large for it)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = arr.astype(dtype)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        if not np.all(np.isfinite(arr)):
+            raise RnnvizError(f"{shown} holds NaN or infinite values")
+        big = float(np.max(np.abs(arr[bad])))
+        raise RnnvizError(f"{shown} holds {big:.3g}, a value too large for {np.dtype(dtype).name} "
+                          f"(at most {float(np.finfo(dtype).max):.3g})")
+    return out
 
 
 def _is_positive_int(v) -> bool:
