@@ -411,7 +411,7 @@ def load_project(path) -> Project:
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise RnnvizError(f"{name}: step should be an integer >= 0, got {step!r}")
     opt_state = None
-    ostate = {k[len("optim."):]: v for k, v in arrays.items() if k.startswith("optim.")}
+    ostate = _members(arrays, "optim.")
     if ostate:
         if model is None or config is None:
             raise RnnvizError(f"{name}: optimiser state without a model and training settings")
@@ -424,11 +424,10 @@ def load_project(path) -> Project:
         except RnnvizError as exc:
             raise RnnvizError(f"{name}: the optimiser state does not fit the model: {exc}") from None
     history = None
-    if header.get("history") is None and any(k.startswith("history.") for k in arrays):
+    if header.get("history") is None and _members(arrays, "history."):
         raise RnnvizError(f"{name}: training history arrays without a history description")
     if header.get("history") is not None:
-        harr = {k[len("history."):]: v for k, v in arrays.items() if k.startswith("history.")}
-        history = {"arrays": harr, "meta": header["history"]}
+        history = {"arrays": _members(arrays, "history."), "meta": header["history"]}
         _check_history(history, name)
         if not isinstance(header["history"].get("latest", {}), (dict, type(None))):
             raise RnnvizError(f"{name}: the saved training snapshot is damaged")
@@ -440,6 +439,7 @@ def load_project(path) -> Project:
 
 
 def _members(arrays: dict, prefix: str) -> dict[str, np.ndarray]:
+    """The file's ``prefix*`` arrays (``model.``, ``live.``, ``optim.``, ``history.``), by name without it."""
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
@@ -457,13 +457,13 @@ def _build_model(config, params: dict, name: str, what: str):
     if not isinstance(config, dict):
         raise RnnvizError(f"{name}: the description of {what} is not an object")
     try:
-        check_arrays_fit(params, config_param_shapes(config), name)
+        check_arrays_fit(params, config_param_shapes(config), name, f"the description of {what}")
         model = model_from_config(config)
         model.load_state_dict(params)
     except RnnvizError as exc:
         msg = str(exc)
-        if msg.startswith(f"{name}: "):
-            msg = msg[len(name) + 2:]
+        if msg.startswith(f"{name}: "):  # check_arrays_fit's, whole: "the weights do not fit the description ..."
+            raise RnnvizError(msg) from None
         raise RnnvizError(f"{name}: {what} does not fit its description: {msg}") from None
     except (TypeError, KeyError, AttributeError) as exc:
         raise RnnvizError(f"{name}: the description of {what} is damaged ({type(exc).__name__}: {exc})") from None

@@ -173,11 +173,12 @@ def read_header(arrays: dict, name: str) -> dict:
     return header
 
 
-def check_arrays_fit(arrays: dict, shapes: dict, name: str) -> None:
+def check_arrays_fit(arrays: dict, shapes: dict, name: str, described_by: str = "the model header") -> None:
     """Refuse a file whose stored arrays are not exactly the parameters its header describes.
 
     Done on names and shapes alone, before a model is built, so a small file whose header claims
-    huge sizes is refused without allocating anything.
+    huge sizes is refused without allocating anything. The message reads "``name``: the weights
+    do not fit ``described_by`` (...)".
     """
     from rnnviz.engine.model import count_params
 
@@ -195,7 +196,7 @@ def check_arrays_fit(arrays: dict, shapes: dict, name: str) -> None:
         what = f"its header describes a parameter {missing[0]!r} {tuple(shapes[missing[0]])} that the file does not hold"
     else:
         what = f"the file holds an array {unknown[0]!r} that its header's model does not have"
-    raise RnnvizError(f"{name}: the weights do not fit the model header ({what}; the header implies "
+    raise RnnvizError(f"{name}: the weights do not fit {described_by} ({what}; the header implies "
                       f"{implied:,} parameters, the file stores {stored:,})")
 
 
