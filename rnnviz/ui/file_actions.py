@@ -493,11 +493,14 @@ class FileController(QObject):
         """(a copy of the Memory tab's model, its name) when that model has no file (a model of
         this session: a training run's copy, one with imported weights), which a project then
         holds itself; (None, "") when it is a file's (the project names the file) or none is
-        shown. Copied now: what is on screen when the user saves is what the file keeps."""
+        shown. Copied now: what is on screen when the user saves is what the file keeps. The
+        name is the model's base name (the one it was given, without the selector's `` (2)``),
+        so opening the project again does not add a suffix to a suffix."""
         w = self.w
         if w.model is None or w.model_path is not None:
             return None, ""
-        return _Weights({k: v.copy() for k, v in w.model.params.items()}, w.model.to_config()), w.model_name
+        name = w.session_model_name(w.model) or w.model_name
+        return _Weights({k: v.copy() for k, v in w.model.params.items()}, w.model.to_config()), name
 
     def collect_project(self, done, dropped=None) -> None:
         """Build a :class:`~rnnviz.project.Project` of the current state and call ``done(project)``
@@ -674,7 +677,10 @@ class FileController(QObject):
             panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
                                if proj.model is not None else f"Restored the history from {name}.")
         if proj.live_model is not None:  # a model of the session saved, not a file's: shown again
-            if not w.show_model(proj.live_model, proj.live_model_name):
+            # (the entry of this window's model of that name and weights, if it has one: the same
+            # project opened twice adds no second entry)
+            shown = w.session_model_like(proj.live_model, proj.live_model_name) or proj.live_model
+            if not w.show_model(shown, proj.live_model_name):
                 notes.append(f"the model {proj.live_model_name} shown in the Memory tab could not be shown "
                              f"({w.status_text()})")
         elif live_model_found and (w.model_path is None or Path(live_model) != w.model_path):

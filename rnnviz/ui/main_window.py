@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
         # the models of this session (no file), by their selector entry's data, oldest first;
         # each is kept until it is saved to a file or the window closes
         self._session_models: dict[str, object] = {}
+        # their base names (the name each was given; the entry may show it as "name (2)")
+        self._session_names: dict[str, str] = {}
         self._session_serial = 0
         self._compare_loaded = False
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
@@ -368,7 +370,8 @@ class MainWindow(QMainWindow):
         the same model object again (say with imported weights) renames its entry. The name is
         made unique among the selector's entries (``name (2)``; a file named like another
         entry, say a shipped model's, is ``name (its folder)``); :attr:`model_name` is the
-        name used."""
+        name used. A session model's base name (``name`` as given, without the ``(2)``) is
+        kept apart: :meth:`session_model_name` gives it, and projects save it."""
         previous = self._model_state()
         key = None
         if path is None:
@@ -376,7 +379,8 @@ class MainWindow(QMainWindow):
             if key is None:
                 self._session_serial += 1
                 key = f"{SESSION_ITEM}:{self._session_serial}"
-            name = self._unique_entry_text(name if name.strip() else "model of this session", key)
+            base = name if name.strip() else "model of this session"
+            name = self._unique_entry_text(base, key)
         else:
             name = self._file_entry_text(name, path)
         try:
@@ -391,6 +395,7 @@ class MainWindow(QMainWindow):
             return False
         if key is not None:
             self._session_models[key] = model
+            self._session_names[key] = base
             self._select_entry(key, name, SESSION_TIP.format(name=name))
         else:
             self._select_entry(str(path), name, _file_tip(name, path))
@@ -404,6 +409,7 @@ class MainWindow(QMainWindow):
         key = self._session_key(self.model)
         if key is not None:  # saved to a file: its session entry becomes the file's entry
             del self._session_models[key]
+            del self._session_names[key]
             combo = self.model_combo
             idx = combo.findData(key)
             if combo.findData(str(path)) >= 0:
@@ -442,6 +448,22 @@ class MainWindow(QMainWindow):
             if model is not None:
                 out.append((combo.itemText(i), model))
         return out
+
+    def session_model_name(self, model) -> str:
+        """The base name of the model of this session ``model``: the name it was given, without
+        the `` (2)`` its selector entry may add to tell it from another ("" if it is none)."""
+        key = self._session_key(model)
+        return self._session_names.get(key, "") if key is not None else ""
+
+    def session_model_like(self, model, name: str):
+        """The model of this session called ``name`` (its base name) with the weights of
+        ``model`` (the same tensors, shapes and values), or None: a project opened again in the
+        same window shows the entry it had, not a copy beside it."""
+        state = model.state_dict()
+        for key, kept in self._session_models.items():
+            if self._session_names.get(key) == name and _same_weights(kept.state_dict(), state):
+                return kept
+        return None
 
     def _unique_entry_text(self, text: str, data: str | None) -> str:
         """``text`` made unique among the selector's entries other than ``data``'s."""
@@ -883,6 +905,14 @@ def unsaved_models_text(names: list[str], most: int = 5) -> str:
 def _file_tip(name: str, path: Path) -> str:
     """The selector's tooltip of a model file's entry: its name and full path."""
     return f"{name}\n{Path(path)}"
+
+
+def _same_weights(a: dict, b: dict) -> bool:
+    """Whether the state dicts ``a`` and ``b`` hold the same tensors (names, dtypes, shapes, values)."""
+    import numpy as np
+
+    return a.keys() == b.keys() and all(
+        a[k].dtype == b[k].dtype and a[k].shape == b[k].shape and np.array_equal(a[k], b[k]) for k in a)
 
 
 def _same_folder(a: Path, b: Path) -> bool:

@@ -74,10 +74,18 @@ def test_a_project_keeps_a_model_with_imported_weights_and_shows_it_again(qtbot,
     window.select_model("sentiment_lstm")
     assert window.model_name == "sentiment_lstm" and window.model_path is not None
     window.set_text("the food")
+    entries = window.model_combo.count()
     _open_project(window, path, monkeypatch)
     assert "Opened the project work.rnnviz" in window.status_text() and "note" not in window.status_text(), \
         window.status_text()
-    assert window.model_name.startswith(name)  # (made unique beside the entry still in the selector)
+    # the entry still in the selector (same name, same weights) is shown again: no "(2)" beside it
+    assert window.model_name == name and window.model_combo.currentText() == name, window.model_name
+    assert window.model_combo.count() == entries
+    _shows(window, params, "f(a)", 1, 1)
+    window.select_model("sentiment_lstm")
+    _open_project(window, path, monkeypatch)                 # opened a second time: still one entry
+    assert window.model_name == name and window.model_combo.count() == entries
+    assert [n for n, _ in window.session_models()] == [name]
     _shows(window, params, "f(a)", 1, 1)
     # a new window (the next day): the same model under the same name, in the selector
     w2 = MainWindow(models_dir=window.models_dir, restore=False)
@@ -86,6 +94,49 @@ def test_a_project_keeps_a_model_with_imported_weights_and_shows_it_again(qtbot,
         _open_project(w2, path, monkeypatch)
         assert w2.model_name == name and w2.model_combo.currentText() == name, w2.model_name
         _shows(w2, params, "f(a)", 1, 1)
+    finally:
+        w2.files.shutdown()
+        w2.training.shutdown()
+
+
+def test_a_project_keeps_the_base_name_of_a_model_shown_as_name_2(qtbot, window, tmp_path, monkeypatch):
+    from tests.ui._live_models import char_lm
+
+    a, b = char_lm("lstm", (8,), seed=1), char_lm("lstm", (8,), seed=2)
+    base = "code (LSTM), step 300"
+    assert window.show_model(a, base) and window.show_model(b, base)   # two runs' copies at one step
+    assert window.model_name == base + " (2)"
+    path = tmp_path / "two.rnnviz"
+    _dialogs(monkeypatch, save=path)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # File > Save Project
+    assert path.exists(), window.status_text()
+    assert load_project(path).live_model_name == base                  # the name it was given
+    entries = window.model_combo.count()
+    for _ in range(2):  # open, save, open again in the same window: never "(2) (2)", never a new entry
+        window.select_model("sentiment_lstm")
+        _open_project(window, path, monkeypatch)
+        assert window.model is b and window.model_name == base + " (2)", window.model_name
+        assert window.model_combo.count() == entries
+        window.files.save_project()
+        assert load_project(path).live_model_name == base
+    # other weights under that name are another model: their own entry
+    c = char_lm("lstm", (8,), seed=3)
+    window.files.project_path = None
+    assert window.show_model(c, base) and window.model_name == base + " (3)"
+    window.files.save_project(str(tmp_path / "three.rnnviz"))
+    assert window.show_model(char_lm("lstm", (8,), seed=3), base + " (3)")  # equal weights, other name
+    n = window.model_combo.count()
+    window.select_model("sentiment_lstm")
+    _open_project(window, tmp_path / "three.rnnviz", monkeypatch)
+    assert window.model is c and window.model_combo.count() == n
+    # a new window shows it under its base name
+    w2 = MainWindow(models_dir=window.models_dir, restore=False)
+    qtbot.addWidget(w2)
+    try:
+        _open_project(w2, path, monkeypatch)
+        assert w2.model_name == base and w2.model_combo.currentText() == base
+        for k, v in b.params.items():
+            np.testing.assert_array_equal(w2.model.params[k], v)
     finally:
         w2.files.shutdown()
         w2.training.shutdown()
