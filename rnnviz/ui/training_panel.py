@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -162,6 +163,21 @@ def _fmt_time(seconds: float) -> str:
 
 
 # ----------------------------------------------------------------------------- the panel
+def _weak_slot(method, *args):
+    """A slot calling the bound ``method`` with ``args`` through a weak reference to its object.
+
+    ``functools.partial(method, ...)`` (or a lambda) connected to a child's signal would hold
+    the panel strongly from inside Qt: a dropped panel would stay alive, or be freed by the
+    garbage collector at any moment, possibly while Qt paints one of its views (a crash)."""
+    ref = weakref.WeakMethod(method)
+
+    def call():
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+    return call
+
+
 class TrainingPanel(QWidget):
     """Controls and live views of one training run, plus the compare tab.
 
@@ -396,8 +412,8 @@ class TrainingPanel(QWidget):
         #: a field's value goes to the worker's (and Controls') ``set_<field>``
         self._live_settings = (("lr", parse_float, self.lr_edit), ("clip", parse_optional_float, self.clip_edit),
                                ("truncate", parse_optional_int, self.truncate_edit))
-        for _field, _parse, edit in self._live_settings:
-            edit.editingFinished.connect(self._apply_live)
+        for field, _parse, edit in self._live_settings:
+            edit.editingFinished.connect(_weak_slot(self._apply_live, field))
         v.addWidget(opt)
         v.addStretch(1)
         self._locked_fields = [self.task_box, self.length_spin, self.lag_spin, self.cell_box, self.hidden_edit,
@@ -520,19 +536,23 @@ class TrainingPanel(QWidget):
         cfg.validate()
         return cfg
 
-    def _apply_live(self) -> None:
-        """A live setting edited during a run (its field's editingFinished) goes to the worker,
-        applied between steps."""
+    def _apply_live(self, field: str) -> None:
+        """The live setting ``field`` ("lr", "clip" or "truncate"; its edit's editingFinished calls
+        this) goes from its field to the worker during a run, applied between steps; an invalid
+        value is said in the banner and not applied."""
+        try:
+            parse, edit = next((p, e) for f, p, e in self._live_settings if f == field)
+        except StopIteration:
+            raise ValueError(f"{field!r} is not a live setting "
+                             f"({', '.join(f for f, _p, _e in self._live_settings)})") from None
         if self.worker is None or self._state not in ("running", "paused"):
             return
-        for field, parse, edit in self._live_settings:
-            if edit is self.sender():
-                try:
-                    getattr(self.worker, f"set_{field}")(parse(field, edit.text()))
-                except RnnvizError as exc:
-                    self.show_message(str(exc), error=True)
-                else:
-                    self.show_message("")
+        try:
+            getattr(self.worker, f"set_{field}")(parse(field, edit.text()))
+        except RnnvizError as exc:
+            self.show_message(str(exc), error=True)
+        else:
+            self.show_message("")
 
     # ------------------------------------------------------------------ commands
     def state(self) -> str:
