@@ -39,6 +39,7 @@ from rnnviz.ui.token_axis import time_extent
 from rnnviz.ui.token_strip import TokenStrip
 from rnnviz.ui.trajectory_view import TrajectoryView
 from rnnviz.ui.wheel_scroll import WheelScroll
+from rnnviz.ui.wrapped_text import WrappedText
 
 #: per cell type: (key, title, colour kind), in grid order (two columns)
 PANELS: dict[str, list[tuple[str, str, str]]] = {
@@ -127,8 +128,7 @@ class LiveView(CoalescedText, QWidget):
         self._idle_timer.timeout.connect(self._complete_slice)
 
         # -- widgets ---------------------------------------------------------------------------
-        self.strip_label = QLabel()
-        self.strip_label.setWordWrap(True)
+        self.strip_label = WrappedText()  # says which unit colours the text: changes as you type
         self.strip = TokenStrip()
         self.strip.step_hovered.connect(self.set_cursor)
         self.strip.step_clicked.connect(self.show_connectivity)

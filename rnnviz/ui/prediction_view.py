@@ -36,6 +36,9 @@ class _Bars(QWidget):
         self.entries: list[tuple[str, float]] = []
         self._measured: dict[tuple, object] = {}  # text widths and elided labels, per font
         self.setMinimumHeight(60)
+        # paintEvent fills every pixel: Qt then skips painting the widgets beneath (up to the main
+        # window) on each keystroke
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         fm = QFontMetrics(self.font())
@@ -104,6 +107,7 @@ class TopKView(QWidget):
         self._step: int | None = None
         self.heading = TextLine()
         self.bars = _Bars()
+        self.setAutoFillBackground(True)  # the heading changes per keystroke: its background is ours
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)

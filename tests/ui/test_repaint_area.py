@@ -1,0 +1,80 @@
+"""A keystroke repaints the views that changed, not the window under them.
+
+Two ways a keystroke could repaint the whole window: a widget that is not opaque makes Qt paint
+the widgets beneath it first, up to the main window; and a widget whose size hint may change
+(a word-wrapped QLabel given new text) re-lays out every layout up to the main window, where the
+tab widget repaints its whole page (every heatmap and plot: 20-100 ms per key).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+
+class _Paints(QObject):
+    """Counts paint events of the widgets it filters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, obj, ev):  # noqa: N802 - Qt
+        if ev.type() == QEvent.Type.Paint:
+            self.seen.append(type(obj).__name__)
+        return False
+
+
+def _settle():
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _watch(window, *more):
+    paints = _Paints()
+    for w in (window, window.tabs, window.live, window.live.right) + more:
+        w.installEventFilter(paints)
+    return paints
+
+
+def _typed(qtbot, window, text="f(a) [b] (c)"):
+    window.resize(1200, 900)
+    window.set_text(text)
+    window.flush()
+    qtbot.keyClick(window.text_edit, " ")  # the first keystroke may re-lay out the token strip
+    window.flush()
+    qtbot.wait(400)  # the window's layouts settle a level per event-loop pass
+    _settle()
+
+
+def test_typing_repaints_the_top_k_bars_but_not_the_main_window_beneath_them(qtbot, window):
+    _typed(qtbot, window)
+    topk = window.live.topk
+    assert topk.isVisible()
+    paints = _watch(window, topk.bars)
+    heading = topk.heading_text()
+    for ch in "x(y":
+        qtbot.keyClick(window.text_edit, ch)
+        window.flush()
+        _settle()
+    assert topk.heading_text() != heading               # the bars and heading changed
+    assert paints.seen.count("_Bars") >= 3               # and were repainted
+    assert [name for name in paints.seen if name != "_Bars"] == []  # nothing beneath them was
+
+
+def test_a_new_strip_label_repaints_the_label_not_the_window(qtbot, window):
+    """The label over the token strip names the unit colouring the text, which changes as the
+    text grows (the most variable unit): the new text is shown without a window re-layout."""
+    _typed(qtbot, window)
+    label = window.live.strip_label
+    paints = _watch(window)
+    height = label.height()
+    for n in (3, 4, 5):
+        label.setText(f"Each token coloured by <b>h unit {n}</b> after reading it (dark = 0 .. yellow = 1).")
+        _settle()
+        assert f"h unit {n}" in label.text()
+    assert label.height() == height and paints.seen == []
+    # a text that needs more lines makes room for them (once)
+    label.setText("a long text " * 60)
+    _settle()
+    assert label.height() > height
+    assert label.label.height() >= label.label.heightForWidth(label.width())
