@@ -3,6 +3,8 @@
 Drives the real MainWindow (offscreen) with QTest key events on the text box:
 
 * typing at the end of texts of 100, 1,000 and 5,000 tokens (target p95 <= 16 ms);
+* typing a line (70 characters) into the empty box, as a person starts: every view grows from
+  one step, and the axes, the PCA and the unit chosen to colour the text change on most keys;
 * an edit at the start of a 1,000-token text (target p95 <= 50 ms). The time cursor follows the
   caret to the edit, so the views need the shown layer (layer 1) for every step and the layer
   above only up to the cursor; the rest runs after a typing pause, in slices. Printed too: that
@@ -168,6 +170,23 @@ def bench_end(app, w, n_tokens: int, keys: int) -> list[float]:
     return times
 
 
+def bench_sentence(app, w, rounds: int) -> list[float]:
+    """Type the first line of the corpus into the empty box, key by key, ``rounds`` times: how a
+    person starts (every view grows from one step, the axes, the PCA and the chosen unit change
+    on most keys). The first key of each round (from no text) is not counted."""
+    line = CORPUS.splitlines()[0]
+    times = []
+    for _ in range(rounds):
+        w.set_text("")
+        w.flush()
+        app.processEvents()
+        for k, ch in enumerate(line):
+            dt = one_key(app, w, ch)
+            if k:
+                times.append(dt)
+    return times
+
+
 def bench_start(app, w, n_tokens: int, keys: int) -> list[float]:
     w.set_text(text_of(n_tokens, w.model))
     w.text_edit.moveCursor(w.text_edit.textCursor().MoveOperation.Start)
@@ -284,6 +303,7 @@ def main() -> int:
         else:
             xs = bench_end(app, w, n, args.keys)
         report(f"type at the end, {n:>5} tokens", xs)
+    report("type a line into the empty box", bench_sentence(app, w, 3))
     report("edit at the start, 1000 tokens", bench_start(app, w, 1000, max(20, args.keys // 2)))
     deferred = []
     for k in range(10):  # the work left for the typing pause, timed on its own
