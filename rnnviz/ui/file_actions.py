@@ -61,6 +61,9 @@ class FileController(QObject):
         self.progress_dialog: QProgressDialog | None = None
         self.last_error = ""
         self._saved_key = None  # the training history (run, version) last saved to or opened from a project
+        # the model of this session each project file (by its resolved path) holds, as last saved
+        # or opened here (None: a file's model or none); see kept_in_project
+        self._project_models: dict[str, object] = {}
         self._capture_waiting: list = []
         self._capture_worker = None
         self._install_actions()
@@ -404,6 +407,9 @@ class FileController(QObject):
         saves these). False if it cannot be shown."""
         self._shown_run = (None, None, None)  # the run's ||dL/dh_t|| are not these weights'
         w = self.w
+        for p, m in self._project_models.items():  # changed: no project holds these weights
+            if m is w.model:
+                self._project_models[p] = None
         layer, direction = w.live.layer, w.live.direction
         if not w.show_model(w.model, name):
             return False
@@ -591,10 +597,12 @@ class FileController(QObject):
             self.save_project_as(then)
             return
         key = self._history_key()
+        held = self._shown_session_model()  # what the project will hold (copied now, in collect_project)
 
         def write(proj) -> None:
             if self.write_project(path, proj):
                 self._saved_key = key
+                self._project_models[_resolved(path)] = held
                 if then is not None:
                     then()
 
@@ -609,6 +617,20 @@ class FileController(QObject):
             if not path.endswith(".rnnviz"):
                 path += ".rnnviz"
             self.save_project(path, then)
+
+    def _shown_session_model(self):
+        """The Memory tab's model when it is a model of this session (which a project saved now
+        holds), else None."""
+        w = self.w
+        return w.model if w.model is not None and w.model_path is None else None
+
+    def kept_in_project(self, model) -> bool:
+        """Whether the model of this session ``model`` is held by a project file, as saved (File >
+        Save Project, not the recovery file) or opened in this window: quitting does not lose it.
+        A session model's weights do not change once shown (imported weights forget it, see
+        :meth:`_show_imported`), so the object saved is enough; a project saved again without it
+        no longer counts."""
+        return model is not None and any(m is model for m in self._project_models.values())
 
     def _history_key(self) -> tuple:
         h = self.w.training.history
@@ -681,6 +703,7 @@ class FileController(QObject):
             # project opened twice adds no second entry)
             shown = w.session_model_like(proj.live_model, proj.live_model_name) or proj.live_model
             if not w.show_model(shown, proj.live_model_name):
+                shown = None
                 notes.append(f"the model {proj.live_model_name} shown in the Memory tab could not be shown "
                              f"({w.status_text()})")
         elif live_model_found and (w.model_path is None or Path(live_model) != w.model_path):
@@ -704,6 +727,7 @@ class FileController(QObject):
         if not recovery:
             self.project_path = loaded.path
             self._saved_key = self._history_key()  # the run is the file's (recovered work is not saved)
+            self._project_models[_resolved(loaded.path)] = shown if proj.live_model is not None else None
             w.setWindowTitle(f"rnnviz \u2014 {name}")
         msg = f"{'Recovered the autosaved work' if recovery else 'Opened the project ' + name}"
         if proj.model is not None:
@@ -1069,6 +1093,14 @@ def _unlisted_trace_files(folders, written) -> list[Path]:
         except OSError:
             pass
     return out
+
+
+def _resolved(path) -> str:
+    """``path`` made absolute with every link followed (as given if that fails): one file, one key."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(str(path))
 
 
 def _model_file(path) -> Path:

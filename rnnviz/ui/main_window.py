@@ -844,7 +844,8 @@ class MainWindow(QMainWindow):
 
     def _may_close(self) -> bool:
         """Ask before discarding an unsaved training run (Save / Discard / Cancel), then before
-        discarding the models of this session not saved to a file (Discard / Cancel). True:
+        discarding the models of this session not saved to a file nor held by a project saved or
+        opened (:meth:`FileController.kept_in_project`; Discard / Cancel). True:
         close now; False: stay open (cancelled on either question, or saving the run first: the
         window closes once it is saved)."""
         if self._close_confirmed:
@@ -853,7 +854,11 @@ class MainWindow(QMainWindow):
         run_answer = self.files.ask_unsaved_run(steps) if steps else "discard"
         if run_answer not in ("save", "discard"):
             return False
-        names = [name for name, _ in self.session_models()]
+        # the models a project holds are kept; so is the one shown when the run is saved now (the
+        # project saved then holds it)
+        saving = self.model if run_answer == "save" else None
+        names = [name for name, model in self.session_models()
+                 if model is not saving and not self.files.kept_in_project(model)]
         if names and self.ask_unsaved_models(names) != "discard":
             return False
         if run_answer == "save":
@@ -867,9 +872,9 @@ class MainWindow(QMainWindow):
         B = QMessageBox.StandardButton
         box = QMessageBox(QMessageBox.Icon.Warning, "Quit without saving the models?",
                           unsaved_models_text(names), B.Discard | B.Cancel, self)
-        box.setInformativeText("File \u25b8 Save Model As saves the model shown in the Memory tab (choose "
-                               "the others in the Model selector first). Discard loses them; Cancel keeps "
-                               "rnnviz open.")
+        box.setInformativeText("File \u25b8 Save Model As (or File \u25b8 Save Project) saves the model shown "
+                               "in the Memory tab (choose the others in the Model selector first). Discard "
+                               "loses them; Cancel keeps rnnviz open.")
         box.setDefaultButton(B.Cancel)
         box.setObjectName("dialog.unsaved_models")
         return "discard" if B(box.exec()) == B.Discard else "cancel"

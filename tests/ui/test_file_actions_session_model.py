@@ -142,6 +142,26 @@ def test_a_project_keeps_the_base_name_of_a_model_shown_as_name_2(qtbot, window,
         w2.training.shutdown()
 
 
+def test_weights_imported_into_a_model_a_project_holds_are_asked_about_on_quit(qtbot, window, tmp_path,
+                                                                                monkeypatch):
+    asked = []
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: asked.append(list(names)) or "cancel",
+                        raising=False)
+    from tests.ui._live_models import char_lm
+
+    _import_weights(window, tmp_path, monkeypatch)
+    model, name = window.model, window.model_name
+    window.files.save_project(str(tmp_path / "w.rnnviz"))          # holds it
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run B")
+    window.actions["file.quit"].trigger()
+    assert asked == [["run B"]] and window.isVisible()
+    assert window.select_model(name) and window.model is model
+    _import_weights(window, tmp_path, monkeypatch)                 # weights imported into it again
+    assert window.model is model and window.model_name == name
+    window.actions["file.quit"].trigger()                          # the project holds the old ones
+    assert asked[-1] == [name, "run B"] and window.isVisible()
+
+
 def test_a_model_shown_from_a_file_is_still_referenced_by_its_path(window, tmp_path, monkeypatch):
     window.select_model("sentiment_lstm")
     path = tmp_path / "file_model.rnnviz"

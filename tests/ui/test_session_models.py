@@ -204,13 +204,15 @@ def test_quit_asks_about_the_run_then_the_models_cancel_on_either_stays(qtbot, w
 
     _train_steps(qtbot, window, 2)
     assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
-    asked = []
+    asked, names_asked = [], []
     answers = {"run": "cancel", "models": "discard"}
     monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: asked.append("run") or answers["run"])
-    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: asked.append("models") or answers["models"],
+    monkeypatch.setattr(window, "ask_unsaved_models",
+                        lambda names: asked.append("models") or names_asked.append(names) or answers["models"],
                         raising=False)
     window.actions["file.quit"].trigger()
     assert asked == ["run"] and window.isVisible()                # cancelled: the models are not asked about
+    assert window.show_model(char_lm("lstm", (8,), seed=2), "run B")   # shown: a project saved now holds it
     # Save the run, then Cancel on the models: nothing is saved, rnnviz stays open
     answers.update(run="save", models="cancel")
     out = tmp_path / "run.rnnviz"
@@ -225,6 +227,94 @@ def test_quit_asks_about_the_run_then_the_models_cancel_on_either_stays(qtbot, w
     window.actions["file.quit"].trigger()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
     assert asked == ["run", "models"] and out.exists()
+    assert names_asked == [["run A"], ["run A"]]                   # run B, shown, went into the project
+    from rnnviz.project import load_project
+
+    assert load_project(out).live_model_name == "run B"
+
+
+def _save_project_dialog(qtbot, window, monkeypatch, path):
+    """File > Save Project (Ctrl+S), the dialog answered with ``path``."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert path.exists() and "Saved the project" in window.status_text(), window.status_text()
+
+
+def _asked_models(window, monkeypatch, answer="cancel"):
+    asked = []
+    monkeypatch.setattr(window, "ask_unsaved_models", lambda names: asked.append(list(names)) or answer,
+                        raising=False)
+    return asked
+
+
+def test_quit_after_save_project_does_not_ask_about_the_model_it_holds(qtbot, window, monkeypatch, tmp_path):
+    _no_question_about_a_run(window, monkeypatch)
+    asked = _asked_models(window, monkeypatch)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    _save_project_dialog(qtbot, window, monkeypatch, tmp_path / "a.rnnviz")
+    window.actions["file.quit"].trigger()
+    assert asked == [] and not window.isVisible()
+
+
+def test_the_recovery_file_does_not_count_as_saved(qtbot, window, monkeypatch):
+    _train_steps(qtbot, window, 1)
+    monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: "discard")
+    asked = _asked_models(window, monkeypatch)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    saver = window.files.autosave
+    with qtbot.waitSignal(saver.saved, timeout=10000):
+        saver.tick()                                               # the crash-recovery file holds run A
+    window.actions["file.quit"].trigger()
+    assert asked == [["run A"]] and window.isVisible()
+
+
+def test_quit_still_asks_about_a_session_model_no_project_holds(qtbot, window, monkeypatch, tmp_path):
+    _no_question_about_a_run(window, monkeypatch)
+    asked = _asked_models(window, monkeypatch)
+    a, b = char_lm("lstm", (8,), seed=1), char_lm("lstm", (8,), seed=2)
+    assert window.show_model(a, "run A") and window.show_model(b, "run B")
+    path = tmp_path / "b.rnnviz"
+    _save_project_dialog(qtbot, window, monkeypatch, path)        # holds run B, the one shown
+    window.actions["file.quit"].trigger()
+    assert asked == [["run A"]] and window.isVisible()
+    # the project saved again with run A shown: it holds A now, and B is unsaved again
+    _choose(window, "run A")
+    window.files.save_project()
+    window.actions["file.quit"].trigger()
+    assert asked[-1] == ["run B"] and window.isVisible()
+    # saved again with a file's model shown: it holds neither
+    window.select_model("sentiment_lstm")
+    window.files.save_project()
+    window.actions["file.quit"].trigger()
+    assert asked[-1] == ["run A", "run B"] and window.isVisible()
+
+
+def test_quit_after_opening_a_project_does_not_ask_about_its_model(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from rnnviz.ui.main_window import MainWindow
+
+    _no_question_about_a_run(window, monkeypatch)
+    assert window.show_model(char_lm("lstm", (8,), seed=1), "run A")
+    path = tmp_path / "a.rnnviz"
+    _save_project_dialog(qtbot, window, monkeypatch, path)
+    w2 = MainWindow(models_dir=window.models_dir, restore=False)  # the next day
+    qtbot.addWidget(w2)
+    try:
+        _no_question_about_a_run(w2, monkeypatch)
+        asked = _asked_models(w2, monkeypatch)
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+        w2.actions["file.open_project"].trigger()                 # File > Open Project
+        w2.files.wait()
+        assert w2.model_name == "run A" and w2.model_path is None, w2.status_text()
+        w2.show()
+        w2.actions["file.quit"].trigger()
+        assert asked == [] and not w2.isVisible()
+    finally:
+        w2.files.shutdown()
+        w2.training.shutdown()
 
 
 def test_the_question_names_the_models_and_its_buttons_answer(qtbot, window):
