@@ -818,7 +818,11 @@ class FileController(QObject):
         return True
 
     def save_model_dialog(self) -> None:
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.w.model_name).strip("_") or "model"
+        w = self.w
+        # the file's own name, or the name the session model was given: never the selector's
+        # "(folder)" or "(2)" that tells entries apart
+        given = w.model_path.stem if w.model_path is not None else (w.session_model_name(w.model) or w.model_name)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", given).strip("_") or "model"
         path, _ = QFileDialog.getSaveFileName(self.w, "Save model", os.path.join(self._project_folder(),
                                               f"{name}.npz"), "rnnviz models (*.npz)")
         if not path:
