@@ -706,7 +706,7 @@ class FileController(QObject):
                 shown = None
                 notes.append(f"the model {proj.live_model_name} shown in the Memory tab could not be shown "
                              f"({w.status_text()})")
-        elif live_model_found and (w.model_path is None or Path(live_model) != w.model_path):
+        elif live_model_found and (w.model_path is None or Path(_resolved(live_model)) != w.model_path):
             if not w.load_model_file(live_model):
                 notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
         elif live_model and not live_model_found:
