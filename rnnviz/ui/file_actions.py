@@ -888,6 +888,9 @@ class FileController(QObject):
             for panel, name, *_ in jobs:
                 self._check_read(panel, name)  # every model first
             files, removed = _export_staged(jobs)
+        except _PartlyRestored as exc:  # the message says where the earlier files are
+            self.error(f"Could not export the traces: {exc}")
+            return []
         except RnnvizError as exc:
             self.error(f"Could not export the traces: {exc}; nothing was saved")
             return []
@@ -995,13 +998,16 @@ def _export_staged(jobs) -> tuple[list[Path], list[Path]]:
     listed by that export's manifest and named as trace files, so never a file of the user's);
     if a move fails everything set aside is put back. Returns (the files in place, the earlier
     files removed); RnnvizError, naming the real target, with no file changed. The staging
-    folders are always removed (with the files set aside in them)."""
+    folders are removed (with the files set aside in them), except one holding a set-aside file
+    that could not be put back: that folder is kept (each such file under its own name) and
+    the error (:class:`_PartlyRestored`) names it."""
     import shutil
     import tempfile
 
     from rnnviz.ui.export import earlier_trace_files, export_traces
 
     stagings: dict[Path, Path] = {}  # target folder -> its staging folder
+    keep: set[Path] = set()          # set-aside boxes holding an earlier file not put back
     shown_as: dict[str, str] = {}    # staged path -> the target it stands for, for messages
 
     def staging_in(folder: Path) -> Path:
@@ -1050,21 +1056,29 @@ def _export_staged(jobs) -> tuple[list[Path], list[Path]]:
             if place.is_dir():
                 raise RnnvizError(f"cannot save {place}: a folder of that name is in the way")
         done = []  # [place, the file it replaced (set aside) or None, placed?]
+
+        def set_aside(entry) -> None:
+            """Move ``entry``'s file into the staging folder, under its own name."""
+            place = entry[0]
+            box = stagings[place.parent] / f"old{len(done)}"
+            box.mkdir()
+            os.replace(place, box / place.name)
+            entry[1] = box / place.name  # (only once it is there)
+
         try:
             for f, place in moves:
                 entry = [place, None, False]
                 done.append(entry)
                 if place.exists():
-                    entry[1] = stagings[place.parent] / f"old{len(done)}"
-                    os.replace(place, entry[1])
+                    set_aside(entry)
                 os.replace(f, place)
                 entry[2] = True
             for place in stale:  # set aside like a replaced file: back in place if a move fails
                 entry = [place, None, False]
                 done.append(entry)
-                entry[1] = stagings[place.parent] / f"old{len(done)}"
-                os.replace(place, entry[1])
+                set_aside(entry)
         except OSError as exc:
+            stranded = []  # earlier files that could not be put back: still in their staging folder
             for place, old, placed in reversed(done):  # back as it was
                 try:
                     if old is not None:
@@ -1072,16 +1086,42 @@ def _export_staged(jobs) -> tuple[list[Path], list[Path]]:
                     elif placed:
                         place.unlink()
                 except OSError:
-                    pass
+                    if old is not None:
+                        stranded.append(old)
             what = "remove the old trace file" if done[-1][0] in stale else "save"
-            raise RnnvizError(f"cannot {what} {done[-1][0]}: {exc.strerror or exc}") from None
+            message = f"cannot {what} {done[-1][0]}: {exc.strerror or exc}"
+            if not stranded:
+                raise RnnvizError(message) from None
+            keep.update(old.parent for old in stranded)  # kept below, the rest of their folder removed
+            kept = sorted({str(old.parent.parent) for old in stranded})
+            raise _PartlyRestored(
+                f"{message}; {len(stranded)} earlier file{'s' if len(stranded) != 1 else ''} "
+                f"({', '.join(old.name for old in stranded[:3])}{', ...' if len(stranded) > 3 else ''}) could "
+                f"not be put back: your earlier files are in {' and '.join(kept)}") from None
         return [place for _, place in moves], stale
     except OSError as exc:  # the checks above
         raise RnnvizError(f"cannot save in {getattr(exc, 'filename', None) or 'the folder'}: "
                           f"{exc.strerror or exc}") from None
     finally:
         for folder in stagings.values():
-            shutil.rmtree(folder, ignore_errors=True)
+            if not any(box.parent == folder for box in keep):
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            try:
+                for child in folder.iterdir():  # only the earlier files stay
+                    if child in keep:
+                        continue
+                    if child.is_dir():
+                        shutil.rmtree(child, ignore_errors=True)
+                    else:
+                        child.unlink(missing_ok=True)
+            except OSError:
+                pass  # what is left is the staging folder's, named in the message
+
+
+class _PartlyRestored(RnnvizError):
+    """An export that failed and could not put every earlier file back: its message names the
+    folder that keeps them."""
 
 
 def _unlisted_trace_files(folders, written) -> list[Path]:

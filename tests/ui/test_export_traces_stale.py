@@ -4,6 +4,7 @@ all-or-nothing move, so the folder holds one model's traces; a person's files ar
 import errno
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,40 @@ def test_a_failure_while_removing_the_old_files_puts_everything_back(window, exp
     assert aside[0] == 3
     assert _files(folder) == before  # the new files taken back, the old ones put back, notes kept
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_an_old_file_that_cannot_be_put_back_is_kept_and_its_folder_named(window, export, monkeypatch):
+    window.set_text("f(a)")
+    folder = export()
+    before = _files(folder)
+    _one_layer(window)
+    window.set_text("[zz]")
+    real, aside, stuck = os.replace, [0], {}
+
+    def replace(src, dst):
+        src, dst = str(src), str(dst)
+        if os.path.dirname(src) == str(folder) and "_l1_" in os.path.basename(src):
+            aside[0] += 1  # an old layer-2 file set aside for removal
+            if aside[0] == 3:
+                raise OSError(errno.EIO, os.strerror(errno.EIO), src)
+        if os.path.dirname(dst) == str(folder) and os.path.basename(dst) == "h_l0_d0.csv" \
+                and os.path.dirname(src) != str(folder) and not stuck:
+            if before[os.path.basename(dst)] == open(src, "rb").read():  # the old file, being put back
+                stuck["src"] = src
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES), src)
+        return real(src, dst)
+    monkeypatch.setattr(os, "replace", replace)
+    assert window.files.export_traces(folder.with_name("traces.npz"), folder) == []
+    status = window.status_text()
+    assert stuck and os.strerror(errno.EIO) in status and "your earlier files are in " in status, status
+    assert "nothing was saved" not in status, status
+    kept = status.split("your earlier files are in ")[1].rstrip(".")
+    assert os.path.isdir(kept), status
+    # the old h_l0_d0.csv is not lost: its bytes are in the folder the message names
+    found = [p for p in Path(kept).rglob("*") if p.is_file() and p.read_bytes() == before["h_l0_d0.csv"]]
+    assert found and found[0].name == "h_l0_d0.csv", (kept, list(Path(kept).rglob("*")))
+    # every other file is back as it was
+    now = _files(folder)
+    assert {k: v for k, v in now.items() if k != "h_l0_d0.csv"} == {k: v for k, v in before.items()
+                                                                     if k != "h_l0_d0.csv"}
+    assert {p.name for p in Path(kept).rglob("*") if p.is_file()} == {"h_l0_d0.csv"}  # nothing else left there
