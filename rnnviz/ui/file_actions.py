@@ -495,7 +495,7 @@ class FileController(QObject):
                 "live_model": str(w.model_path) if w.model_path else "",
                 "training_tab": w.training.tabs.currentIndex()}
 
-    def session_model(self) -> tuple[object, str]:
+    def live_model_copy(self) -> tuple[object, str]:
         """(a copy of the Memory tab's model, its name) when that model has no file (a model of
         this session: a training run's copy, one with imported weights), which a project then
         holds itself; (None, "") when it is a file's (the project names the file) or none is
@@ -516,7 +516,7 @@ class FileController(QObject):
 
         panel = self.w.training
         view = self.view_state()
-        live, live_name = self.session_model()
+        live, live_name = self.live_model_copy()
         worker = panel.worker
         if worker is None:
             try:

@@ -47,7 +47,7 @@ NO_MODELS = ("No models found in {folder}. Train one with 'rnnviz train ... --ou
 
 def is_session_item(data) -> bool:
     """Whether ``data`` (a model selector entry's item data) names a model of this session."""
-    return isinstance(data, str) and (data == SESSION_ITEM or data.startswith(SESSION_ITEM + ":"))
+    return isinstance(data, str) and data.startswith(SESSION_ITEM + ":")
 
 
 def unique_text(text: str, taken) -> str:
@@ -432,14 +432,6 @@ class MainWindow(QMainWindow):
             return None
         return next((k for k, m in self._session_models.items() if m is model), None)
 
-    @property
-    def _session_model(self):
-        """The model of this session shown now, else the newest one kept (None if none): for
-        code that knew one such model at a time."""
-        if self.model_path is None and self._session_key(self.model) is not None:
-            return self.model
-        return next(reversed(self._session_models.values()), None)
-
     def session_models(self) -> list[tuple[str, object]]:
         """``(name, model)`` of every model of this session not saved to a file, in the
         selector's order."""
@@ -467,18 +459,21 @@ class MainWindow(QMainWindow):
                 return kept
         return None
 
+    def _texts_taken(self, data: str | None) -> set[str]:
+        """The names of the selector's entries other than ``data``'s (a file's path or a session
+        model's key): a new or renamed entry must differ from these."""
+        combo = self.model_combo
+        return {combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data}
+
     def _unique_entry_text(self, text: str, data: str | None) -> str:
         """``text`` made unique among the selector's entries other than ``data``'s."""
-        combo = self.model_combo
-        return unique_text(text, (combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data))
+        return unique_text(text, self._texts_taken(data))
 
     def _file_entry_text(self, name: str, path: Path) -> str:
         """The selector's name of the file ``path`` (``name``, its stem, when no other entry has
         it; else ``name (folder)``, then ``(2)``...): two files called brackets_lstm.npz, say
         the shipped one and a copy elsewhere, are told apart."""
-        combo = self.model_combo
-        data = str(path)
-        taken = {combo.itemText(i) for i in range(combo.count()) if combo.itemData(i) != data}
+        taken = self._texts_taken(str(path))
         if name in taken and path.parent.name:
             name = f"{name} ({path.parent.name})"
         return unique_text(name, taken)

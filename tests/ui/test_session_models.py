@@ -53,10 +53,30 @@ def test_every_session_model_keeps_its_entry_and_comes_back_when_chosen(qtbot, w
     _assert_shows(window, b)
     # select_model finds models of this session by name too
     assert window.select_model("code (LSTM), step 300") and window.model is a
-    assert window._session_model is a                     # the one shown
     window.select_model("brackets_lstm")
-    assert window._session_model is b                     # none shown: the newest
-    assert [n for n, _ in window.session_models()] == ["code (LSTM), step 300", "code (GRU), step 600"]
+    assert window.session_models() == [("code (LSTM), step 300", a), ("code (GRU), step 600", b)]
+
+
+def test_only_numbered_entries_are_session_items_and_the_old_single_model_property_is_gone(window):
+    assert is_session_item(f"{SESSION_ITEM}:1") and is_session_item(f"{SESSION_ITEM}:12")
+    assert not is_session_item(SESSION_ITEM)            # nothing makes a bare one
+    assert not is_session_item(None) and not is_session_item("/models/brackets_lstm.npz")
+    assert not hasattr(window, "_session_model")        # session_models() lists them all
+
+
+def test_the_live_model_copy_is_a_copy_of_the_session_model_shown(window):
+    a = char_lm("lstm", (8,), seed=1)
+    assert window.show_model(char_lm("lstm", (8,), seed=2), "run")
+    assert window.show_model(a, "run")                  # shown as "run (2)"
+    copy, name = window.files.live_model_copy()
+    assert name == "run" and copy.to_config() == a.to_config()
+    before = {k: v.copy() for k, v in a.params.items()}
+    for k, v in copy.params.items():
+        v[...] = 7.0                                    # changing the copy leaves the model alone
+    for k, v in a.params.items():
+        np.testing.assert_array_equal(v, before[k])
+    window.select_model("sentiment_lstm")               # a file's model: the project names the file
+    assert window.files.live_model_copy() == (None, "")
 
 
 def test_a_name_already_in_the_selector_is_made_unique(qtbot, window):
@@ -106,7 +126,7 @@ def test_saving_a_session_model_turns_its_entry_into_the_files(qtbot, window, tm
     _choose(window, "run B")
     assert window.files.save_model(saved)
     assert _texts(window).count("saved_a") == 1 and "run B" not in _texts(window)
-    assert window.session_models() == [] and window._session_model is None
+    assert window.session_models() == []
 
 
 def test_a_session_model_that_fails_when_chosen_again_leaves_the_one_shown(qtbot, window, monkeypatch):
