@@ -7,21 +7,28 @@ tab widget repaints its whole page (every heatmap and plot: 20-100 ms per key).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
 
 class _Paints(QObject):
-    """Counts paint events of the widgets it filters."""
+    """Records the paint events of the widgets it filters: (widget, region in window coordinates)."""
 
-    def __init__(self) -> None:
+    def __init__(self, window) -> None:
         super().__init__()
-        self.seen: list[str] = []
+        self.window = window
+        self.seen: list[tuple[str, QRect]] = []
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt
         if ev.type() == QEvent.Type.Paint:
-            self.seen.append(type(obj).__name__)
+            rect = ev.region().boundingRect()
+            self.seen.append((type(obj).__name__, rect.translated(obj.mapTo(self.window, QPoint(0, 0)))))
         return False
+
+    def beneath(self, widget) -> list[str]:
+        """The paints of filtered widgets other than ``widget`` that reached into its area."""
+        area = QRect(widget.mapTo(self.window, QPoint(0, 0)), widget.size())
+        return [name for name, rect in self.seen if rect.intersects(area) and name != type(widget).__name__]
 
 
 def _settle():
@@ -30,7 +37,7 @@ def _settle():
 
 
 def _watch(window, *more):
-    paints = _Paints()
+    paints = _Paints(window)
     for w in (window, window.tabs, window.live, window.live.right) + more:
         w.installEventFilter(paints)
     return paints
@@ -57,8 +64,8 @@ def test_typing_repaints_the_top_k_bars_but_not_the_main_window_beneath_them(qtb
         window.flush()
         _settle()
     assert topk.heading_text() != heading               # the bars and heading changed
-    assert paints.seen.count("_Bars") >= 3               # and were repainted
-    assert [name for name in paints.seen if name != "_Bars"] == []  # nothing beneath them was
+    assert [name for name, _ in paints.seen].count("_Bars") >= 3  # and were repainted
+    assert paints.beneath(topk.bars) == []               # nothing beneath them was
 
 
 def test_a_new_strip_label_repaints_the_label_not_the_window(qtbot, window):
@@ -72,7 +79,9 @@ def test_a_new_strip_label_repaints_the_label_not_the_window(qtbot, window):
         label.setText(f"Each token coloured by <b>h unit {n}</b> after reading it (dark = 0 .. yellow = 1).")
         _settle()
         assert f"h unit {n}" in label.text()
-    assert label.height() == height and paints.seen == []
+    # nothing beneath the label painted, and no page-wide repaint (it reached into the heatmaps)
+    assert label.height() == height
+    assert paints.beneath(label) == [] and paints.beneath(window.live.heatmap_scroll) == []
     # a text that needs more lines makes room for them (once)
     label.setText("a long text " * 60)
     _settle()
