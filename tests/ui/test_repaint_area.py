@@ -20,6 +20,8 @@ class _Paints(QObject):
         self.seen: list[tuple[str, QRect]] = []
 
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt
+        if ev.type() == QEvent.Type.LayoutRequest and obj is self.window:
+            self.seen.append(("re-layout", QRect()))
         if ev.type() == QEvent.Type.Paint:
             rect = ev.region().boundingRect()
             self.seen.append((type(obj).__name__, rect.translated(obj.mapTo(self.window, QPoint(0, 0)))))
@@ -54,18 +56,27 @@ def _typed(qtbot, window, text="f(a) [b] (c)"):
 
 
 def test_typing_repaints_the_top_k_bars_but_not_the_main_window_beneath_them(qtbot, window):
+    """Keys that re-lay out the window (the strip label needing another line, the token strip
+    another row) repaint it all, by design; on every other key nothing beneath the bars paints."""
     _typed(qtbot, window)
     topk = window.live.topk
     assert topk.isVisible()
     paints = _watch(window, topk.bars)
-    heading = topk.heading_text()
-    for ch in "x(y":
+    checked = 0
+    for ch in "x(y)z":
+        heading = topk.heading_text()
+        paints.seen.clear()
         qtbot.keyClick(window.text_edit, ch)
         window.flush()
         _settle()
-    assert topk.heading_text() != heading               # the bars and heading changed
-    assert [name for name, _ in paints.seen].count("_Bars") >= 3  # and were repainted
-    assert paints.beneath(topk.bars) == []               # nothing beneath them was
+        assert topk.heading_text() != heading            # the bars and heading changed
+        names = [name for name, _ in paints.seen]
+        if "re-layout" in names:
+            continue
+        checked += 1
+        assert "_Bars" in names                          # and were repainted
+        assert paints.beneath(topk.bars) == []           # nothing beneath them was
+    assert checked >= 3
 
 
 def test_a_new_strip_label_repaints_the_label_not_the_window(qtbot, window):
