@@ -27,6 +27,7 @@ from numbers import Real
 
 import numpy as np
 
+from rnnviz.engine.recurrent import finite_as
 from rnnviz.errors import RnnvizError, finite_float
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
@@ -190,7 +191,9 @@ class Optimizer:
                 if a.shape != self.params[k].shape or not (np.issubdtype(a.dtype, np.floating)):
                     raise RnnvizError(f"state_dict[{s}.{k}]: expected a float array of shape "
                                       f"{self.params[k].shape}, got {a.dtype} {a.shape}")
-                arrays[(s, k)] = a
+                # a moment that is NaN, or too large for the parameters' dtype, would make every
+                # later step NaN/inf: refused like such weights
+                arrays[(s, k)] = finite_as(a, self.state[s][k].dtype, f"state_dict[{s}.{k}]")
         self.step_count = int(step)
         self._hyper = hyper
         for (s, k), a in arrays.items():

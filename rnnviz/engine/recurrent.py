@@ -554,12 +554,12 @@ def load_params_strict(params: dict[str, np.ndarray], state, what: str,
             raise RnnvizError(f"{shown} must be numeric, got dtype {arr.dtype}")
         if arr.shape != params[k].shape:
             raise RnnvizError(f"{shown} has shape {arr.shape}, expected {params[k].shape}")
-        converted[k] = _finite_as(arr, params[k].dtype, shown)
+        converted[k] = finite_as(arr, params[k].dtype, shown)
     for k, arr in converted.items():
         params[k][...] = arr
 
 
-def _finite_as(arr: np.ndarray, dtype, shown: str) -> np.ndarray:
+def finite_as(arr: np.ndarray, dtype, shown: str) -> np.ndarray:
     """``arr`` converted to ``dtype``, refused (RnnvizError naming ``shown``) if it holds NaN/inf
     or a value that only becomes infinite in ``dtype`` (too large for it)."""
     with np.errstate(over="ignore", invalid="ignore"):

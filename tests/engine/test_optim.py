@@ -139,6 +139,23 @@ def test_load_state_dict_rejects_mismatch_and_changes_nothing():
         Adagrad(make_params(), lr=0.1).load_state_dict(good)
 
 
+@pytest.mark.parametrize("value, said", [(1e39, "too large for float32"), (np.nan, "NaN")])
+def test_load_state_dict_refuses_moments_that_are_not_finite_in_the_parameters_dtype(value, said):
+    """A project's optimiser state is float64 on disk: a moment too large for float32 parameters
+    (or NaN) would make every later step inf/NaN. Refused naming the entry; nothing changes."""
+    opt = Adam(make_params(np.float32), lr=0.1)
+    opt.step({k: np.ones_like(v) for k, v in opt.params.items()})
+    before = {k: np.copy(v) for k, v in opt.state_dict().items()}
+    bad = {k: np.asarray(v, np.float64) if k.startswith("exp_avg") else v for k, v in before.items()}
+    bad["exp_avg_sq.bias"] = bad["exp_avg_sq.bias"].copy()
+    bad["exp_avg_sq.bias"][2] = value
+    with pytest.raises(RnnvizError, match=rf"state_dict\[exp_avg_sq.bias\].*{said}"):
+        opt.load_state_dict(bad)
+    after = opt.state_dict()
+    assert all(np.array_equal(after[k], v) for k, v in before.items())
+    assert all(np.isfinite(v).all() for v in after.values() if isinstance(v, np.ndarray))
+
+
 def test_sgd_by_hand():
     p = {"w": np.array([1.0, -2.0])}
     opt = SGD(p, lr=0.5, momentum=0.5)
