@@ -393,7 +393,9 @@ class FileController(QObject):
             done += (f"; {unread} other tensor(s) in the file were not read (only the recurrent network's "
                      "weights are imported: the encoder and readout keep theirs)")
         if model is self.w.model:
-            base = self.w.model_name.split(" + ")[0]  # weights imported again replace the last ones
+            w = self.w  # the name the model was given (a file's stem), not the selector's "(2)" or "(folder)"
+            given = w.session_model_name(model) or (w.model_path.stem if w.model_path is not None else w.model_name)
+            base = given.split(" + ")[0]  # weights imported again replace the last ones
             if not self._show_imported(f"{base} + {Path(loaded.path).stem}"):
                 self.error(f"{done}, but it cannot be shown with them: {self.w.status_text()}")
                 return True

@@ -450,12 +450,13 @@ class MainWindow(QMainWindow):
         return self._session_names.get(key, "") if key is not None else ""
 
     def session_model_like(self, model, name: str):
-        """The model of this session called ``name`` (its base name) with the weights of
-        ``model`` (the same tensors, shapes and values), or None: a project opened again in the
+        """The model of this session called ``name`` (its base name) with the configuration and
+        weights of ``model`` (the same tensors, shapes and values), or None: a project opened again in the
         same window shows the entry it had, not a copy beside it."""
-        state = model.state_dict()
+        state, config = model.state_dict(), model.to_config()
         for key, kept in self._session_models.items():
-            if self._session_names.get(key) == name and _same_weights(kept.state_dict(), state):
+            if (self._session_names.get(key) == name and kept.to_config() == config
+                    and _same_weights(kept.state_dict(), state)):
                 return kept
         return None
 
@@ -560,7 +561,7 @@ class MainWindow(QMainWindow):
             elif model is self.model:
                 ok = True
             else:
-                ok = self.show_model(model, self.model_combo.itemText(index))
+                ok = self.show_model(model, self._session_names.get(data, self.model_combo.itemText(index)))
         else:
             ok = bool(data) and self.load_model_file(data)
         if not ok:

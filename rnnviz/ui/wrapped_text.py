@@ -1,6 +1,7 @@
 """Word-wrapped text that changes often (per keystroke) without re-laying out the window."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
@@ -19,6 +20,7 @@ class WrappedText(QWidget):
         super().__init__(parent)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # room left below
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAutoFillBackground(True)  # a new text repaints this box, not the widgets beneath
         self.setText(text)

@@ -241,3 +241,17 @@ def test_the_recovery_file_keeps_a_training_runs_copy_shown_in_the_memory_tab(qt
 def _no_quit_question(window, monkeypatch):
     """A run left in the window is thrown away when the test closes it."""
     monkeypatch.setattr(window.files, "ask_unsaved_run", lambda steps: "discard", raising=False)
+
+
+def test_weights_imported_into_a_second_copy_are_named_after_its_given_name(qtbot, window, tmp_path, monkeypatch):
+    """Two copies given the name 'run' are listed as 'run' and 'run (2)'; weights imported into
+    the second make 'run + torch_w' (the name it was given), not 'run (2) + torch_w'."""
+    from rnnviz.engine.model import load_model
+
+    path = window.model_path
+    a, b = load_model(path), load_model(path)
+    assert window.show_model(a, "run") and window.show_model(b, "run")
+    assert window.model_name == "run (2)" and window.session_model_name(b) == "run"
+    _import_weights(window, tmp_path, monkeypatch)
+    assert window.model is b and window.session_model_name(b) == "run + torch_w"
+    assert window.model_name == "run + torch_w"

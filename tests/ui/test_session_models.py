@@ -254,11 +254,11 @@ def test_quit_asks_about_the_run_then_the_models_cancel_on_either_stays(qtbot, w
 
 
 def _save_project_dialog(qtbot, window, monkeypatch, path):
-    """File > Save Project (Ctrl+S), the dialog answered with ``path``."""
+    """File > Save Project, the dialog answered with ``path``."""
     from PySide6.QtWidgets import QFileDialog
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    window.actions["file.save_project"].trigger()
     assert path.exists() and "Saved the project" in window.status_text(), window.status_text()
 
 
@@ -485,3 +485,32 @@ def test_the_selector_shows_the_chosen_name_whole_and_its_list_every_name(qtbot,
     qtbot.waitUntil(lambda: window.width() == 1300)
     _settle(window)
     assert combo.shown_text() == "sentiment_lstm" and combo.width() < fm.horizontalAdvance(LONG) // 2
+
+
+def test_a_copy_chosen_again_keeps_the_name_it_was_given(qtbot, window):
+    """Choosing 'run (2)' in the selector shows it under that text but keeps its given name
+    'run' (what projects save and Save Model As suggests), however often it is chosen."""
+    a, b = char_lm("lstm", (8,), seed=1), char_lm("lstm", (8,), seed=2)
+    assert window.show_model(a, "run") and window.show_model(b, "run")
+    for _ in range(2):
+        _choose(window, "run")
+        _choose(window, "run (2)")
+    assert window.model is b and window.model_name == "run (2)"
+    assert window.session_model_name(a) == "run" and window.session_model_name(b) == "run"
+    assert _texts(window).count("run") == 1 and _texts(window).count("run (2)") == 1
+
+
+def test_an_entry_is_reused_only_for_the_same_configuration_and_weights(window):
+    """session_model_like: a model of another configuration with the same tensors is not the
+    same model (a project reopened with it gets its own entry)."""
+    from rnnviz.data.tokenize import CharTokenizer
+
+    a = char_lm("lstm", (8,), seed=1)
+    assert window.show_model(a, "run")
+    twin = char_lm("lstm", (8,), seed=1)
+    assert window.session_model_like(twin, "run") is a
+    other = char_lm("lstm", (8,), seed=1)
+    vocab = other.tokenizer.vocab
+    other.tokenizer = CharTokenizer([vocab[0]] + list(reversed(vocab[1:])))  # same size, other order
+    assert other.to_config() != a.to_config()
+    assert window.session_model_like(other, "run") is None
