@@ -184,6 +184,9 @@ def bench_sentence(app, w, rounds: int) -> list[float]:
             dt = one_key(app, w, ch)
             if k:
                 times.append(dt)
+            else:  # nor its CPU time and repaint count (report() takes the last len(times))
+                CPU.pop()
+                PAINTED.pop()
     return times
 
 
