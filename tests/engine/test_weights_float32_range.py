@@ -12,6 +12,7 @@ from rnnviz.engine.serialize import import_recurrent_weights
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import TrainConfig
 from rnnviz.training.loop import build_model
+from tests.test_project import _rewrite
 
 
 def _too_big(state, key, value=1e39):
@@ -25,11 +26,7 @@ def _model():
 
 
 def _rewrite_npz(src, dst, change):
-    with np.load(src, allow_pickle=False) as f:
-        arrays = {k: f[k] for k in f.files}
-    change(arrays)
-    with open(dst, "wb") as fh:
-        np.savez(fh, **arrays)
+    _rewrite(src, dst, change)
     return dst
 
 
