@@ -76,3 +76,13 @@ def compare_models(directory: str | os.PathLike | None = None) -> dict[str, Path
     """The compare trio present in ``directory`` (any subset of :data:`COMPARE_MODELS`)."""
     found = list_models(directory)
     return {n: found[n] for n in COMPARE_MODELS if n in found}
+
+
+def resolved_path(path: str | os.PathLike) -> Path:
+    """``path`` absolute, every link followed (absolute as given if that fails): the model
+    selector's entries, the window's model path and the projects' records of the models they hold
+    use this form, so one file is one model however its path was written."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))

@@ -30,6 +30,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressBar, QProgressDialog
 
 from rnnviz.errors import RnnvizError
+from rnnviz.resources import resolved_path
 from rnnviz.ui import settings
 from rnnviz.ui.data_source import OPEN_FILTER, BackgroundLoad, Loaded, path_kind, read_for_open
 
@@ -63,7 +64,7 @@ class FileController(QObject):
         self._saved_key = None  # the training history (run, version) last saved to or opened from a project
         # the model of this session each project file (by its resolved path) holds, as last saved
         # or opened here (None: a file's model or none); see kept_in_project
-        self._project_models: dict[str, object] = {}
+        self._project_models: dict[Path, object] = {}
         self._capture_waiting: list = []
         self._capture_worker = None
         self._install_actions()
@@ -604,7 +605,7 @@ class FileController(QObject):
         def write(proj) -> None:
             if self.write_project(path, proj):
                 self._saved_key = key
-                self._project_models[_resolved(path)] = held
+                self._project_models[resolved_path(path)] = held
                 if then is not None:
                     then()
 
@@ -708,7 +709,7 @@ class FileController(QObject):
                 shown = None
                 notes.append(f"the model {proj.live_model_name} shown in the Memory tab could not be shown "
                              f"({w.status_text()})")
-        elif live_model_found and (w.model_path is None or Path(_resolved(live_model)) != w.model_path):
+        elif live_model_found and (w.model_path is None or resolved_path(live_model) != w.model_path):
             if not w.load_model_file(live_model):
                 notes.append(f"the model {live_model} shown in the Memory tab could not be opened")
         elif live_model and not live_model_found:
@@ -729,7 +730,7 @@ class FileController(QObject):
         if not recovery:
             self.project_path = loaded.path
             self._saved_key = self._history_key()  # the run is the file's (recovered work is not saved)
-            self._project_models[_resolved(loaded.path)] = shown if proj.live_model is not None else None
+            self._project_models[resolved_path(loaded.path)] = shown if proj.live_model is not None else None
             w.setWindowTitle(f"rnnviz \u2014 {name}")
         msg = f"{'Recovered the autosaved work' if recovery else 'Opened the project ' + name}"
         if proj.model is not None:
@@ -1139,14 +1140,6 @@ def _unlisted_trace_files(folders, written) -> list[Path]:
         except OSError:
             pass
     return out
-
-
-def _resolved(path) -> str:
-    """``path`` made absolute with every link followed (as given if that fails): one file, one key."""
-    try:
-        return str(Path(path).resolve())
-    except (OSError, RuntimeError, ValueError):
-        return os.path.abspath(str(path))
 
 
 def _model_file(path) -> Path:

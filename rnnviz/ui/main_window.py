@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
     def _populate_models(self) -> None:
         self.model_combo.clear()
         for name, path in resources.list_models(self.models_dir).items():
-            path = _resolved(path)  # entries name files by their resolved path: one file, one entry
+            path = resources.resolved_path(path)  # entries name files by their resolved path: one file, one entry
             self.model_combo.addItem(name, str(path))
             self.model_combo.setItemData(self.model_combo.count() - 1, _file_tip(name, path),
                                          Qt.ItemDataRole.ToolTipRole)
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
             base = name if name.strip() else "model of this session"
             name = self._unique_entry_text(base, key)
         else:
-            path = _resolved(path)  # "resources/models/x.npz" is the shipped x's entry, not another
+            path = resources.resolved_path(path)  # "resources/models/x.npz" is the shipped x's entry, not another
             name = self._file_entry_text(name, path)
         try:
             self.live.set_model(model, name)
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
     def rename_model(self, name: str, path: Path) -> None:
         """The model shown is now the file ``path`` (saved there): named ``name`` in every panel
         and the selector (made unique there like a file opened), with nothing run again."""
-        path = _resolved(path)
+        path = resources.resolved_path(path)
         key = self._session_key(self.model)
         if key is not None:  # saved to a file: its session entry becomes the file's entry
             del self._session_models[key]
@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_combo(self, index: int) -> None:
         data = self.model_combo.itemData(index)
-        if is_session_item(data) or not data or self.model_path is None or _resolved(data) != self.model_path:
+        if is_session_item(data) or not data or self.model_path is None or resources.resolved_path(data) != self.model_path:
             self._show_entry(index)
 
     def _show_entry(self, index: int) -> bool:
@@ -592,12 +592,12 @@ class MainWindow(QMainWindow):
         that stem."""
         combo = self.model_combo
         files = []
-        shipped = _resolved(self.models_dir)
+        shipped = resources.resolved_path(self.models_dir)
         for i in range(combo.count()):
             data = combo.itemData(i)
             if data and not is_session_item(data) and Path(data).stem == name:
                 files.append(i)
-                if _resolved(data).parent == shipped:
+                if resources.resolved_path(data).parent == shipped:
                     return i
         idx = combo.findText(name)
         return idx if idx >= 0 else (files[0] if files else -1)
@@ -917,16 +917,6 @@ def _same_weights(a: dict, b: dict) -> bool:
 
     return a.keys() == b.keys() and all(
         a[k].dtype == b[k].dtype and a[k].shape == b[k].shape and np.array_equal(a[k], b[k]) for k in a)
-
-
-def _resolved(path) -> Path:
-    """``path`` absolute, every link followed (absolute as given if that fails): the selector's
-    entries, :attr:`MainWindow.model_path` and every comparison of them use this form, so
-    one file has one entry however its path was written."""
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return Path(os.path.abspath(path))
 
 
 def _problem(exc: BaseException) -> str:
