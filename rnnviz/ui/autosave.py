@@ -56,6 +56,7 @@ class Autosaver(QObject):
         self._busy = False
         self.save_count = 0
         self.session = uuid.uuid4().hex[:12]
+        self.folder = data_dir()  # asked (and made) once, not on every path
         self.lock = QLockFile(str(self.lock_path))
         self.lock.setStaleLockTime(0)  # a lock is stale only when its process is gone, never by age
         self.set_interval(autosave_seconds(), remember=False)
@@ -63,12 +64,12 @@ class Autosaver(QObject):
     @property
     def recovery_path(self) -> Path:
         """This window's recovery project."""
-        return data_dir() / RECOVERY_PATTERN.format(self.session)
+        return self.folder / RECOVERY_PATTERN.format(self.session)
 
     @property
     def lock_path(self) -> Path:
         """The lock this window holds while it runs (see :meth:`startup`)."""
-        return data_dir() / LOCK_PATTERN.format(self.session)
+        return self.folder / LOCK_PATTERN.format(self.session)
 
     # -- settings
     def interval(self) -> int:
@@ -147,7 +148,7 @@ class Autosaver(QObject):
         ``release(taken)`` that lets go of that session (whose lock we hold meanwhile, so two
         starts never take the same file); ``taken``: the file was restored or deleted. Locks of
         ended sessions that left no recovery file are removed on the way."""
-        folder = data_dir()
+        folder = self.folder
         found = []
         recovered = set()
         for rec in folder.glob(RECOVERY_PATTERN.format("*")):
