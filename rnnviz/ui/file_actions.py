@@ -394,9 +394,7 @@ class FileController(QObject):
             done += (f"; {unread} other tensor(s) in the file were not read (only the recurrent network's "
                      "weights are imported: the encoder and readout keep theirs)")
         if model is self.w.model:
-            w = self.w  # the name the model was given (a file's stem), not the selector's "(2)" or "(folder)"
-            given = w.session_model_name(model) or (w.model_path.stem if w.model_path is not None else w.model_name)
-            base = given.split(" + ")[0]  # weights imported again replace the last ones
+            base = self.w.given_model_name().split(" + ")[0]  # weights imported again replace the last ones
             if not self._show_imported(f"{base} + {Path(loaded.path).stem}"):
                 self.error(f"{done}, but it cannot be shown with them: {self.w.status_text()}")
                 return True
@@ -505,11 +503,10 @@ class FileController(QObject):
         shown. Copied now: what is on screen when the user saves is what the file keeps. The
         name is the model's base name (the one it was given, without the selector's `` (2)``),
         so opening the project again does not add a suffix to a suffix."""
-        w = self.w
-        if w.model is None or w.model_path is not None:
+        model = self._shown_session_model()
+        if model is None:
             return None, ""
-        name = w.session_model_name(w.model) or w.model_name
-        return _Weights({k: v.copy() for k, v in w.model.params.items()}, w.model.to_config()), name
+        return _Weights({k: v.copy() for k, v in model.params.items()}, model.to_config()), self.w.given_model_name()
 
     def collect_project(self, done, dropped=None) -> None:
         """Build a :class:`~rnnviz.project.Project` of the current state and call ``done(project)``
@@ -821,11 +818,7 @@ class FileController(QObject):
         return True
 
     def save_model_dialog(self) -> None:
-        w = self.w
-        # the file's own name, or the name the session model was given: never the selector's
-        # "(folder)" or "(2)" that tells entries apart
-        given = w.model_path.stem if w.model_path is not None else (w.session_model_name(w.model) or w.model_name)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", given).strip("_") or "model"
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.w.given_model_name()).strip("_") or "model"
         path, _ = QFileDialog.getSaveFileName(self.w, "Save model", os.path.join(self._project_folder(),
                                               f"{name}.npz"), "rnnviz models (*.npz)")
         if not path:

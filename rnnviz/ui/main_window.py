@@ -449,6 +449,13 @@ class MainWindow(QMainWindow):
         key = self._session_key(model)
         return self._session_names.get(key, "") if key is not None else ""
 
+    def given_model_name(self) -> str:
+        """The name the model shown was given: its file's stem, or a session model's base name;
+        never the selector's ``(folder)`` or `` (2)`` that tells entries apart."""
+        if self.model_path is not None:
+            return self.model_path.stem
+        return self.session_model_name(self.model) or self.model_name
+
     def session_model_like(self, model, name: str):
         """The model of this session called ``name`` (its base name) with the configuration and
         weights of ``model`` (the same tensors, shapes and values), or None: a project opened again in the
@@ -546,8 +553,7 @@ class MainWindow(QMainWindow):
             self.load_model_file(path)
 
     def _on_model_combo(self, index: int) -> None:
-        data = self.model_combo.itemData(index)
-        if is_session_item(data) or not data or self.model_path is None or resources.resolved_path(data) != self.model_path:
+        if index != self._current_entry():
             self._show_entry(index)
 
     def _show_entry(self, index: int) -> bool:
@@ -569,12 +575,8 @@ class MainWindow(QMainWindow):
         return ok
 
     def _select_current_in_combo(self) -> None:
-        if self.model_path is not None:
-            self.model_combo.setCurrentIndex(self.model_combo.findData(str(self.model_path)))
-        else:
-            key = self._session_key(self.model)
-            if key is not None:
-                self.model_combo.setCurrentIndex(self.model_combo.findData(key))
+        if self.model_path is not None or self._session_key(self.model) is not None:
+            self.model_combo.setCurrentIndex(self._current_entry())
 
     def select_model(self, name: str) -> bool:
         """Switch to the model called ``name`` in the selector (a file's is read again). When
