@@ -59,7 +59,7 @@ def check_lm_text(text, name: str | None = None) -> None:
         raise RnnvizError(named(f"text: expected a str, got {type(text).__name__}"))
     if not text:
         raise RnnvizError(named("the text is empty; a language model needs some text to learn from"))
-    if not text.strip():
+    if text.isspace():  # (what strip() would leave nothing of, without copying the text)
         raise RnnvizError(named(f"the text holds only whitespace ({len(text)} spaces, tabs or line breaks); "
                                 "a language model needs some text to learn from"))
 
