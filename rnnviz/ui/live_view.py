@@ -277,6 +277,8 @@ class LiveView(CoalescedText, QWidget):
             self._grid.setRowStretch(r, 1 if r < rows else 0)
         # shares of the column, in proportion: the heatmaps all they need, the text strip and the
         # unit line their least; a window too short for that scrolls the heatmaps
+        for hm in self._heatmaps.values():
+            hm.show()  # (added to a shown panel they show only later: hidden, they need no height)
         self.left.setSizes([self.left.widget(0).minimumSizeHint().height(),
                             self.heatmap_area.minimumSizeHint().height(),
                             self.unit_line.minimumSizeHint().height()])

@@ -529,3 +529,23 @@ def test_the_wheel_over_a_heatmap_scrolls_the_heatmaps_and_ctrl_wheel_zooms_it(q
     bar.setValue(0)
     _wheel(live._heatmaps["h"].plot_widget.viewport())
     assert bar.value() > 0
+
+
+def test_another_model_shown_in_a_shown_window_keeps_its_heatmaps_in_view(qtbot, window):
+    """The heatmaps of a model shown after the window is on screen get their share of the
+    column: they were built hidden (a widget added to a shown panel shows only later), so they
+    asked for no height and the column's splitter gave them 0 px, leaving only the text strip
+    and the unit line."""
+    from rnnviz.ui.live_view import HEATMAP_SCROLL_MIN_HEIGHT
+
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.height() == 768)
+    window.set_text("f(a) [b] (c)")
+    window.flush()
+    live = window.live
+    for name in ("compare_gru", "brackets_lstm"):
+        assert window.select_model(name)
+        QApplication.processEvents()
+        assert live.left.sizes()[1] >= HEATMAP_SCROLL_MIN_HEIGHT, (name, live.left.sizes())
+        assert live.heatmap_scroll.height() >= HEATMAP_SCROLL_MIN_HEIGHT
+        assert all(hm.isVisible() for hm in live.heatmaps().values())
