@@ -398,18 +398,25 @@ class ReversalDemo(_DemoBox):
             self.output_label.setText("<i>(no model yet)</i>")
             return
         src = "".join(ch for ch in self.input_edit.text().upper() if ch in demos.REVERSAL_SYMBOLS)
-        out = self.reversed_output()
-        want = src[::-1]
-        accent = OUTPUT_COLOR.name()
-        cells = []
-        for got, exp in zip(out, want):
-            if got == exp:
-                cells.append(f"<b style='color:{accent}'>{got}</b>")
-            else:
-                cells.append(f"<u style='color:gray'>{got}</u>")
-        right = sum(a == b for a, b in zip(out, want))
-        self.output_label.setText(" ".join(cells) + (f"&nbsp;&nbsp;<small>({right}/{len(want)} right; "
-                                                     f"the answer is {want})</small>" if want else ""))
+        self.output_label.setText(reversal_html(self.reversed_output(), src[::-1]))
+
+
+def reversal_html(out: str, want: str, shown: int = 40) -> str:
+    """What the reversal demo's label shows: the decoder's letters ``out`` (right ones in bold
+    orange, mistakes underlined grey) and the score against ``want``. Past ``shown`` letters
+    both are cut with an ellipsis (the score still counts all): the model was trained on 3-7
+    symbols, and a label is at least as wide as its longest word, so a pasted page of them (an
+    answer with no spaces) would widen the window past the screen."""
+    accent = OUTPUT_COLOR.name()
+    cells = [f"<b style='color:{accent}'>{got}</b>" if got == exp else f"<u style='color:gray'>{got}</u>"
+             for got, exp in zip(out[:shown], want)]
+    if len(out) > shown:
+        cells.append(f"… ({len(out) - shown}&nbsp;more)")
+    if not want:
+        return " ".join(cells)
+    right = sum(a == b for a, b in zip(out, want))
+    answer = f"is {want}" if len(want) <= shown else f"starts {want[:shown]}…"
+    return " ".join(cells) + f"&nbsp;&nbsp;<small>({right}/{len(want)} right; the answer {answer})</small>"
 
 
 class LookaheadDemo(_DemoBox):
