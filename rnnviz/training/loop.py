@@ -113,13 +113,13 @@ class Controls:
     def set_clip(self, clip: float | None) -> None:
         if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float))
                                  or not math.isfinite(clip) or clip <= 0):
-            raise RnnvizError(f"clip: expected None (no clipping) or a finite number > 0, got {clip!r}")
+            raise RnnvizError(f"clip: expected 'off' (no clipping) or a finite number > 0, got {clip!r}")
         self._set("clip", None if clip is None else float(clip))
 
     def set_truncate(self, truncate: int | None) -> None:
         if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, int)
                                      or truncate < 1):
-            raise RnnvizError(f"truncate: expected None (full BPTT) or an integer >= 1, got {truncate!r}")
+            raise RnnvizError(f"truncate: expected 'off' (full BPTT) or a whole number >= 1, got {truncate!r}")
         self._set("truncate", truncate)
 
     def _set(self, key, value) -> None:
