@@ -24,11 +24,16 @@ TRAINING_TAB_INDEX = {"gradients": 0, "gates": 1, "compare": 2}
 LAST_LESSON_KEY = "lessons/last"
 
 
-_SYMBOL = re.compile(r"\b([A-Za-z]+(?:\u2192|\u2190)?)_(\{[^}]*\}|[A-Za-z0-9]+)")
+#: a math symbol: a name of one or two letters (h, W, dh, ŷ, σ; h→ and h← for the two directions)
+#: and a subscript in braces or of at most three letters or digits (t, hh, max, {t-1}). Longer
+#: words on either side of the "_" make an identifier (brackets_lstm, rnn_tanh, weight_ih_l0),
+#: and so does a file extension after it (my_rnn.npz): those are shown as written.
+_SYMBOL = re.compile(r"(?<!\w)([^\W\d_]{1,2}[\u2192\u2190]?)_(\{[^}]*\}|[^\W_]{1,3})(?!\w)(?!\.\w)")
 
 
 def prose_html(text: str) -> str:
-    """A lesson's sentences (trusted HTML) with symbols as in the views: h_t -> h<sub>t</sub>."""
+    """A lesson's sentences (trusted HTML) with symbols as in the views: h_t -> h<sub>t</sub>,
+    W_hh -> W<sub>hh</sub>; identifiers and file names (brackets_lstm, reversal_gru.npz) verbatim."""
     return _SYMBOL.sub(lambda m: f"{m.group(1)}<sub>{m.group(2).strip('{}')}</sub>", text)
 
 
