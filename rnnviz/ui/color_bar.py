@@ -1,10 +1,17 @@
 """A vertical colour scale with an axis, for one image item (lighter than pg.ColorBarItem)."""
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QBrush, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsGridLayout, QSizePolicy
+
+#: tick labels a colour bar's axis always has room for: the widest that h, c and the gates show
+#: (down to "-0.25" on a tall bar; a cell state's ±L up to ±5000). Bars with other levels then
+#: have the same width, so heatmaps stacked in a column keep their time steps aligned.
+RESERVED_LABELS = ("-0.25", "-1000")
 
 
 class _Strip(pg.GraphicsWidget):
@@ -34,6 +41,34 @@ class _Strip(pg.GraphicsWidget):
         painter.drawRect(r)
 
 
+class ValueAxis(pg.AxisItem):
+    """A right-hand axis with room for the ``reserved`` labels whatever labels it shows.
+
+    pyqtgraph sizes an axis to the labels it drew last (and keeps a wider size while the new
+    labels are less than 10 px narrower), so two colour bars with the levels 0..1 ("0.2") and
+    -1..1 ("-0.5") had different widths, and the plots beside them different widths too. Only
+    a label wider than all reserved ones widens this axis.
+    """
+
+    def __init__(self, reserved: tuple[str, ...] = RESERVED_LABELS) -> None:
+        super().__init__("right")
+        self._reserved_px = max((self.label_width(s) for s in reserved), default=0)
+        self.textWidth = self._reserved_px
+        self._updateWidth()
+
+    def label_width(self, text: str) -> int:
+        """Pixels that ``text`` takes as a tick label (measured as pyqtgraph's drawing does)."""
+        font = self.style.get("tickFont") or QFont()
+        box = QFontMetricsF(font).boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+        return math.ceil(box.width())
+
+    def _updateMaxTextSize(self, x) -> None:  # noqa: N802 (pyqtgraph API)
+        width = max(self._reserved_px, math.ceil(x))
+        if width != self.textWidth:
+            self.textWidth = width
+            self._updateWidth()
+
+
 class ColorBar(pg.GraphicsWidget):
     """Colour map ``cmap`` over the levels ``values`` (low, high), with a value axis.
 
@@ -49,7 +84,7 @@ class ColorBar(pg.GraphicsWidget):
         self._cmap = colorMap
         self._image = None
         self.strip = _Strip(width)
-        self.axis = pg.AxisItem("right")
+        self.axis = ValueAxis()
         self.axis.setRange(*self._values)
         if label:
             self.axis.setLabel(label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
@@ -39,6 +39,9 @@ _TOOLTIPS = {
     ),
 }
 EMPTY_HINT = "type some text"
+#: unit numbers the unit axis always has room for (models of up to 1,000 units): the heatmaps
+#: of a column then start at the same x whatever their number of units or labels drawn
+UNIT_LABEL_RESERVE = "000"
 
 
 class ColumnImageItem(pg.ImageItem):
@@ -328,6 +331,9 @@ class HeatmapView(QWidget):
 
         self._time_axis = TokenAxis("bottom", offset=0.5)
         self._unit_axis = TokenAxis("left", offset=0.5)
+        # a label space of its own (below), not one following the labels drawn last
+        self._unit_axis.setStyle(autoExpandTextSpace=False)
+        self._unit_px = QFontMetrics(QFont()).horizontalAdvance(UNIT_LABEL_RESERVE) + 4  # as set_count
         self.plot_widget = theme.plot_widget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
         theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 160)
@@ -428,6 +434,7 @@ class HeatmapView(QWidget):
         self._shown_kind, self._shown_levels = kind, levels
         self._time_axis.set_tokens(self._tokens, keep)
         self._unit_axis.set_count(H)
+        self._reserve_unit_labels()
         vb = self.plot.getViewBox()
         if T == 0 or H == 0:
             self._empty = np.zeros((H, T))
@@ -457,6 +464,12 @@ class HeatmapView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
+
+    def _reserve_unit_labels(self) -> None:
+        """Widen the unit axis' label space to :data:`UNIT_LABEL_RESERVE` (``set_count`` fits
+        it to the model's largest unit number)."""
+        if self._unit_axis.style["tickTextWidth"] < self._unit_px:
+            self._unit_axis.setStyle(tickTextWidth=self._unit_px)
 
     def set_time_labels(self, show: bool) -> None:
         """Show or hide the token axis under the heatmap (hidden when another heatmap below

@@ -124,7 +124,7 @@ def test_a_short_text_of_words_labels_every_other_word_without_overlap(view):
     """The spacing comes from the real width of a typical label: the food/service sentence on a
     half-window heatmap labels every 2nd word (it used to label every 5th: 'the', 'the')."""
     toks = "the food was terrible but the service was amazing".split()
-    view.resize(450, 250)
+    view.resize(480, 250)  # a plot area 370 px wide (the axes keep room for "000" and "-1000")
     view.set_data(_data(len(toks), 4), toks, "diverging")
     view.grab()
     axis = view._time_axis
