@@ -821,12 +821,21 @@ class FileController(QObject):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.w.given_model_name()).strip("_") or "model"
         path, _ = QFileDialog.getSaveFileName(self.w, "Save model", os.path.join(self._project_folder(),
                                               f"{name}.npz"), "rnnviz models (*.npz)")
-        if not path:
-            return
-        target = _model_file(path)
-        if str(target) != path and target.exists() and not self.ask_overwrite(str(target)):
-            return  # the dialog asked about the name typed, not the one .npz makes
-        self.save_model(path)
+        path = self._typed_path(path, ".npz")
+        if path:
+            self.save_model(path)
+
+    def _typed_path(self, typed: str, suffix: str) -> str | None:
+        """The file a save dialog's answer ``typed`` means: ``suffix`` added unless it ends so
+        (the file filter names it, and File > Open tells files by it); None when nothing was
+        typed, or when that name is another existing file (the dialog asked about the name
+        typed, not this one) and the person keeps it."""
+        if not typed:
+            return None
+        target = _with_suffix(typed, suffix)
+        if str(target) != typed and target.exists() and not self.ask_overwrite(str(target)):
+            return None
+        return str(target)
 
     def ask_overwrite(self, path: str) -> bool:
         """Whether to replace the file ``path`` (tests replace this)."""
@@ -920,6 +929,7 @@ class FileController(QObject):
                  if self.w.compare_mode else "Export traces")
         path, _ = QFileDialog.getSaveFileName(self.w, title, os.path.join(self._project_folder(),
                                               "traces.npz"), "NumPy archives (*.npz)")
+        path = self._typed_path(path, ".npz")
         if not path:
             return
         folder = str(Path(path).with_suffix("")) + "_csv"
@@ -945,6 +955,7 @@ class FileController(QObject):
     def export_weights_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Export weights", os.path.join(self._project_folder(),
                                               "weights.safetensors"), "safetensors (*.safetensors)")
+        path = self._typed_path(path, ".safetensors")
         if path:
             self.export_weights(path)
 
@@ -1138,8 +1149,13 @@ def _unlisted_trace_files(folders, written) -> list[Path]:
 def _model_file(path) -> Path:
     """``path`` as a model file's name: ``.npz`` added unless it ends so (File > Open offers
     model files by their .npz)."""
+    return _with_suffix(path, ".npz")
+
+
+def _with_suffix(path, suffix: str) -> Path:
+    """``path`` ending in ``suffix`` (in any case): added to the name unless it ends so."""
     path = Path(path)
-    return path if path.suffix.lower() == ".npz" else path.with_name(path.name + ".npz")
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 def _is_file(path) -> bool:
