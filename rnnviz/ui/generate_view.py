@@ -21,6 +21,26 @@ TOOLTIP = ("One-to-many generation: the model reads the seed, then each sampled 
            "Temperature τ divides the logits: low = safe and repetitive, high = surprising.")
 
 
+def why_cannot_generate(model, name: str = "") -> str:
+    """Why ``model`` cannot write text one token at a time ("" when it can)."""
+    if model is None:
+        return "No model is open. Choose a language model such as brackets_lstm in the Model box."
+    who = name or "This model"
+    tokenizer = getattr(model, "tokenizer", None)
+    if tokenizer is None:
+        return f"{who} reads numbers, not text: it has no tokens to write. Choose brackets_lstm in the Model box."
+    if getattr(model, "target", "") != "classification_each":
+        return (f"{who} answers once for a whole text (many-to-one), not with the next token. "
+                "Choose a language model such as brackets_lstm in the Model box.")
+    if model.output_size != len(tokenizer.vocab):
+        return (f"{who} puts a label on each token (many-to-many), it does not predict the next one. "
+                "Choose a language model such as brackets_lstm in the Model box.")
+    if model.net.bidirectional:
+        return (f"{who} is bidirectional: each output reads the future, which does not exist yet while "
+                "writing. Choose a unidirectional language model such as brackets_lstm.")
+    return ""
+
+
 class GenerateView(QWidget):
     """Seed box, temperature slider (τ from 0.05 to 2.0), length, Generate button and output."""
 
@@ -33,6 +53,7 @@ class GenerateView(QWidget):
         self.setToolTip(TOOLTIP)
         self.model = None
         self.model_name = ""
+        self._given = None  # the model last passed to set_model (self.model is None if it cannot generate)
         self.last_output = ""
         self._rng = np.random.default_rng(0)
 
@@ -59,6 +80,7 @@ class GenerateView(QWidget):
         self.output.setToolTip(TOOLTIP)
         self.output.setMinimumHeight(80)
         self.title = QLabel("<b>One-to-many</b>: generate from a seed")
+        self.title.setWordWrap(True)  # (it says why a model cannot generate)
 
         row1 = QHBoxLayout()
         row1.addWidget(QLabel("seed"))
@@ -78,7 +100,7 @@ class GenerateView(QWidget):
         lay.addLayout(row2)
         lay.addWidget(self.output, 1)
         self._update_temp_label()
-        self._update_enabled()
+        self.set_model(None)
 
     # ------------------------------------------------------------------ state
     @property
@@ -92,14 +114,19 @@ class GenerateView(QWidget):
         self.temp_label.setText(f"τ = {self.temperature:.2f}")
 
     def set_model(self, model, name: str = "") -> None:
-        """Use ``model`` (a unidirectional next-token SequenceModel) or None."""
-        ok = (model is not None and getattr(model, "tokenizer", None) is not None
-              and getattr(model, "target", "") == "classification_each"
-              and model.output_size == len(model.tokenizer.vocab) and not model.net.bidirectional)
-        self.model = model if ok else None
-        self.model_name = name if ok else ""
-        self.title.setText(f"<b>One-to-many</b>: generate from a seed with <i>{html.escape(name)}</i>" if ok else
-                           "<b>One-to-many</b>: needs a next-token language model (e.g. brackets_lstm)")
+        """Use ``model`` (a unidirectional next-token SequenceModel) or None. Another model than
+        the one shown clears the output (it was that model's text); one that cannot generate
+        says why in the output area."""
+        why = why_cannot_generate(model, name)
+        if model is not self._given:
+            self.output.clear()
+            self.last_output = ""
+        self._given = model
+        self.model = None if why else model
+        self.model_name = "" if why else name
+        self.title.setText(f"<b>One-to-many</b>: needs a next-token language model. {html.escape(why)}" if why
+                           else f"<b>One-to-many</b>: generate from a seed with <i>{html.escape(name)}</i>")
+        self.output.setPlaceholderText("" if why else "Press Generate: the text appears here.")
         self._update_enabled()
 
     def _update_enabled(self) -> None:

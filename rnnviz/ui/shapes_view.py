@@ -22,12 +22,13 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from rnnviz import demos, resources
 from rnnviz.ui import theme
+from rnnviz.ui.examples import EXAMPLES
 from rnnviz.ui.generate_view import GenerateView
 from rnnviz.ui.lazy import built_on_first_use
 from rnnviz.ui.plot_legend import legend_above
@@ -49,6 +50,19 @@ SHAPE_INFO = {
                                        "the future"),
 }
 SHAPE_ORDER = ("one_to_many", "many_to_one", "many_to_many", "encoder_decoder", "bidirectional")
+#: where each shape can be tried: the demo box below the diagrams, or (href) an Examples menu entry
+SHAPE_TRY = {
+    "one_to_many": "Try it below, left: type a seed and press Generate.",
+    "encoder_decoder": "Try it below, right: type symbols A-H and read what the decoder writes back.",
+    "bidirectional": "Try it below, right: press Train and watch the unidirectional tagger stay at chance "
+                     "while the bidirectional one learns.",
+    "many_to_one": "It runs live in the Memory tab with sentiment_lstm: "
+                   "<a href='{sentiment}'>open a sentiment example</a> and watch P(positive) per word.",
+    "many_to_many": "It runs live in the Memory tab with brackets_lstm: "
+                    "<a href='{next_char}'>open a next-character example</a> and hover a character to see "
+                    "the top-5 guesses for the next one.",
+}
+HINT = "Click a diagram to see what it is for and where to try it."
 REVERSAL_MODEL = "reversal_gru.npz"
 
 
@@ -70,7 +84,7 @@ class ShapeDiagram(QWidget):
         name, what = SHAPE_INFO[shape]
         self.setToolTip(f"{name}: {what}.\nBottom row: inputs x_t (blue = used, dashed = not used or fed back);\n"
                         "middle: the cell at each step, arrows carry h_t forward (green arrows: backward\n"
-                        "direction); top: outputs ŷ_t (orange = used, dashed = ignored). Click to select.")
+                        "direction); top: outputs ŷ_t (orange = used, dashed = ignored). Click to try it.")
         self.setMinimumSize(170, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -504,6 +518,18 @@ class LookaheadDemo(_DemoBox):
         return float(np.mean(run.accuracies[-30:])) if run else float("nan")
 
 
+def shape_hint(shape: str | None) -> str:
+    """The line under the diagrams (rich text): what ``shape`` is for and where to try it."""
+    if shape is None:
+        return HINT
+    first = {model: next(ex.action_id for ex in EXAMPLES if ex.model == model)
+             for model in (resources.SENTIMENT_MODEL, resources.DEFAULT_MODEL)}
+    name, what = SHAPE_INFO[shape]
+    where = SHAPE_TRY[shape].format(sentiment=first[resources.SENTIMENT_MODEL],
+                                    next_char=first[resources.DEFAULT_MODEL])
+    return f"<b>{html.escape(name)}</b>: {html.escape(what)}. {where}"
+
+
 class ShapesView(QWidget):
     """The Sequence shapes tab: five diagrams, generation, reversal and the bidirectional demo.
 
@@ -528,7 +554,7 @@ class ShapesView(QWidget):
         for s in SHAPE_ORDER:
             col = QVBoxLayout()
             d = self.diagrams[s]
-            d.clicked.connect(self.select_shape)
+            d.clicked.connect(self.try_shape)
             cap = QLabel(SHAPE_INFO[s][1])
             cap.setWordWrap(True)
             cap.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -537,10 +563,12 @@ class ShapesView(QWidget):
             col.addWidget(d)
             col.addWidget(cap)
             row.addLayout(col, 1)
-        self.hint = QLabel("Click a diagram. Many-to-one (sentiment) and many-to-many (next character) run "
-                           "live in the Memory tab: use the lessons or the Examples menu.")
+        self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
+        self.hint.linkActivated.connect(self.open_example)
         self._parts: dict = {}
+        self._demo_boxes: dict[str, QGroupBox] = {}
         self._model: tuple = (None, "")
         self._parts_host = QWidget()
         self._parts_layout = QVBoxLayout(self._parts_host)
@@ -577,6 +605,8 @@ class ShapesView(QWidget):
         rl.addWidget(lookahead, 1)
         bottom.addWidget(right)
         bottom.setSizes([600, 600])
+        self._demo_boxes = {"one_to_many": gen_box, "encoder_decoder": reversal, "bidirectional": lookahead}
+        self._mark_demo_box()
         self._parts_layout.addWidget(bottom)
         bottom.show()  # (visible with the tab; added to a shown tab it would wait a turn)
 
@@ -591,14 +621,51 @@ class ShapesView(QWidget):
             next(f for f in fields if f.isEnabled()).setFocus(Qt.FocusReason.TabFocusReason)
 
     def select_shape(self, shape: str | None) -> None:
-        """Highlight the diagram of ``shape`` (None: none)."""
+        """Highlight the diagram of ``shape`` and its demo box, and say below the diagrams what the
+        shape is for and where to try it (None: none)."""
         if shape is not None and shape not in self.diagrams:
             raise ValueError(f"shape must be one of {', '.join(self.diagrams)}, got {shape!r}")
         self.selected_shape = shape
         for s, d in self.diagrams.items():
             d.set_selected(s == shape)
+        self.hint.setText(shape_hint(shape))
+        self._mark_demo_box()
         if shape is not None:
             self.shape_selected.emit(shape)
+
+    def try_shape(self, shape: str) -> None:
+        """A click on a diagram: select ``shape`` and put the keyboard in its demo below, if the
+        tab has one (the other shapes' hint links to an example in the Memory tab)."""
+        self.select_shape(shape)
+        target = self.demo_field(shape)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.MouseFocusReason)
+            if isinstance(target, QLineEdit):
+                target.selectAll()  # typing replaces the example input
+
+    def demo_field(self, shape: str) -> QWidget | None:
+        """The control a person uses first in the demo of ``shape`` (None: no enabled one here)."""
+        field = {"one_to_many": lambda: self.generate.seed_edit,
+                 "encoder_decoder": lambda: self.reversal.input_edit,
+                 "bidirectional": lambda: self.lookahead.train_button}.get(shape)
+        widget = field() if field is not None else None
+        return widget if widget is not None and widget.isEnabled() else None
+
+    def _mark_demo_box(self) -> None:
+        """Show the selected shape's demo box title in the accent colour (the others plain)."""
+        accent = theme.accent_color().name()
+        for shape, box in self._demo_boxes.items():
+            box.setStyleSheet(f"QGroupBox::title {{ color: {accent}; }}" if shape == self.selected_shape else "")
+
+    def open_example(self, action_id: str) -> None:
+        """Open the Examples menu entry ``action_id`` and show the Memory tab, where it runs."""
+        window = self.window()
+        example, memory = (window.findChild(QAction, key) for key in (action_id, "view.memory"))
+        if example is None or memory is None:
+            self.message.emit("Open the Memory tab and choose an example from the Examples menu.")
+            return
+        example.trigger()
+        memory.trigger()
 
     def set_model(self, model, name: str = "") -> None:
         """The Memory tab's model, for generation (ignored unless it is a next-token model)."""
