@@ -314,9 +314,15 @@ class CompareTrainingWidget(QWidget):
         return True
 
     def stop(self) -> None:
+        """Stop the three runs (their curves stay) and say so in place of "Training ...": the
+        runs' own end is not announced after this (they were stopped, not finished)."""
+        if not self._running:
+            return
         for w in self.workers.values():
             w.stop()
         self._running = False
+        self.status.setText(f"Stopped {', '.join(CELL_LABELS[c] for c in self.workers)}; their curves stay. "
+                            "Train all three starts again from the beginning.")
         self._update_buttons()
         self.state_changed.emit("stopped")
 
