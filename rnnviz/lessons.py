@@ -122,8 +122,10 @@ LESSONS: tuple[Lesson, ...] = (
         "The network reads one character at a time and keeps everything it knows about the past in "
         "its hidden state h_t (and, for an LSTM, its cell state c_t). Each <b>column</b> of the "
         "heatmaps is one step, each <b>row</b> one unit: red = positive, blue = negative. Hover the "
-        "columns after <i>bank</i>: some rows keep a colour until <i>slid down</i> — those units "
-        "carry the word forward. The coloured text above shows the selected unit over the sentence.",
+        "columns after <i>bank</i>: some rows of c_t keep their colour until <i>slid down</i> — those "
+        "units carry the word forward. The rows of h_t = o_t ⊙ tanh(c_t) change more often: the output "
+        "gate decides at each step how much of the memory shows. The coloured text above shows the "
+        "selected unit over the sentence.",
         ("lstm",),
         "Replace the text with \"The cat sat down\": which rows look the same at \"down\", and which "
         "differ because \"bank\" is no longer in the summary? Click a row to paint that unit.",
@@ -153,13 +155,15 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "shapes-next-char", "Sequence shapes 3: many-to-many — next character at every step",
-        Setup(tab="memory", model="brackets_lstm", text="f(a, (b + c) * [d - (e / 2)])", shape="many_to_many"),
+        Setup(tab="memory", model="brackets_lstm", text="print(items[len(data)])", shape="many_to_many"),
         "Many-to-many of the same length: an output at every step (here the next character; a tagger "
         "would output a label per word). The top-5 panel shows ŷ_t for the step under the cursor. "
-        "Hover an opening bracket: the model already expects what closes it.",
+        "Hover the ')' after <i>data</i>: the model expects ']' next, the kind of bracket still open, "
+        "and after that ']' it expects ')'. Right after an opening bracket it expects an argument, "
+        "not a closing bracket: something has to come first.",
         ("shapes", "lstm"),
-        "Hover each ')' and ']' in turn: is the closing bracket the model expects next the right "
-        "kind for the depth you are at?",
+        "Hover the last ')': every bracket is closed now. Does the model know, or does it still "
+        "expect one?",
     ),
     Lesson(
         "shapes-reversal", "Sequence shapes 4: encoder-decoder — reverse a sequence",
@@ -244,7 +248,8 @@ LESSONS: tuple[Lesson, ...] = (
         "brackets, being inside a string.",
         ("lstm", "bidirectional"),
         "Switch layers with Ctrl+[ and Ctrl+] (or the Layer box): which layer has a unit of c_t that "
-        "steps up at '(' and down at ')' while ignoring the bracket inside the quotes?",
+        "climbs while brackets are open and drops at each ')'? View ▸ Find the unit that tracks "
+        "bracket depth checks your answer. Does that unit count the '(' inside the quotes?",
     ),
 )
 

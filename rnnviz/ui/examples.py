@@ -27,16 +27,20 @@ class Example:
 
 EXAMPLES: list[Example] = [
     Example("Memory: 'The bank was steep…'", "The bank was steep, so I slid down it.", None,
-            "Hover the steps after 'bank': which units of h keep a trace of it until 'slid down'?"),
+            "Hover the steps after 'bank': which rows of the cell state c keep their colour until "
+            "'slid down'? Those units carry the word forward. Do the rows of h hold it as well?"),
     Example("Prediction: 'I love eating'", "I love eating", None,
-            "Hover the last token: the top-5 panel shows what the model expects next."),
+            "Hover the last token: the top-5 panel shows what a language model expects next "
+            "(brackets_lstm: the end of the line, ⏎); a classifier shows P(class) instead."),
     Example("Sentiment swing: food / service",
             "The food was terrible but the service was amazing", SENTIMENT_MODEL,
             "P(positive) drops at 'terrible' and climbs again at 'amazing'."),
-    Example("Sentiment: negative then positive", "The plot was dull and slow but I loved the ending",
-            SENTIMENT_MODEL, "Watch P(positive) change direction after 'but'."),
-    Example("Sentiment: positive then negative", "The room was lovely but the staff were rude",
-            SENTIMENT_MODEL, "Watch P(positive) fall after 'but'."),
+    Example("Sentiment: negative then positive", "The plot was boring but the acting was great",
+            SENTIMENT_MODEL, "P(positive) sinks at 'boring' and climbs back at 'great', after 'but': "
+            "the last clause decides."),
+    Example("Sentiment: positive then negative", "The room was lovely but the staff was rude",
+            SENTIMENT_MODEL, "P(positive) is near 1 after 'lovely', falls at 'but' and ends near 0 at "
+            "'rude': the clause after 'but' decides."),
     Example("Brackets: nested", "f(a, (b + c) * [d - (e / 2)]) + g([x, (y)])", DEFAULT_MODEL,
             "View \u25b8 Find the unit that tracks bracket depth (done for you when the model can): "
             "it rises inside brackets, the more the deeper they nest, and falls as they close.",
@@ -44,11 +48,14 @@ EXAMPLES: list[Example] = [
     Example("Brackets: deep nesting", "((((a))) + [[b]] + {(c)})", DEFAULT_MODEL,
             "The unit that tracks bracket depth (View \u25b8 Find …) climbs through '((((' and comes "
             "back down as they close.", unit_feature="bracket_depth"),
-    Example("Quotes", 'say("hello (world)") and print("a [b] c") then "x"', DEFAULT_MODEL,
-            "The unit that tracks being inside a quote (View \u25b8 Find …) switches at each '\"'; "
-            "brackets inside quotes do not count.", unit_feature="inside_quote"),
-    Example("Unclosed bracket", "call(a, [b, c", DEFAULT_MODEL,
-            "At the end the top-5 panel should expect a closing ']' first."),
+    Example("Quotes", 'x = "ok" + "not found" and print("done", "error")', DEFAULT_MODEL,
+            "The unit that tracks being inside a quote (View \u25b8 Find …) flips at every '\"': one "
+            "colour inside the quotes, the other outside. Then add print(\"hello (world)\"): the model "
+            "never saw a bracket inside a quote, and the unit flips at the '(' as if the quote had closed.",
+            unit_feature="inside_quote"),
+    Example("Unclosed bracket", "print(data[key", DEFAULT_MODEL,
+            "At the end the top-5 panel expects the closing ']' first, not ')': the innermost open "
+            "bracket is a '['. Type ']' and it expects ')' next."),
 ]
 
 
