@@ -221,7 +221,10 @@ class LiveRunner:
             h0 = self._bufs[(k, 0, "h")].data[start - 1][None, None]
             if self.net.cell == "lstm":
                 h0 = (h0, self._bufs[(k, 0, "c")].data[start - 1][None, None])
-        trace = self._layer_nets[k].forward(layer_in, h0=h0)
+        # resume, not forward: after an overflow the state carried over (and a higher layer's
+        # input) holds inf/NaN, which one pass over the whole text carries on as the arithmetic
+        # gives; the pieces must give the same arrays (forward refuses them as a caller's input)
+        trace = self._layer_nets[k].resume(layer_in, h0)
         self._store(k, 0, trace.states(0, 0), start)
         self._valid[k] = upto
 

@@ -154,10 +154,30 @@ class Recurrent:
         Returns:
             :class:`Trace` with ``output`` (T, B, H_last*dirs), ``final_state`` and per-step caches.
         """
-        x = self._check_input(x)
+        return self._run(x, h0, lengths, finite=True)
+
+    __call__ = forward
+
+    def resume(self, x, state=None) -> Trace:
+        """Continue a run from ``state``, a state this network computed (the final state of an
+        earlier trace, or its states at one step), over more input ``x``.
+
+        :meth:`forward` with ``h0=state``, except that ``x`` and ``state`` may hold inf or NaN.
+        An overflowing network (an exploding ReLU RNN) computes them, and one forward pass over
+        the whole sequence carries them on from step to step as the arithmetic gives; running
+        the sequence in pieces (the live view: one piece per keystroke, one layer at a time)
+        must give the same arrays, so the pieces carry them on too. :meth:`forward` refuses
+        them: there they come from the caller, and an input or initial state must be finite.
+        Shapes are checked as in :meth:`forward`.
+        """
+        return self._run(x, state, None, finite=False)
+
+    def _run(self, x, h0, lengths, finite: bool) -> Trace:
+        """The forward pass; ``finite``: refuse NaN/inf in ``x`` and ``h0``."""
+        x = self._check_input(x, finite)
         T, B, _ = x.shape
         mask = self._make_mask(lengths, T, B)
-        h0s, c0s = self._initial_states(h0, B)
+        h0s, c0s = self._initial_states(h0, B, finite)
         dt = self.dtype
         caches: list[list[LayerCache]] = []
         layer_in = x
@@ -175,8 +195,6 @@ class Recurrent:
         return Trace(cell=self.cell, hidden_sizes=self.hidden_sizes, num_directions=self.num_directions,
                      output=output, final_state=final, caches=caches,
                      lengths=None if lengths is None else np.asarray(lengths).copy(), mask=mask)
-
-    __call__ = forward
 
     def _forward_direction(self, k, d, x, h0, c0, mask) -> LayerCache:
         if self.cell == "lstm":
@@ -427,7 +445,9 @@ class Recurrent:
         return dx, dh0, dc0
 
     # ------------------------------------------------------------------ validation helpers
-    def _check_input(self, x) -> np.ndarray:
+    def _check_input(self, x, finite: bool = True) -> np.ndarray:
+        """``x`` as a contiguous (T, B, D) array of this network's dtype; ``finite``: refuse
+        NaN/inf."""
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise RnnvizError(
@@ -437,7 +457,7 @@ class Recurrent:
         if x.shape[1] == 0:
             raise RnnvizError("x must have a batch size B >= 1, got 0")
         x = np.ascontiguousarray(x, dtype=self.dtype)
-        if not np.all(np.isfinite(x)):
+        if finite and not np.all(np.isfinite(x)):
             raise RnnvizError("x holds NaN or infinite values; inputs must be finite")
         return x
 
@@ -453,8 +473,9 @@ class Recurrent:
             return None
         return (np.arange(T)[:, None] < lengths[None, :])[:, :, None]
 
-    def _initial_states(self, h0, B):
-        """Per layer/direction (B, H) initial states; (hs, cs) as nested lists [layer][dir]."""
+    def _initial_states(self, h0, B, finite: bool = True):
+        """Per layer/direction (B, H) initial states; (hs, cs) as nested lists [layer][dir].
+        ``finite``: refuse NaN/inf."""
         L, nd = self.num_layers, self.num_directions
         want = [(B, H) for H in self.hidden_sizes for _ in range(nd)]
 
@@ -477,7 +498,7 @@ class Recurrent:
                 if a.shape != shp:
                     raise RnnvizError(f"{what}[{i}] must have shape {shp}, got {a.shape}")
                 a = np.array(a, dtype=self.dtype)
-                if not np.all(np.isfinite(a)):
+                if finite and not np.all(np.isfinite(a)):
                     raise RnnvizError(f"{what} holds NaN or infinite values")
                 out.append(a)
             return out
