@@ -82,7 +82,7 @@ class UnitLineView(TimePlot):
             self.curve_kept.setData(x if kept_to else [], v[:kept_to + 1] if kept_to else [],
                                     antialias=dots)
             if dots and kept_to:
-                self.markers_kept.set_points(x[:-1], v[:kept_to])
+                _set_dots(self.markers_kept, x[:-1], v[:kept_to])
             elif len(self.markers_kept):
                 self.markers_kept.set_points([], [])
             self._kept_to = kept_to
@@ -93,16 +93,14 @@ class UnitLineView(TimePlot):
         x = np.arange(kept_to, T, dtype=float)
         self.curve.setData(x, v[kept_to:], antialias=dots)
         if dots:
-            self.markers.set_points(x, v[kept_to:])
+            _set_dots(self.markers, x, v[kept_to:])
         elif len(self.markers):
             self.markers.set_points([], [])
         self.set_title(label or "selected unit")
         self._set_tokens(tokens)
         vb = self.plot.getViewBox()
         if y_range is not None:
-            lo, hi = y_range
-            if T and np.isfinite(v).any():
-                lo, hi = min(lo, float(np.nanmin(v))), max(hi, float(np.nanmax(v)))
+            lo, hi = _range_with(y_range, v)
             if (lo, hi) != self._y_range:  # an unchanged range would still re-lay out the axes
                 vb.setYRange(lo, hi, padding=0.05)
                 self._y_range = (lo, hi)
@@ -119,7 +117,7 @@ class UnitLineView(TimePlot):
             else _dataset(self.curve)
 
     def dot_points(self) -> np.ndarray:
-        """The (n, 2) points drawn as dots (every step while T <= MAX_DOTS, else none)."""
+        """The (n, 2) points drawn as dots (every finite step while T <= MAX_DOTS, else none)."""
         pts = [m.points() for m in (self.markers_kept, self.markers) if len(m)]
         return np.concatenate(pts) if pts else np.zeros((0, 2))
 
@@ -128,6 +126,23 @@ class UnitLineView(TimePlot):
 
     def _readout_for(self, step: int) -> str:
         return super()._readout_for(step) + f" \u00b7 value {self._values[step]:+.3f}"
+
+
+def _set_dots(dots: Dots, x: np.ndarray, y: np.ndarray) -> None:
+    """A dot at each finite point (x, y). An overflowing network's ±inf and NaN get none, as
+    the line has no point there (a dot there would be placed at inf * 0 = NaN)."""
+    ok = np.isfinite(y)
+    dots.set_points(x[ok], y[ok])
+
+
+def _range_with(y_range: tuple[float, float], v: np.ndarray) -> tuple[float, float]:
+    """``y_range`` widened to hold the finite values of ``v``. An overflowing network's
+    ±inf and NaN are left out: they are not drawn, and a view cannot range to infinity."""
+    lo, hi = y_range
+    finite = v[np.isfinite(v)]
+    if finite.size:
+        lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
+    return lo, hi
 
 
 def _dataset(curve) -> np.ndarray:

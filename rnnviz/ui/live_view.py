@@ -76,6 +76,28 @@ def is_language_model(model) -> bool:
             and model.output_size == len(tok.vocab))
 
 
+def most_variable_unit(h: np.ndarray) -> int:
+    """The column of ``h`` (T, H) whose values vary most (standard deviation). An overflowing
+    network's inf and NaN are left out: the unit that grew most before it overflowed."""
+    finite = np.isfinite(h)
+    if finite.all():
+        return int(np.argmax(h.std(axis=0)))
+    n = np.maximum(finite.sum(axis=0), 1)
+    v = np.where(finite, h, 0.0).astype(np.float64)
+    dev = np.where(finite, v - v.sum(axis=0) / n, 0.0)
+    return int(np.argmax((dev ** 2).sum(axis=0) / n))
+
+
+def scaled_to_largest(v: np.ndarray) -> np.ndarray:
+    """``v`` divided by its largest finite value (unchanged if that is not positive); inf and
+    NaN (the gradient through an overflowed state) become NaN, which the text strip leaves
+    unshaded."""
+    finite = np.isfinite(v)
+    m = float(v[finite].max()) if finite.any() else 0.0
+    out = np.where(finite, v, np.nan)
+    return out / m if m > 0 else out
+
+
 def direction_name(d: int, num_directions: int) -> str:
     return "" if num_directions == 1 else ("forward" if d == 0 else "backward")
 
@@ -407,8 +429,7 @@ class LiveView(CoalescedText, QWidget):
             # until the user picks one, show the unit of h that varies most over the text
             # (kept while typing at the end, so the plotted unit does not jump between keys;
             # re-chosen when the time axes grow or an earlier token changes)
-            h = states["h"][-2000:]
-            self._selected = ("h", int(np.argmax(h.std(axis=0))))
+            self._selected = ("h", most_variable_unit(states["h"][-2000:]))
             self._auto_selected = True
         for key, hm in self._heatmaps.items():
             if data_changed or hm.shape()[0] != T:
@@ -529,6 +550,9 @@ class LiveView(CoalescedText, QWidget):
                     f"influences the output at step {theme.shown_step(self._conn_step)} ('{tok}') "
                     f"(size of the gradient, scaled to the largest). Click a heatmap row to colour "
                     f"by a unit instead.")
+            if self._conn_values is not None and np.isnan(self._conn_values).any():
+                text += (" Tokens through which the gradient is not finite (the state overflowed) "
+                         "are not highlighted.")
         elif self._selected is not None:
             k, u = self._selected
             scale = {"diverging": "blue = negative, white = 0, red = positive",
@@ -545,8 +569,11 @@ class LiveView(CoalescedText, QWidget):
             self.topk.clear()
             return
         step = self._cursor
-        probs = self.runner.probabilities_until(step)
-        self.topk.set_distribution(probs[step], self.model.tokenizer.vocab, step, self.result.tokens[step])
+        probs = self.runner.probabilities_until(step)[step]
+        self.topk.set_distribution(probs, self.model.tokenizer.vocab, step, self.result.tokens[step])
+        if np.isnan(probs).all():  # the bars read "nan" in vocabulary order: say why
+            self.topk.heading.setText(f"After step {theme.shown_step(step)}: h overflowed, "
+                                      f"so every probability is NaN")
 
     # ------------------------------------------------------------------ interaction
     def set_cursor(self, step: int | None) -> None:
@@ -635,8 +662,7 @@ class LiveView(CoalescedText, QWidget):
             return
         full = np.zeros(T)
         full[: g.shape[0]] = g
-        m = full.max()
-        self._conn_values = full / m if m > 0 else full
+        self._conn_values = scaled_to_largest(full)
         self._paint_strip()
 
     def heatmap(self, key: str) -> HeatmapView:
