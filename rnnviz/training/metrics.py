@@ -34,6 +34,9 @@ What each number means, with the symbols of :mod:`rnnviz.engine.cells`:
 * **Gate saturation** (Karpathy, Johnson & Fei-Fei 2015): per unit, the fraction of (valid)
   steps × rows where a gate is left-saturated (< 0.1) or right-saturated (> 0.9).
 * **Gradient ratio** ‖dL/dh_1‖ / ‖dL/dh_T‖ from the per-step norms of BPTT, batch-averaged.
+* **Divergence**: the recent training loss far (``DIVERGENCE_FACTOR`` times) above the loss at
+  the start, or above the task's baseline when that is higher; a run can blow up this way
+  without ever producing NaN (saturated units, finite but huge outputs).
 """
 from __future__ import annotations
 
@@ -45,7 +48,12 @@ from rnnviz.errors import RnnvizError
 
 __all__ = ["GATE_NAMES", "spectral_radius", "recurrent_spectra", "step_jacobian",
            "jacobian_singular_values", "gate_saturation", "mean_forget_gate", "gradient_ratio",
-           "mean_step_norms"]
+           "mean_step_norms", "DIVERGENCE_FACTOR", "LOSS_BASELINES", "loss_divergence", "divergence_warning"]
+
+#: training has diverged when its recent loss is more than this many times its reference
+DIVERGENCE_FACTOR = 10.0
+#: the loss of a trivial predictor, per task (adding problem: always predict 1, MSE 1/6)
+LOSS_BASELINES = {"adding": 1 / 6}
 
 #: Gate names per cell, in PyTorch's row-block order of W_hh.
 GATE_NAMES = {"rnn_tanh": (), "rnn_relu": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
@@ -288,3 +296,38 @@ def gradient_ratio(norms, direction: int = 0) -> float:
     if last == 0 or not np.isfinite(last) or not np.isfinite(first):
         return float("nan")
     return float(first / last)
+
+
+def loss_divergence(losses, baseline: float | None = None,
+                    factor: float = DIVERGENCE_FACTOR) -> tuple[float, float] | None:
+    """``(start, recent)`` training losses when training diverged, else None.
+
+    ``losses``: the training loss of each recorded step, oldest first; non-finite values (steps
+    undone after NaN/Inf) are skipped. ``start`` is the first loss (the model before any update
+    took effect); ``recent`` the median of the last tenth of the losses (1 to 20 of them), so a
+    single spike is no divergence. Diverged: ``recent > factor * max(start, baseline)`` (the
+    baseline, a trivial predictor's loss, when given).
+    """
+    x = np.asarray(losses, dtype=np.float64).ravel()
+    x = x[np.isfinite(x)]
+    if x.size < 2:
+        return None
+    start = float(x[0])
+    reference = start if baseline is None else max(start, float(baseline))
+    if not reference > 0:
+        return None
+    recent = float(np.median(x[-int(min(20, max(1, x.size // 10))):]))
+    return (start, recent) if recent > factor * reference else None
+
+
+def divergence_warning(losses, baseline: float | None = None,
+                       factor: float = DIVERGENCE_FACTOR) -> str | None:
+    """A sentence for the user when training diverged (:func:`loss_divergence`), else None:
+    "training diverged: the loss rose from 2.03 at the start to 6.9e+18; ..."."""
+    found = loss_divergence(losses, baseline, factor)
+    if found is None:
+        return None
+    start, recent = found
+    base = "" if baseline is None else f"; a trivial predictor's loss is {baseline:.3g}"
+    return (f"training diverged: the loss rose from {start:.3g} at the start to {recent:.3g}{base}. "
+            "Lower the learning rate and start a new run (Reset)")

@@ -211,6 +211,7 @@ class TrainingPanel(QWidget):
         self.setObjectName("training_panel")
         self.worker = None
         self._start_step = 0            # the step the current run started from (a run read from a project)
+        self._divergence_said = False   # the banner has warned that this run diverged
         self._data_sources: dict = {}   # task -> {"label", "hint", "fields"}: the user's own data files
         self.history = TrainingHistory()
         self._state = "idle"
@@ -478,7 +479,9 @@ class TrainingPanel(QWidget):
         if task == "reversal":
             self.bidir_check.setChecked(False)
         if self._parts:
-            self.loss_view.set_baseline(1 / 6 if task == "adding" else None, "predict 1: MSE 0.167")
+            from rnnviz.training.metrics import LOSS_BASELINES
+
+            self.loss_view.set_baseline(LOSS_BASELINES.get(task), "predict 1: MSE 0.167")
             self.compare.update_sweep_label(task)
 
     def _on_cell_changed(self) -> None:
@@ -695,6 +698,7 @@ class TrainingPanel(QWidget):
     def _attach_worker(self, worker, config: TrainConfig, keep_history: bool = False) -> None:
         self.worker = worker
         self._start_step = 0
+        self._divergence_said = False
         if not keep_history:
             self.history.clear()
             self._clear_views()
@@ -793,8 +797,29 @@ class TrainingPanel(QWidget):
                 self.worker.pause()
             self._set_state("paused")
         elif snap.event == "done":
-            self.show_message(f"Done: {snap.message}.", error=False)
+            warning = self.divergence_warning()
+            if warning is None:
+                self.show_message(f"Done: {snap.message}.", error=False)
+            else:
+                self.show_message(f"Done: {snap.message}, but {warning}.", error=True)
+        elif snap.event is None and not self._divergence_said and self._state == "running":
+            self._say_divergence()
         self._schedule_redraw(urgent=snap.event is not None)
+
+    def divergence_warning(self) -> str | None:
+        """What to tell the user when this run's loss has climbed far above where it started
+        (:func:`rnnviz.training.metrics.divergence_warning`), else None."""
+        from rnnviz.training.metrics import LOSS_BASELINES, divergence_warning
+
+        task = self.worker.config.task if self.worker is not None else self.task_box.currentData()
+        return divergence_warning(self.history.train_loss, LOSS_BASELINES.get(task))
+
+    def _say_divergence(self) -> None:
+        """While training: warn (once a run) as soon as the loss has diverged, not only at the end."""
+        warning = self.divergence_warning()
+        if warning is not None:
+            self._divergence_said = True
+            self.show_message(warning[0].upper() + warning[1:] + ".", error=True)
 
     def _schedule_redraw(self, urgent: bool = False) -> None:
         self._dirty = True
