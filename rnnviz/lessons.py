@@ -218,14 +218,16 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "gates-cell-state", "Gates to the rescue: forget gates near 1 and the cell-state path",
         Setup(tab="memory", compare=True, text="f((a + [b * c]) - d)"),
-        "The same text through a trained RNN, GRU and LSTM, side by side. In the LSTM column many "
-        "rows of the forget gate f_t are yellow (near 1): those units of c_t are copied forward almost "
-        "unchanged, and some "
-        "rows of c_t step up at every '(' and down at every ')' — a counter kept on the cell-state "
-        "path. The GRU's update gate z_t plays the same role for h_t.",
+        "The same text through a trained RNN, GRU and LSTM, side by side: each column shows h_t and, "
+        "below it, what decides how much memory survives a step. In the LSTM column many rows of the "
+        "forget gate f_t are yellow (near 1): those units of the cell state are copied forward almost "
+        "unchanged — the cell-state path (the cell state itself is not drawn here). The GRU's update "
+        "gate z_t is mostly dark (near 0, h_t is rewritten), with a few yellow cells where it keeps "
+        "the old h_t. The plain RNN has no gate: its pre-activation is new at every step.",
         ("lstm", "gru", "cell_path"),
-        "Add more nested brackets: which rows of c_t keep counting, and does any unit of the plain "
-        "RNN's h_t manage to follow the depth?",
+        "Choose View ▸ Find the unit that tracks bracket depth: each column marks the unit of h_t that "
+        "follows the depth best, with its r. Which cell has a clear counter in h_t, and where does the "
+        "status bar say the LSTM keeps its count? Add more nested brackets and watch the marked rows.",
     ),
     Lesson(
         "bidirectional", "Bidirectional networks: a task where the future matters",

@@ -196,6 +196,30 @@ def test_many_to_many_lesson_expects_the_bracket_still_open(qtbot, window):
             assert not set(_top5_after(window, i)) & set(CLOSING), (i, ch)
 
 
+def test_compare_lesson_names_only_what_its_columns_show(qtbot, window):
+    """Lesson 9 runs in compare mode: every state or gate its text asks to watch is drawn."""
+    lesson = get_lesson("gates-cell-state")
+    window.open_lesson(lesson.id)
+    assert window.compare_mode
+    shown = {"h"} | {p.memory_key for p in window.compare.panels}
+    named = set(re.findall(r"(?<!\w)([a-z])_t\b", lesson.look + " " + lesson.suggestion))
+    assert named and named <= shown, named - shown
+
+
+def test_compare_lesson_gates_and_depth_units(qtbot, window):
+    window.open_lesson("gates-cell-state")
+    panels = {p.family: p for p in window.compare.panels}
+    f = panels["lstm"].memory_view.image_data()
+    z = panels["gru"].memory_view.image_data()
+    assert (f.mean(axis=1) > 0.8).sum() >= 10             # many rows of f_t yellow (near 1)
+    assert z.mean() < 0.3 and (z > 0.8).any()             # z_t mostly dark, a few yellow cells
+    window.actions["view.find_unit.bracket_depth"].trigger()  # Try this
+    assert "tracks bracket depth" in panels["gru"].h_view.title()   # a clear counter in h_t
+    assert "closest to bracket depth" in panels["rnn"].h_view.title()
+    assert "closest to bracket depth" in panels["lstm"].h_view.title()
+    assert "LSTM: no clear unit" in window.status_text() and "in its cell state c" in window.status_text()
+
+
 def test_deep_lesson_has_a_depth_counter_in_c_of_the_top_layer_only(qtbot, window):
     window.open_lesson("deep")
     bottom = find_units(window.model, "bracket_depth", keys=("c",), layers=(0,))["c"]
