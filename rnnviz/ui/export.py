@@ -37,28 +37,72 @@ TRACE_CSV_NAME = re.compile(r"(?:[a-z]|step_norms)_l[0-9]{1,4}_d[01]\.csv")
 def _slug(text: str) -> str:
     s = re.sub(r"<[^>]+>", "", text or "")
     s = re.sub(r"[^A-Za-z0-9]+", "_", s).strip("_").lower()
-    return s[:60] or "plot"
+    return s[:60]
+
+
+#: where a plot title starts to say something that changes (a step, a count, a layer, a note):
+#: a word that opens a bracket, a dash, " at " or a number ("... at step 55", "(layer 1/2)",
+#: "— clipped 0 of 60 steps"; not the "{t-1}" of "∂s_{t-1}")
+_CHANGING = re.compile(r" (?:[(\[{\u2014\u2013-]|at |\d)")
+
+
+def plot_kind(view) -> str:
+    """The kind of view a pyqtgraph ``view`` draws for, as a file name: the class of its nearest
+    rnnviz widget that is not a plot canvas or a scroll area (``LossView`` -> ``loss``,
+    ``CompareTrainingWidget`` -> ``compare_training``)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    w = view.parent()
+    while w is not None:
+        cls = type(w)
+        if cls.__module__.startswith("rnnviz.") and not isinstance(w, (pg.GraphicsView, QAbstractScrollArea)):
+            name = re.sub(r"(View|Widget)$", "", cls.__name__)
+            return _slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)) or "plot"
+        w = w.parent()
+    return "plot"
+
+
+def _title_head(item) -> str:
+    """The part of a plot's title before anything that changes, as a file name ("" if none)."""
+    label = getattr(item, "titleLabel", None)
+    title = re.sub(r"<[^>]+>", "", label.text if label is not None else "")
+    return _slug(_CHANGING.split(title, maxsplit=1)[0])
+
+
+def _plot_name(kind: str, head: str, shared: bool) -> str:
+    """A plot's file name: its view's ``kind``, and where several plots share a kind (``shared``)
+    the stable head of its title too, unless the head already says the kind."""
+    if not shared or not head or head == kind:
+        return kind
+    return head if head.startswith(kind + "_") else f"{kind}_{head}"
 
 
 def visible_plots(widget) -> list[tuple[str, object]]:
-    """(name, PlotItem) for every pyqtgraph plot shown inside ``widget`` (hidden tabs skipped)."""
+    """(name, PlotItem) for every pyqtgraph plot shown inside ``widget`` (hidden tabs skipped),
+    top to bottom, left to right. Colour bars are left out (pyqtgraph makes them PlotItems; they
+    belong to a heatmap). A name stays the same while a plot's title changes (a step, a count):
+    the kind of its view (:func:`plot_kind`), and, where several plots share a kind, the head of
+    the title; an export into the same folder again then replaces its files."""
     import pyqtgraph as pg
 
-    out = []
-    seen: dict[str, int] = {}
+    found = []
     for view in widget.findChildren(pg.GraphicsView):
         if not view.isVisible() or view.scene() is None:
             continue
-        items = [it for it in view.scene().items() if isinstance(it, pg.PlotItem)]
+        items = [it for it in view.scene().items()
+                 if isinstance(it, pg.PlotItem) and not isinstance(it, pg.ColorBarItem) and it.isVisible()]
         items.sort(key=lambda it: (it.scenePos().y(), it.scenePos().x()))
-        for it in items:
-            if not it.isVisible():
-                continue
-            title = it.titleLabel.text if getattr(it, "titleLabel", None) is not None else ""
-            base = _slug(title or view.objectName() or type(view.parent() or view).__name__)
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            out.append((base if n == 0 else f"{base}_{n + 1}", it))
+        kind = plot_kind(view)
+        found.extend((kind, _title_head(it), it) for it in items)
+    kinds = [kind for kind, _, _ in found]
+    out = []
+    seen: dict[str, int] = {}
+    for kind, head, item in found:
+        base = _plot_name(kind, head, kinds.count(kind) > 1)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append((base if n == 0 else f"{base}_{n + 1}", item))
     return out
 
 
