@@ -404,6 +404,7 @@ class _View(QWidget):
         theme.configure_pyqtgraph()
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._items: dict[str, pg.PlotDataItem] = {}
+        self._noted: set = set()  # plots given a note by _note
         self.graphics = _TimedGraphics()
         theme.configure_view(self.graphics)  # whole-viewport repaints: no clipping to many small rects
         self.graphics.setMinimumWidth(260)  # (its least height: what its plots need, see FitGraphics)
@@ -474,11 +475,18 @@ class _View(QWidget):
         return list(self._series)
 
     def clear(self) -> None:
-        """Empty every curve (a new run starts)."""
+        """Empty every curve and note (a new run starts)."""
         for item in self._items.values():
             item.setData([], [])
         self._series.clear()
         self._drawn = None
+        for plot in self._noted:
+            plot.legend.set_note("")
+
+    def _note(self, plot, text: str) -> None:
+        """Show ``text`` in the row above ``plot``'s data (its legend's note; "" for none)."""
+        self._noted.add(plot)
+        plot.legend.set_note(text)
 
     def _unchanged(self, key) -> bool:
         """True when ``key`` (what a render depends on) is the one last drawn: views of the
@@ -788,8 +796,8 @@ class GradNormView(_View):
     TOOLTIP = (
         "Global L2 norm of all parameter gradients at each step, before clipping (log axis).\n"
         "Red crosses: steps whose gradient was clipped to the clip norm (dashed line); the\n"
-        "title counts them. Spikes are exploding gradients. Vertical red lines: NaN/Inf steps\n"
-        "that were undone."
+        "note above the plot counts them. Spikes are exploding gradients. Vertical red lines:\n"
+        "NaN/Inf steps that were undone."
     )
 
     def __init__(self, parent=None) -> None:
@@ -821,18 +829,36 @@ class GradNormView(_View):
             if clip is not None:
                 self.clip_line = _ref_line(self.plot, clip, f"clip norm {clip:g}", log=True)
             self._clip_value = clip
-        while len(self._nan_lines) < len(history.nan_steps):
-            s = history.nan_steps[len(self._nan_lines)]
-            line = pg.InfiniteLine(pos=s, angle=90, movable=False, pen=pg.mkPen(OKABE_ITO[3], width=1))
-            self.plot.addItem(line, ignoreBounds=True)
-            self._nan_lines.append(line)
-        while len(self._nan_lines) > len(history.nan_steps):
-            self.plot.removeItem(self._nan_lines.pop())
+        self._mark_nan_steps(history.nan_steps)
         n = int(m.sum()) if snap is None else snap.clip_count
-        title = f"gradient norm \u2014 clipped {n} of {len(x)} steps"
-        if history.nan_steps:
-            title += f", {len(history.nan_steps)} NaN/Inf undone"
-        _title(self.plot, title)
+        self._note(self.plot, self.counts_note(n, len(x), len(history.nan_steps)))
+
+    def _mark_nan_steps(self, steps: list[int]) -> None:
+        """A red vertical line at each undone step, inside the x range: the view widens to it (a
+        NaN at step 2 after one good step was drawn at x = 2, outside the range 0.5 .. 1.5)."""
+        red = QColor(OKABE_ITO[3])
+        while len(self._nan_lines) < len(steps):
+            s = steps[len(self._nan_lines)]
+            line = pg.InfiniteLine(pos=s, angle=90, movable=False, pen=pg.mkPen(red, width=1.5),
+                                   label="NaN/Inf", labelOpts={"position": 0.95, "color": red,
+                                                               "anchors": [(1, 0), (1, 0)]})
+            self.plot.addItem(line)  # (its bounds count: a vertical line's are its x)
+            self._nan_lines.append(line)
+        while len(self._nan_lines) > len(steps):
+            self.plot.removeItem(self._nan_lines.pop())
+
+    def nan_marks(self) -> list[float]:
+        """The training steps marked as undone (x of the red lines)."""
+        return [float(line.value()) for line in self._nan_lines]
+
+    @staticmethod
+    def counts_note(clipped: int, steps: int, undone: int) -> str:
+        """"clipped 3 of 80 steps · 1 NaN/Inf step undone (red line)" (above the data: in the
+        title, too long for a third of a 1400 px window, it was cut at both ends)."""
+        note = f"clipped {clipped} of {steps}\u00a0step{'s' if steps != 1 else ''}"
+        if undone:
+            note += f" \u00b7 {undone} NaN/Inf step{'s' if undone != 1 else ''} undone (red\u00a0line)"
+        return note
 
 
 # ----------------------------------------------------------------------------- spectrum

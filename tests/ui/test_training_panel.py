@@ -160,7 +160,7 @@ def test_nan_shows_message_and_pauses(qtbot, panel):
     assert "NaN/Inf" in panel.banner_text()
     assert panel.action("training.start").text() == "Resume"
     panel.redraw(force=True)
-    assert "NaN/Inf undone" in panel.grad_norm_view.plot.titleLabel.text
+    assert "NaN/Inf step undone" in panel.grad_norm_view.plot.legend.note.toPlainText()
 
 
 def test_injected_nan_snapshot_pauses(qtbot, panel):

@@ -96,7 +96,7 @@ def test_ratio_grad_norm_and_loss(qtbot, rnn_snaps):
     np.testing.assert_array_equal(gnorm.series("grad norm")[1], [s.grad_norm for s in rnn_snaps])
     clipped = [s.step for s in rnn_snaps if s.clipped]
     np.testing.assert_array_equal(gnorm.series("clipped")[0], clipped)
-    assert f"clipped {rnn_snaps[-1].clip_count} of 12" in gnorm.plot.titleLabel.text
+    assert f"clipped {rnn_snaps[-1].clip_count} of 12" in gnorm.plot.legend.note.toPlainText()
     np.testing.assert_array_equal(loss.series("train loss")[1], [s.train_loss for s in rnn_snaps])
     np.testing.assert_array_equal(loss.series("validation loss")[0], [4, 8, 12])
     assert not loss.acc_plot.isVisible()  # regression task: no accuracy
