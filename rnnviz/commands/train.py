@@ -19,7 +19,8 @@ Exit status (every error is one line on stderr naming the flag or the file):
 * 2: bad arguments, found before training starts: a bad value, an ``--out`` that cannot be
   written (empty, a folder, in a folder that does not exist or is not writable), or a
   ``--corpus`` file that cannot be read or used (missing, empty, not text, malformed CSV, too
-  short to hold out one validation sequence).
+  short to hold out one validation sequence), or a ``--batch`` larger than its training
+  windows.
 * 1: training stopped on NaN/Inf (the last good weights are kept and still saved with
   ``--out``) or the model could not be saved (e.g. the disk filled up).
 * 130: interrupted (Ctrl+C).
@@ -45,13 +46,13 @@ def _defaults():
 
 
 def _hidden(text: str) -> tuple[int, ...]:
+    """``--hidden``: one size or one per layer, ``64`` or ``64,32`` (spaces allowed). An empty
+    part (``64,,``, ``64,``, ``,64``) is refused, as the GUI's hidden-size field refuses it."""
     try:
-        sizes = tuple(int(p) for p in text.replace(" ", "").split(",") if p != "")
+        return tuple(int(p) for p in text.replace(" ", "").split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or a comma-separated list like 64,32, got {text!r}")
-    if not sizes:
-        raise argparse.ArgumentTypeError(f"expected an integer or a comma-separated list like 64,32, got {text!r}")
-    return sizes
+        raise argparse.ArgumentTypeError(f"expected an integer or a comma-separated list like 64,32, "
+                                         f"got {text!r}") from None
 
 
 def _is_off(text: str) -> bool:
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     if args.threads is not None and args.threads >= 1:
         _limit_threads(args.threads)
     elif args.threads is not None:
-        print(f"{prog}: error: threads: expected an integer >= 1, got {args.threads}", file=sys.stderr)
+        print(f"{prog}: error: --threads: expected an integer >= 1, got {args.threads}", file=sys.stderr)
         return 2
     from rnnviz.errors import RnnvizError
     from rnnviz.training.config import TrainConfig
@@ -202,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
                 validation_batch(config)
             except RnnvizError as exc:
                 raise RnnvizError(_naming_corpus(str(exc), config.corpus)) from None
+            _check_training_batch(config)
     except RnnvizError as exc:
         print(f"{prog}: error: {_flag_name(str(exc))}", file=sys.stderr)
         return 2
@@ -221,6 +223,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: {final.get('message', 'stopped on NaN/Inf')}", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_training_batch(config) -> None:
+    """Draw one training batch of ``config`` now (the loop draws its own), so that a ``--batch``
+    larger than the file's training windows, or a ``--length`` too long for them, is a bad
+    argument found before training (RnnvizError "batch: ..." / "length: ..."), not a failed run."""
+    import numpy as np
+
+    from rnnviz.training.loop import make_batch
+
+    make_batch(config, config.batch, np.random.default_rng(config.seed))
 
 
 def _naming_corpus(message: str, corpus: str) -> str:
