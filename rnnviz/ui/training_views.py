@@ -63,6 +63,57 @@ def log10_norms(values) -> np.ndarray:
     return out
 
 
+def _drawable(curve, y) -> np.ndarray:
+    """Which values of ``y`` ``curve`` can draw: the finite ones, and on a log y axis only
+    those above 0 (a log axis has no place for 0)."""
+    y = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(y)
+    if curve.opts["logMode"][1]:
+        ok &= y > 0
+    return ok
+
+
+def _dot_lone_points(curve, y) -> None:
+    """Draw a dot on each point of a line curve while no two of its points are neighbours: a
+    line through one point draws nothing (after the first training step, or the first metrics
+    step, the plots looked empty). The dots go when the curve has a segment to draw."""
+    if curve.opts["pen"] is None:
+        return
+    dotted = getattr(curve, "_rnnviz_dots", None)
+    if dotted is None and curve.opts["symbol"] is not None:
+        return  # a curve with markers of its own
+    ok = _drawable(curve, y)
+    lone = bool(ok.any()) and not bool((ok[1:] & ok[:-1]).any())
+    if lone == bool(dotted):
+        return
+    curve._rnnviz_dots = lone
+    if lone:
+        color = pg.mkPen(curve.opts["pen"]).color()
+        curve.setSymbolPen(None)
+        curve.setSymbolBrush(color)
+        curve.setSymbolSize(7)
+        curve.setSymbol("o")
+    else:
+        curve.setSymbol(None)
+
+
+def hidden_zeros_note(n: int) -> str:
+    """What to say about ``n`` values a log axis cannot show ("" for none)."""
+    if n <= 0:
+        return ""
+    return f"{n}\u00a0zero\u00a0value{'s' if n != 1 else ''} not shown on the log\u00a0axis"
+
+
+def _zeros(*series) -> int:
+    """How many values of the ``series`` are 0 or below (none of them has a place on a log axis)."""
+    return sum(int(np.count_nonzero(np.asarray(y, dtype=np.float64) <= 0)) for y in series)
+
+
+def _joined(*notes: str) -> str:
+    """The non-empty ``notes`` on one line, separated by " · "."""
+    return " \u00b7 ".join(n for n in notes if n)
+
+
 def _color(i: int) -> QColor:
     return QColor(OKABE_ITO[i % len(OKABE_ITO)])
 
@@ -466,6 +517,7 @@ class _View(QWidget):
         self._series[name] = (x, y)
         self._items[name] = curve
         curve.setData(x, y)
+        _dot_lone_points(curve, y)
 
     def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) of the curve ``name`` as last plotted (raw values, before any log axis)."""
@@ -584,6 +636,7 @@ class LossView(_View):
         self._set(self.train_curve, "train loss", x, loss)
         self._set(self.smooth_curve, "train loss (average)", x, _ema(loss))
         self._set(self.val_curve, "validation loss", history.val_steps, history.val_loss)
+        self._note(self.loss_plot, hidden_zeros_note(_zeros(loss, history.val_loss)))
         self._show_accuracy(history.has_accuracy)
         if history.has_accuracy:
             self._set(self.train_acc_curve, "train accuracy", x, history.train_accuracy)
@@ -655,6 +708,9 @@ class StepNormView(_View):
         txt = f"step {snap.step}"
         if top.size and math.isfinite(ratio):  # (no-break spaces: wrapped, it breaks after the step)
             txt += f"   ||dL/dh\u2081||\u00a0/\u00a0||dL/dh_T||\u00a0=\u00a0{ratio:.2e}"
+        zeros = _zeros(*(norms for row in snap.step_norms for norms in row))
+        if zeros:  # (truncated BPTT: the steps before its window get no gradient)
+            txt += "\n" + hidden_zeros_note(zeros)
         self.plot.legend.set_note(txt)
 
 
@@ -778,8 +834,9 @@ class GradRatioView(_View):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        # (a legend with no entries: its row above the data holds the note on ratios of 0)
         self.plot = self._new_plot(0, 0, "||dL/dh\u2081|| / ||dL/dh_T|| over training", "training step",
-                                   "ratio (log)", log_y=True)
+                                   "ratio (log)", log_y=True, legend=True)
         self.curve = self.plot.plot([], [], pen=pg.mkPen(_color(2), width=2))
         self.curve.setDownsampling(auto=True, method="mean")
         self.curve.setClipToView(True)
@@ -787,6 +844,20 @@ class GradRatioView(_View):
 
     def render(self, history: TrainingHistory) -> None:
         self._set(self.curve, "ratio", history.steps, history.grad_ratio)
+        self._note(self.plot, self.zero_note(history))
+
+    @staticmethod
+    def zero_note(history: TrainingHistory) -> str:
+        """Why ratios of 0 are missing from the log axis ("" when there are none): with truncated
+        BPTT the gradient never reaches t = 1, so ||dL/dh\u2081|| is 0."""
+        n = _zeros(history.grad_ratio)
+        if not n:
+            return ""
+        truncate = None if history.latest is None else history.latest.truncate
+        if truncate is None:
+            return hidden_zeros_note(n)
+        return (f"ratio 0 at {n} of {len(history.grad_ratio)} steps (not shown on the log axis): "
+                f"truncated BPTT ({truncate}\u00a0steps) stops the gradient before t\u00a0=\u00a01")
 
 
 # ----------------------------------------------------------------------------- global norm
@@ -831,7 +902,8 @@ class GradNormView(_View):
             self._clip_value = clip
         self._mark_nan_steps(history.nan_steps)
         n = int(m.sum()) if snap is None else snap.clip_count
-        self._note(self.plot, self.counts_note(n, len(x), len(history.nan_steps)))
+        self._note(self.plot, _joined(self.counts_note(n, len(x), len(history.nan_steps)),
+                                      hidden_zeros_note(_zeros(y))))
 
     def _mark_nan_steps(self, steps: list[int]) -> None:
         """A red vertical line at each undone step, inside the x range: the view widens to it (a
@@ -968,6 +1040,7 @@ class SpectrumView(_View):
                                                                   symbolSize=6, symbolBrush=col, symbolPen=None,
                                                                   name=name)
                 self._set(c, name, t, sv[:, j])
+            self._note(self.sv_plot, hidden_zeros_note(_zeros(sv)))
             _title(self.sv_plot, f"{SV_TITLE} at step {snap.metrics_step}")
 
 
