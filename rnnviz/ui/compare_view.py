@@ -4,12 +4,18 @@ One column per model: its hidden state h, the gate that decides how much memory 
 step (LSTM forget gate f, GRU update gate z; the plain RNN's pre-activation a, which has no
 gate), and its top-5 prediction at the cursor. One text drives all columns and hovering any of
 them moves a cursor shared by all.
+
+The columns keep a readable size (heatmaps at their least height, all five top-5 rows) and
+scroll when the window is smaller (a 1024 x 640 screen with the Lessons panel open), rather
+than making the window larger than the screen. A heatmap title wider than its column is cut
+at its end ("…"); hovering it shows the whole title.
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from rnnviz.analysis.live import LiveRunner
 from rnnviz.errors import RnnvizError
@@ -18,6 +24,7 @@ from rnnviz.ui.coalesce import CoalescedText
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.live_view import cell_family, is_language_model
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
+from rnnviz.ui.wheel_scroll import WheelScroll
 
 CELL_TITLES = {"rnn": "plain RNN (tanh)", "gru": "GRU", "lstm": "LSTM"}
 H_TITLE = "hidden state h"
@@ -29,6 +36,96 @@ MEMORY_PANEL = {
 }
 
 
+#: the least width of a column's heatmaps: three columns fit beside the Lessons panel in a
+#: 1024 px wide window (a heatmap elsewhere keeps 240 px)
+COLUMN_MIN_WIDTH = 200
+#: pixels kept free beside a heatmap's title (the plot's own margins around its title row)
+TITLE_SLACK = 6
+
+
+def title_font(label) -> QFont:
+    """The font a pyqtgraph ``LabelItem`` (a plot's title) draws its text in: its text item's
+    font at the label's ``size`` option ("11pt"), which pyqtgraph applies through HTML."""
+    font = QFont(label.item.font())
+    size = str(label.opts.get("size", ""))
+    if size.endswith("pt"):
+        font.setPointSizeF(float(size[:-2]))
+    elif size.endswith("px"):
+        font.setPixelSize(round(float(size[:-2])))
+    return font
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label (rich text allowed) as high as its text needs at the width it is
+    given, and no wider than a word.
+
+    A word-wrapped ``QLabel`` asks its layout for height-for-width; a scroll area then sizes the
+    whole scrolled page by its preferred heights (the columns scrolled even in a tall window).
+    This one says it has none, and asks for its height at its current width instead."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt
+        return False
+
+    def _height(self) -> int:
+        return self.heightForWidth(max(1, self.width()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()  # another width: another height
+
+
+class ElidedTitles(QObject):
+    """Keeps heatmap titles within their heatmap's width: a title too wide is cut at its end
+    ("\u2026") and the whole title becomes the title's tooltip. Each view keeps the whole title
+    (``HeatmapView.title()``); the shown text is fitted again whenever the heatmap is resized."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._views: dict[QWidget, HeatmapView] = {}  # plot widget -> its heatmap view
+
+    def set_title(self, view: HeatmapView, title: str) -> None:
+        """Give ``view`` the title ``title``, shown whole or cut to fit."""
+        if view.plot_widget not in self._views:
+            self._views[view.plot_widget] = view
+            view.plot_widget.installEventFilter(self)
+        view.set_title(title)
+        self.fit(view)
+
+    def forget(self) -> None:
+        """Stop fitting the titles of the views given so far (their columns are replaced)."""
+        for widget in self._views:
+            widget.removeEventFilter(self)
+        self._views.clear()
+
+    @staticmethod
+    def fit(view: HeatmapView) -> None:
+        """Show ``view``'s title whole if it fits its width, else cut at its end."""
+        full = view.title()
+        label = view.plot.titleLabel
+        room = view.plot_widget.width() - 2 * label.item.document().documentMargin() - TITLE_SLACK
+        shown = QFontMetricsF(title_font(label)).elidedText(full, Qt.TextElideMode.ElideRight, max(0.0, room))
+        if shown != label.text:
+            view.plot.setTitle(shown)  # the view's own title() stays the whole text
+        label.setToolTip(full if shown != full else "")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt
+        if event.type() == QEvent.Type.Resize and obj in self._views:
+            self.fit(self._views[obj])
+        return False
+
+
 class ComparePanel:
     """The widgets and runner of one model's column."""
 
@@ -38,7 +135,7 @@ class ComparePanel:
         self.runner = LiveRunner(model)
         fam = cell_family(model.net.cell)
         self.family = fam
-        self.title = QLabel(f"<b>{CELL_TITLES[fam]}</b> \u2014 {name}  "
+        self.title = WrapLabel(f"<b>{CELL_TITLES[fam]}</b> \u2014 {name}  "
                             f"({model.net.hidden_sizes[0]} units"
                             f"{', %d layers' % model.net.num_layers if model.net.num_layers > 1 else ''})")
         self.h_view = HeatmapView(H_TITLE)
@@ -71,10 +168,20 @@ class CompareView(CoalescedText, QWidget):
         self._cursor: int | None = None
         self._follow_end = True
         self.render_count = 0
-        self._grid = QGridLayout(self)
+        self.titles = ElidedTitles(self)
+        self.columns = QWidget()  # the columns and the hint, scrolled when the window is small
+        self._grid = QGridLayout(self.columns)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
+        self._grid.setVerticalSpacing(2)  # (each heatmap's readout line already parts the rows)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.columns)
+        self._wheel = WheelScroll(self.scroll)  # the wheel scrolls the columns, Ctrl+wheel zooms a heatmap
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.scroll)
+        self.hint = WrapLabel()
 
     def set_models(self, models: list[tuple[str, object]]) -> None:
         """Show ``[(name, model), ...]`` side by side (all with the same kind of tokenizer)."""
@@ -85,18 +192,10 @@ class CompareView(CoalescedText, QWidget):
                 w.setParent(None)
                 w.deleteLater()
         self._grid.removeWidget(self.hint)
+        self.titles.forget()
         self.panels = panels
         for col, p in enumerate(panels):
-            self._grid.addWidget(p.title, 0, col)
-            self._grid.addWidget(p.h_view, 1, col)
-            self._grid.addWidget(p.memory_view, 2, col)
-            self._grid.addWidget(p.output, 3, col)
-            self._grid.setColumnStretch(col, 1)
-            for v in p.views():
-                v.step_hovered.connect(self.set_cursor)
-            p.h_view.unit_clicked.connect(lambda unit, p=p: self._unit_picked(p, unit))
-            if isinstance(p.output, ClassProbabilityView):
-                p.output.step_hovered.connect(self.set_cursor)
+            self._add_column(col, p)
         self.hint.setText("Same text, same task, three cells. Watch how long each one keeps a trace "
                           "of a token: the LSTM's forget gate and the GRU's update gate stay near 1 "
                           "to hold memory, the plain RNN overwrites h at every step. Hover any "
@@ -106,6 +205,25 @@ class CompareView(CoalescedText, QWidget):
             self._grid.setRowStretch(r, s)
         self._pending = True
         self.flush()
+
+    def _add_column(self, col: int, p: ComparePanel) -> None:
+        """Put ``p``'s widgets in column ``col`` and connect them."""
+        self._grid.addWidget(p.title, 0, col)
+        self._grid.addWidget(p.h_view, 1, col)
+        self._grid.addWidget(p.memory_view, 2, col)
+        self._grid.addWidget(p.output, 3, col)
+        self._grid.setColumnStretch(col, 1)
+        if isinstance(p.output, TopKView):
+            # all k rows stay readable: a short window scrolls the columns instead
+            p.output.setMinimumHeight(p.output.sizeHint().height())
+        for v in p.views():
+            v.plot_widget.setMinimumWidth(COLUMN_MIN_WIDTH)
+            v.step_hovered.connect(self.set_cursor)
+            self._wheel.watch(v.plot_widget)
+            self.titles.set_title(v, v.title())
+        p.h_view.unit_clicked.connect(lambda unit, p=p: self._unit_picked(p, unit))
+        if isinstance(p.output, ClassProbabilityView):
+            p.output.step_hovered.connect(self.set_cursor)
 
     # -- text ----------------------------------------------------------------------------------
     def _apply(self) -> None:
@@ -174,15 +292,14 @@ class CompareView(CoalescedText, QWidget):
         for p, unit, note in zip(self.panels, units, notes):
             p.found_unit = unit
             p.h_view.set_selected_unit(unit)
-            p.h_view.set_title(f"h \u2014 {note}" if unit is not None and note else H_TITLE)
+            self.titles.set_title(p.h_view, f"h \u2014 {note}" if unit is not None and note else H_TITLE)
 
-    @staticmethod
-    def _unit_picked(panel: ComparePanel, unit: int) -> None:
+    def _unit_picked(self, panel: ComparePanel, unit: int) -> None:
         """A unit clicked in ``panel``'s h heatmap: unless it is the one found, the title drops
         the finding."""
         if unit != panel.found_unit:
             panel.found_unit = None
-            panel.h_view.set_title(H_TITLE)
+            self.titles.set_title(panel.h_view, H_TITLE)
 
     def image_data(self) -> list[np.ndarray]:
         return [p.h_view.image_data() for p in self.panels]

@@ -18,7 +18,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
-    QStackedWidget, QStyle, QStyleOptionComboBox, QStylePainter, QTabWidget, QToolBar,
+    QSizePolicy, QStackedWidget, QStyle, QStyleOptionComboBox, QStylePainter, QTabWidget, QToolBar,
     QVBoxLayout, QWidget,
 )
 
@@ -123,6 +123,42 @@ class ModelCombo(QComboBox):
         self.setToolTip(f"{tip or self.currentText()}\n\n{MODEL_COMBO_TIP}" if self.count() else MODEL_COMBO_TIP)
 
 
+class PageTabs(QTabWidget):
+    """Tabs whose least size is that of the page shown, not that of the largest page.
+
+    A ``QTabWidget`` asks for the largest least size of all its pages, so a hidden page (the
+    Sequence shapes tab, about 890 px wide) kept the window that wide while the Memory tab was
+    shown, and with the Lessons panel beside it wider than a 1024 px screen. Here the hidden
+    pages are laid out with an ignored size policy (they ask for nothing) and the page shown
+    has its own policy back; showing a page that needs more room grows the window, as before."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._policies: dict[QWidget, QSizePolicy] = {}  # each page's own size policy
+        self.currentChanged.connect(self._size_by_current)
+
+    def tabInserted(self, index: int) -> None:  # noqa: N802 - Qt
+        page = self.widget(index)
+        self._policies.setdefault(page, page.sizePolicy())
+        super().tabInserted(index)
+        self._size_by_current()
+
+    def tabRemoved(self, index: int) -> None:  # noqa: N802 - Qt
+        for page in [p for p in self._policies if self.indexOf(p) < 0]:
+            page.setSizePolicy(self._policies.pop(page))
+        super().tabRemoved(index)
+
+    def _size_by_current(self, *_) -> None:
+        current = self.currentWidget()
+        ignored = QSizePolicy.Policy.Ignored
+        for page, policy in self._policies.items():
+            if page is current:
+                page.setSizePolicy(policy)
+            else:
+                page.setSizePolicy(ignored, ignored)
+        self.updateGeometry()
+
+
 class MainWindow(QMainWindow):
     """Top-level window titled "rnnviz".
 
@@ -179,7 +215,7 @@ class MainWindow(QMainWindow):
 
         self.training = TrainingPanel()
         self.training.message.connect(self.show_message)
-        self.tabs = QTabWidget()
+        self.tabs = PageTabs()
         self.tabs.setObjectName("tabs.main")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(central, "Memory: type and watch")
