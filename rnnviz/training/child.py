@@ -31,7 +31,7 @@ import sys
 import time
 from types import MappingProxyType
 
-__all__ = ["dumps", "loads", "child_main", "Session", "StepLoop", "READY"]
+__all__ = ["dumps", "loads", "child_main", "user_message", "Session", "StepLoop", "READY"]
 
 #: sent (raw, not pickled) once the child holds its run and waits for commands
 READY = b"rnnviz-training-ready"
@@ -61,6 +61,24 @@ def dumps(obj) -> bytes:
 def loads(data: bytes):
     """The inverse of :func:`dumps` (only ever applied to bytes from our own child/parent)."""
     return pickle.loads(data)
+
+
+# ----------------------------------------------------------------------------- messages
+def _is_data_problem(exc: Exception) -> bool:
+    """Whether ``exc`` is about the user's data or settings (an RnnvizError names them), which
+    the user can fix, rather than a fault inside rnnviz."""
+    from rnnviz.errors import RnnvizError
+
+    return isinstance(exc, RnnvizError)
+
+
+def user_message(exc: Exception) -> str:
+    """``exc`` for the user: its message (an RnnvizError names the file or setting), or for a
+    fault inside rnnviz a plain sentence with its detail, never an exception class name."""
+    if _is_data_problem(exc):
+        return str(exc)
+    detail = str(exc).strip()
+    return "an internal error in rnnviz" + (f" ({detail})" if detail else "") + "; please report it"
 
 
 # ----------------------------------------------------------------------------- the session
@@ -125,6 +143,14 @@ class StepLoop:
         self._last_emit = time.monotonic()
         return batch
 
+    def _pause_for(self, problem: Exception) -> None:
+        """A problem with the data or the settings (a file gone, a batch larger than the data
+        holds) stopped the step: the run pauses with its weights and its steps, and says what
+        to fix; the next start reads the data again."""
+        self.controls.pause()
+        self._fail(f"Training paused: {problem}.")
+        self._set_state("paused")
+
     def _capture(self) -> dict:
         """Copies of the weights and the optimiser state, with the step and the config."""
         return {"params": self._model.state_dict(),
@@ -177,8 +203,11 @@ class StepLoop:
             self._gen = None
             self._weights_changed()  # whatever the weights are now, the GUI should see them
             self._flush()
-            self._fail(f"training failed: {type(exc).__name__}: {exc}")
-            self._set_state("failed")
+            if _is_data_problem(exc):
+                self._pause_for(exc)
+            else:
+                self._fail(f"training failed: {user_message(exc)}")
+                self._set_state("failed")
             return False
         self._pending.append(snap)
         self._step = int(snap.step)
@@ -327,7 +356,6 @@ def child_main(cmd_conn, data_conn) -> None:
 
 
 def _serve(cmd_conn, data_conn) -> int:
-    from rnnviz.errors import RnnvizError
     from rnnviz.training.loop import prime_dataset  # now: warm the imports while no run is waiting
 
     ack = 0
@@ -353,8 +381,7 @@ def _serve(cmd_conn, data_conn) -> int:
         session = Session(init["config"], init["model"], init["max_rate"], init.get("optimizer_state"),
                           init.get("start_step", 0), send)
     except Exception as exc:  # noqa: BLE001
-        msg = str(exc) if isinstance(exc, RnnvizError) else f"{type(exc).__name__}: {exc}"
-        send("fatal", f"could not start training: {msg}")
+        send("fatal", f"could not start training: {user_message(exc)}")
         return 1
     data_conn.send_bytes(READY)
 
@@ -376,8 +403,7 @@ def _serve(cmd_conn, data_conn) -> int:
                 try:
                     session.handle(cmd)
                 except Exception as exc:  # noqa: BLE001 - a bad request must not end the run
-                    msg = str(exc) if isinstance(exc, RnnvizError) else f"{type(exc).__name__}: {exc}"
-                    send("failed", msg)
+                    send("failed", user_message(exc))
                 ready = cmd_conn.poll(0)
         except (EOFError, OSError):
             return 0  # the app is gone

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json as _json
 import math
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
 
 __all__ = ["Controls", "build_model", "make_batch", "validation_batch", "train", "evaluate",
-           "headless_train", "prime_dataset", "series_dataset", "MAX_CONSECUTIVE_NAN"]
+           "headless_train", "prime_dataset", "series_dataset", "data_problem", "MAX_CONSECUTIVE_NAN"]
 
 #: With ``on_nan="continue"``, this many non-finite steps in a row stop training anyway.
 MAX_CONSECUTIVE_NAN = 20
@@ -243,6 +244,38 @@ def prime_dataset(config: TrainConfig, dataset) -> None:
     if len(_DATASETS) > 8:
         _DATASETS.clear()
     _DATASETS[_dataset_key(config)] = dataset
+
+
+def data_problem(config: TrainConfig) -> str | None:
+    """Why training on ``config``'s data cannot start now, as a sentence for the user that names
+    the file, or the setting to change and to what; None when nothing stands in the way.
+
+    Cheap, for the GUI thread: a data file is looked for, never read; a series file's windows
+    are counted only when its dataset is already loaded (the app loads it when the file is
+    opened; otherwise the training process finds the problem and pauses)."""
+    from rnnviz.data.text_datasets import CORPORA
+
+    c = config
+    if c.task not in ("text", "classify", "series") or c.corpus in CORPORA:
+        return None
+    if not os.path.isfile(c.corpus):
+        return (f"the training data file {c.corpus} is missing (moved, renamed or deleted); "
+                "put it back there to train on it")
+    dataset = _DATASETS.get(_dataset_key(c)) if c.task == "series" else None
+    return None if dataset is None else _series_problem(c, dataset)
+
+
+def _series_problem(config: TrainConfig, dataset) -> str | None:
+    """What in ``config`` does not fit the windows of the loaded series ``dataset``, or None."""
+    c, name = config, os.path.basename(config.corpus)
+    windows = dataset.n_windows(c.length)
+    if windows < 1 or dataset.n_windows(c.length, validation=True) < 1:
+        return (f"the rows of {name} are too few for a window of length T = {c.length} (training and "
+                "validation each need one); set a shorter length T")
+    if c.batch > windows:
+        return (f"the batch size {c.batch} is larger than the {windows} training windows of {name} "
+                f"(length T = {c.length}); set the batch size to at most {windows}")
+    return None
 
 
 def series_dataset(config: TrainConfig):

@@ -696,8 +696,7 @@ class FileController(QObject):
         panel.redraw(force=True)
         if proj.history and panel.history.latest is not None:
             panel.show_snapshot(panel.history.latest, record=False)
-            panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training."
-                               if proj.model is not None else f"Restored the history from {name}.")
+            self._say_restored(name, proj)
         if proj.live_model is not None:  # a model of the session saved, not a file's: shown again
             # (the entry of this window's model of that name and weights, if it has one: the same
             # project opened twice adds no second entry)
@@ -734,6 +733,19 @@ class FileController(QObject):
             msg += f" (step {proj.step})"
         self.info(msg + ("; note: " + "; ".join(notes) if notes else "") + ".")
         return True
+
+    def _say_restored(self, name: str, proj) -> None:
+        """The Training banner after a project's run was restored: what Start does, or (in the
+        error style) why it cannot go on yet, e.g. the run's data file is missing."""
+        panel = self.w.training
+        if proj.model is None:
+            panel.show_message(f"Restored the history from {name}.")
+            return
+        refusal = panel.data_refusal()
+        if refusal is None:
+            panel.show_message(f"Restored from {name}: step {proj.step}. Press Start (Space) to continue training.")
+        else:
+            panel.show_message(f"Restored from {name}: step {proj.step}. {refusal}", error=True)
 
     def _check_view(self, view, name: str) -> dict:
         """The project's view settings, each checked (type and range) before anything is applied;

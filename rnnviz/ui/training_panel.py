@@ -580,6 +580,8 @@ class TrainingPanel(QWidget):
             self.worker.pause()
             return
         if self.worker is not None and self._state == "paused":
+            if self._refuse_data(self.worker.config):
+                return
             self._going_on()
             self.worker.start()
             self._set_state("running")
@@ -603,6 +605,8 @@ class TrainingPanel(QWidget):
             if not self._new_run():
                 return
         else:
+            if self._refuse_data(self.worker.config):
+                return
             self._going_on()
         self.worker.step()
         self._set_state("paused")
@@ -622,6 +626,27 @@ class TrainingPanel(QWidget):
             except RnnvizError as exc:
                 self.show_message(str(exc), error=True)
                 return
+
+    def data_refusal(self, config: TrainConfig | None = None) -> str | None:
+        """Why Start or Step cannot train on the data of ``config`` (default: the run's, else the
+        form's) now, as the banner says it (naming the file, or the setting to change), or None.
+        Checked before anything starts, so the run stays as it is and Start works once fixed."""
+        from rnnviz.training.loop import data_problem
+
+        if config is None:
+            config = self.worker.config if self.worker is not None else self.config_from_form()
+        problem = data_problem(config)
+        if problem is None:
+            return None
+        going_on = self.worker is not None and config is self.worker.config and self.steps_trained()
+        return f"Training cannot {'go on' if going_on else 'start'}: {problem}."
+
+    def _refuse_data(self, config: TrainConfig) -> bool:
+        """Say :meth:`data_refusal` in the banner; True when there is one (nothing starts)."""
+        refusal = self.data_refusal(config)
+        if refusal is not None:
+            self.show_message(refusal, error=True)
+        return refusal is not None
 
     def reset(self) -> None:
         """Stop the run, drop its weights and plots, unlock the settings."""
@@ -647,6 +672,8 @@ class TrainingPanel(QWidget):
             config = self.config_from_form()
         except RnnvizError as exc:
             self.show_message(str(exc), error=True)
+            return False
+        if self._refuse_data(config):
             return False
         steps = self.steps_trained()
         if self.worker is not None and steps and not ask_replace_run(self, steps):

@@ -465,7 +465,8 @@ def test_batch_larger_than_the_data_is_named(qtbot, window, tmp_path, monkeypatc
     window.training.batch_spin.setValue(500)
     window.training.single_step()
     qtbot.waitUntil(lambda: "batch" in window.training.banner_text(), timeout=10000)
-    assert "use a batch of at most" in window.training.banner_text()
+    assert "set the batch size to at most" in window.training.banner_text()  # refused before a run starts
+    assert window.training.state() == "idle"
 
 
 # ------------------------------------------------------------------------------------------ projects

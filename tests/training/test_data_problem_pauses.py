@@ -1,0 +1,49 @@
+"""A problem with the data found while training (the text file gone before the run read it)
+pauses the run with a plain message, not a failed run with an exception class name; the next
+Start reads the data again and trains. Both worker modes."""
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from rnnviz.errors import RnnvizError
+from rnnviz.training.child import user_message
+from rnnviz.training.loop import build_model
+from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
+
+
+@pytest.fixture(params=["process", "thread"])
+def make_worker(request):
+    yield from worker_maker(request.param)
+
+
+TEXT = "the quick brown fox jumps over the lazy dog. " * 60
+
+
+def test_a_missing_text_file_pauses_the_run_until_it_is_back(qtbot, make_worker, tmp_path):
+    """As a project's run, opened after its file moved: the model exists, the data does not."""
+    book, twin = tmp_path / "book.txt", tmp_path / "twin.txt"
+    twin.write_text(TEXT)
+    config = tiny(task="text", corpus=str(book), length=8, batch=4, steps=10**6)
+    model = build_model(config.replace(corpus=str(twin)))  # the same text: the same vocabulary
+    w = make_worker(config, model=model)
+    failures, snaps = [], []
+    w.failed.connect(failures.append)
+    w.snapshots.connect(snaps.extend)
+    w.start()
+    qtbot.waitUntil(lambda: bool(failures) and w.state == "paused", timeout=TIMEOUT)
+    assert failures[0].startswith("Training paused: ") and str(book) in failures[0], failures
+    assert "RnnvizError" not in failures[0] and snaps == []
+    assert w.controls.paused
+
+    book.write_text(TEXT)
+    w.start()
+    qtbot.waitUntil(lambda: len(snaps) >= 2, timeout=TIMEOUT)
+    assert w.state == "running" and len(failures) == 1
+
+
+def test_messages_for_the_user_carry_no_exception_class_names():
+    assert user_message(RnnvizError("batch: use at most 50")) == "batch: use at most 50"
+    text = user_message(ZeroDivisionError("division by zero"))
+    assert text == "an internal error in rnnviz (division by zero); please report it"
+    assert user_message(KeyError()) == "an internal error in rnnviz; please report it"
