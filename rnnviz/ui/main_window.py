@@ -28,7 +28,7 @@ from rnnviz.ui import settings
 from rnnviz.ui.actions import ActionRegistry
 from rnnviz.ui.compare_view import CompareView
 from rnnviz.ui.examples import EXAMPLES, Example, starter_for
-from rnnviz.ui.live_view import LiveView, direction_name
+from rnnviz.ui.live_view import LiveView, direction_name, is_language_model
 
 #: the window's first size (later starts restore the last one): tall enough for six heatmaps
 #: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
             self._select_entry(key, name, SESSION_TIP.format(name=name))
         else:
             self._select_entry(str(path), name, _file_tip(name, path))
+        self.hint_label.hide()  # an example's or a lesson's hint: about the views of the model before
         self.show_message(self._describe_model())
         return True
 
@@ -781,19 +782,59 @@ class MainWindow(QMainWindow):
     def _show_example(self, example: Example) -> None:
         with self.live.one_redraw():
             self.replace_text(example.text)
-            if example.model and not self.compare_mode:
-                idx = self._find_entry(example.model)  # the shipped model of that name, first
-                if idx >= 0:
-                    if idx != self._current_entry():
-                        self._show_entry(idx)
-                else:
-                    self.show_message(f"This example is meant for the model '{example.model}', "
-                                      f"which is not in {self.models_dir}; showing it with the current model.")
+            note = self._open_example_model(example) if example.model else ""
             self.hint_label.setText(f"<b>Try this:</b> {example.hint}")
             self.hint_label.show()
             if example.unit_feature and self.unit_finder.can_find(example.unit_feature):
                 self.unit_finder.find(example.unit_feature)
+                if note:  # the search's result follows why the columns stayed
+                    note = f"{note} {self.status_text()}"
+            if note:
+                self.show_message(note)
             self.flush()
+
+    def _open_example_model(self, example: Example) -> str:
+        """Show the model ``example`` is meant for; return what the status bar should say about
+        it ("" when showing it says enough).
+
+        In compare mode the columns stay when they show the kind of output the example is
+        about (a language model's next-token top-5, a unit of h found in each column): the
+        person chose to compare, and the example's text is worth comparing. An example about a
+        classifier's P(class), which no column shows, leaves compare mode for its model: its
+        hint would otherwise describe a view that is not on screen."""
+        idx = self._find_entry(example.model)  # the shipped model of that name, first
+        if idx < 0:
+            return (f"This example is meant for the model '{example.model}', which is not in "
+                    f"{self.models_dir}; showing it with the current model.")
+        if not self.compare_mode:
+            if idx != self._current_entry():
+                self._show_entry(idx)
+            return ""
+        model = self._entry_model(idx)
+        if model is None:
+            return f"This example is meant for {example.model}, which cannot be opened; shown in the compare columns."
+        if is_language_model(model):
+            return (f"Compare mode: '{example.title}' is shown in the {len(self.compare.panels)} columns "
+                    f"(it was made for {example.model}, also a language model; Ctrl+M leaves "
+                    f"compare mode to see it there).")
+        if idx != self._current_entry() and not self._show_entry(idx):
+            return ""  # the status bar says why it could not be shown; compare mode stays
+        self.set_compare_mode(False)
+        return (f"Left compare mode: '{example.title}' is about {example.model}'s P(class) after "
+                f"every token, which the compare columns (language models) do not show.")
+
+    def _entry_model(self, index: int):
+        """The model of the selector's entry ``index`` (a file's, read; or a model of this
+        session), or None when it cannot be read."""
+        data = self.model_combo.itemData(index)
+        if is_session_item(data):
+            return self._session_models.get(data)
+        from rnnviz.engine.model import load_model
+
+        try:
+            return load_model(data)
+        except Exception:  # noqa: BLE001 - opening it later says why, in the status bar
+            return None
 
     def show_starter(self) -> None:
         """Open on something worth seeing: the current model's starter example (see
@@ -820,6 +861,8 @@ class MainWindow(QMainWindow):
             act.blockSignals(True)
             act.setChecked(on)
             act.blockSignals(False)
+        if self.compare_mode != on:
+            self.hint_label.hide()  # an example's or a lesson's hint: about the views of the other mode
         self.stack.setCurrentWidget(self.compare if on else self.live)
         for w in (self.model_combo, self.actions["file.open"]):
             w.setEnabled(not on)
