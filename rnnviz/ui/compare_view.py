@@ -3,7 +3,7 @@
 One column per model: its hidden state h, the gate that decides how much memory survives a
 step (LSTM forget gate f, GRU update gate z; the plain RNN's pre-activation a, which has no
 gate), and its top-5 prediction at the cursor. One text drives all columns and hovering any of
-them moves a cursor shared by all.
+them moves a cursor shared by all; so does the text caret (arrow keys, a click, typing).
 
 The columns keep a readable size (heatmaps at their least height, all five top-5 rows) and
 scroll when the window is smaller (a 1024 x 640 screen with the Lessons panel open), rather
@@ -11,6 +11,9 @@ than making the window larger than the screen. A heatmap title wider than its co
 at its end ("…"); hovering it shows the whole title.
 """
 from __future__ import annotations
+
+import bisect
+from operator import itemgetter
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -166,8 +169,9 @@ class CompareView(CoalescedText, QWidget):
         self.panels: list[ComparePanel] = []
         self._init_coalescing()
         self._cursor: int | None = None
-        self._follow_end = True
+        self._follow_end = True  # False: a hover pinned the cursor to a step (kept while typing)
         self.render_count = 0
+        self._caret: int | None = None  # the text caret after the edit waiting to be applied
         self.titles = ElidedTitles(self)
         self.columns = QWidget()  # the columns and the hint, scrolled when the window is small
         self._grid = QGridLayout(self.columns)
@@ -226,8 +230,42 @@ class CompareView(CoalescedText, QWidget):
             p.output.step_hovered.connect(self.set_cursor)
 
     # -- text ----------------------------------------------------------------------------------
+    def set_text(self, text: str, caret: int | None = None) -> None:
+        """Remember ``text`` (applied on the next turn of the event loop). ``caret``: the text
+        caret's character index after the edit, or None for text set by the program (the
+        cursor then follows the end, as it does for typing at the end)."""
+        self._caret = caret
+        super().set_text(text)
+
+    def step_at_caret(self, caret: int) -> int | None:
+        """The token just before character index ``caret`` (the one being typed), or None. The
+        columns' models read the same kind of tokens: the longest reading decides."""
+        results = [p.result for p in self.panels if p.result is not None and p.result.steps]
+        if not results:
+            return None
+        res = max(results, key=lambda r: r.steps)
+        k = bisect.bisect_left(res.spans, int(caret), key=itemgetter(0))
+        return min(max(k - 1, 0), res.steps - 1)
+
+    def follow_caret(self, caret: int) -> None:
+        """Move the cursor to the token at ``caret`` (the caret moved without an edit)."""
+        if self._pending:
+            return  # an edit: the cursor is placed when the text is applied
+        self.set_cursor(self.step_at_caret(caret))
+        self._follow_end = True  # not pinned: the next edit places the cursor again
+
+    def _place_cursor(self, T: int, caret: int | None) -> None:
+        """The cursor once a text of ``T`` steps is applied: on the token at ``caret`` when the
+        edit was inside the text; else the end, unless a hover left it on a step still there."""
+        step = None if caret is None else self.step_at_caret(caret)
+        if step is not None and step < T - 1:
+            self._cursor, self._follow_end = step, True
+        elif self._follow_end or self._cursor is None or self._cursor >= T:
+            self._cursor = T - 1 if T else None
+
     def _apply(self) -> None:
         self._pending = False
+        caret, self._caret = self._caret, None
         T = 0
         for p in self.panels:
             try:
@@ -236,8 +274,7 @@ class CompareView(CoalescedText, QWidget):
                 self.message.emit(f"{p.name}: {exc}")
                 return
             T = max(T, p.result.steps)
-        if self._follow_end or self._cursor is None or self._cursor >= T:
-            self._cursor = T - 1 if T else None
+        self._place_cursor(T, caret)
         for p in self.panels:
             st = p.runner.states(0, 0)
             toks = p.result.tokens

@@ -711,23 +711,27 @@ class MainWindow(QMainWindow):
 
     def _on_text_changed(self) -> None:
         text = self.text_edit.toPlainText()
+        caret = None if self._program_sets_text else self._caret_index(text)
         if self.compare_mode:
-            self.compare.set_text(text)
+            self.compare.set_text(text, caret=caret)
             self.live._text, self.live._pending = text, True  # catches up when shown again
             self.live._caret = None
         else:
-            self.live.set_text(text, caret=None if self._program_sets_text else self._caret_index(text))
+            self.live.set_text(text, caret=caret)
             if self._compare_loaded:
                 self.compare._text, self.compare._pending = text, True
+                self.compare._caret = None
 
     def _on_caret_moved(self) -> None:
-        """Moving the caret without editing (arrow keys, a click) moves the time cursor."""
-        if self.compare_mode or self._program_sets_text:
+        """Moving the caret without editing (arrow keys, a click) moves the time cursor, in
+        the live panel or the compare columns, whichever is shown."""
+        if self._program_sets_text:
             return
+        panel = self.compare if self.compare_mode else self.live
         text = self.text_edit.toPlainText()
-        if self.live.text() != text:
-            return  # an edit: the live view places the cursor when it applies the text
-        self.live.follow_caret(self._caret_index(text))
+        if panel.text() != text:
+            return  # an edit: the panel places the cursor when it applies the text
+        panel.follow_caret(self._caret_index(text))
 
     def _edit_whole_text(self, text: str) -> None:
         """Replace the whole text as one undoable edit (Undo brings the old text back, unlike
