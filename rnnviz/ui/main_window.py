@@ -29,6 +29,7 @@ from rnnviz.ui.actions import ActionRegistry
 from rnnviz.ui.compare_view import CompareView
 from rnnviz.ui.examples import EXAMPLES, Example, starter_for
 from rnnviz.ui.live_view import LiveView, direction_name, is_language_model
+from rnnviz.ui.unit_finder import UnitFinder
 
 #: the window's first size (later starts restore the last one): tall enough for six heatmaps
 #: without scrolling; on a smaller screen the window system shrinks it and the heatmaps scroll
@@ -123,6 +124,18 @@ class ModelCombo(QComboBox):
         self.setToolTip(f"{tip or self.currentText()}\n\n{MODEL_COMBO_TIP}" if self.count() else MODEL_COMBO_TIP)
 
 
+class ClaimingUnitFinder(UnitFinder):
+    """The Find-unit actions; a unit found and described in the status bar is noted by the
+    window (:meth:`MainWindow.note_claim`), which clears that message once another layer,
+    direction, unit or model is shown."""
+
+    def find(self, feature_id: str):
+        match = super().find(feature_id)
+        if match is not None:
+            self.window.note_claim()
+        return match
+
+
 class PageTabs(QTabWidget):
     """Tabs whose least size is that of the page shown, not that of the largest page.
 
@@ -185,6 +198,8 @@ class MainWindow(QMainWindow):
         self._session_names: dict[str, str] = {}
         self._session_serial = 0
         self._compare_loaded = False
+        # (status text, what the live panel showed) of a status message about the unit shown
+        self._claim: tuple[str, tuple] | None = None
         self._close_confirmed = False  # the user chose to quit (and save or discard an unsaved run)
         self.initial_model_error = ""  # why the model asked for at start (``model``) is not shown
 
@@ -250,6 +265,7 @@ class MainWindow(QMainWindow):
         self.layer_combo.activated.connect(self._on_layer_direction)
         self.direction_combo.activated.connect(self._on_layer_direction)
         self.live.message.connect(self.show_message)
+        self.live.rendered.connect(self._drop_stale_claim)
         self.compare.message.connect(self.show_message)
 
         self.resize(*DEFAULT_SIZE)
@@ -282,9 +298,7 @@ class MainWindow(QMainWindow):
         a.add("view.connectivity", "Connectivity at &cursor", shortcut="Ctrl+G",
               slot=self._connectivity_at_cursor,
               tip="Shade the tokens by how much each influences the output at the cursor step")
-        from rnnviz.ui.unit_finder import UnitFinder
-
-        self.unit_finder = UnitFinder(self)  # View > Find the unit that tracks ...
+        self.unit_finder = ClaimingUnitFinder(self)  # View > Find the unit that tracks ...
         for n, ex in enumerate(EXAMPLES):
             a.add(f"examples.{n}", ex.title, slot=lambda e=ex: self.load_example(e), tip=ex.hint)
         a.add("help.about", "&About rnnviz", slot=self._about, tip="Versions and what rnnviz is")
@@ -902,6 +916,28 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ misc
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text)
+
+    def _unit_shown(self) -> tuple:
+        """What the live panel shows: its model, layer, direction and the unit selected."""
+        live = self.live
+        return live.model, live.layer, live.direction, live.selected_unit()
+
+    def note_claim(self) -> None:
+        """The status bar now says something about the unit shown (a unit search's result):
+        it is cleared once the live panel shows another model, layer, direction or unit."""
+        self._claim = (self.status_text(), self._unit_shown())
+
+    def _drop_stale_claim(self) -> None:
+        """Clear the status message of :meth:`note_claim` if the views no longer show its unit
+        ("c unit 11 of layer 2 tracks bracket depth" stayed while layer 1 was shown)."""
+        if self._claim is None:
+            return
+        text, shown = self._claim
+        if self.status_text() != text:
+            self._claim = None  # another message replaced it
+        elif self._unit_shown() != shown:
+            self._claim = None
+            self.statusBar().clearMessage()
 
     def status_text(self) -> str:
         return self.statusBar().currentMessage()

@@ -1,11 +1,16 @@
-"""The "Try this" hint says only what the views on screen show.
+"""The "Try this" hint and the status bar say only what the views on screen show.
 
 An example's hint is hidden once another model (or compare mode) replaces the views it was
 about; an example about another model in compare mode either leaves compare mode (a
 classifier's P(class), which no column shows) or says in the status bar why the columns stay
-(a language model like theirs).
+(a language model like theirs); a unit search's result leaves the status bar once another
+layer, direction or unit is shown.
 """
+import pytest
+from PySide6.QtCore import Qt
+
 from rnnviz.ui.examples import EXAMPLES
+from tests.ui._live_models import type_text
 
 
 def _example(title: str) -> str:
@@ -80,3 +85,57 @@ def test_a_language_model_example_in_compare_mode_stays_and_says_why(qtbot, wind
     assert "Ctrl+M" in status
     assert "The unit of h that tracks bracket depth" in status  # the search in every column follows
     assert window.hint_label.isVisible() and "bracket depth" in window.hint_label.text()
+
+
+# -- the status bar's unit claim --------------------------------------------------------------------
+@pytest.fixture
+def found(qtbot, window):
+    """The starter example found the unit that tracks bracket depth; the status bar says where."""
+    window.show_starter()
+    window.flush()
+    claim = window.status_text()
+    assert "bracket depth" in claim and "of layer" in claim
+    return claim
+
+
+def test_another_layer_clears_the_unit_claim(qtbot, window, found):
+    layer = window.live.layer
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)  # Ctrl+[
+    window.flush()
+    assert window.live.layer != layer
+    assert window.status_text() == ""
+
+
+def test_another_direction_clears_the_unit_claim(qtbot, window, found):
+    direction = window.live.direction
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D
+    window.flush()
+    assert window.live.direction != direction
+    assert window.status_text() == ""
+
+
+def test_another_unit_clicked_clears_the_unit_claim(qtbot, window, found):
+    key, unit = window.live.selected_unit()
+    hm = window.live.heatmap(key)
+    other = (unit + 1) % hm.shape()[0]
+    hm.grab()
+    pos = hm.plot_widget.mapFromScene(hm.scene_pos_of(2, other))
+    qtbot.mouseClick(hm.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    window.flush()
+    assert window.live.selected_unit() == (key, other)
+    assert window.status_text() == ""
+
+
+def test_the_claim_stays_while_its_unit_is_shown(qtbot, window, found):
+    cur = window.text_edit.textCursor()
+    cur.movePosition(cur.MoveOperation.End)
+    window.text_edit.setTextCursor(cur)
+    type_text(qtbot, window, " (x)")
+    assert window.status_text() == found
+
+
+def test_another_message_is_not_cleared_by_a_later_layer_change(qtbot, window, found):
+    window.show_message("Saved.")
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    window.flush()
+    assert window.status_text() == "Saved."
