@@ -45,3 +45,7 @@ class WrappedText(QWidget):
             height = max(height, self.minimumHeight())
         if height != self.minimumHeight() or height != self.maximumHeight():
             self.setFixedHeight(height)
+            # the label follows now: a box resized by its layout while hidden (a text set before
+            # the window is shown) gets no second resize event, and would keep the label's
+            # old one-line height with the other lines cut off
+            self.label.resize(self.width(), height)
