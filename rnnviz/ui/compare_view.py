@@ -31,6 +31,12 @@ from rnnviz.ui.wheel_scroll import WheelScroll
 
 CELL_TITLES = {"rnn": "plain RNN (tanh)", "gru": "GRU", "lstm": "LSTM"}
 H_TITLE = "hidden state h"
+#: what the three columns show on the shipped trio (checked in tests/ui/test_compare_hint_claims.py)
+COMPARE_HINT = ("Same text, same task, three cells. A gate near 1 (yellow) keeps what the unit "
+                "held: the LSTM's forget gate f is near 1 in about a third of its cells, while the "
+                "GRU's update gate z is mostly near 0 (dark), so the GRU rewrites most of h at "
+                "every step, and the plain RNN has no gate at all. Hover any heatmap: the cursor "
+                "moves in all three.")
 #: the memory-keeping quantity shown under h for each cell: (key, title, kind)
 MEMORY_PANEL = {
     "lstm": ("f", "forget gate f (1 = keep the cell state)", "sequential"),
@@ -200,10 +206,7 @@ class CompareView(CoalescedText, QWidget):
         self.panels = panels
         for col, p in enumerate(panels):
             self._add_column(col, p)
-        self.hint.setText("Same text, same task, three cells. Watch how long each one keeps a trace "
-                          "of a token: the LSTM's forget gate and the GRU's update gate stay near 1 "
-                          "to hold memory, the plain RNN overwrites h at every step. Hover any "
-                          "heatmap: the cursor moves in all three.")
+        self.hint.setText(COMPARE_HINT)
         self._grid.addWidget(self.hint, 4, 0, 1, max(1, len(panels)))
         for r, s in enumerate((0, 3, 3, 2, 0)):
             self._grid.setRowStretch(r, s)
