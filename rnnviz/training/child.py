@@ -31,10 +31,12 @@ import sys
 import time
 from types import MappingProxyType
 
-__all__ = ["dumps", "loads", "child_main", "user_message", "Session", "StepLoop", "READY"]
+__all__ = ["dumps", "loads", "child_main", "user_message", "Session", "StepLoop", "READY", "PAUSED_FOR_DATA"]
 
 #: sent (raw, not pickled) once the child holds its run and waits for commands
 READY = b"rnnviz-training-ready"
+#: the start of the ``failed`` message of a run paused by a problem with its data
+PAUSED_FOR_DATA = "Training paused: "
 
 
 # ----------------------------------------------------------------------------- wire format
@@ -148,7 +150,7 @@ class StepLoop:
         holds) stopped the step: the run pauses with its weights and its steps, and says what
         to fix; the next start reads the data again."""
         self.controls.pause()
-        self._fail(f"Training paused: {problem}.")
+        self._fail(f"{PAUSED_FOR_DATA}{problem}.")
         self._set_state("paused")
 
     def _capture(self) -> dict:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgr
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
-from rnnviz.training.loop import Controls, train
+from rnnviz.training.child import PAUSED_FOR_DATA
+from rnnviz.training.loop import Controls, data_problem, train
 from rnnviz.ui import theme
 from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, FitGraphics, PlotScroll, TrainingHistory, new_plot
 
@@ -167,6 +168,7 @@ class CompareTrainingWidget(QWidget):
         self._provider = _weak_provider(
             config_provider or (lambda: TrainConfig(task="adding", length=30, hidden=(32,))))
         self.workers: dict[str, object] = {}
+        self._problems: dict[str, str] = {}  # cell -> what ended its run (a data problem)
         self.histories: dict[str, TrainingHistory] = {c: TrainingHistory(max_rows=2) for c in COMPARE_CELLS}
         self.sweep_results: dict[str, dict[int, float]] = {c: {} for c in COMPARE_CELLS}
         self.sweep_worker: SweepWorker | None = None
@@ -288,6 +290,9 @@ class CompareTrainingWidget(QWidget):
                        for c in COMPARE_CELLS}
             for cfg in configs.values():
                 cfg.validate()
+            problem = data_problem(base)  # the three runs share the data: checked once
+            if problem is not None:
+                raise RnnvizError(problem)
         except RnnvizError as exc:
             self.status.setText(f"Cannot start: {exc}")
             return False
@@ -302,8 +307,9 @@ class CompareTrainingWidget(QWidget):
             w = TrainingWorker(cfg, max_rate=MAX_FPS, parent=self)
             w.snapshots.connect(lambda snaps, c=c: self._on_snapshots(c, snaps))
             w.state_changed.connect(self._on_worker_state)
-            w.failed.connect(lambda msg, c=c: self.status.setText(f"{CELL_LABELS[c]}: {msg}"))
+            w.failed.connect(lambda msg, c=c: self._on_worker_failed(c, msg))
             self.workers[c] = w
+        self._problems = {}
         for w in self.workers.values():
             w.start()
         self._running = True
@@ -326,10 +332,27 @@ class CompareTrainingWidget(QWidget):
         self._update_buttons()
         self.state_changed.emit("stopped")
 
+    def _on_worker_failed(self, cell: str, message: str) -> None:
+        """Show a run's problem at once, and keep it for the end of the three runs."""
+        message = message.removeprefix(PAUSED_FOR_DATA)
+        self._problems[cell] = message
+        self.status.setText(f"{CELL_LABELS[cell]}: {message}")
+
+    def _problem_lines(self) -> list[str]:
+        """One "tanh RNN, GRU, LSTM: <problem>" per distinct problem (the runs share their data)."""
+        cells: dict[str, list[str]] = {}
+        for c, message in self._problems.items():
+            cells.setdefault(message, []).append(CELL_LABELS[c])
+        return [f"{', '.join(labels)}: {message}" for message, labels in cells.items()]
+
     def _on_worker_state(self, _state: str) -> None:
-        if self._running and all(w.state in ("finished", "stopped", "failed") for w in self.workers.values()):
+        """All three ended: say so, with the problem that ended a run, if any. Compare mode never
+        pauses its runs, so a paused one was paused by its data (or a NaN) and counts as ended:
+        it would not go on by itself, and Train all three starts the three again."""
+        ended = ("finished", "stopped", "failed", "paused")
+        if self._running and all(w.state in ended for w in self.workers.values()):
             self._running = False
-            self.status.setText("All three runs ended.")
+            self.status.setText(" ".join(["All three runs ended.", *self._problem_lines()]))
             self._update_buttons()
             self.state_changed.emit("finished")
 
