@@ -12,9 +12,6 @@ at its end ("…"); hovering it shows the whole title.
 """
 from __future__ import annotations
 
-import bisect
-from operator import itemgetter
-
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -23,7 +20,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from rnnviz.analysis.live import LiveRunner
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import theme
-from rnnviz.ui.coalesce import CoalescedText
+from rnnviz.ui.caret_cursor import CaretCursor
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.live_view import cell_family, is_language_model
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
@@ -162,7 +159,7 @@ class ComparePanel:
         return [self.h_view, self.memory_view]
 
 
-class CompareView(CoalescedText, QWidget):
+class CompareView(CaretCursor, QWidget):
     """Side-by-side columns of several models on one text, with a shared cursor."""
 
     message = Signal(str)
@@ -173,11 +170,8 @@ class CompareView(CoalescedText, QWidget):
         super().__init__(parent)
         theme.configure_pyqtgraph()
         self.panels: list[ComparePanel] = []
-        self._init_coalescing()
-        self._cursor: int | None = None
-        self._follow_end = True  # False: a hover pinned the cursor to a step (kept while typing)
+        self._init_caret_cursor()
         self.render_count = 0
-        self._caret: int | None = None  # the text caret after the edit waiting to be applied
         self.titles = ElidedTitles(self)
         self.columns = QWidget()  # the columns and the hint, scrolled when the window is small
         self._grid = QGridLayout(self.columns)
@@ -233,38 +227,11 @@ class CompareView(CoalescedText, QWidget):
             p.output.step_hovered.connect(self.set_cursor)
 
     # -- text ----------------------------------------------------------------------------------
-    def set_text(self, text: str, caret: int | None = None) -> None:
-        """Remember ``text`` (applied on the next turn of the event loop). ``caret``: the text
-        caret's character index after the edit, or None for text set by the program (the
-        cursor then follows the end, as it does for typing at the end)."""
-        self._caret = caret
-        super().set_text(text)
-
-    def step_at_caret(self, caret: int) -> int | None:
-        """The token just before character index ``caret`` (the one being typed), or None. The
-        columns' models read the same kind of tokens: the longest reading decides."""
+    def _caret_result(self):
+        """The result the caret indexes into (see :class:`CaretCursor`): the columns' models
+        read the same kind of tokens, and the longest reading decides."""
         results = [p.result for p in self.panels if p.result is not None and p.result.steps]
-        if not results:
-            return None
-        res = max(results, key=lambda r: r.steps)
-        k = bisect.bisect_left(res.spans, int(caret), key=itemgetter(0))
-        return min(max(k - 1, 0), res.steps - 1)
-
-    def follow_caret(self, caret: int) -> None:
-        """Move the cursor to the token at ``caret`` (the caret moved without an edit)."""
-        if self._pending:
-            return  # an edit: the cursor is placed when the text is applied
-        self.set_cursor(self.step_at_caret(caret))
-        self._follow_end = True  # not pinned: the next edit places the cursor again
-
-    def _place_cursor(self, T: int, caret: int | None) -> None:
-        """The cursor once a text of ``T`` steps is applied: on the token at ``caret`` when the
-        edit was inside the text; else the end, unless a hover left it on a step still there."""
-        step = None if caret is None else self.step_at_caret(caret)
-        if step is not None and step < T - 1:
-            self._cursor, self._follow_end = step, True
-        elif self._follow_end or self._cursor is None or self._cursor >= T:
-            self._cursor = T - 1 if T else None
+        return max(results, key=lambda r: r.steps, default=None)
 
     def _apply(self) -> None:
         self._pending = False
@@ -277,7 +244,8 @@ class CompareView(CoalescedText, QWidget):
                 self.message.emit(f"{p.name}: {exc}")
                 return
             T = max(T, p.result.steps)
-        self._place_cursor(T, caret)
+        changed_from = min((p.result.changed_from for p in self.panels), default=0)  # the edit's first step
+        self._place_cursor(caret, T, changed_from)
         for p in self.panels:
             st = p.runner.states(0, 0)
             toks = p.result.tokens
@@ -295,7 +263,7 @@ class CompareView(CoalescedText, QWidget):
         T = self.steps()
         if step is None or not 0 <= int(step) < T:
             return
-        self._follow_end = int(step) == T - 1
+        self._cursor_pinned = int(step) != T - 1
         if int(step) == self._cursor:
             return
         self._cursor = int(step)

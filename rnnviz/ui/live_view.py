@@ -19,9 +19,7 @@ pauses for :data:`IDLE_MS`, so an edit at the start of a long text waits for one
 """
 from __future__ import annotations
 
-import bisect
 from contextlib import contextmanager
-from operator import itemgetter
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QScrollArea, QSplitt
 from rnnviz.analysis.live import LiveResult, LiveRunner
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import theme
-from rnnviz.ui.coalesce import CoalescedText
+from rnnviz.ui.caret_cursor import CaretCursor
 from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.line_view import UnitLineView
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
@@ -102,7 +100,7 @@ def direction_name(d: int, num_directions: int) -> str:
     return "" if num_directions == 1 else ("forward" if d == 0 else "backward")
 
 
-class LiveView(CoalescedText, QWidget):
+class LiveView(CaretCursor, QWidget):
     """All live views of one model on one text, linked by a shared time cursor."""
 
     message = Signal(str)        # for the status bar
@@ -119,12 +117,7 @@ class LiveView(CoalescedText, QWidget):
         self.layer = 0
         self.direction = 0
         self.render_count = 0
-        self._init_coalescing()
-        self._cursor: int | None = None
-        # the user put the cursor on a step before the last (hover, click): it stays there
-        # while typing after it; otherwise it follows the caret (at the end: the last token)
-        self._cursor_pinned = False
-        self._caret: int | None = None  # caret of the pending text, as a character index
+        self._init_caret_cursor()
         self._selected: tuple[str, int] | None = None
         self._auto_selected = False
         self._selected_note = ""    # what the selected unit was chosen for (see select_unit)
@@ -329,39 +322,14 @@ class LiveView(CoalescedText, QWidget):
 
     # ------------------------------------------------------------------ text
     def set_text(self, text: str, caret: int | None = None) -> None:
-        """Remember ``text`` (applied on the next turn of the event loop). ``caret``: the text
-        caret's character index after the edit, or None for text set by the program (the
-        cursor then follows the end, as it does for typing at the end)."""
-        self._caret = caret
+        """Remember ``text`` and the caret (see :meth:`CaretCursor.set_text`); the idle
+        completion of the layers above waits for it."""
         self._idle_timer.stop()
-        super().set_text(text)
+        super().set_text(text, caret)
 
-    def step_at_caret(self, caret: int) -> int | None:
-        """The token just before character index ``caret`` (the one being typed), or None."""
-        if self.result is None or self.result.steps == 0:
-            return None
-        k = bisect.bisect_left(self.result.spans, int(caret), key=itemgetter(0))
-        return min(max(k - 1, 0), self.result.steps - 1)
-
-    def follow_caret(self, caret: int) -> None:
-        """Move the cursor to the token at ``caret`` (the caret moved without an edit)."""
-        step = self.step_at_caret(caret)
-        if step is not None and not self._pending:
-            self.set_cursor(step)
-            self._cursor_pinned = False
-
-    def _place_cursor(self, caret: int | None, changed_from: int) -> None:
-        T = self.result.steps
-        if T == 0:
-            self._cursor = None
-            return
-        user_kept = self._cursor_pinned and self._cursor is not None and self._cursor < T
-        step = None if caret is None else self.step_at_caret(caret)
-        if step is None or step >= T - 1:  # typing at the end (or text set by the program)
-            if not user_kept:
-                self._cursor, self._cursor_pinned = T - 1, False
-        elif not user_kept or changed_from <= self._cursor:
-            self._cursor, self._cursor_pinned = step, False
+    def _caret_result(self) -> LiveResult | None:
+        """The result the caret indexes into (see :class:`CaretCursor`)."""
+        return self.result
 
     def _apply(self) -> None:
         self._pending = False
@@ -378,7 +346,7 @@ class LiveView(CoalescedText, QWidget):
         T = self.result.steps
         if self._dirty_from is not None:
             self._dirty_from = min(self._dirty_from, self.result.changed_from)
-        self._place_cursor(caret, self.result.changed_from)
+        self._place_cursor(caret, T, self.result.changed_from)
         if self._strip_mode == "connectivity":
             if self._conn_follow_end or (self._conn_step is not None and self._conn_step >= T):
                 self._conn_step = T - 1 if T else None

@@ -54,3 +54,31 @@ def test_text_set_by_an_example_puts_the_cursor_at_its_end(qtbot, window, cmp):
     window.actions["examples.0"].trigger()
     window.flush()
     assert cmp.cursor() == cmp.steps() - 1
+
+
+def _caret_to(window, pos) -> None:
+    c = window.text_edit.textCursor()
+    c.setPosition(pos)
+    window.text_edit.setTextCursor(c)
+
+
+def test_a_hovered_step_is_kept_unless_the_edit_comes_before_it(qtbot, window, cmp):
+    """The live view's rule: a step the person hovered stays while the edits come after it."""
+    cmp.panels[0].h_view.hover_cell(3, 0)  # as the mouse does
+    assert cmp.cursor() == 3
+    _caret_to(window, 8)
+    cmp.panels[1].h_view.hover_cell(3, 0)  # (the caret moved the cursor: hover again)
+    qtbot.keyClicks(window.text_edit, "y")  # an edit after the hovered step
+    window.flush()
+    assert window.text_edit.toPlainText() == TEXT[:8] + "y" + TEXT[8:]
+    assert cmp.cursor() == 3 and cmp.cursors() == [3] * 6
+    qtbot.keyClick(window.text_edit, Qt.Key.Key_End)
+    cmp.panels[2].h_view.hover_cell(3, 0)
+    qtbot.keyClicks(window.text_edit, "!")  # typing at the end: still kept
+    window.flush()
+    assert cmp.cursor() == 3
+    _caret_to(window, 1)
+    cmp.panels[0].h_view.hover_cell(5, 0)
+    qtbot.keyClicks(window.text_edit, "z")  # an edit before it: the cursor goes to the edit
+    window.flush()
+    assert cmp.cursor() == 1 and cmp.panels[0].result.tokens[1] == "z"
