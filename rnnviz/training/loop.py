@@ -250,19 +250,21 @@ def data_problem(config: TrainConfig) -> str | None:
     """Why training on ``config``'s data cannot start now, as a sentence for the user that names
     the file, or the setting to change and to what; None when nothing stands in the way.
 
-    Cheap, for the GUI thread: a data file is looked for, never read; a series file's windows
-    are counted only when its dataset is already loaded (the app loads it when the file is
-    opened; otherwise the training process finds the problem and pauses)."""
+    Cheap, for the GUI thread: a data file is looked for, never read. A dataset already loaded
+    (the app loads a file when it is opened, and hands it to the training process) needs no
+    file: a run on it goes on if the file is then renamed. A series file's windows are counted
+    only when its dataset is loaded (otherwise the training process finds the problem and
+    pauses)."""
     from rnnviz.data.text_datasets import CORPORA
 
     c = config
     if c.task not in ("text", "classify", "series") or c.corpus in CORPORA:
         return None
-    if not os.path.isfile(c.corpus):
+    dataset = _DATASETS.get(_dataset_key(c))
+    if dataset is None and not os.path.isfile(c.corpus):
         return (f"the training data file {c.corpus} is missing (moved, renamed or deleted); "
                 "put it back there to train on it")
-    dataset = _DATASETS.get(_dataset_key(c)) if c.task == "series" else None
-    return None if dataset is None else _series_problem(c, dataset)
+    return None if dataset is None or c.task != "series" else _series_problem(c, dataset)
 
 
 def _series_problem(config: TrainConfig, dataset) -> str | None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from rnnviz.training import loop
 from rnnviz.ui.main_window import MainWindow
 from tests.ui._live_models import make_models_dir
 
@@ -62,6 +63,7 @@ def test_a_project_whose_text_file_moved_says_so_and_start_waits_for_it(qtbot, w
         window.files.save_project(str(project))
     moved = tmp_path / "book_moved.txt"
     os.rename(book, moved)
+    loop._DATASETS.clear()  # as in a new session of the app: the text is not loaded
 
     _open(window, project)
     banner = panel.banner_text()
@@ -81,6 +83,22 @@ def test_a_project_whose_text_file_moved_says_so_and_start_waits_for_it(qtbot, w
     _press_start(qtbot, panel)
     qtbot.waitUntil(lambda: panel.steps_trained() > 3, timeout=TIMEOUT)
     assert panel.state() == "running" and "cannot" not in panel.banner_text()
+
+
+def test_a_run_whose_text_is_loaded_goes_on_when_its_file_is_renamed(qtbot, window, tmp_path):
+    """The app and the training process hold the text: Step goes on without the file."""
+    book = tmp_path / "book.txt"
+    book.write_text("the quick brown fox jumps over the lazy dog. " * 60)
+    _open(window, book)
+    panel = window.training
+    _small_run(panel)
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: panel.steps_trained() == 1, timeout=TIMEOUT)
+    os.rename(book, tmp_path / "renamed.txt")
+
+    panel.action("training.step").trigger()
+    qtbot.waitUntil(lambda: panel.steps_trained() == 2, timeout=TIMEOUT)
+    assert panel.state() == "paused" and panel.banner_text() == ""
 
 
 def test_a_batch_larger_than_the_series_windows_is_refused_with_what_to_set(qtbot, window, tmp_path,
