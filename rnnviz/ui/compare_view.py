@@ -13,9 +13,9 @@ at its end ("…"); hovering it shows the whole title.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from rnnviz.analysis.live import LiveRunner
 from rnnviz.errors import RnnvizError
@@ -25,6 +25,7 @@ from rnnviz.ui.heatmap_view import HeatmapView
 from rnnviz.ui.live_view import cell_family, is_language_model
 from rnnviz.ui.prediction_view import ClassProbabilityView, TopKView
 from rnnviz.ui.wheel_scroll import WheelScroll
+from rnnviz.ui.wrapped_text import WrappedText
 
 CELL_TITLES = {"rnn": "plain RNN (tanh)", "gru": "GRU", "lstm": "LSTM"}
 H_TITLE = "hidden state h"
@@ -59,37 +60,6 @@ def title_font(label) -> QFont:
     elif size.endswith("px"):
         font.setPixelSize(round(float(size[:-2])))
     return font
-
-
-class WrapLabel(QLabel):
-    """A word-wrapped label (rich text allowed) as high as its text needs at the width it is
-    given, and no wider than a word.
-
-    A word-wrapped ``QLabel`` asks its layout for height-for-width; a scroll area then sizes the
-    whole scrolled page by its preferred heights (the columns scrolled even in a tall window).
-    This one says it has none, and asks for its height at its current width instead."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt
-        return False
-
-    def _height(self) -> int:
-        return self.heightForWidth(max(1, self.width()))
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt
-        return QSize(super().sizeHint().width(), self._height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
-        return QSize(super().minimumSizeHint().width(), self._height())
-
-    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt
-        super().resizeEvent(ev)
-        if ev.oldSize().width() != ev.size().width():
-            self.updateGeometry()  # another width: another height
 
 
 class ElidedTitles(QObject):
@@ -141,9 +111,9 @@ class ComparePanel:
         self.runner = LiveRunner(model)
         fam = cell_family(model.net.cell)
         self.family = fam
-        self.title = WrapLabel(f"<b>{CELL_TITLES[fam]}</b> \u2014 {name}  "
-                            f"({model.net.hidden_sizes[0]} units"
-                            f"{', %d layers' % model.net.num_layers if model.net.num_layers > 1 else ''})")
+        self.title = WrappedText(f"<b>{CELL_TITLES[fam]}</b> \u2014 {name}  "
+                                 f"({model.net.hidden_sizes[0]} units"
+                                 f"{', %d layers' % model.net.num_layers if model.net.num_layers > 1 else ''})")
         self.h_view = HeatmapView(H_TITLE)
         key, title, kind = MEMORY_PANEL[fam]
         self.memory_key, self.memory_kind = key, kind
@@ -185,7 +155,7 @@ class CompareView(CaretCursor, QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.scroll)
-        self.hint = WrapLabel()
+        self.hint = WrappedText()
 
     def set_models(self, models: list[tuple[str, object]]) -> None:
         """Show ``[(name, model), ...]`` side by side (all with the same kind of tokenizer)."""
