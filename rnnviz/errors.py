@@ -1,7 +1,7 @@
 """The app's own error type, and the one number check every layer shares.
 
 Every problem with user input (arguments, files, hyperparameters) is raised as
-:class:`RnnvizError`, a ``ValueError`` whose message names the argument, field or
+:class:`RnnvizError` (:class:`DataError` for one with the training data), a ``ValueError`` whose message names the argument, field or
 file and says what was expected. The GUI and the command line show the message;
 nothing else escapes to the user.
 """
@@ -10,6 +10,13 @@ import math
 
 class RnnvizError(ValueError):
     """Bad input named in the message: which argument/field/file, and what was expected."""
+
+
+class DataError(RnnvizError):
+    """A problem with the training data found while reading or batching it: a file gone or
+    unreadable, too few rows or tokens for the length, a batch larger than the data's windows.
+    The person fixes the file or a setting and goes on, so a run that meets one pauses (any
+    other error ends the run as failed)."""
 
 
 def finite_float(refusal: str, value, *, show_float: bool = False) -> float:

@@ -67,17 +67,20 @@ def loads(data: bytes):
 
 # ----------------------------------------------------------------------------- messages
 def _is_data_problem(exc: Exception) -> bool:
-    """Whether ``exc`` is about the user's data or settings (an RnnvizError names them), which
-    the user can fix, rather than a fault inside rnnviz."""
-    from rnnviz.errors import RnnvizError
+    """Whether ``exc`` is a problem with the training data (a :class:`DataError`: a file gone,
+    a batch larger than the data holds), which pauses the run until the person fixes it; any
+    other error (a bad shape, weights holding NaN) ends the run as failed."""
+    from rnnviz.errors import DataError
 
-    return isinstance(exc, RnnvizError)
+    return isinstance(exc, DataError)
 
 
 def user_message(exc: Exception) -> str:
     """``exc`` for the user: its message (an RnnvizError names the file or setting), or for a
     fault inside rnnviz a plain sentence with its detail, never an exception class name."""
-    if _is_data_problem(exc):
+    from rnnviz.errors import RnnvizError
+
+    if isinstance(exc, RnnvizError):
         return str(exc)
     detail = str(exc).strip()
     return "an internal error in rnnviz" + (f" ({detail})" if detail else "") + "; please report it"

@@ -22,13 +22,14 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
 from rnnviz.data.tasks import Batch, make_task
 from rnnviz.engine.clip import clip_grad_norm, global_norm
 from rnnviz.engine.optim import make_optimizer
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import DataError, RnnvizError
 from rnnviz.training import metrics as M
 from rnnviz.training.config import TrainConfig
 from rnnviz.training.snapshot import Snapshot
@@ -219,13 +220,36 @@ def make_batch(config: TrainConfig, batch_size: int, rng) -> Batch:
         return make_task("bracket_depth", T=c.length, B=batch_size, max_depth=c.max_depth, rng=rng)
     if c.task == "sine":
         return make_task("sine", T=c.length, B=batch_size, rng=rng, n_sines=c.n_sines, noise=c.noise)
-    if c.task == "text":
-        return text_dataset(c).batch(c.length, batch_size, rng)
-    if c.task == "classify":
-        return text_dataset(c).batch(batch_size, rng)
-    if c.task == "series":
-        return series_dataset(c).batch(c.length, batch_size, rng)
+    if c.task in _FILE_TASKS:
+        return _file_batch(c, batch_size, rng)
     return make_task("reversal", T=c.length, n_symbols=c.n_symbols, B=batch_size, rng=rng)
+
+
+#: the tasks that train on a file (or a built-in corpus) read into a dataset
+_FILE_TASKS = ("text", "classify", "series")
+
+
+@contextmanager
+def _data_checks():
+    """Raise a problem met while reading or batching the training data as a :class:`DataError`
+    (a run pauses on one until the file or the setting is fixed)."""
+    try:
+        yield
+    except DataError:
+        raise
+    except RnnvizError as exc:
+        raise DataError(str(exc)) from None
+
+
+def _file_batch(config: TrainConfig, batch_size: int, rng) -> Batch:
+    """One training batch of a text, classify or series ``config`` (DataError if it cannot be had)."""
+    c = config
+    with _data_checks():
+        if c.task == "text":
+            return text_dataset(c).batch(c.length, batch_size, rng)
+        if c.task == "classify":
+            return text_dataset(c).batch(batch_size, rng)
+        return series_dataset(c).batch(c.length, batch_size, rng)
 
 
 _DATASETS: dict = {}
@@ -288,9 +312,11 @@ def series_dataset(config: TrainConfig):
         return _DATASETS[key]
     from rnnviz.data.loaders import load_series_dataset
 
-    _, ds = load_series_dataset(c.corpus, input_columns=None if c.series_inputs is None else list(c.series_inputs),
-                                target_columns=None if c.series_targets is None else list(c.series_targets),
-                                window=c.length, horizon=c.horizon, normalise=c.normalise)
+    with _data_checks():
+        _, ds = load_series_dataset(c.corpus,
+                                    input_columns=None if c.series_inputs is None else list(c.series_inputs),
+                                    target_columns=None if c.series_targets is None else list(c.series_targets),
+                                    window=c.length, horizon=c.horizon, normalise=c.normalise)
     prime_dataset(c, ds)
     return ds
 
@@ -301,12 +327,22 @@ def text_dataset(config: TrainConfig):
     ``corpus`` is a built-in corpus name ("brackets", "sentiment") or a file: a text file for
     "text", a ``text,label`` CSV for "classify".
     """
+    key = _dataset_key(config)
+    if key in _DATASETS:
+        return _DATASETS[key]
+    with _data_checks():
+        ds = _load_text_dataset(config)
+    if len(_DATASETS) > 8:
+        _DATASETS.clear()
+    _DATASETS[key] = ds
+    return ds
+
+
+def _load_text_dataset(config: TrainConfig):
+    """Read the text dataset of a "text" or "classify" ``config`` (RnnvizError if it cannot)."""
     from rnnviz.data import text_datasets as td
 
     c = config
-    key = _dataset_key(c)
-    if key in _DATASETS:
-        return _DATASETS[key]
     if c.task == "text":
         builtin = c.corpus in td.CORPORA
         text = td.builtin_corpus(c.corpus, c.seed) if builtin else _read_text(c.corpus)
@@ -325,9 +361,6 @@ def text_dataset(config: TrainConfig):
         else:
             pairs, names = _read_labelled(c.corpus)
         ds = td.LabelledTextDataset(pairs, kind=c.tokens, max_vocab=c.max_vocab, class_names=names, seed=c.seed)
-    if len(_DATASETS) > 8:
-        _DATASETS.clear()
-    _DATASETS[key] = ds
     return ds
 
 
@@ -358,13 +391,14 @@ def _seeds(config: TrainConfig):
 
 def validation_batch(config: TrainConfig) -> Batch:
     """The fixed validation batch of ``config`` (same seed, same batch, every call)."""
-    if config.task == "text":
-        return text_dataset(config).batch(config.length, config.val_batch, _seeds(config)[1], validation=True)
-    if config.task == "classify":
-        return text_dataset(config).batch(config.val_batch, _seeds(config)[1], validation=True)
-    if config.task == "series":
+    if config.task not in _FILE_TASKS:
+        return make_batch(config, config.val_batch, _seeds(config)[1])
+    with _data_checks():
+        if config.task == "text":
+            return text_dataset(config).batch(config.length, config.val_batch, _seeds(config)[1], validation=True)
+        if config.task == "classify":
+            return text_dataset(config).batch(config.val_batch, _seeds(config)[1], validation=True)
         return series_dataset(config).validation_batch(config.length, max_windows=config.val_batch)
-    return make_batch(config, config.val_batch, _seeds(config)[1])
 
 
 def evaluate(model, batch: Batch) -> dict:

@@ -6,9 +6,11 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from rnnviz.errors import RnnvizError
+import numpy as np
+
+from rnnviz.errors import DataError, RnnvizError
 from rnnviz.training.child import user_message
-from rnnviz.training.loop import build_model
+from rnnviz.training.loop import Controls, build_model, make_batch, validation_batch
 from tests.training._worker_helpers import TIMEOUT, tiny, worker_maker
 
 
@@ -40,6 +42,37 @@ def test_a_missing_text_file_pauses_the_run_until_it_is_back(qtbot, make_worker,
     w.start()
     qtbot.waitUntil(lambda: len(snaps) >= 2, timeout=TIMEOUT)
     assert w.state == "running" and len(failures) == 1
+
+
+def test_weights_holding_nan_fail_the_run_and_start_does_not_pause_it_again(qtbot, make_worker):
+    """Not a data problem: the run is marked failed (not paused with the same message at every
+    Start), its message without an exception class name."""
+    config = tiny(steps=10**6)
+    model = build_model(config)
+    model.params[next(iter(model.params))][...] = np.nan
+    w = make_worker(config, model=model)
+    failures, states = [], []
+    w.failed.connect(failures.append)
+    w.state_changed.connect(states.append)
+    w.start()
+    qtbot.waitUntil(lambda: w.state == "failed", timeout=TIMEOUT)
+    assert failures == ["training failed: model: the initial weights hold NaN or infinite values"], failures
+    assert "paused" not in states
+
+
+def test_only_problems_with_the_data_are_data_errors(tmp_path):
+    """Reading and batching the data raise DataError (a run pauses on it); the rest stays a
+    plain RnnvizError."""
+    gone = tiny(task="text", corpus=str(tmp_path / "gone.txt"), length=8, batch=4)
+    with pytest.raises(DataError, match="gone.txt"):
+        make_batch(gone, 4, np.random.default_rng(0))
+    short = tmp_path / "short.txt"
+    short.write_text("the quick brown fox. " * 3)
+    with pytest.raises(DataError, match="validation text"):
+        validation_batch(tiny(task="text", corpus=str(short), length=40, batch=4))
+    with pytest.raises(RnnvizError) as caught:
+        Controls().set_lr(-1.0)
+    assert not isinstance(caught.value, DataError)
 
 
 def test_messages_for_the_user_carry_no_exception_class_names():
