@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
         from rnnviz.ui import desktop
 
         desktop.install(self)  # shapes tab, lessons dock, undo/redo, help (before the layout is restored)
+        self.shapes.example_requested.connect(self.open_example)
 
         self._program_sets_text = False
         self.text_edit.textChanged.connect(self._on_text_changed)
@@ -796,6 +797,16 @@ class MainWindow(QMainWindow):
             self.hint_label.hide()  # it was about the example's model
             self._model_failed(self.model_path.name if self.model_path is not None else self.model_name,
                                exc, previous)
+
+    def open_example(self, action_id: str) -> None:
+        """Show the Examples menu entry ``action_id`` ("examples.2"; a link in the Sequence
+        shapes tab) in the Memory tab, where it runs."""
+        example = next((ex for ex in EXAMPLES if ex.action_id == action_id), None)
+        if example is None:
+            self.show_message(f"No example '{action_id}' in the Examples menu.")
+            return
+        self.load_example(example)
+        self.tabs.setCurrentWidget(self.memory_page)
 
     def _show_example(self, example: Example) -> None:
         with self.live.one_redraw():

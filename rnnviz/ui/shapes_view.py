@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
@@ -539,6 +539,9 @@ class ShapesView(QWidget):
 
     shape_selected = Signal(str)
     message = Signal(str)
+    #: a link in the hint was clicked: open the Examples menu entry of this id ("examples.2")
+    #: in the Memory tab (the window connects it)
+    example_requested = Signal(str)
 
     generate = built_on_first_use("generate", "_ensure_parts")
     reversal = built_on_first_use("reversal", "_ensure_parts")
@@ -566,7 +569,7 @@ class ShapesView(QWidget):
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.RichText)
-        self.hint.linkActivated.connect(self.open_example)
+        self.hint.linkActivated.connect(self.example_requested)
         self._parts: dict = {}
         self._demo_boxes: dict[str, QGroupBox] = {}
         self._model: tuple = (None, "")
@@ -656,16 +659,6 @@ class ShapesView(QWidget):
         accent = theme.accent_color().name()
         for shape, box in self._demo_boxes.items():
             box.setStyleSheet(f"QGroupBox::title {{ color: {accent}; }}" if shape == self.selected_shape else "")
-
-    def open_example(self, action_id: str) -> None:
-        """Open the Examples menu entry ``action_id`` and show the Memory tab, where it runs."""
-        window = self.window()
-        example, memory = (window.findChild(QAction, key) for key in (action_id, "view.memory"))
-        if example is None or memory is None:
-            self.message.emit("Open the Memory tab and choose an example from the Examples menu.")
-            return
-        example.trigger()
-        memory.trigger()
 
     def set_model(self, model, name: str = "") -> None:
         """The Memory tab's model, for generation (ignored unless it is a next-token model)."""

@@ -3,7 +3,8 @@ model cannot generate instead of showing the previous model's text."""
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from rnnviz.ui.examples import EXAMPLES
@@ -16,6 +17,38 @@ def models_dir(tmp_path):
     folder = make_models_dir(tmp_path / "models", compare=False)
     char_lm("lstm", (8, 8)).save(folder / "brackets_lstm.npz")
     return folder
+
+
+def _link_point(label, href: str) -> QPoint | None:
+    """Where the link ``href`` of a rich-text ``label`` is drawn: the middle of its first
+    character (from the document the label lays its text out in, once it is drawn), or None."""
+    doc = label.findChild(QTextDocument)
+    if doc is None:
+        return None
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.charFormat().anchorHref() == href:
+                pos = frag.position() - block.position()
+                line = block.layout().lineForTextPosition(pos)
+                top = doc.documentLayout().blockBoundingRect(block).top() + line.y()
+                x = line.cursorToX(pos)[0] + 2
+                room = label.contentsRect()
+                dy = (room.height() - doc.size().height()) / 2 if label.alignment() & Qt.AlignmentFlag.AlignVCenter else 0
+                return QPoint(round(room.x() + x), round(room.y() + dy + top + line.height() / 2))
+            it += 1
+        block = block.next()
+    return None
+
+
+def _click_link(qtbot, label, href: str) -> None:
+    """Click the link ``href`` in ``label``, as a person does."""
+    qtbot.waitUntil(lambda: _link_point(label, href) is not None)  # the label shows its new text
+    point = _link_point(label, href)
+    qtbot.mouseMove(label, point)
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=point)
 
 
 @pytest.fixture
@@ -46,7 +79,7 @@ def test_many_to_one_links_to_a_sentiment_example_in_the_memory_tab(qtbot, windo
     qtbot.mouseClick(shapes.diagrams["many_to_one"], Qt.MouseButton.LeftButton)
     hrefs = re.findall(r"href='([^']+)'", shapes.hint.text())
     assert len(hrefs) == 1
-    shapes.hint.linkActivated.emit(hrefs[0])  # what a click on the link does
+    _click_link(qtbot, shapes.hint, hrefs[0])
     example = next(ex for ex in EXAMPLES if ex.action_id == hrefs[0])
     assert window.tabs.currentWidget() is window.memory_page
     assert window.model_name == example.model == "sentiment_lstm"
@@ -58,7 +91,7 @@ def test_many_to_many_links_to_a_language_model_example(qtbot, window, shapes):
     window.actions.trigger("view.shapes")
     qtbot.mouseClick(shapes.diagrams["many_to_many"], Qt.MouseButton.LeftButton)
     (href,) = re.findall(r"href='([^']+)'", shapes.hint.text())
-    shapes.hint.linkActivated.emit(href)
+    _click_link(qtbot, shapes.hint, href)
     assert window.tabs.currentWidget() is window.memory_page
     assert window.model_name == "brackets_lstm"
 
@@ -72,3 +105,22 @@ def test_switching_to_a_classifier_clears_the_generated_text_and_says_why(qtbot,
     assert gen.output.toPlainText() == ""
     assert gen.last_output == ""
     assert "sentiment_lstm answers once for a whole text" in gen.title.text()
+
+
+def test_a_link_click_asks_for_its_example_and_leaves_the_opening_to_the_window(qtbot):
+    """The tab on its own (no window around it) only says which example was asked for."""
+    from rnnviz.ui.shapes_view import ShapesView
+
+    view = ShapesView()
+    qtbot.addWidget(view)
+    view.resize(1100, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.mouseClick(view.diagrams["many_to_one"], Qt.MouseButton.LeftButton)
+    (href,) = re.findall(r"href='([^']+)'", view.hint.text())
+    asked, said = [], []
+    view.example_requested.connect(asked.append)
+    view.message.connect(said.append)
+    _click_link(qtbot, view.hint, href)
+    assert asked == [href] and said == []
+    view.shutdown()
