@@ -31,7 +31,8 @@ def test_batch_larger_than_the_series_windows_is_a_bad_argument(capsys, series_c
                           "--batch", "1000", "--steps", "5")
     assert rc == 2
     assert out == ""  # nothing trained
-    assert err.startswith("rnnviz train: error: --batch: 1000 windows requested")
+    assert err.startswith("rnnviz train: error: --batch: the batch size 1000 is larger than the ")
+    assert "windows of 50 steps; set the batch size to at most" in err
     assert len(err.splitlines()) == 1
 
 

@@ -226,14 +226,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_training_batch(config) -> None:
-    """Draw one training batch of ``config`` now (the loop draws its own), so that a ``--batch``
-    larger than the file's training windows, or a ``--length`` too long for them, is a bad
-    argument found before training (RnnvizError "batch: ..." / "length: ..."), not a failed run."""
+    """Refuse, before training, a ``--batch`` larger than the file's training windows or
+    sequences (or a ``--length`` too long for them): RnnvizError "batch: ..." / "length: ...".
+    A series says it as the app and the training loop do (:meth:`SeriesDataset.problem`); a
+    text's is found by drawing one batch (the loop draws its own)."""
     import numpy as np
 
-    from rnnviz.training.loop import make_batch
+    from rnnviz.errors import RnnvizError
+    from rnnviz.training.loop import make_batch, series_dataset
 
-    make_batch(config, config.batch, np.random.default_rng(config.seed))
+    if config.task != "series":
+        make_batch(config, config.batch, np.random.default_rng(config.seed))
+        return
+    problem = series_dataset(config).problem(config.length, config.batch)
+    if problem:
+        raise RnnvizError(problem)
 
 
 def _naming_corpus(message: str, corpus: str) -> str:

@@ -30,7 +30,7 @@ import numpy as np
 from rnnviz.data._checks import as_rng, check_float, check_int
 from rnnviz.data.tasks import Batch
 from rnnviz.data.textfile import MAX_TEXT_BYTES, Progress, read_text_file, report, scaled
-from rnnviz.errors import RnnvizError
+from rnnviz.errors import DataError, RnnvizError
 
 DELIMITERS = (",", "\t", ";")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
@@ -517,32 +517,44 @@ class SeriesDataset:
                      info={"horizon": self.horizon, "input_columns": self.normalisation["input_columns"],
                            "target_columns": self.normalisation["target_columns"]})
 
-    def batch(self, T: int | None, B: int, rng=None, validation: bool = False) -> Batch:
-        """``B`` random windows of ``T`` steps (``None``: ``window``) from the training (or
-        validation) rows: x float32 (T, B, D), y float32 (T, B, K)."""
+    def problem(self, T: int | None, B: int, validation: bool = False) -> str:
+        """Why ``B`` windows of ``T`` steps (``None``: ``window``) cannot be drawn from the training
+        (or validation) rows, naming the setting to change and to what ("length: ..." or
+        "batch: ..."); "" when they can. The one check of :meth:`batch`, the training loop and
+        the command line."""
         T = self.window if T is None else check_int("length", T, minimum=1)
         B = check_int("batch", B, minimum=1)
         part = "validation" if validation else "training"
         count = self.n_windows(T, validation)
         if count < 1:
             lo, hi = self._range(validation)
-            raise RnnvizError(f"length: the {part} rows ({hi - lo}) are too few for one window of {T} steps "
-                              f"predicting {self.horizon} ahead; use a length of at most "
-                              f"{max(1, hi - lo - self.horizon)}")
+            return (f"length: the {part} rows ({hi - lo}) are too few for one window of {T} steps predicting "
+                    f"{self.horizon} ahead; set the length to at most {max(1, hi - lo - self.horizon)}")
         if B > count:
-            raise RnnvizError(f"batch: {B} windows requested but the {part} rows hold only {count} different "
-                              f"windows of {T} steps; use a batch of at most {count} (or a shorter length)")
+            return (f"batch: the batch size {B} is larger than the {count} {part} windows of {T} steps; "
+                    f"set the batch size to at most {count} (or a shorter length)")
+        return ""
+
+    def batch(self, T: int | None, B: int, rng=None, validation: bool = False) -> Batch:
+        """``B`` random windows of ``T`` steps (``None``: ``window``) from the training (or
+        validation) rows: x float32 (T, B, D), y float32 (T, B, K); :class:`DataError` with
+        :meth:`problem`'s message when the rows do not hold them."""
+        T = self.window if T is None else check_int("length", T, minimum=1)
+        problem = self.problem(T, B, validation)
+        if problem:
+            raise DataError(problem)
         lo, _ = self._range(validation)
-        starts = lo + as_rng(rng).choice(count, size=B, replace=False)
+        starts = lo + as_rng(rng).choice(self.n_windows(T, validation), size=B, replace=False)
         return self._windows(np.asarray(starts, dtype=np.int64), T)
 
     def validation_batch(self, T: int | None = None, max_windows: int = 256) -> Batch:
         """Evenly spaced validation windows (deterministic), at most ``max_windows``."""
         T = self.window if T is None else check_int("length", T, minimum=1)
         max_windows = check_int("max_windows", max_windows, minimum=1)
+        problem = self.problem(T, 1, validation=True)
+        if problem:
+            raise DataError(problem)
         count = self.n_windows(T, validation=True)
-        if count < 1:
-            raise RnnvizError(f"length: the validation rows are too few for one window of {T} steps")
         lo, _ = self._range(True)
         starts = lo + np.unique(np.linspace(0, count - 1, min(count, max_windows)).astype(np.int64))
         return self._windows(starts, T)

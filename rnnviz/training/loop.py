@@ -292,16 +292,11 @@ def data_problem(config: TrainConfig) -> str | None:
 
 
 def _series_problem(config: TrainConfig, dataset) -> str | None:
-    """What in ``config`` does not fit the windows of the loaded series ``dataset``, or None."""
-    c, name = config, os.path.basename(config.corpus)
-    windows = dataset.n_windows(c.length)
-    if windows < 1 or dataset.n_windows(c.length, validation=True) < 1:
-        return (f"the rows of {name} are too few for a window of length T = {c.length} (training and "
-                "validation each need one); set a shorter length T")
-    if c.batch > windows:
-        return (f"the batch size {c.batch} is larger than the {windows} training windows of {name} "
-                f"(length T = {c.length}); set the batch size to at most {windows}")
-    return None
+    """What in ``config`` does not fit the windows of the loaded series ``dataset`` (its
+    training batch, or one validation window), naming the file; or None."""
+    c = config
+    problem = dataset.problem(c.length, c.batch) or dataset.problem(c.length, 1, validation=True)
+    return f"{os.path.basename(c.corpus)}: {problem}" if problem else None
 
 
 def series_dataset(config: TrainConfig):

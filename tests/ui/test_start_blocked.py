@@ -123,9 +123,9 @@ def test_a_batch_larger_than_the_series_windows_is_refused_with_what_to_set(qtbo
     _press_start(qtbot, panel)
     assert panel.state() == "idle" and panel.worker is None
     text = panel.banner_text()
-    assert text == (f"Training cannot start: the batch size 64 is larger than the {windows} training windows of "
-                    f"constant.csv (length T = {panel.length_spin.value()}); set the batch size to at most "
-                    f"{windows}."), text
+    assert text == (f"Training cannot start: constant.csv: batch: the batch size 64 is larger than the {windows} "
+                    f"training windows of {panel.length_spin.value()} steps; set the batch size to at most "
+                    f"{windows} (or a shorter length)."), text
     assert ERROR_BACKGROUND in panel.banner.styleSheet()
 
     panel.batch_spin.setValue(windows)
