@@ -313,17 +313,19 @@ class TrainingHistory:
             self._thin()
 
     def _thin(self) -> None:
-        """Halve the per-step series: keep odd records (the later of each pair) and the newest."""
+        """Halve the per-step series: keep the first record (the loss at the start, which the
+        divergence warning compares with, stays that of the first step however often a long
+        run is thinned), then the later record of each following pair, and the newest."""
         n = len(self.steps)
-        keep = list(range(1, n, 2))
-        if keep[-1] != n - 1:
-            keep.append(n - 1)
+        groups = [(0, 0)] + [(i - 1, i) for i in range(2, n, 2)]  # (first, kept) record of each
+        if n % 2 == 0:
+            groups.append((n - 1, n - 1))  # the newest, unpaired
         gn, cl = self.grad_norm, self.clipped
-        self.grad_norm = [max(gn[i - 1], gn[i]) if i % 2 and gn[i - 1] == gn[i - 1] else gn[i] for i in keep]
-        self.clipped = [bool(cl[i] or (i % 2 and cl[i - 1])) for i in keep]
+        self.grad_norm = [max(gn[a], gn[b]) if gn[a] == gn[a] else gn[b] for a, b in groups]
+        self.clipped = [bool(cl[a] or cl[b]) for a, b in groups]
         for name in ("steps", "train_loss", "train_accuracy", "grad_ratio"):
             seq = getattr(self, name)
-            setattr(self, name, [seq[i] for i in keep])
+            setattr(self, name, [seq[b] for _, b in groups])
 
     def extend(self, snaps) -> None:
         for s in snaps:

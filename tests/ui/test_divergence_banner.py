@@ -1,5 +1,7 @@
 """A run whose loss blows up without NaN (learning rate 1e9) ends with a warning that it
 diverged, in the error style and on the panel's message (the status bar), not a green "Done"."""
+import numpy as np
+
 from tests.ui.test_training_panel import TIMEOUT, panel, tiny  # noqa: F401  (the fixture)
 
 ERROR_BACKGROUND = "#fde2d8"   # the banner's error style; the green one is #dff3ea
@@ -44,3 +46,30 @@ def test_a_run_that_learns_ends_with_the_green_done(qtbot, panel):
     assert panel.banner_text() == "Done: finished 40 steps."
     assert ERROR_BACKGROUND not in panel.banner.styleSheet()
     assert not any("diverged" in m for m in messages)
+
+
+def test_the_start_loss_stays_the_first_steps_however_often_a_long_run_is_thinned():
+    """History thinning kept odd records only, so after k thinnings 'from <start>' was the loss
+    of step 2^k."""
+    from rnnviz.training.metrics import divergence_warning
+    from rnnviz.training.snapshot import Snapshot
+    from rnnviz.ui.training_views import TrainingHistory
+
+    h = TrainingHistory(max_points=100)
+    for s in range(1, 2001):  # the loss climbs from 1.0 at step 1 to 2000
+        h.add(Snapshot.build(step=s, total_steps=2000, train_loss=float(s), grad_norm=1.0,
+                             step_norms=((np.ones(3),),)))
+    assert len(h) <= 101 and h.steps[0] == 1 and h.steps[-1] == 2000
+    assert h.train_loss[0] == 1.0
+    assert divergence_warning(h.train_loss).startswith("training diverged: the loss rose from 1 at the start")
+
+
+def test_a_thinned_run_is_warned_about_from_its_first_loss(qtbot, panel):
+    from rnnviz.training.loop import train
+
+    panel.history.max_points = 4  # thinned early, as a run past 10,000 records is
+    _train_to_the_end(qtbot, panel, "1e9")
+    first = next(iter(train(panel.worker.config))).train_loss  # the same seed: the same first batch
+    text = panel.banner_text()
+    assert text.startswith(f"Done: finished 40 steps, but training diverged: the loss rose from {first:.3g} "
+                           "at the start"), text
