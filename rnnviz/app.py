@@ -20,26 +20,6 @@ def limit_blas_threads(n: int = 1) -> None:
         os.environ.setdefault(var, str(n))
 
 
-def screenshot_problem(path: str) -> str:
-    """Why a PNG cannot be written to ``path``, as the end of a sentence ("" when nothing
-    stands in the way): a folder, a folder that does not exist or is not writable, a read-only
-    file."""
-    import os
-
-    if not path.strip():
-        return "the file name is empty"
-    if os.path.isdir(path):
-        return f"it is a folder; give a file name such as {os.path.join(path, 'window.png')}"
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        return f"the folder {folder} does not exist"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"the folder {folder} is not writable"
-    if os.path.exists(path) and not os.access(path, os.W_OK):
-        return "the file exists and is read-only"
-    return ""
-
-
 def run_app(args: argparse.Namespace) -> int:
     """Start the GUI described by parsed command-line ``args``; returns the exit code.
 
@@ -53,7 +33,9 @@ def run_app(args: argparse.Namespace) -> int:
     if screenshot:
         import os
 
-        problem = screenshot_problem(screenshot)
+        from rnnviz.output_paths import output_path_problem
+
+        problem = output_path_problem(screenshot, example="window.png")
         if problem:  # said before the window is built and painted for nothing
             print(f"rnnviz: --screenshot: cannot write {screenshot}: {problem}", file=sys.stderr)
             return 2

@@ -28,3 +28,12 @@ def test_a_folder_as_the_path_says_to_give_a_file_name(tmp_path):
     assert r.returncode == 2
     assert "it is a folder; give a file name such as" in r.stderr
     assert str(tmp_path / "window.png") in r.stderr
+
+
+def test_a_trailing_slash_or_a_too_long_name_is_refused_before_painting(tmp_path):
+    """They passed the old copy of the check: the window was painted, then Qt could not save."""
+    for path, reason in ((f"{tmp_path}/nodir/", "it names a folder"),
+                         (str(tmp_path / ("m" * 300 + ".png")), "the file name is longer than this system allows")):
+        r = _screenshot(path, tmp_path)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.startswith(f"rnnviz: --screenshot: cannot write {path}: {reason}"), r.stderr

@@ -138,8 +138,8 @@ def _exit_code(argv):
 
 
 @pytest.mark.parametrize("out,message", [
-    ("", "--out: expected a file name"), ("  ", "--out: expected a file name"),
-    (".", "--out: . is a folder"), ("{tmp}", "is a folder"), ("{tmp}/newname/", "names a folder"),
+    ("", "--out: the file name is empty"), ("  ", "--out: the file name is empty"),
+    (".", "--out: cannot write .: it is a folder"), ("{tmp}", "is a folder"), ("{tmp}/newname/", "names a folder"),
     ("{tmp}/missing/m.npz", "does not exist"), ("{tmp}/" + "m" * 300 + ".npz", "file name is longer"),
 ])
 def test_unusable_out_is_refused_before_training(out, message, tmp_path, no_training, capsys):

@@ -253,26 +253,14 @@ def _naming_corpus(message: str, corpus: str) -> str:
 
 
 def _check_out(out: str) -> None:
-    """Refuse an ``--out`` the model could not be saved to, before training."""
+    """Refuse an ``--out`` the model could not be saved to, before training
+    (:func:`rnnviz.output_paths.output_path_problem`, as ``--screenshot`` is checked)."""
     from rnnviz.errors import RnnvizError
+    from rnnviz.output_paths import output_path_problem
 
-    if not out.strip():
-        raise RnnvizError("out: expected a file name to save the model to, got an empty one")
-    if os.path.isdir(out):
-        raise RnnvizError(f"out: {out} is a folder; give a file name such as {os.path.join(out, 'model.npz')}")
-    if out.endswith(("/", os.sep)):
-        raise RnnvizError(f"out: {out} names a folder; give a file name such as {out}model.npz")
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise RnnvizError(f"out: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise RnnvizError(f"out: folder {folder} is not writable")
-    try:
-        name_max = os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        name_max = 255
-    if len(os.fsencode(os.path.basename(out))) > name_max:
-        raise RnnvizError(f"out: the file name is longer than this system allows ({name_max} bytes)")
+    problem = output_path_problem(out, example="model.npz")
+    if problem:
+        raise RnnvizError(f"out: cannot write {out}: {problem}" if out.strip() else f"out: {problem}")
 
 
 _FLAG = {"n_symbols": "--symbols", "n_sines": "--sines", "dtype": "--float64"}
