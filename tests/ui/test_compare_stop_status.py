@@ -3,7 +3,7 @@ runs were stopped, and that status stays when the three runs report their end.""
 from PySide6.QtCore import Qt
 
 from rnnviz.ui.compare_training import COMPARE_CELLS, CompareTrainingWidget
-from tests.ui.test_training_panel import TIMEOUT, tiny
+from tests.ui._training_helpers import TIMEOUT, tiny
 
 
 def test_stop_says_the_runs_stopped_and_it_stays(qtbot):

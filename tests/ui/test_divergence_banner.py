@@ -2,7 +2,9 @@
 diverged, in the error style and on the panel's message (the status bar), not a green "Done"."""
 import numpy as np
 
-from tests.ui.test_training_panel import TIMEOUT, panel, tiny  # noqa: F401  (the fixture)
+from tests.ui._training_helpers import TIMEOUT, tiny
+
+# ``panel``: the fixture of tests/ui/conftest.py
 
 ERROR_BACKGROUND = "#fde2d8"   # the banner's error style; the green one is #dff3ea
 

@@ -6,26 +6,15 @@ Start" when Start cannot go on."""
 import os
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.training import loop
-from rnnviz.ui.main_window import MainWindow
-from tests.ui._live_models import make_models_dir
 
 TIMEOUT = 30_000
 ERROR_BACKGROUND = "#fde2d8"   # the banner's error style
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(models_dir=make_models_dir(tmp_path / "models"), restore=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.files.shutdown()
-    w.training.shutdown()
+# ``window``: the fixture of tests/ui/conftest.py
 
 
 def _open(window, path) -> None:

@@ -7,30 +7,9 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication
 
-from rnnviz.ui.training_panel import TrainingPanel
-from tests.training._worker_helpers import tiny as tiny_run
+from tests.ui._training_helpers import TIMEOUT, tiny
 
-TIMEOUT = 30_000
-
-
-def tiny(**kw):
-    """A tanh RNN of 4 units on sequences of 5 (see tests/ui/test_training_panel.py)."""
-    return tiny_run(**{"length": 5, "cell": "rnn_tanh", "hidden": (4,), "batch": 4, "val_batch": 8,
-                       "steps": 50, **kw})
-
-
-@pytest.fixture
-def panel(qtbot):
-    p = TrainingPanel()
-    qtbot.addWidget(p)
-    p.resize(1400, 900)
-    p.set_config(tiny())
-    p.show()
-    qtbot.waitExposed(p)
-    yield p
-    thread = p.worker.training_thread if p.worker is not None else None
-    assert p.shutdown(10_000)
-    assert thread is None or not thread.isRunning()
+# ``panel``: the fixture of tests/ui/conftest.py
 
 
 def _redraw(panel) -> None:
