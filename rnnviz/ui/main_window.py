@@ -608,9 +608,10 @@ class MainWindow(QMainWindow):
         if index != self._current_entry():
             self._show_entry(index)
 
-    def _show_entry(self, index: int) -> bool:
-        """Show the model of the selector's entry ``index`` (a file's, read again; or a model of
-        this session), all or nothing: on failure the selector names the model shown."""
+    def _show_entry(self, index: int, loaded=None) -> bool:
+        """Show the model of the selector's entry ``index`` (a file's, read again unless
+        ``loaded`` is the model already read from it; or a model of this session), all or
+        nothing: on failure the selector names the model shown."""
         data = self.model_combo.itemData(index)
         if is_session_item(data):
             model = self._session_models.get(data)
@@ -620,6 +621,8 @@ class MainWindow(QMainWindow):
                 ok = True
             else:
                 ok = self.show_model(model, self._session_names.get(data, self.model_combo.itemText(index)))
+        elif loaded is not None and data:
+            ok = self.show_model(loaded, Path(data).stem, Path(data))  # as load_model_file does
         else:
             ok = bool(data) and self.load_model_file(data)
         if not ok:
@@ -839,31 +842,38 @@ class MainWindow(QMainWindow):
             if idx != self._current_entry():
                 self._show_entry(idx)
             return ""
-        model = self._entry_model(idx)
+        model, problem = self._entry_model(idx)
         if model is None:
-            return f"This example is meant for {example.model}, which cannot be opened; shown in the compare columns."
+            return (f"This example is meant for {example.model}, which cannot be opened ({problem}); "
+                    f"shown in the compare columns.")
         if is_language_model(model):
             return (f"Compare mode: '{example.title}' is shown in the {len(self.compare.panels)} columns "
                     f"(it was made for {example.model}, also a language model; Ctrl+M leaves "
                     f"compare mode to see it there).")
-        if idx != self._current_entry() and not self._show_entry(idx):
+        if idx != self._current_entry() and not self._show_entry(idx, model):
             return ""  # the status bar says why it could not be shown; compare mode stays
         self.set_compare_mode(False)
         return (f"Left compare mode: '{example.title}' is about {example.model}'s P(class) after "
                 f"every token, which the compare columns (language models) do not show.")
 
-    def _entry_model(self, index: int):
-        """The model of the selector's entry ``index`` (a file's, read; or a model of this
-        session), or None when it cannot be read."""
+    def _entry_model(self, index: int) -> tuple[object | None, str]:
+        """The model of the selector's entry ``index`` and, when it has none, why: the model
+        shown, a model of this session, or else its file, read once (the caller passes it on to
+        :meth:`_show_entry`, which does not read it again)."""
+        if index == self._current_entry() and self.model is not None:
+            return self.model, ""
         data = self.model_combo.itemData(index)
         if is_session_item(data):
-            return self._session_models.get(data)
+            model = self._session_models.get(data)
+            return model, "" if model is not None else "it is no longer in this session"
+        if not data:
+            return None, "its entry names no file"
         from rnnviz.engine.model import load_model
 
         try:
-            return load_model(data)
-        except Exception:  # noqa: BLE001 - opening it later says why, in the status bar
-            return None
+            return load_model(data), ""
+        except (RnnvizError, OSError) as exc:  # a file that is gone, unreadable or not a model
+            return None, _problem(exc)
 
     def show_starter(self) -> None:
         """Open on something worth seeing: the current model's starter example (see

@@ -139,3 +139,46 @@ def test_another_message_is_not_cleared_by_a_later_layer_change(qtbot, window, f
     qtbot.keyClick(window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
     window.flush()
     assert window.status_text() == "Saved."
+
+
+# -- the example's model file, read once --------------------------------------------------------------
+@pytest.fixture
+def reads(monkeypatch):
+    """The model files read from now on (file names, in order)."""
+    from rnnviz.engine import model as model_module
+
+    names, load = [], model_module.load_model
+
+    def counting_load(path):
+        names.append(str(path).replace("\\", "/").rsplit("/", 1)[-1])
+        return load(path)
+
+    monkeypatch.setattr(model_module, "load_model", counting_load)
+    return names
+
+
+def test_a_classifier_example_in_compare_mode_reads_its_model_once(qtbot, window, reads):
+    _trigger(window, "view.compare")
+    reads.clear()  # (the compare models)
+    _trigger(window, SENTIMENT)
+    assert not window.compare_mode and window.model_name == "sentiment_lstm"
+    assert reads == ["sentiment_lstm.npz"]
+
+
+def test_an_example_for_the_model_shown_reads_no_file_in_compare_mode(qtbot, window, reads):
+    assert window.model_name == "brackets_lstm"
+    _trigger(window, "view.compare")
+    reads.clear()
+    _trigger(window, BRACKETS)
+    assert window.compare_mode and window.status_text().startswith("Compare mode:")
+    assert reads == []
+
+
+def test_an_example_whose_model_file_is_broken_says_what_failed(qtbot, window):
+    (window.models_dir / "sentiment_lstm.npz").write_bytes(b"not a model")
+    _trigger(window, "view.compare")
+    _trigger(window, SENTIMENT)
+    assert window.compare_mode  # the columns stay
+    status = window.status_text()
+    assert "sentiment_lstm, which cannot be opened" in status
+    assert "not an rnnviz model file" in status  # why
