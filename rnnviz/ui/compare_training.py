@@ -341,8 +341,9 @@ class CompareTrainingWidget(QWidget):
     def _problem_lines(self) -> list[str]:
         """One "tanh RNN, GRU, LSTM: <problem>" per distinct problem (the runs share their data)."""
         cells: dict[str, list[str]] = {}
-        for c, message in self._problems.items():
-            cells.setdefault(message, []).append(CELL_LABELS[c])
+        for c in COMPARE_CELLS:  # in the columns' order, whichever run reported first
+            if c in self._problems:
+                cells.setdefault(self._problems[c], []).append(CELL_LABELS[c])
         return [f"{', '.join(labels)}: {message}" for message, labels in cells.items()]
 
     def _on_worker_state(self, _state: str) -> None:
