@@ -178,6 +178,12 @@ def _weak_slot(method, *args):
     return call
 
 
+#: how truncated BPTT cuts the sequence (the engine detaches h every k steps, Recurrent.backward)
+TRUNCATE_TIP = ("Truncated BPTT: the gradient is cut every k steps from the start, so it flows back\n"
+                "at most k steps, and only to the last multiple of k: with a loss at the last of 50\n"
+                "steps and k = 20, steps 40-49 get gradient and steps 0-39 none ('off' = the whole\n"
+                "sequence); can change while training")
+
 class TrainingPanel(QWidget):
     """Controls and live views of one training run, plus the compare tab.
 
@@ -398,8 +404,7 @@ class TrainingPanel(QWidget):
         self.batch_spin = _spin(1, 65536, 64, "Sequences per training step")
         self.clip_edit = _edit("1.0", "Clip the global gradient norm to this ('off' = no clipping);\n"
                                       "can change while training")
-        self.truncate_edit = _edit("off", "Truncated BPTT: back-propagate at most this many steps ('off' =\n"
-                                          "the whole sequence); can change while training")
+        self.truncate_edit = _edit("off", TRUNCATE_TIP)
         self.steps_spin = _spin(1, 10**9, 2000, "How many training steps to run")
         self.seed_spin = _spin(0, 2**31 - 1, 0, "Random seed for the weights and the data")
         f.addRow("optimiser", self.optimizer_box)
