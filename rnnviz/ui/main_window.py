@@ -398,17 +398,15 @@ class MainWindow(QMainWindow):
                 f"; the models there: {', '.join(names)}." if names else ".")
         return f"No model '{model}' in {self.models_dir} and no such file{hint}"
 
-    def load_model_file(self, path: str | os.PathLike) -> bool:
-        """Open the model at ``path`` in the live panel, all or nothing: on any failure (the file
-        cannot be read, or the model cannot be shown) every panel goes back to the previous model
-        and the status bar names the file and the problem."""
-        from rnnviz.engine.model import load_model
-
+    def load_model_file(self, path: str | os.PathLike, loaded=None) -> bool:
+        """Open the model at ``path`` (``loaded``: the model already read from it) in the live
+        panel, all or nothing: on any failure (the file cannot be read, or the model cannot be
+        shown) every panel goes back to the previous model and the status bar names the file
+        and the problem."""
         path = Path(path)
-        try:
-            model = load_model(path)
-        except Exception as exc:  # noqa: BLE001 - a bad file is a message, never a traceback
-            self.show_message(f"Cannot open {path.name}: {_problem(exc)}")
+        model, problem = (loaded, "") if loaded is not None else _read_model(path)
+        if model is None:
+            self.show_message(f"Cannot open {path.name}: {problem}")
             return False
         return self.show_model(model, path.stem, path)
 
@@ -621,10 +619,8 @@ class MainWindow(QMainWindow):
                 ok = True
             else:
                 ok = self.show_model(model, self._session_names.get(data, self.model_combo.itemText(index)))
-        elif loaded is not None and data:
-            ok = self.show_model(loaded, Path(data).stem, Path(data))  # as load_model_file does
         else:
-            ok = bool(data) and self.load_model_file(data)
+            ok = bool(data) and self.load_model_file(data, loaded)
         if not ok:
             self._select_current_in_combo()
         return ok
@@ -868,12 +864,7 @@ class MainWindow(QMainWindow):
             return model, "" if model is not None else "it is no longer in this session"
         if not data:
             return None, "its entry names no file"
-        from rnnviz.engine.model import load_model
-
-        try:
-            return load_model(data), ""
-        except (RnnvizError, OSError) as exc:  # a file that is gone, unreadable or not a model
-            return None, _problem(exc)
+        return _read_model(data)
 
     def show_starter(self) -> None:
         """Open on something worth seeing: the current model's starter example (see
@@ -1059,6 +1050,16 @@ def _same_weights(a: dict, b: dict) -> bool:
 
     return a.keys() == b.keys() and all(
         a[k].dtype == b[k].dtype and a[k].shape == b[k].shape and np.array_equal(a[k], b[k]) for k in a)
+
+
+def _read_model(path) -> tuple[object | None, str]:
+    """The model in the file at ``path`` and "", or None and why it cannot be read."""
+    from rnnviz.engine.model import load_model
+
+    try:
+        return load_model(path), ""
+    except Exception as exc:  # noqa: BLE001 - a bad file is a message, never a traceback
+        return None, _problem(exc)
 
 
 def _problem(exc: BaseException) -> str:
