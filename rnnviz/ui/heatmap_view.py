@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
 from rnnviz.ui.color_bar import ColorBar
+from rnnviz.ui.heatmap_canvas import HeatmapCanvas
 from rnnviz.ui.text_line import TextLine
-from rnnviz.ui.time_cursor import TimeCursor
 from rnnviz.ui.token_axis import TokenAxis, time_extent
 
 KINDS = theme.KINDS
@@ -63,6 +63,9 @@ class ColumnImageItem(pg.ImageItem):
     item's geometry nor the view range and only the changed columns are marked for repainting.
     """
 
+    #: the HeatmapCanvas that draws this item on screen (None: the scene does)
+    canvas = None
+
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
         self._buf = np.zeros((64, 0))  # (capacity, H): step t is row t
@@ -75,6 +78,14 @@ class ColumnImageItem(pg.ImageItem):
         self._color_key = None
         # paint() gets the exposed rectangle (in item coordinates) in its style option
         self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def update(self, rect=None) -> None:  # noqa: D102 - QGraphicsItem.update, sent to the canvas
+        if self.canvas is not None:
+            self.canvas.update_data_rect(rect)
+        elif rect is None:
+            super().update()
+        else:
+            super().update(rect)
 
     def set_columns(self, values: np.ndarray, changed_from: int = 0) -> None:
         """Show ``values`` (T, H) transposed; columns before ``changed_from`` are unchanged
@@ -249,7 +260,14 @@ class ColumnImageItem(pg.ImageItem):
             self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32_Premultiplied)
         self._dirty_from = T
 
-    def paint(self, painter, option=None, *args) -> None:
+    def paint(self, painter, option=None, widget=None) -> None:
+        if widget is not None and self.canvas is not None:
+            return  # on screen, the canvas over the data area draws the cells
+        self.draw(painter, getattr(option, "exposedRect", None))
+
+    def draw(self, painter, exposed: QRectF | None = None) -> None:
+        """Draw the cells in ``exposed`` (item coordinates; None: all) with ``painter``, whose
+        transform maps item coordinates to device pixels."""
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
         self._recolour(painter.transform())
@@ -258,7 +276,6 @@ class ColumnImageItem(pg.ImageItem):
         # only the blocks in the exposed rectangle (typing repaints a strip a few pixels wide;
         # scaling the whole image for it cost ~1 ms a heatmap)
         j0, j1 = 0, nf + (1 if rem else 0)
-        exposed = getattr(option, "exposedRect", None)
         if exposed is not None and exposed.isValid():
             j0 = max(j0, int(exposed.left() // b))
             j1 = min(j1, int(-(-exposed.right() // b)) + 1)
@@ -268,45 +285,6 @@ class ColumnImageItem(pg.ImageItem):
             painter.drawImage(QRectF(j0 * b, 0, (k1 - j0) * b, H), self._qimage, QRectF(j0, 0, k1 - j0, H))
         if rem and j1 > nf:
             painter.drawImage(QRectF(nf * b, 0, rem, H), self._qimage, QRectF(nf, 0, 1, H))
-
-
-class RowBand(pg.GraphicsObject):
-    """The outline of one heatmap row (the selected unit) over the steps 0 .. T.
-
-    Its bounding rect spans the heatmap's extent (see ColumnImageItem), so a keystroke that
-    adds a step repaints only the new piece of the outline, not the whole row.
-    """
-
-    def __init__(self, color) -> None:
-        super().__init__()
-        self._pen = pg.mkPen(color, width=2)
-        self._row = 0
-        self._T = 0
-        self._extent = 0
-
-    def set_row(self, row: int, T: int, extent: int) -> None:
-        """Outline row ``row`` over steps 0 .. ``T`` in a heatmap ``extent`` steps wide."""
-        row, T, extent = int(row), int(T), max(int(extent), int(T))
-        if (row, extent) != (self._row, self._extent):
-            self.prepareGeometryChange()
-            self._row, self._T, self._extent = row, T, extent
-            self.update()
-        elif T != self._T:
-            lo, hi = sorted((T, self._T))
-            self._T = T
-            self.update(QRectF(lo - 1, row - 0.5, hi - lo + 2, 2.0))
-
-    def getRegion(self) -> tuple[int, int]:  # noqa: N802 (the LinearRegionItem name it replaces)
-        return self._row, self._row + 1
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
-        return QRectF(-0.5, self._row - 0.5, self._extent + 1.0, 2.0)
-
-    def paint(self, painter, *args) -> None:
-        if self._T <= 0:
-            return
-        painter.setPen(self._pen)
-        painter.drawRect(QRectF(0, self._row, self._T, 1))
 
 
 class HeatmapView(QWidget):
@@ -353,16 +331,13 @@ class HeatmapView(QWidget):
         theme.cache_plot_axes(self.plot)
         theme.cache_axes(self.colorbar.axis)
 
-        accent = theme.accent_color()
-        # the cursor is a magenta line over a wider band in the background colour, so it
-        # stays visible on dark and light cells alike
-        self.cursor_line = TimeCursor(self.plot.getViewBox(), accent, theme.background_color())
-
-        # selected unit: outlined row (no fill, so the row's colours stay readable)
-        self.unit_band = RowBand(accent)
-        self.unit_band.setZValue(15)
-        self.unit_band.hide()
-        self.plot.addItem(self.unit_band, ignoreBounds=True)
+        # the cells, the time cursor (a magenta line over a wider band in the background colour,
+        # visible on dark and light cells alike) and the selected unit's outline (no fill, so
+        # the row's colours stay readable) are painted by a widget over the data area
+        self.canvas = HeatmapCanvas(self.plot_widget, self.image)
+        self.image.canvas = self.canvas
+        self.cursor_line = self.canvas.cursor
+        self.unit_band = self.canvas.band
 
         self.hint = pg.TextItem(EMPTY_HINT, color=theme.foreground_color(), anchor=(0.5, 0.5))
         self.hint.hide()
@@ -444,10 +419,14 @@ class HeatmapView(QWidget):
             vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             self.hint.setPos(0.5, 0.5)
             self.hint.show()
+            self.canvas.hide()
             self._shown_shape = None
         else:
             self._empty = None
             self.hint.hide()
+            if not self.canvas.isVisible():
+                self.canvas.show()
+                self.canvas.place()
             if not self.image.transform().isIdentity():
                 self.image.resetTransform()
             W = time_extent(T)
@@ -539,11 +518,10 @@ class HeatmapView(QWidget):
         H = self.shape()[1]
         if unit is None or not (0 <= int(unit) < H):
             self._selected = None
-            self.unit_band.hide()
+            self.unit_band.set_row(None)
             return
         self._selected = int(unit)
-        self.unit_band.set_row(self._selected, self.shape()[0], self.image._extent)
-        self.unit_band.show()
+        self.unit_band.set_row(self._selected, self.shape()[0])
 
     def selected_unit(self) -> int | None:
         return self._selected

@@ -172,6 +172,9 @@ def test_typing_onto_a_labelled_step_draws_just_the_new_label(view, monkeypatch)
     for T in range(102, 105):  # typing on: the axis is cached again, its layout settles
         view.set_data(values[:T], toks[:T], "diverging", changed_from=T - 1)
         _repaint(view)
+    # (a key repaints only the canvas over the cells: the plot, and with it the axis' new
+    # cache, is drawn when something else shows it, here a full repaint)
+    view.plot_widget.viewport().repaint()
     axis = view._time_axis
     step = axis._last_spec[0]
     assert 1 < step <= 5 and 100 % step == 0
