@@ -97,10 +97,13 @@ class PaintCounter:
         from PySide6.QtCore import QEvent, QObject
 
         live = w.live
-        self.data_views = [hm.plot_widget.viewport() for hm in live.heatmaps().values()]
+        # a heatmap's cells and cursor are painted by its canvas (the plot repaints only when
+        # its axes change)
+        self.data_views = [hm.canvas for hm in live.heatmaps().values()]
         self.data_views += [live.unit_line.plot_widget.viewport(), live.trajectory.plot_widget.viewport()]
         out = live.output_widget()  # the top-5 bars, or for a classifier the class plot
         others = [live.strip, live.topk] + ([out.plot_widget.viewport()] if hasattr(out, "plot_widget") else [])
+        others += [hm.plot_widget.viewport() for hm in live.heatmaps().values()]  # their axes
         self.counts: dict[int, int] = {}
         counts = self.counts
 
