@@ -46,7 +46,7 @@ def test_a_long_line_is_a_kept_piece_and_a_tail_that_typing_changes(qtbot, T):
     toks = ["a"] * (T + 5)
     w.set_series(v[:T], toks[:T], "u")
     kept = w._kept_to
-    assert kept == ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK and len(w.curve.getOriginalDataset()[0]) <= TAIL_CHUNK + 1
+    assert kept == ((T - 1) // TAIL_CHUNK) * TAIL_CHUNK and len(w.curve.getData()[0]) <= TAIL_CHUNK + 1
     kept_data = w.curve_kept.getOriginalDataset()[1]
     for k in range(T + 1, T + 6):  # typing at the end
         w.set_series(v[:k], toks[:k], "u")
