@@ -188,19 +188,25 @@ LESSONS: tuple[Lesson, ...] = (
         ("rnn", "bptt"),
         "Press Space to train, watch ||dL/dh_t||; then Reset, set the cell to LSTM and train again: "
         "far more gradient reaches t = 1, and after a plateau at the baseline (a thousand steps or "
-        "two) the loss drops well below it. Try the LSTM with forget bias 0: the plateau lasts much longer.",
+        "two) the loss drops well below it. Try the LSTM with forget bias 0: at the start it passes back "
+        "as little gradient as the RNN, and the loss stays at the baseline for thousands of steps.",
     ),
     Lesson(
         "exploding-clipping", "Exploding gradients and clipping",
         Setup(tab="training", train=dict(_ADDING_RNN, init="identity", recurrent_scale=1.5, clip=1.0, lr=1e-3),
               training_tab="gradients", screenshot_steps=40),
         "With W_hh = 1.5 · I the largest singular value is above 1, so backward products grow "
-        "instead of shrink: ||dL/dh_t|| rises towards t = 1 and the <b>global gradient norm</b> is "
-        "huge. Clipping rescales the whole gradient to the clip norm before each update — the marks "
-        "on the global-norm plot show each step where it engaged. The spectrum plot shows σ_max of W_hh.",
+        "instead of shrink wherever the units are not saturated: on the <b>||dL/dh_t|| per step</b> "
+        "plot the curve climbs again towards t = 1, ×1.5 per step over the first ~30 steps (the "
+        "later, saturated steps still shrink it: a V on the log scale), and over the first dozen "
+        "updates the <b>global gradient norm</b> is huge (tens to hundreds against a clip of 1). "
+        "Clipping rescales the whole gradient to the clip norm before each update — the marks on the "
+        "global-norm plot show each step where it engaged. The spectrum plot shows σ_max of W_hh.",
         ("rnn", "clip"),
-        "Train a few hundred steps, then Reset, set clip norm to 'off' and train again: the loss "
-        "jumps and training may hit NaN (rnnviz pauses and restores the last good weights).",
+        "Reset, set the optimiser to SGD, the learning rate to 0.1 and clip norm to 'off', and train: "
+        "the loss overflows within a few dozen steps (rnnviz pauses and restores the last finite "
+        "weights). Reset and train again with clip norm 1: it stays finite. (With Adam, clipping "
+        "changes little: Adam scales each update by the gradient's running size.)",
     ),
     Lesson(
         "gates-compare", "Gates to the rescue: RNN vs GRU vs LSTM on the same task",
@@ -209,11 +215,13 @@ LESSONS: tuple[Lesson, ...] = (
               training_tab="compare", screenshot_steps=0),
         "Delayed recall: output the symbol seen 20 steps earlier. The compare tab trains a tanh RNN, a "
         "GRU and an LSTM on the same data with the same seed — only the cell differs. Watch the "
-        "||dL/dh_t|| curves: the RNN's falls away from the loss; the gated cells keep it alive "
-        "because f_t (LSTM) and z_t (GRU) can open a near-identity path through time.",
+        "||dL/dh_t|| curves: the RNN's falls away from the loss, and in 600 steps so does the GRU's; "
+        "the LSTM's stays level, because its forget gate f_t starts near 1 (forget bias 2) and opens a "
+        "near-identity path through time. A GRU's update gate z_t can open the same path, but has to "
+        "learn to.",
         ("rnn", "gru", "lstm"),
-        "Press 'Train all three', then run the sweep over lags 5, 10, 20, 40: at which lag does "
-        "each cell fall to chance?",
+        "Press 'Train all three', then type the lags 5, 10, 20, 40 into the Sweep box and run it: at "
+        "which lag does each cell fall to chance (1 in 8)?",
     ),
     Lesson(
         "gates-cell-state", "Gates to the rescue: forget gates near 1 and the cell-state path",

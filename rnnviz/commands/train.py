@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     from rnnviz.training.config import TrainConfig
     from rnnviz.training.loop import headless_train
 
-    # --forget-bias not given: TrainConfig's default for the cell (1.0 for an LSTM, None otherwise)
+    # --forget-bias not given: TrainConfig's default for the cell (LSTM_FORGET_BIAS for an LSTM, None otherwise)
     forget = {"forget_bias": args.forget_bias} if hasattr(args, "forget_bias") else {}
     try:
         config = TrainConfig(
