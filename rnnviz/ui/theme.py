@@ -195,13 +195,19 @@ def nice_ceiling(x: float) -> float:
 def symmetric_bound(values: np.ndarray | None) -> float:
     """The bound L of the "symmetric" levels (-L, L) of ``values`` (T, H) or (n,): at least 1,
     else the :data:`SYMMETRIC_QUANTILE` percentile (nearest rank) of |finite values| rounded up
-    by :func:`nice_ceiling`, on at most 64 evenly spaced time steps (a fraction of a
-    millisecond per keystroke for any text length)."""
+    by :func:`nice_ceiling`, on at most 64 time steps (a fraction of a millisecond per keystroke
+    for any text length).
+
+    The steps are 0, s, 2s, ... with s the smallest power of two that leaves at most 64: they
+    stay put while a text grows (a new one every s tokens), so typing at the end does not make
+    the scale jump between two nice values on every key (evenly spaced steps over the whole
+    text moved with each token: the cell-state heatmap flickered between ±10 and ±20, recoloured
+    entirely each time)."""
     if values is None or values.size == 0:
         return 1.0
     v = np.asarray(values)
     if v.ndim == 2 and v.shape[0] > _SYMMETRIC_SAMPLE_STEPS:
-        v = v[np.linspace(0, v.shape[0] - 1, _SYMMETRIC_SAMPLE_STEPS).astype(np.intp)]
+        v = v[::symmetric_sample_stride(v.shape[0])]
     a = np.abs(v).ravel()
     finite = np.isfinite(a)
     if not finite.all():
@@ -210,6 +216,14 @@ def symmetric_bound(values: np.ndarray | None) -> float:
         return 1.0
     k = min(a.size - 1, int(math.ceil(SYMMETRIC_QUANTILE / 100.0 * a.size)) - 1)
     return nice_ceiling(max(1.0, float(np.partition(a, k)[k])))
+
+
+def symmetric_sample_stride(steps: int) -> int:
+    """The stride s of the steps :func:`symmetric_bound` reads from ``steps`` time steps."""
+    stride = 1
+    while -(-int(steps) // stride) > _SYMMETRIC_SAMPLE_STEPS:
+        stride *= 2
+    return stride
 
 
 def levels_for(kind: str, values: np.ndarray | None = None) -> tuple[float, float]:

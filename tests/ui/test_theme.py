@@ -138,3 +138,20 @@ def test_symmetric_levels_fit_the_values_but_their_largest_five_percent():
     assert theme.levels_for("symmetric", np.zeros((0, 4))) == (-1.0, 1.0)
     assert theme.colormap_for("symmetric").map(0.0, mode="byte").tolist() == \
         theme.colormap_for("diverging").map(0.0, mode="byte").tolist()
+
+
+def test_symmetric_levels_read_steps_that_stay_put_while_the_text_grows():
+    """Typing at the end adds a sampled step only every s tokens, so the cell-state scale does
+    not jump between two nice values on every key (it did with steps spread over the text)."""
+    rng = np.random.default_rng(1)
+    # per-step magnitudes around 10, where the scale's nice values switch between 10 and 20
+    c = rng.normal(size=(1200, 32)) * rng.uniform(4.2, 6.0, size=(1200, 1))
+    bounds = [theme.symmetric_bound(c[:T]) for T in range(1000, 1101)]
+    assert set(bounds) == {10.0, 20.0}  # the data do straddle two nice values
+    changes = [T for T, (a, b) in zip(range(1001, 1101), zip(bounds, bounds[1:])) if a != b]
+    stride = theme.symmetric_sample_stride
+    assert (stride(1000), stride(1100)) == (16, 32)  # at most 64 samples
+    # a change only when step T - 1 is a new sample, or the stride doubled
+    assert all((T - 1) % stride(T) == 0 or stride(T) != stride(T - 1) for T in changes), changes
+    assert len(changes) <= 3, changes  # (steps spread over the whole text: 34 changes here)
+    assert theme.symmetric_sample_stride(64) == 1 and theme.symmetric_sample_stride(65) == 2
