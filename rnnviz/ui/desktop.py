@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
 from rnnviz.lessons import LESSONS
@@ -140,8 +140,14 @@ def shutdown(window) -> None:
 
 
 # ----------------------------------------------------------------------------- palette
-def refresh_plots(root) -> int:
-    """Re-colour every pyqtgraph widget under ``root`` from the current palette; returns how many."""
+def refresh_plots(root, old_fg: QColor | None = None, old_bg: QColor | None = None) -> int:
+    """Re-colour every pyqtgraph widget under ``root`` from the current palette; returns how many.
+
+    Axes take the new foreground colour; so do titles that follow pyqtgraph's foreground, and
+    texts, point labels and lines drawn in ``old_fg`` (the foreground before the change; their
+    transparency is kept), and label boxes in ``old_bg`` take the new background: a title drawn
+    black on a plot that turned dark would be unreadable.
+    """
     theme.configure_pyqtgraph()
     bg, fg = theme.background_color(), theme.foreground_color()
     n = 0
@@ -155,7 +161,40 @@ def refresh_plots(root) -> int:
             if isinstance(item, pg.AxisItem):
                 item.setPen(fg)
                 item.setTextPen(fg)
+            elif isinstance(item, pg.LabelItem):
+                colour = item.opts.get("color")
+                if colour is None:  # pyqtgraph's foreground, read when the text is set
+                    item.setText(item.text)
+                elif old_fg is not None and _same_rgb(pg.mkColor(colour), old_fg):
+                    item.setText(item.text, color=fg)
+            elif old_fg is not None and old_bg is not None:
+                _recolour_item(item, old_fg, fg, old_bg, bg)
     return n
+
+
+def _same_rgb(a: QColor, b: QColor) -> bool:
+    return a.rgb() == b.rgb()  # (rgb() ignores alpha)
+
+
+def _with_alpha(colour: QColor, like: QColor) -> QColor:
+    out = QColor(colour)
+    out.setAlpha(like.alpha())
+    return out
+
+
+def _recolour_item(item, old_fg: QColor, fg: QColor, old_bg: QColor, bg: QColor) -> None:
+    """Give ``item`` the foreground ``fg`` where it was drawn in ``old_fg`` (and our own items
+    the background ``bg`` where they used ``old_bg``)."""
+    if isinstance(item, pg.TextItem):
+        if _same_rgb(item.color, old_fg):
+            item.setColor(_with_alpha(fg, item.color))
+    elif hasattr(item, "follow_palette"):  # our own items (point labels)
+        item.follow_palette(old_fg, fg, old_bg, bg)
+    elif isinstance(item, (pg.InfiniteLine, pg.PlotCurveItem)):
+        pen = pg.mkPen(item.pen if isinstance(item, pg.InfiniteLine) else item.opts["pen"])
+        if _same_rgb(pen.color(), old_fg):
+            pen.setColor(_with_alpha(fg, pen.color()))
+            item.setPen(pen)
 
 
 class _PaletteFollower(QObject):
@@ -164,8 +203,11 @@ class _PaletteFollower(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self._window = window
+        # what the plots were coloured with
+        self._fg, self._bg = theme.foreground_color(), theme.background_color()
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
         if obj is self._window and ev.type() == QEvent.Type.PaletteChange:
-            refresh_plots(self._window)
+            refresh_plots(self._window, self._fg, self._bg)
+            self._fg, self._bg = theme.foreground_color(), theme.background_color()
         return False

@@ -89,6 +89,19 @@ class PointLabels(pg.GraphicsObject):
     def texts(self) -> list[str]:
         return list(self._texts)
 
+    def follow_palette(self, old_fg: QColor, fg: QColor, old_bg: QColor, bg: QColor) -> None:
+        """After a palette change: the text in ``fg`` if it was in ``old_fg``, the box in ``bg``
+        if it was in ``old_bg`` (each keeps its transparency)."""
+        def swap(colour: QColor | None, old: QColor, new: QColor) -> QColor | None:
+            if colour is None or colour.rgb() != old.rgb():
+                return colour
+            out = QColor(new)
+            out.setAlpha(colour.alpha())
+            return out
+        self._color = swap(self._color, old_fg, fg)
+        self._box = swap(self._box, old_bg, bg)
+        self.update()
+
     def positions(self) -> np.ndarray:
         return self._xy.copy()
 

@@ -184,11 +184,24 @@ def test_light_and_dark_screenshots_differ(qtbot, models_dir, tmp_path):
 def test_plots_follow_a_palette_change_while_running(qtbot, window):
     app = QApplication.instance()
     old = app.palette()
+    window.set_text("f(a, [b])")  # trajectory labels and the newest one's box
+    QApplication.processEvents()
+    traj = window.live.trajectory
+    assert traj.labels.texts() and traj.newest_label.texts()
     try:
         app.setPalette(_dark_palette())
         QApplication.processEvents()
         bg = window.live.heatmap("h").plot_widget.backgroundBrush().color()
         assert bg.name() == "#1e1e1e"
+        # titles, hints and point labels drawn in the old (black) foreground: light now
+        light = QColor("#e8e8e8")
+        for title in (window.live.heatmap("h").plot.titleLabel, traj.plot.titleLabel):
+            assert light.name().lower() in title.item.toHtml().lower(), title.item.toHtml()
+        assert window.live.heatmap("h").hint.color.rgb() == light.rgb()
+        assert traj.labels._color.rgb() == light.rgb()
+        assert traj.newest_label._color.rgb() == light.rgb()
+        assert traj.newest_label._box.rgb() == QColor("#1e1e1e").rgb()  # the box: the plot's background
+        assert traj.newest_label._box.alpha() == 200  # (still see-through)
     finally:
         app.setPalette(old)
         QApplication.processEvents()
