@@ -9,6 +9,7 @@ themselves too; it is idempotent).  Colour maps are colour-blind safe:
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -269,8 +270,12 @@ def value_colors(values: np.ndarray, kind: str, levels: tuple[float, float] | No
     return [QColor(r, g, b, a) for r, g, b, a in value_rgba(values, kind, levels).tolist()]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def visible_token(tok: str) -> str:
-    """Make whitespace visible: space -> '␣', newline -> '⏎', tab -> '⇥'."""
+    """Make whitespace visible: space -> '␣', newline -> '⏎', tab -> '⇥'.
+
+    Remembered per token: an edit at the start of a 1,000-token text shows every token anew
+    (four str.replace calls each, ~1 ms a key; a dictionary hit is a tenth of that)."""
     return tok.replace(" ", "\u2423").replace("\n", "\u23ce").replace("\t", "\u21e5").replace("\r", "")
 
 
