@@ -49,24 +49,29 @@ class CanvasCursor:
             if px is not None:
                 self._canvas.update(self.strip(px))
 
-    def pixel_x(self) -> int | None:
-        """The canvas column the line is centred on (None when hidden)."""
+    def pixel_x(self, to_px: QTransform | None = None) -> int | None:
+        """The pixel column the line is centred on (None when hidden); ``to_px``: the data to
+        pixel transform (default: the canvas')."""
         if self._value is None:
             return None
-        return round(self._canvas.data_to_pixels().map(QPointF(self._value, 0.0)).x())
+        to_px = self._canvas.data_to_pixels() if to_px is None else to_px
+        return round(to_px.map(QPointF(self._value, 0.0)).x())
 
     def strip(self, px: int) -> QRect:
         """The canvas pixels the cursor covers when centred on column ``px``."""
         w = self.halo_px
         return QRect(px - w // 2 - 1, 0, w + 2, self._canvas.height())
 
-    def paint(self, painter: QPainter, halo: QColor, line: QColor) -> None:
-        px = self.pixel_x()
+    def paint(self, painter: QPainter, halo: QColor, line: QColor, to_px: QTransform | None = None,
+              area: QRect | None = None) -> None:
+        """Draw the cursor over the height of ``area`` (pixels; default: the canvas)."""
+        px = self.pixel_x(to_px)
         if px is None:
             return
-        h = self._canvas.height()
-        painter.fillRect(QRect(px - self.halo_px // 2, 0, self.halo_px, h), halo)
-        painter.fillRect(QRect(px - self.line_px // 2, 0, self.line_px, h), line)
+        area = self._canvas.rect() if area is None else area
+        top, h = area.top(), area.height()
+        painter.fillRect(QRect(px - self.halo_px // 2, top, self.halo_px, h), halo)
+        painter.fillRect(QRect(px - self.line_px // 2, top, self.line_px, h), line)
 
 
 class CanvasBand:
@@ -104,10 +109,11 @@ class CanvasBand:
                 self._canvas.update_data_rect(QRectF(0, r, max(t, 1), 1))
         self._row, self._T = row, T
 
-    def paint(self, painter: QPainter, color: QColor) -> None:
+    def paint(self, painter: QPainter, color: QColor, to_px: QTransform | None = None) -> None:
         if self._row is None or self._T <= 0:
             return
-        rect = self._canvas.data_to_pixels().mapRect(QRectF(0, self._row, self._T, 1))
+        to_px = self._canvas.data_to_pixels() if to_px is None else to_px
+        rect = to_px.mapRect(QRectF(0, self._row, self._T, 1))
         painter.setPen(QPen(color, self.PEN_PX))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect)
@@ -178,15 +184,28 @@ class HeatmapCanvas(QWidget):
         exposed = QRectF(ev.rect())
         painter = QPainter(self)
         painter.fillRect(exposed, self._pw.backgroundBrush())
-        to_px = self.data_to_pixels()
-        painter.setTransform(to_px)
-        inverse, _ = to_px.inverted()
-        self._image.draw(painter, inverse.mapRect(exposed))
+        painter.setTransform(self.data_to_pixels())
+        self._image.draw(painter)  # clipped to the region being repainted
         painter.resetTransform()
         accent = theme.accent_color()
         self.band.paint(painter, accent)
         self.cursor.paint(painter, theme.background_color(), accent)
         painter.end()
+
+
+    def paint_marks(self, painter: QPainter) -> None:
+        """Draw the outline and the cursor with ``painter``, whose transform maps data
+        coordinates to its device (an export of the plot's scene, which does not hold them),
+        within the data area shown."""
+        to_px = painter.transform()
+        area = to_px.mapRect(self._vb.viewRect()).toAlignedRect()
+        accent = theme.accent_color()
+        painter.save()
+        painter.resetTransform()
+        painter.setClipRect(area)
+        self.band.paint(painter, accent, to_px)
+        self.cursor.paint(painter, theme.background_color(), accent, to_px, area)
+        painter.restore()
 
 
 class _ResizeFollower(QObject):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QImage
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPaintEngine
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
@@ -42,6 +42,8 @@ EMPTY_HINT = "type some text"
 #: unit numbers the unit axis always has room for (models of up to 1,000 units): the heatmaps
 #: of a column then start at the same x whatever their number of units or labels drawn
 UNIT_LABEL_RESERVE = "000"
+#: length of the time axis' tick marks, below the data area
+TICK_PX = 4
 
 
 class ColumnImageItem(pg.ImageItem):
@@ -263,28 +265,34 @@ class ColumnImageItem(pg.ImageItem):
     def paint(self, painter, option=None, widget=None) -> None:
         if widget is not None and self.canvas is not None:
             return  # on screen, the canvas over the data area draws the cells
-        self.draw(painter, getattr(option, "exposedRect", None))
+        self.draw(painter)
+        if self.canvas is not None:  # an export: the cursor and outline too, as on screen
+            self.canvas.paint_marks(painter)
 
-    def draw(self, painter, exposed: QRectF | None = None) -> None:
-        """Draw the cells in ``exposed`` (item coordinates; None: all) with ``painter``, whose
-        transform maps item coordinates to device pixels."""
+    def draw(self, painter) -> None:
+        """Draw the cells with ``painter``, whose transform maps item coordinates to device
+        pixels.
+
+        The whole image every time: on screen the painter's clip (the region being repainted,
+        a strip a few pixels wide when typing) limits the work, and one target rectangle for
+        every repaint puts each cell edge on the same pixel whatever part is repainted
+        (scaling only the exposed blocks rounded their edges differently: zoomed in, a hover
+        left 1-px notches along the cells).
+        """
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
         self._recolour(painter.transform())
         T, H, b = self._T, self._buf.shape[1], self._block
         nf, rem = T // b, T % b
-        # only the blocks in the exposed rectangle (typing repaints a strip a few pixels wide;
-        # scaling the whole image for it cost ~1 ms a heatmap)
-        j0, j1 = 0, nf + (1 if rem else 0)
-        if exposed is not None and exposed.isValid():
-            j0 = max(j0, int(exposed.left() // b))
-            j1 = min(j1, int(-(-exposed.right() // b)) + 1)
         painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, False)
-        k1 = min(j1, nf)
-        if k1 > j0:
-            painter.drawImage(QRectF(j0 * b, 0, (k1 - j0) * b, H), self._qimage, QRectF(j0, 0, k1 - j0, H))
-        if rem and j1 > nf:
-            painter.drawImage(QRectF(nf * b, 0, rem, H), self._qimage, QRectF(nf, 0, 1, H))
+        raster = painter.paintEngine().type() == QPaintEngine.Type.Raster
+        for x0, cols, width in ((0, nf, nf * b), (nf, 1 if rem else 0, rem)):
+            if not cols:
+                continue
+            if raster:
+                painter.drawImage(QRectF(x0 * b, 0, width, H), self._qimage, QRectF(x0, 0, cols, H))
+            else:  # (an SVG export would embed the whole buffer, squeezed into the rectangle)
+                painter.drawImage(QRectF(x0 * b, 0, width, H), self._qimage.copy(x0, 0, cols, H))
 
 
 class HeatmapView(QWidget):
@@ -311,6 +319,11 @@ class HeatmapView(QWidget):
         self._unit_axis = TokenAxis("left", offset=0.5)
         # a label space of its own (below), not one following the labels drawn last
         self._unit_axis.setStyle(autoExpandTextSpace=False)
+        # the canvas paints the whole data area, where pyqtgraph's default inward ticks would
+        # be hidden: the time axis' ticks point down to their labels; the unit axis has its
+        # numbers only (outward ticks would take width from the cells)
+        self._time_axis.setStyle(tickLength=TICK_PX)
+        self._unit_axis.setStyle(tickLength=0)
         self._unit_px = QFontMetrics(QFont()).horizontalAdvance(UNIT_LABEL_RESERVE) + 4  # as set_count
         self.plot_widget = theme.plot_widget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
         theme.configure_view(self.plot_widget, partial=True)

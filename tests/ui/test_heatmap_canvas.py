@@ -27,7 +27,8 @@ def _values(T=30, H=16, seed=0):
 
 def _rgb(img: QImage) -> np.ndarray:
     img = img.convertToFormat(QImage.Format.Format_RGB32)
-    return np.array(img.constBits()).reshape(img.height(), img.width(), 4)[:, :, :3].copy()
+    bgra = np.array(img.constBits()).reshape(img.height(), img.width(), 4)  # 0xAARRGGBB, little-endian
+    return bgra[:, :, 2::-1].copy()  # (height, width, [r, g, b])
 
 
 def test_the_canvas_covers_the_data_area_and_follows_it(view):
@@ -84,17 +85,23 @@ def test_the_canvas_draws_what_the_scene_would(view):
     assert same.mean() > 0.97, same.mean()
 
 
-def test_exported_heatmap_holds_the_cells(view, tmp_path):
+def test_exported_heatmap_holds_the_cells_cursor_and_outline(view, tmp_path):
     view.set_data(_values(), ["a"] * 30, "diverging")
     view.set_cursor(10)
+    view.set_selected_unit(5)
     (png,) = export_plots(view, tmp_path, formats=("png",))
     rgb = _rgb(QImage(str(png)))
     cells = rgb[:, : int(rgb.shape[1] * 0.7)].astype(int)  # left of the colour bar
     saturated = (cells.max(axis=2) - cells.min(axis=2)) > 60  # red and blue cells; text is grey
     assert saturated.mean() > 0.3, saturated.mean()  # the cells, not an empty plot
-    colours = {tuple(c) for c in rgb.reshape(-1, 3)}
+    # the cursor and the selected unit's outline, as on screen (and as the other plots export
+    # their cursors)
     accent = QColor(theme.accent_color())
-    assert (accent.red(), accent.green(), accent.blue()) not in colours  # no cursor in a figure
+    is_accent = np.all(rgb == (accent.red(), accent.green(), accent.blue()), axis=2)
+    columns = np.flatnonzero(is_accent.sum(axis=0) > 0.5 * rgb.shape[0] * 0.3)
+    assert columns.size and np.ptp(columns) <= 4, columns  # one vertical line
+    rows = np.flatnonzero(is_accent.sum(axis=1) > 0.3 * rgb.shape[1] * 0.5)
+    assert rows.size >= 2, rows  # the outline's top and bottom edges
 
 
 def test_selected_row_is_outlined_in_the_accent_colour(view):
