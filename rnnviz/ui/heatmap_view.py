@@ -42,6 +42,9 @@ EMPTY_HINT = "type some text"
 #: unit numbers the unit axis always has room for (models of up to 1,000 units): the heatmaps
 #: of a column then start at the same x whatever their number of units or labels drawn
 UNIT_LABEL_RESERVE = "000"
+#: colour of a NaN cell: mid grey, which neither colour map uses (transparent showed the plot's
+#: white, the diverging map's 0)
+NAN_ARGB = np.uint32(0xFF808080)
 #: length of the time axis' tick marks, below the data area
 TICK_PX = 4
 
@@ -198,7 +201,7 @@ class ColumnImageItem(pg.ImageItem):
         rgb = [(lut[:, k].astype(np.uint32) * a + 127) // 255 for k in range(3)]
         return (a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2]
 
-    @np.errstate(over="ignore", invalid="ignore")  # inf / NaN of an exploding network: drawn grey
+    @np.errstate(over="ignore", invalid="ignore")  # inf / NaN of an exploding network
     def _recolour(self, transform) -> None:
         T, H = self._T, self._buf.shape[1]
         b = self._block_for(transform)
@@ -244,9 +247,9 @@ class ColumnImageItem(pg.ImageItem):
             scale = n / (hi - lo) if hi != lo else 0.0
             t = (means - lo) * scale
             finite = np.isfinite(t.sum())
-            if not finite:
-                bad = ~np.isfinite(t)
-                t[bad] = 0.0
+            if not finite:  # an overflowing network: ±inf at the end of the scale it passed
+                nan = np.isnan(t)
+                t[nan] = 0.0
             np.clip(t, 0, n - 1, out=t)
             out = self._argb[:, j0:n_blocks]
             # The (blocks, H) -> (H, blocks) transpose is done on the indices, one byte each when
@@ -256,7 +259,7 @@ class ColumnImageItem(pg.ImageItem):
             idx = np.ascontiguousarray(t.astype(np.uint8 if n <= 256 else np.intp).T)
             np.take(lut32, idx, out=out, mode="clip")
             if not finite:
-                out[bad.T] = 0  # NaN: transparent, as pyqtgraph draws it
+                out[nan.T] = NAN_ARGB
         if self._qimage is None:
             a = self._argb
             self._qimage = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_ARGB32_Premultiplied)

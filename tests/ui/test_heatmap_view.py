@@ -344,13 +344,21 @@ def test_long_rows_are_averaged_per_screen_pixel_and_recoloured_incrementally(vi
     np.testing.assert_array_equal(item._argb[:, j], _expected_argb(item, last[:, None])[:, 0])
 
 
-def test_nan_cells_are_transparent(view):
+def test_nan_cells_are_grey_and_infinite_ones_at_the_ends_of_the_scale(view):
+    from rnnviz.ui.heatmap_view import NAN_ARGB
+
     values = _data()
     values[3, 1] = np.nan
+    values[5, 2], values[6, 2] = np.inf, -np.inf  # an overflowing network
     view.set_data(values, list("hello world!"), "diverging")
     view.grab()
-    assert view.image._argb[1, 3] == 0
-    assert view.image._argb[1, 4] >> 24 == 255
+    argb, lut = view.image._argb, view.image._lut32
+    assert argb[1, 3] == NAN_ARGB  # not the white of 0
+    assert argb[2, 5] == lut[-1] and argb[2, 6] == lut[0]
+    assert argb[1, 4] >> 24 == 255
+    img = view.canvas.grab().toImage()  # and that is what the canvas shows
+    p = view.canvas.data_to_pixels().map(QPointF(3.5, 1.5))
+    assert img.pixel(int(p.x()), int(p.y())) == int(NAN_ARGB)
 
 
 def test_time_labels_can_be_hidden(view):
