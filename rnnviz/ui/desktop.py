@@ -140,16 +140,17 @@ def shutdown(window) -> None:
 
 
 # ----------------------------------------------------------------------------- palette
-def refresh_plots(root, old_fg: QColor | None = None, old_bg: QColor | None = None) -> int:
+def refresh_plots(root, old: dict[str, QColor] | None = None) -> int:
     """Re-colour every pyqtgraph widget under ``root`` from the current palette; returns how many.
 
-    Axes take the new foreground colour; so do titles that follow pyqtgraph's foreground, and
-    texts, point labels and lines drawn in ``old_fg`` (the foreground before the change; their
-    transparency is kept), and label boxes in ``old_bg`` take the new background: a title drawn
-    black on a plot that turned dark would be unreadable.
+    Axes take the new foreground colour; so do titles that follow pyqtgraph's foreground. With
+    ``old`` (:func:`theme.palette_colours` before the change), texts, lines, cursors and point
+    labels drawn in one of the old palette's colours take the new one (their transparency
+    kept): a title drawn black on a plot that turned dark would be unreadable.
     """
     theme.configure_pyqtgraph()
-    bg, fg = theme.background_color(), theme.foreground_color()
+    new = theme.palette_colours()
+    bg, fg = new["bg"], new["fg"]
     n = 0
     for view in root.findChildren(pg.GraphicsView):
         view.setBackground(bg)
@@ -165,35 +166,26 @@ def refresh_plots(root, old_fg: QColor | None = None, old_bg: QColor | None = No
                 colour = item.opts.get("color")
                 if colour is None:  # pyqtgraph's foreground, read when the text is set
                     item.setText(item.text)
-                elif old_fg is not None and _same_rgb(pg.mkColor(colour), old_fg):
-                    item.setText(item.text, color=fg)
-            elif old_fg is not None and old_bg is not None:
-                _recolour_item(item, old_fg, fg, old_bg, bg)
+                elif old is not None:
+                    swapped = theme.swap_colour(pg.mkColor(colour), old, new)
+                    if swapped.rgba() != pg.mkColor(colour).rgba():
+                        item.setText(item.text, color=swapped)
+            elif old is not None:
+                _recolour_item(item, old, new)
     return n
 
 
-def _same_rgb(a: QColor, b: QColor) -> bool:
-    return a.rgb() == b.rgb()  # (rgb() ignores alpha)
-
-
-def _with_alpha(colour: QColor, like: QColor) -> QColor:
-    out = QColor(colour)
-    out.setAlpha(like.alpha())
-    return out
-
-
-def _recolour_item(item, old_fg: QColor, fg: QColor, old_bg: QColor, bg: QColor) -> None:
-    """Give ``item`` the foreground ``fg`` where it was drawn in ``old_fg`` (and our own items
-    the background ``bg`` where they used ``old_bg``)."""
+def _recolour_item(item, old: dict[str, QColor], new: dict[str, QColor]) -> None:
+    """Give ``item`` the new palette's colour where it used the old palette's."""
     if isinstance(item, pg.TextItem):
-        if _same_rgb(item.color, old_fg):
-            item.setColor(_with_alpha(fg, item.color))
-    elif hasattr(item, "follow_palette"):  # our own items (point labels)
-        item.follow_palette(old_fg, fg, old_bg, bg)
+        item.setColor(theme.swap_colour(QColor(item.color), old, new))
+    elif hasattr(item, "follow_palette"):  # our own items (point labels, cursors, rings)
+        item.follow_palette(old, new)
     elif isinstance(item, (pg.InfiniteLine, pg.PlotCurveItem)):
         pen = pg.mkPen(item.pen if isinstance(item, pg.InfiniteLine) else item.opts["pen"])
-        if _same_rgb(pen.color(), old_fg):
-            pen.setColor(_with_alpha(fg, pen.color()))
+        swapped = theme.swap_colour(pen.color(), old, new)
+        if swapped.rgba() != pen.color().rgba():
+            pen.setColor(swapped)
             item.setPen(pen)
 
 
@@ -203,11 +195,10 @@ class _PaletteFollower(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self._window = window
-        # what the plots were coloured with
-        self._fg, self._bg = theme.foreground_color(), theme.background_color()
+        self._colours = theme.palette_colours()  # what the plots were coloured with
 
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
         if obj is self._window and ev.type() == QEvent.Type.PaletteChange:
-            refresh_plots(self._window, self._fg, self._bg)
-            self._fg, self._bg = theme.foreground_color(), theme.background_color()
+            refresh_plots(self._window, self._colours)
+            self._colours = theme.palette_colours()
         return False

@@ -21,6 +21,8 @@ from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
+from rnnviz.ui import theme
+
 
 def _sprite(color: QColor, diameter: int) -> QPixmap:
     """An antialiased disc of ``diameter`` pixels in ``color`` on a transparent pixmap."""
@@ -251,6 +253,11 @@ class Ring(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         return self._rect
+
+    def follow_palette(self, old: dict, new: dict) -> None:
+        """After a palette change: the ring in the new palette's colour."""
+        self._pen.setColor(theme.swap_colour(self._pen.color(), old, new))
+        self.update()
 
     def paint(self, painter, *args) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

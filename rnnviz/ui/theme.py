@@ -58,6 +58,24 @@ def accent_color() -> QColor:
     return QColor(255, 110, 230) if is_dark() else QColor(200, 0, 160)
 
 
+def palette_colours() -> dict[str, QColor]:
+    """The plot colours of the current palette by role: "fg", "bg", "accent"."""
+    return {"fg": foreground_color(), "bg": background_color(), "accent": accent_color()}
+
+
+def swap_colour(colour: QColor | None, old: dict[str, QColor], new: dict[str, QColor]) -> QColor | None:
+    """After a palette change: ``colour`` in the new palette if it is one of ``old``'s role
+    colours (its transparency kept), else ``colour`` itself (a data colour)."""
+    if colour is None:
+        return None
+    for role, was in old.items():
+        if colour.rgb() == was.rgb():  # (rgb() ignores alpha)
+            out = QColor(new[role])
+            out.setAlpha(colour.alpha())
+            return out
+    return colour
+
+
 def configure_pyqtgraph() -> None:
     """Set global pyqtgraph options: row-major images, antialiasing, palette-driven colours."""
     global _configured_for

@@ -6,6 +6,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsObject
 
+from rnnviz.ui import theme
+
 
 class TimeCursor(QGraphicsObject):
     """A ``line_px``-wide line over a ``halo_px``-wide band, at x = :meth:`value` (data
@@ -37,6 +39,12 @@ class TimeCursor(QGraphicsObject):
         self.hide()
         view_box.sigTransformChanged.connect(self._view_changed)
         view_box.sigResized.connect(self._view_changed)
+
+    def follow_palette(self, old: dict, new: dict) -> None:
+        """After a palette change: line and band in the new palette's colours."""
+        self._color = theme.swap_colour(self._color, old, new)
+        self._halo = theme.swap_colour(self._halo, old, new)
+        self.update()
 
     def value(self) -> float | None:
         """x of the cursor in data coordinates (None when hidden)."""

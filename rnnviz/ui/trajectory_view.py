@@ -89,17 +89,10 @@ class PointLabels(pg.GraphicsObject):
     def texts(self) -> list[str]:
         return list(self._texts)
 
-    def follow_palette(self, old_fg: QColor, fg: QColor, old_bg: QColor, bg: QColor) -> None:
-        """After a palette change: the text in ``fg`` if it was in ``old_fg``, the box in ``bg``
-        if it was in ``old_bg`` (each keeps its transparency)."""
-        def swap(colour: QColor | None, old: QColor, new: QColor) -> QColor | None:
-            if colour is None or colour.rgb() != old.rgb():
-                return colour
-            out = QColor(new)
-            out.setAlpha(colour.alpha())
-            return out
-        self._color = swap(self._color, old_fg, fg)
-        self._box = swap(self._box, old_bg, bg)
+    def follow_palette(self, old: dict, new: dict) -> None:
+        """After a palette change: text and box in the new palette's colours."""
+        self._color = theme.swap_colour(self._color, old, new)
+        self._box = theme.swap_colour(self._box, old, new)
         self.update()
 
     def positions(self) -> np.ndarray:

@@ -202,6 +202,10 @@ def test_plots_follow_a_palette_change_while_running(qtbot, window):
         assert traj.newest_label._color.rgb() == light.rgb()
         assert traj.newest_label._box.rgb() == QColor("#1e1e1e").rgb()  # the box: the plot's background
         assert traj.newest_label._box.alpha() == 200  # (still see-through)
+        # the magenta of cursors and rings: the dark palette's lighter one, as the heatmaps use
+        accent = theme.accent_color().rgb()
+        assert window.live.unit_line.cursor_line._color.rgb() == accent
+        assert traj.cursor_marker._pen.color().rgb() == accent
     finally:
         app.setPalette(old)
         QApplication.processEvents()
