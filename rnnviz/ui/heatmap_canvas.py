@@ -187,11 +187,8 @@ class HeatmapCanvas(QWidget):
         painter.setTransform(self.data_to_pixels())
         self._image.draw(painter)  # clipped to the region being repainted
         painter.resetTransform()
-        accent = theme.accent_color()
-        self.band.paint(painter, accent)
-        self.cursor.paint(painter, theme.background_color(), accent)
+        self._paint_marks(painter, self.data_to_pixels(), self.rect())
         painter.end()
-
 
     def paint_marks(self, painter: QPainter) -> None:
         """Draw the outline and the cursor with ``painter``, whose transform maps data
@@ -199,13 +196,18 @@ class HeatmapCanvas(QWidget):
         within the data area shown."""
         to_px = painter.transform()
         area = to_px.mapRect(self._vb.viewRect()).toAlignedRect()
-        accent = theme.accent_color()
         painter.save()
         painter.resetTransform()
         painter.setClipRect(area)
+        self._paint_marks(painter, to_px, area)
+        painter.restore()
+
+    def _paint_marks(self, painter: QPainter, to_px: QTransform, area: QRect) -> None:
+        """The outline and the cursor in device pixels (``to_px``: data to device; ``area``:
+        the data area there, the cursor's height)."""
+        accent = theme.accent_color()
         self.band.paint(painter, accent, to_px)
         self.cursor.paint(painter, theme.background_color(), accent, to_px, area)
-        painter.restore()
 
 
 class _ResizeFollower(QObject):

@@ -81,8 +81,6 @@ class ColumnImageItem(pg.ImageItem):
         self._argb = np.zeros((0, 0), np.uint32)   # coloured blocks, one ARGB32 pixel each
         self._qimage: QImage | None = None
         self._color_key = None
-        # paint() gets the exposed rectangle (in item coordinates) in its style option
-        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def update(self, rect=None) -> None:  # noqa: D102 - QGraphicsItem.update, sent to the canvas
         if self.canvas is not None:
@@ -277,10 +275,8 @@ class ColumnImageItem(pg.ImageItem):
         pixels.
 
         The whole image every time: on screen the painter's clip (the region being repainted,
-        a strip a few pixels wide when typing) limits the work, and one target rectangle for
-        every repaint puts each cell edge on the same pixel whatever part is repainted
-        (scaling only the exposed blocks rounded their edges differently: zoomed in, a hover
-        left 1-px notches along the cells).
+        a strip a few pixels wide when typing) limits the work as well as choosing the exposed
+        blocks did, and an export gets every cell.
         """
         if self.image is None or self._T == 0 or self.image.shape[0] == 0:
             return
