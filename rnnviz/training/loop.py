@@ -282,7 +282,7 @@ def data_problem(config: TrainConfig) -> str | None:
     from rnnviz.data.text_datasets import CORPORA
 
     c = config
-    if c.task not in ("text", "classify", "series") or c.corpus in CORPORA:
+    if c.task not in _FILE_TASKS or c.corpus in CORPORA:
         return None
     dataset = _DATASETS.get(_dataset_key(c))
     if dataset is None and not os.path.isfile(c.corpus):
@@ -327,9 +327,7 @@ def text_dataset(config: TrainConfig):
         return _DATASETS[key]
     with _data_checks():
         ds = _load_text_dataset(config)
-    if len(_DATASETS) > 8:
-        _DATASETS.clear()
-    _DATASETS[key] = ds
+    prime_dataset(config, ds)
     return ds
 
 

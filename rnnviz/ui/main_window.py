@@ -124,18 +124,6 @@ class ModelCombo(QComboBox):
         self.setToolTip(f"{tip or self.currentText()}\n\n{MODEL_COMBO_TIP}" if self.count() else MODEL_COMBO_TIP)
 
 
-class ClaimingUnitFinder(UnitFinder):
-    """The Find-unit actions; a unit found and described in the status bar is noted by the
-    window (:meth:`MainWindow.note_claim`), which clears that message once another layer,
-    direction, unit or model is shown."""
-
-    def find(self, feature_id: str):
-        match = super().find(feature_id)
-        if match is not None:
-            self.window.note_claim()
-        return match
-
-
 class PageTabs(QTabWidget):
     """Tabs whose least size is that of the page shown, not that of the largest page.
 
@@ -299,7 +287,7 @@ class MainWindow(QMainWindow):
         a.add("view.connectivity", "Connectivity at &cursor", shortcut="Ctrl+G",
               slot=self._connectivity_at_cursor,
               tip="Shade the tokens by how much each influences the output at the cursor step")
-        self.unit_finder = ClaimingUnitFinder(self)  # View > Find the unit that tracks ...
+        self.unit_finder = UnitFinder(self)  # View > Find the unit that tracks ...
         for n, ex in enumerate(EXAMPLES):
             a.add(f"examples.{n}", ex.title, slot=lambda e=ex: self.load_example(e), tip=ex.hint)
         a.add("help.about", "&About rnnviz", slot=self._about, tip="Versions and what rnnviz is")

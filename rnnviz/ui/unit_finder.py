@@ -79,6 +79,7 @@ class UnitFinder:
             w.set_layer_direction(match.layer, match.direction)
             w.live.select_unit(match.key, match.unit, note=match.note())
         w.show_message(match.describe())
+        w.note_claim()  # the window clears that message once another layer, unit or model shows
         return match
 
     def find_in_compare(self, feature_id: str) -> list[UnitMatch | None]:
