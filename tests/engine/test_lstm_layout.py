@@ -109,3 +109,13 @@ def test_gates_property_is_pytorch_order():
     st, gates = trace.states(), trace.cache(0).gates
     assert gates.shape == (6, 2, 16)
     np.testing.assert_array_equal(gates, np.concatenate([st[k] for k in "ifgo"], axis=-1))
+
+
+def test_route_is_tanh_at_every_size_where_numpy_has_a_fast_tanh(monkeypatch):
+    monkeypatch.setattr(cells, "FAST_TANH", True)
+    assert cells.lstm_tanh_route(32, 128) and cells.lstm_tanh_route(1, 1)
+    assert list(cells.lstm_scale(32, 128, np.float32)[[0, 3 * 128]]) == [0.5, 1.0]
+    monkeypatch.setattr(cells, "FAST_TANH", False)
+    assert cells.lstm_tanh_route(1, 128) and not cells.lstm_tanh_route(32, 128)
+    assert list(cells.lstm_scale(32, 128, np.float32)[[0, 3 * 128]]) == [-1.0, -2.0]
+
