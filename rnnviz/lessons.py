@@ -199,7 +199,8 @@ LESSONS: tuple[Lesson, ...] = (
         "instead of shrink wherever the units are not saturated: on the <b>||dL/dh_t|| per step</b> "
         "plot the curve climbs again towards t = 1, ×1.5 per step over the first ~30 steps (the "
         "later, saturated steps still shrink it: a V on the log scale), and over the first dozen "
-        "updates the <b>global gradient norm</b> is huge (tens to hundreds against a clip of 1). "
+        "updates the <b>global gradient norm</b> is huge (tens, at times hundreds, against a clip "
+        "of 1). "
         "Clipping rescales the whole gradient to the clip norm before each update — the marks on the "
         "global-norm plot show each step where it engaged. The spectrum plot shows σ_max of W_hh.",
         ("rnn", "clip"),
