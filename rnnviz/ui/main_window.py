@@ -714,15 +714,15 @@ class MainWindow(QMainWindow):
     def _on_text_changed(self) -> None:
         text = self.text_edit.toPlainText()
         caret = None if self._program_sets_text else self._caret_index(text)
+        # the hidden panel keeps the text pending (its timer finds it hidden) and catches up,
+        # the cursor at the end, when it is shown again
         if self.compare_mode:
             self.compare.set_text(text, caret=caret)
-            self.live._text, self.live._pending = text, True  # catches up when shown again
-            self.live._caret = None
+            self.live.set_text(text)
         else:
             self.live.set_text(text, caret=caret)
             if self._compare_loaded:
-                self.compare._text, self.compare._pending = text, True
-                self.compare._caret = None
+                self.compare.set_text(text)
 
     def _on_caret_moved(self) -> None:
         """Moving the caret without editing (arrow keys, a click) moves the time cursor, in
