@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPaintEngine
+from PySide6.QtGui import QImage, QPaintEngine
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from rnnviz.ui import theme
@@ -334,7 +334,6 @@ class HeatmapView(QWidget):
         # numbers only (outward ticks would take width from the cells)
         self._time_axis.setStyle(tickLength=TICK_PX)
         self._unit_axis.setStyle(tickLength=0)
-        self._unit_px = QFontMetrics(QFont()).horizontalAdvance(UNIT_LABEL_RESERVE) + 4  # as set_count
         self.plot_widget = theme.plot_widget(axisItems={"bottom": self._time_axis, "left": self._unit_axis})
         theme.configure_view(self.plot_widget, partial=True)
         self.plot_widget.setMinimumSize(240, 160)
@@ -431,8 +430,7 @@ class HeatmapView(QWidget):
             self.colorbar.setLevels(levels)
         self._shown_kind, self._shown_levels = kind, levels
         self._time_axis.set_tokens(self._tokens, keep)
-        self._unit_axis.set_count(H)
-        self._reserve_unit_labels()
+        self._unit_axis.set_count(H, reserve=UNIT_LABEL_RESERVE)
         vb = self.plot.getViewBox()
         if T == 0 or H == 0:
             self._empty = np.zeros((H, T))
@@ -466,12 +464,6 @@ class HeatmapView(QWidget):
             self._cursor = None
         self.set_cursor(self._cursor)
         self._set_readout("")
-
-    def _reserve_unit_labels(self) -> None:
-        """Widen the unit axis' label space to :data:`UNIT_LABEL_RESERVE` (``set_count`` fits
-        it to the model's largest unit number)."""
-        if self._unit_axis.style["tickTextWidth"] < self._unit_px:
-            self._unit_axis.setStyle(tickTextWidth=self._unit_px)
 
     def set_time_labels(self, show: bool) -> None:
         """Show or hide the token axis under the heatmap (hidden when another heatmap below

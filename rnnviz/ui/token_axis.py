@@ -165,8 +165,10 @@ class TokenAxis(pg.AxisItem):
         self.setStyle(textFillLimits=[(0, 0.98)], maxTickLevel=0, maxTextLevel=0)
 
     # -- data -------------------------------------------------------------------------------
-    def set_count(self, n: int) -> None:
-        """Index-only labels 0..n-1."""
+    def set_count(self, n: int, reserve: str = "") -> None:
+        """Index-only labels 0..n-1. ``reserve``: a label a side axis keeps room for even when
+        its own labels are narrower (the heatmaps of a column then start at the same x
+        whatever their number of units)."""
         if self._labels is None and self._count == int(n) and self.picture is not None:
             return  # unchanged: keep the cached picture
         self._labels = None
@@ -176,7 +178,8 @@ class TokenAxis(pg.AxisItem):
         self._label_px = 8.0 + digits
         if self.orientation in ("left", "right"):
             # reserve the text space up front so labels show on the very first paint
-            self.setStyle(tickTextWidth=int(digits) + 4)
+            text_px = max(digits, self._text_width(reserve)) if reserve else digits
+            self.setStyle(tickTextWidth=int(text_px) + 4)
         self.picture = None
         self.update()
 
