@@ -12,7 +12,10 @@ forked) and talks to it over two one-way pipes:
 * messages, child -> GUI: ``snapshots`` (a tuple of :class:`Snapshot`, at most ``max_rate``
   batches a second, at once on an event or a single step), ``state``, ``params`` (the current
   weights, sent whenever training goes idle: paused, finished, stopped, after a NaN), ``model``
-  (after a reset), ``was_reset``, ``failed``, ``saved``, ``captured``, ``fatal``.
+  (after a reset), ``was_reset``, ``failed``, ``paused_for_data``, ``saved``, ``captured``,
+  ``fatal``. ``failed`` carries a message for the user (a failed run, save or request);
+  ``paused_for_data`` carries only the problem with the run's data or settings that paused it
+  (the state "paused" follows; the GUI words it as it likes), never a ``failed`` message.
 
 Every message is ``(kind, payload, ack, paused, stopped)``, pickled with :func:`dumps` (which
 also handles the read-only ``MappingProxyType`` mappings of snapshots). Pickle is only used on
@@ -31,12 +34,10 @@ import sys
 import time
 from types import MappingProxyType
 
-__all__ = ["dumps", "loads", "child_main", "user_message", "Session", "StepLoop", "READY", "PAUSED_FOR_DATA"]
+__all__ = ["dumps", "loads", "child_main", "user_message", "Session", "StepLoop", "READY"]
 
 #: sent (raw, not pickled) once the child holds its run and waits for commands
 READY = b"rnnviz-training-ready"
-#: the start of the ``failed`` message of a run paused by a problem with its data
-PAUSED_FOR_DATA = "Training paused: "
 
 
 # ----------------------------------------------------------------------------- wire format
@@ -112,7 +113,10 @@ class StepLoop:
 
     A subclass sets ``_config`` and ``_model``, calls :meth:`_init_loop`, and provides
     ``_set_state(state)`` (record and report a state change), ``_flush()`` (report the batch
-    :meth:`_take_batch` returns, if any) and ``_fail(message)`` (report a message for the user).
+    :meth:`_take_batch` returns, if any), ``_fail(message)`` (report a message for the user)
+    and ``_paused_for_data(problem)`` (report the problem with the data or the settings that
+    pauses the run: its text alone, e.g. "corpus: notes.txt: the validation text has 12
+    tokens, ...", no "paused" wording and no full stop).
     """
 
     def _init_loop(self, max_rate: float, optimizer_state, start_step: int) -> None:
@@ -151,9 +155,9 @@ class StepLoop:
     def _pause_for(self, problem: Exception) -> None:
         """A problem with the data or the settings (a file gone, a batch larger than the data
         holds) stopped the step: the run pauses with its weights and its steps, and says what
-        to fix; the next start reads the data again."""
+        to fix (reported as such, not as a failure); the next start reads the data again."""
         self.controls.pause()
-        self._fail(f"{PAUSED_FOR_DATA}{problem}.")
+        self._paused_for_data(str(problem))
         self._set_state("paused")
 
     def _capture(self) -> dict:
@@ -254,6 +258,9 @@ class Session(StepLoop):
 
     def _fail(self, message: str) -> None:
         self._send("failed", message)
+
+    def _paused_for_data(self, problem: str) -> None:
+        self._send("paused_for_data", problem)
 
     def _weights_changed(self) -> None:
         self.params_dirty = True

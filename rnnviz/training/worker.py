@@ -65,6 +65,7 @@ class _RunnerBase(QObject):
     snapshots = Signal(object)
     state_changed = Signal(str)
     failed = Signal(str)
+    paused_for_data = Signal(str)
     saved = Signal(str)
     was_reset = Signal()
     captured = Signal(object)
@@ -223,6 +224,9 @@ class _Runner(_RunnerBase, StepLoop):
 
     def _fail(self, message: str) -> None:
         self.failed.emit(message)
+
+    def _paused_for_data(self, problem: str) -> None:
+        self.paused_for_data.emit(problem)
 
     @Slot()
     def _on_wake(self) -> None:
@@ -703,6 +707,8 @@ class _ProcessRunner(_RunnerBase):
             self.was_reset.emit()
         elif kind == "failed":
             self.failed.emit(payload)
+        elif kind == "paused_for_data":  # the state "paused" follows
+            self.paused_for_data.emit(payload)
         elif kind == "fatal":
             self._fatal = True
             self.failed.emit(payload)
@@ -739,6 +745,11 @@ class TrainingWorker(QObject):
             (for views that plot every step); emitted just before ``snapshot``.
         state_changed(str): "idle" | "running" | "paused" | "finished" | "stopped" | "failed".
         failed(str): a message for the user (failed save, engine error).
+        paused_for_data(str): a problem with the run's data or settings (a data file gone, a
+            batch larger than the data holds) stopped a step: the run keeps its weights and
+            steps and goes "paused" (announced just after); the text is the problem alone
+            (e.g. "corpus: notes.txt: the validation text has 12 tokens, ..."), for the GUI
+            to word. Not a ``failed`` message. The next start reads the data again.
         saved(str): the path a :meth:`save` request wrote.
         was_reset(): :meth:`reset` rebuilt the model (state "idle").
         captured(object): what :meth:`capture` copied.
@@ -756,6 +767,7 @@ class TrainingWorker(QObject):
     snapshots = Signal(object)
     state_changed = Signal(str)
     failed = Signal(str)
+    paused_for_data = Signal(str)
     saved = Signal(str)
     was_reset = Signal()
     captured = Signal(object)
@@ -785,6 +797,7 @@ class TrainingWorker(QObject):
         self._runner.snapshots.connect(self._on_snapshots)
         self._runner.state_changed.connect(self._on_state)
         self._runner.failed.connect(self.failed)
+        self._runner.paused_for_data.connect(self.paused_for_data)
         self._runner.saved.connect(self.saved)
         self._runner.was_reset.connect(self.was_reset)
 
@@ -896,7 +909,7 @@ class TrainingWorker(QObject):
     def dispose(self) -> None:
         """Drop a run the GUI no longer shows: disconnect the listeners of the run's signals
         (nothing late reaches a new run's views), shut it down and delete it."""
-        for sig in (self.snapshots, self.snapshot, self.state_changed, self.failed):
+        for sig in (self.snapshots, self.snapshot, self.state_changed, self.failed, self.paused_for_data):
             try:
                 sig.disconnect()
             except (RuntimeError, TypeError):  # nothing was connected

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgr
 
 from rnnviz.errors import RnnvizError
 from rnnviz.training.config import LSTM_FORGET_BIAS, TrainConfig
-from rnnviz.training.child import PAUSED_FOR_DATA
 from rnnviz.training.loop import Controls, data_problem, train
 from rnnviz.ui import theme
 from rnnviz.ui.training_views import CELL_COLORS, CELL_LABELS, FitGraphics, PlotScroll, TrainingHistory, new_plot
@@ -308,6 +307,7 @@ class CompareTrainingWidget(QWidget):
             w.snapshots.connect(lambda snaps, c=c: self._on_snapshots(c, snaps))
             w.state_changed.connect(self._on_worker_state)
             w.failed.connect(lambda msg, c=c: self._on_worker_failed(c, msg))
+            w.paused_for_data.connect(lambda problem, c=c: self._on_worker_failed(c, f"{problem}."))
             self.workers[c] = w
         self._problems = {}
         for w in self.workers.values():
@@ -333,8 +333,8 @@ class CompareTrainingWidget(QWidget):
         self.state_changed.emit("stopped")
 
     def _on_worker_failed(self, cell: str, message: str) -> None:
-        """Show a run's problem at once, and keep it for the end of the three runs."""
-        message = message.removeprefix(PAUSED_FOR_DATA)
+        """Show a run's problem at once (a failure, or the problem with the data that paused
+        it, as a sentence), and keep it for the end of the three runs."""
         self._problems[cell] = message
         self.status.setText(f"{CELL_LABELS[cell]}: {message}")
 

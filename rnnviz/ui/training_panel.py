@@ -738,6 +738,7 @@ class TrainingPanel(QWidget):
         worker.snapshot.connect(self._on_snapshot)
         worker.state_changed.connect(self._on_worker_state)
         worker.failed.connect(lambda msg: self.show_message(msg, error=True))
+        worker.paused_for_data.connect(self._on_paused_for_data)
         self.progress.setRange(0, config.steps)
         self.progress.setValue(0)
         self.progress.setFormat("step %v / %m")
@@ -927,6 +928,14 @@ class TrainingPanel(QWidget):
         if self.sender() is not None and self.sender() is not self.worker:
             return
         self._set_state(state)
+
+    def _on_paused_for_data(self, problem: str) -> None:
+        """The run met a problem with its data or settings (a file gone, a batch larger than the
+        data holds) and pauses (the worker's state "paused" follows) with its weights and steps:
+        say what to fix; Start tries the data again."""
+        if self.sender() is not None and self.sender() is not self.worker:
+            return
+        self.show_message(f"Training paused: {problem}.", error=True)
 
     def _set_state(self, state: str) -> None:
         if state == self._state:

@@ -23,25 +23,36 @@ TEXT = "the quick brown fox jumps over the lazy dog. " * 60
 
 
 def test_a_missing_text_file_pauses_the_run_until_it_is_back(qtbot, make_worker, tmp_path):
-    """As a project's run, opened after its file moved: the model exists, the data does not."""
+    """As a project's run, opened after its file moved: the model exists, the data does not.
+    The worker says so with ``paused_for_data`` (the problem alone, no "Training paused: "
+    wording to strip), never ``failed``; the run keeps its weights and steps."""
     book, twin = tmp_path / "book.txt", tmp_path / "twin.txt"
     twin.write_text(TEXT)
     config = tiny(task="text", corpus=str(book), length=8, batch=4, steps=10**6)
     model = build_model(config.replace(corpus=str(twin)))  # the same text: the same vocabulary
-    w = make_worker(config, model=model)
-    failures, snaps = [], []
+    weights = model.state_dict()
+    with pytest.raises(DataError) as missing:
+        validation_batch(config)  # what the run meets first
+    w = make_worker(config, model=model, start_step=3)
+    failures, problems, snaps, states = [], [], [], []
     w.failed.connect(failures.append)
+    w.paused_for_data.connect(problems.append)
     w.snapshots.connect(snaps.extend)
+    w.state_changed.connect(states.append)
     w.start()
-    qtbot.waitUntil(lambda: bool(failures) and w.state == "paused", timeout=TIMEOUT)
-    assert failures[0].startswith("Training paused: ") and str(book) in failures[0], failures
-    assert "RnnvizError" not in failures[0] and snaps == []
+    qtbot.waitUntil(lambda: bool(problems) and w.state == "paused", timeout=TIMEOUT)
+    assert problems == [str(missing.value)] and str(book) in problems[0], problems
+    assert not problems[0].startswith("Training paused") and not problems[0].endswith(".")
+    assert failures == [] and snaps == [] and states[-1] == "paused" and "failed" not in states
     assert w.controls.paused
+    for k, v in weights.items():  # nothing trained: the weights are the run's own
+        np.testing.assert_array_equal(w.model.params[k], v)
 
-    book.write_text(TEXT)
+    book.write_text(TEXT)  # put back: the next start reads it again and goes on from step 3
     w.start()
     qtbot.waitUntil(lambda: len(snaps) >= 2, timeout=TIMEOUT)
-    assert w.state == "running" and len(failures) == 1
+    assert w.state == "running" and len(problems) == 1 and failures == []
+    assert snaps[0].step == 4
 
 
 def test_weights_holding_nan_fail_the_run_and_start_does_not_pause_it_again(qtbot, make_worker):

@@ -3,12 +3,14 @@ than a series file's windows before anything starts (as Start does), and a data 
 while training ends the three runs visibly (it used to pause them, and the tab kept saying
 "Training ..." with "Stop all three" forever)."""
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from rnnviz.data.loaders import load_series_dataset
+from rnnviz.errors import DataError
 from rnnviz.training.config import TrainConfig
-from rnnviz.training.loop import prime_dataset
-from rnnviz.ui.compare_training import CompareTrainingWidget
+from rnnviz.training.loop import prime_dataset, validation_batch
+from rnnviz.ui.compare_training import COMPARE_CELLS, CompareTrainingWidget
 
 TIMEOUT = 30_000
 
@@ -52,6 +54,12 @@ def test_a_data_problem_found_while_training_ends_the_three_runs(qtbot, tmp_path
         text = w.status.text()
         assert text.startswith("All three runs ended. tanh RNN, GRU, LSTM: corpus: "), text
         assert "the validation text has 6 tokens" in text and "paused" not in text, text
+        with pytest.raises(DataError) as short:  # the problem the three runs met, as a sentence
+            validation_batch(config)
+        assert text == f"All three runs ended. tanh RNN, GRU, LSTM: {short.value}.", text
+        # each run paused on it (reported as paused_for_data, not as failed), nothing trained
+        assert {c: wk.state for c, wk in w.workers.items()} == {c: "paused" for c in COMPARE_CELLS}
+        assert all(len(h) == 0 for h in w.histories.values())
         assert not w.is_running() and w.run_button.text() == "Train all three"
         assert not w.stop_button.isEnabled()
     finally:
